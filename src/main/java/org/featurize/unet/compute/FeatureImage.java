@@ -1,0 +1,193 @@
+package org.featurize.unet.compute;
+
+import java.util.Arrays;
+
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.model.FeatureModel;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.img.cell.Cell;
+import net.imglib2.img.cell.CellGrid;
+import net.imglib2.img.cell.LazyCellImg;
+import net.imglib2.type.numeric.real.FloatType;
+
+/**
+ * The lazily computed feature image of an input of 2, 3 or 4 dimensions. Axes are ImgLib2's and
+ * ImageJ's: {@code (x, y, c)}, {@code (x, y, c, z)} or {@code (x, y, c, z, t)}, with {@code c} the model's
+ * feature channels. Each cell is one tile of one plane with all channels; it is computed when first touched
+ * (the tile plus halo, read from the input, normalized, run through the model, cropped back) and kept in a
+ * cache bounded in bytes, from which it is evicted and recomputed as needed. Thread-safe: a cell touched by
+ * several threads at once is computed once.
+ */
+public final class FeatureImage
+{
+	private final PlaneReader< ? > reader;
+
+	private final FeatureModel model;
+
+	private final TileGrid tiles;
+
+	private final Normalization normalization;
+
+	private final int channels;
+
+	private final long depth, frames;
+
+	private final CellGrid cellGrid;
+
+	private final LoadingCache< Long, Cell< FloatArray > > cache;
+
+	private final LazyCellImg< FloatType, FloatArray > image;
+
+	FeatureImage( final PlaneReader< ? > reader, final FeatureModel model, final TileGrid tiles,
+			final Normalization normalization, final long cacheBytes )
+	{
+		if ( cacheBytes < 1 )
+			throw new FeaturizeException( "Cache size must be positive, got " + cacheBytes );
+		this.reader = reader;
+		this.model = model;
+		this.tiles = tiles;
+		this.normalization = normalization;
+		this.channels = model.description().outputChannels();
+		final long[] in = reader.input().dimensionsAsLongArray();
+		this.depth = in.length > 2 ? in[ 2 ] : 1;
+		this.frames = in.length > 3 ? in[ 3 ] : 1;
+		final long[] dims = new long[ in.length + 1 ];
+		final int[] cell = new int[ in.length + 1 ];
+		dims[ 0 ] = in[ 0 ];
+		dims[ 1 ] = in[ 1 ];
+		dims[ 2 ] = channels;
+		cell[ 0 ] = tiles.tileWidth();
+		cell[ 1 ] = tiles.tileHeight();
+		cell[ 2 ] = channels;
+		for ( int d = 2; d < in.length; d++ )
+		{
+			dims[ d + 1 ] = in[ d ];
+			cell[ d + 1 ] = 1;
+		}
+		this.cellGrid = new CellGrid( dims, cell );
+		this.cache = Caffeine.newBuilder()
+				.maximumWeight( cacheBytes )
+				.weigher( ( final Long key, final Cell< FloatArray > value ) -> ( int ) Math.min( Integer.MAX_VALUE, 4 * value.size() + 64 ) )
+				.build( this::loadCell );
+		this.image = new LazyCellImg<>( cellGrid, new FloatType(), cache::get );
+	}
+
+	/** The lazy image, axes (x, y, c[, z[, t]]). */
+	public RandomAccessibleInterval< FloatType > image()
+	{
+		return image;
+	}
+
+	public TileGrid tiles()
+	{
+		return tiles;
+	}
+
+	public FeatureModel model()
+	{
+		return model;
+	}
+
+	public Normalization normalization()
+	{
+		return normalization;
+	}
+
+	public CellGrid cellGrid()
+	{
+		return cellGrid;
+	}
+
+	public int channels()
+	{
+		return channels;
+	}
+
+	/** Number of 2D planes, {@code z * t}. */
+	public long planes()
+	{
+		return depth * frames;
+	}
+
+	public long depth()
+	{
+		return depth;
+	}
+
+	public long frames()
+	{
+		return frames;
+	}
+
+	/** The number of cells (tiles of all planes). */
+	public long numCells()
+	{
+		return Arrays.stream( cellGrid.getGridDimensions() ).reduce( 1, Math::multiplyExact );
+	}
+
+	/**
+	 * The features of one cell, channel-major then row-major ((c, y, x), x fastest): from the cache when
+	 * present, else computed now (and not cached: a caller that sweeps the whole image, like a writer, has
+	 * no use for keeping them).
+	 */
+	public float[] cellData( final long index )
+	{
+		final Cell< FloatArray > cached = cache.getIfPresent( index );
+		if ( cached != null )
+			return cached.getData().getCurrentStorageArray();
+		final long[] pos = gridPosition( index );
+		return computeTile( pos[ 0 ], pos[ 1 ], pos.length > 3 ? pos[ 3 ] : 0, pos.length > 4 ? pos[ 4 ] : 0 );
+	}
+
+	/** The position of a cell in the grid (tile x, tile y, 0[, z[, t]]). */
+	public long[] gridPosition( final long index )
+	{
+		final long[] pos = new long[ cellGrid.numDimensions() ];
+		cellGrid.getCellGridPositionFlat( index, pos );
+		return pos;
+	}
+
+	/** Drops every cached cell. */
+	public void invalidateAll()
+	{
+		cache.invalidateAll();
+	}
+
+	private Cell< FloatArray > loadCell( final Long index )
+	{
+		final long[] pos = gridPosition( index );
+		final float[] data = computeTile( pos[ 0 ], pos[ 1 ], pos.length > 3 ? pos[ 3 ] : 0, pos.length > 4 ? pos[ 4 ] : 0 );
+		final long[] min = new long[ pos.length ];
+		final int[] dims = new int[ pos.length ];
+		cellGrid.getCellDimensions( pos, min, dims );
+		return new Cell<>( dims, min, new FloatArray( data ) );
+	}
+
+	/**
+	 * Computes the features of tile {@code (ix, iy)} of plane {@code (z, t)}: (c, y, x) with x fastest,
+	 * cropped to the tile.
+	 */
+	public float[] computeTile( final long ix, final long iy, final long z, final long t )
+	{
+		final long[] tx = tiles.tileX( ix ), ty = tiles.tileY( iy );
+		final long[] rx = tiles.regionX( ix ), ry = tiles.regionY( iy );
+		final int rw = ( int ) ( rx[ 1 ] - rx[ 0 ] ), rh = ( int ) ( ry[ 1 ] - ry[ 0 ] );
+		final float[] plane = reader.read( rx[ 0 ], ry[ 0 ], rw, rh, z, t );
+		normalization.apply( plane );
+		final float[] features = model.predict( plane, rh, rw );
+		final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
+		if ( tw == rw && th == rh )
+			return features;
+		final int ox = ( int ) ( tx[ 0 ] - rx[ 0 ] ), oy = ( int ) ( ty[ 0 ] - ry[ 0 ] );
+		final float[] out = new float[ channels * tw * th ];
+		for ( int c = 0; c < channels; c++ )
+			for ( int y = 0; y < th; y++ )
+				System.arraycopy( features, ( c * rh + oy + y ) * rw + ox, out, ( c * th + y ) * tw, tw );
+		return out;
+	}
+}

@@ -1,0 +1,33 @@
+package org.featurize.unet.compute;
+
+import org.featurize.unet.model.FeatureModel;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.NativeType;
+import net.imglib2.type.numeric.RealType;
+
+/** Static entry points: the lazily computed feature image of an input. */
+public final class Features
+{
+	private Features()
+	{}
+
+	/**
+	 * The lazy feature image of {@code input} (axes (x, y[, z[, t]]), any real native type). Nothing is
+	 * computed here but, for {@code percentile} normalization, the dataset's percentiles.
+	 */
+	public static < T extends NativeType< T > & RealType< T > > FeatureImage lazy(
+			final RandomAccessibleInterval< T > input, final FeatureModel model, final FeatureOptions options )
+	{
+		final PlaneReader< T > reader = new PlaneReader<>( input );
+		final long width = input.dimension( 0 ), height = input.dimension( 1 );
+		final int tileWidth = options.hasTile() ? options.tileWidth() : ( int ) Math.min( width, Integer.MAX_VALUE );
+		final int tileHeight = options.hasTile() ? options.tileHeight() : ( int ) Math.min( height, Integer.MAX_VALUE );
+		final int halo = options.hasHalo() ? options.halo() : model.description().receptiveField();
+		final TileGrid tiles = new TileGrid( width, height, tileWidth, tileHeight, halo, model.description().sizeMultiple() );
+		final Normalization normalization = options.normalization().equals( Normalization.PERCENTILE )
+				? Normalization.percentile( reader, options.lowPercentile(), options.highPercentile() )
+				: Normalization.none();
+		return new FeatureImage( reader, model, tiles, normalization, options.cacheBytes() );
+	}
+}

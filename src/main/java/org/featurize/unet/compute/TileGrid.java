@@ -1,0 +1,132 @@
+package org.featurize.unet.compute;
+
+import org.featurize.unet.FeaturizeException;
+
+/**
+ * The geometry of one plane cut into tiles: for each tile, the output pixels it owns and the region of the
+ * (padded) plane fed to the model. The region is the tile grown by the halo, snapped outwards to the model's
+ * size multiple (so that pooling grids match the whole-plane computation), and clipped to the padded plane
+ * {@code [0, ceil(size / multiple) * multiple)}. The padded plane is the plane mirrored at its far edges
+ * (right and bottom); a whole-plane tile therefore sees exactly what the model sees on the whole plane.
+ */
+public final class TileGrid
+{
+	private final long width, height;
+
+	private final int tileWidth, tileHeight, halo, multiple;
+
+	private final long paddedWidth, paddedHeight;
+
+	public TileGrid( final long width, final long height, final int tileWidth, final int tileHeight, final int halo, final int multiple )
+	{
+		if ( width < 1 || height < 1 )
+			throw new FeaturizeException( String.format( "Plane size must be positive, got %d x %d", width, height ) );
+		if ( tileWidth < 1 || tileHeight < 1 )
+			throw new FeaturizeException( String.format( "Tile size must be positive, got %d x %d", tileWidth, tileHeight ) );
+		if ( halo < 0 )
+			throw new FeaturizeException( "Halo must not be negative, got " + halo );
+		if ( multiple < 1 )
+			throw new FeaturizeException( "Size multiple must be positive, got " + multiple );
+		this.width = width;
+		this.height = height;
+		this.tileWidth = ( int ) Math.min( tileWidth, width );
+		this.tileHeight = ( int ) Math.min( tileHeight, height );
+		this.halo = halo;
+		this.multiple = multiple;
+		this.paddedWidth = ceil( width, multiple );
+		this.paddedHeight = ceil( height, multiple );
+		final long regionW = Math.min( paddedWidth, ceil( this.tileWidth + 2L * halo + 2L * multiple, multiple ) );
+		final long regionH = Math.min( paddedHeight, ceil( this.tileHeight + 2L * halo + 2L * multiple, multiple ) );
+		if ( regionW * regionH > Integer.MAX_VALUE / 64 )
+			throw new FeaturizeException( String.format(
+					"A %d x %d tile with halo %d needs a %d x %d model input, too large for one forward pass: choose a smaller tile",
+					this.tileWidth, this.tileHeight, halo, regionW, regionH ) );
+	}
+
+	private static long ceil( final long value, final long multiple )
+	{
+		return ( value + multiple - 1 ) / multiple * multiple;
+	}
+
+	private static long floor( final long value, final long multiple )
+	{
+		return Math.floorDiv( value, multiple ) * multiple;
+	}
+
+	public long width()
+	{
+		return width;
+	}
+
+	public long height()
+	{
+		return height;
+	}
+
+	public int tileWidth()
+	{
+		return tileWidth;
+	}
+
+	public int tileHeight()
+	{
+		return tileHeight;
+	}
+
+	public int halo()
+	{
+		return halo;
+	}
+
+	public int multiple()
+	{
+		return multiple;
+	}
+
+	public long tilesX()
+	{
+		return ( width + tileWidth - 1 ) / tileWidth;
+	}
+
+	public long tilesY()
+	{
+		return ( height + tileHeight - 1 ) / tileHeight;
+	}
+
+	/** The tile's output interval along one axis: {min, max exclusive}. */
+	public long[] tileX( final long ix )
+	{
+		return span( ix, tileWidth, width );
+	}
+
+	public long[] tileY( final long iy )
+	{
+		return span( iy, tileHeight, height );
+	}
+
+	/** The model's input interval along x for tile {@code ix}: {min, max exclusive}, both multiples of the size multiple. */
+	public long[] regionX( final long ix )
+	{
+		return region( tileX( ix ), paddedWidth );
+	}
+
+	public long[] regionY( final long iy )
+	{
+		return region( tileY( iy ), paddedHeight );
+	}
+
+	private static long[] span( final long i, final int tile, final long size )
+	{
+		final long min = i * tile;
+		if ( i < 0 || min >= size )
+			throw new IndexOutOfBoundsException( "Tile " + i + " outside a plane of " + size + " pixels" );
+		return new long[] { min, Math.min( size, min + tile ) };
+	}
+
+	private long[] region( final long[] tile, final long padded )
+	{
+		return new long[] {
+				Math.max( 0, floor( tile[ 0 ] - halo, multiple ) ),
+				Math.min( padded, ceil( tile[ 1 ] + halo, multiple ) ) };
+	}
+}

@@ -1,0 +1,72 @@
+package org.featurize.unet.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Starts DJL's PyTorch engine the way this project needs it: offline (the native library comes from the
+ * {@code pytorch-native-cpu} jar, nothing is downloaded), with the number of intra-op threads chosen by the
+ * caller. libtorch reads its thread settings once, at start; later changes go through {@link JniUtils}.
+ */
+public final class DjlEngine
+{
+	static final String NAME = "PyTorch";
+
+	private static volatile boolean started;
+
+	private DjlEngine()
+	{}
+
+	/** Intra-op threads per forward pass when none is asked for: one, since workers run in parallel. */
+	public static final int DEFAULT_INTRA_OP_THREADS = 1;
+
+	/**
+	 * Sets the engine's intra-op thread count (per forward pass) and starts the engine if needed.
+	 */
+	public static synchronized void configure( final int intraOpThreads )
+	{
+		if ( intraOpThreads < 1 )
+			throw new ModelException( "Intra-op threads must be at least 1, got " + intraOpThreads );
+		if ( !started )
+		{
+			System.setProperty( "ai.djl.pytorch.num_threads", Integer.toString( intraOpThreads ) );
+			System.setProperty( "ai.djl.pytorch.num_interop_threads", "1" );
+			start();
+		}
+		else if ( JniUtils.getNumThreads() != intraOpThreads )
+			JniUtils.setNumThreads( intraOpThreads );
+	}
+
+	/** Starts the engine (once per process) with the thread settings in force. */
+	static synchronized void start()
+	{
+		if ( started )
+			return;
+		if ( System.getProperty( "ai.djl.offline" ) == null )
+			System.setProperty( "ai.djl.offline", "true" );
+		if ( System.getProperty( "ai.djl.pytorch.num_threads" ) == null )
+			System.setProperty( "ai.djl.pytorch.num_threads", Integer.toString( DEFAULT_INTRA_OP_THREADS ) );
+		if ( System.getProperty( "ai.djl.pytorch.num_interop_threads" ) == null )
+			System.setProperty( "ai.djl.pytorch.num_interop_threads", "1" );
+		try
+		{
+			Engine.getEngine( NAME );
+		}
+		catch ( final EngineException | IllegalArgumentException e )
+		{
+			throw new ModelException( "Cannot start DJL's PyTorch engine (is pytorch-native-cpu for this platform on the class path?): "
+					+ DjlFeatureModel.rootMessage( e ), e );
+		}
+		started = true;
+	}
+
+	/** "PyTorch 2.7.1 on cpu(), 2 intra-op threads". */
+	static String describe( final Device device )
+	{
+		final int threads = JniUtils.getNumThreads();
+		return String.format( "%s %s on %s, %d intra-op thread%s", NAME, Engine.getEngine( NAME ).getVersion(), device,
+				threads, threads == 1 ? "" : "s" );
+	}
+}

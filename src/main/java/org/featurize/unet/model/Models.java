@@ -1,0 +1,161 @@
+package org.featurize.unet.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where models come from: the default model shipped inside the jar, and a process-wide registry so that a
+ * model file is loaded once and reused by every later run of the command (the pool grows to the largest
+ * number of predictors asked for).
+ */
+public final class Models
+{
+	/** The shipped model, as resources {@code /models/unet16.pt} and {@code /models/unet16.json}. */
+	public static final String DEFAULT_MODEL = "unet16";
+
+	private static final Map< Key, DjlFeatureModel > LOADED = new HashMap<>();
+
+	private Models()
+	{}
+
+	/**
+	 * A loaded model for {@code file}, shared within this process: loaded on first use, reused while the
+	 * file is unchanged.
+	 *
+	 * @param predictors
+	 *            the pool holds at least this many predictors afterwards
+	 * @param intraOpThreads
+	 *            threads per forward pass (a process-wide engine setting)
+	 */
+	public static synchronized DjlFeatureModel shared( final Path file, final int predictors, final int intraOpThreads )
+	{
+		DjlEngine.configure( intraOpThreads );
+		final Key key = Key.of( file );
+		DjlFeatureModel model = LOADED.get( key );
+		if ( model == null )
+		{
+			model = DjlFeatureModel.load( file, predictors );
+			LOADED.put( key, model );
+		}
+		else
+			model.ensurePredictors( predictors );
+		return model;
+	}
+
+	/**
+	 * The shipped default model as a file (DJL loads models from files): extracted from the jar once into
+	 * {@code <java.io.tmpdir>/featurize-unet-<user>/models/<sha-256 prefix>/}, with its description.
+	 */
+	public static synchronized Path defaultModelFile()
+	{
+		final byte[] model = resource( DEFAULT_MODEL + ".pt" );
+		final byte[] description = resource( DEFAULT_MODEL + ".json" );
+		final String hash = sha256( model ).substring( 0, 16 );
+		final Path dir = Paths.get( System.getProperty( "java.io.tmpdir" ),
+				"featurize-unet-" + System.getProperty( "user.name", "user" ), "models", hash );
+		final Path file = dir.resolve( DEFAULT_MODEL + ".pt" );
+		try
+		{
+			Files.createDirectories( dir );
+			writeIfDifferent( dir.resolve( DEFAULT_MODEL + ".json" ), description );
+			writeIfDifferent( file, model );
+		}
+		catch ( final IOException e )
+		{
+			throw new ModelException( "Cannot extract the default model to " + dir + ": " + e.getMessage(), e );
+		}
+		return file;
+	}
+
+	private static void writeIfDifferent( final Path target, final byte[] bytes ) throws IOException
+	{
+		if ( Files.isRegularFile( target ) && Files.size( target ) == bytes.length
+				&& MessageDigest.isEqual( Files.readAllBytes( target ), bytes ) )
+			return;
+		final Path tmp = Files.createTempFile( target.getParent(), target.getFileName().toString(), ".tmp" );
+		try
+		{
+			Files.write( tmp, bytes );
+			Files.move( tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING );
+		}
+		finally
+		{
+			Files.deleteIfExists( tmp );
+		}
+	}
+
+	private static byte[] resource( final String name )
+	{
+		try ( InputStream in = Models.class.getResourceAsStream( "/models/" + name ) )
+		{
+			if ( in == null )
+				throw new ModelException( "The default model resource /models/" + name + " is missing from the class path" );
+			return in.readAllBytes();
+		}
+		catch ( final IOException e )
+		{
+			throw new ModelException( "Cannot read the default model resource /models/" + name + ": " + e.getMessage(), e );
+		}
+	}
+
+	static String sha256( final byte[] bytes )
+	{
+		try
+		{
+			return HexFormat.of().formatHex( MessageDigest.getInstance( "SHA-256" ).digest( bytes ) );
+		}
+		catch ( final NoSuchAlgorithmException e )
+		{
+			throw new IllegalStateException( e );
+		}
+	}
+
+	/** Identifies a model file by its real path, size and modification time. */
+	private static final class Key
+	{
+		private final Path path;
+
+		private final long size, modified;
+
+		private Key( final Path path, final long size, final long modified )
+		{
+			this.path = path;
+			this.size = size;
+			this.modified = modified;
+		}
+
+		static Key of( final Path file )
+		{
+			try
+			{
+				return new Key( file.toRealPath(), Files.size( file ), Files.getLastModifiedTime( file ).toMillis() );
+			}
+			catch ( final IOException e )
+			{
+				throw new ModelException( "Model file not found: " + file, e );
+			}
+		}
+
+		@Override
+		public boolean equals( final Object o )
+		{
+			return o instanceof Key && ( ( Key ) o ).path.equals( path ) && ( ( Key ) o ).size == size && ( ( Key ) o ).modified == modified;
+		}
+
+		@Override
+		public int hashCode()
+		{
+			return Objects.hash( path, size, modified );
+		}
+	}
+}

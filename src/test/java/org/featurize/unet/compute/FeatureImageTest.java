@@ -1,0 +1,173 @@
+package org.featurize.unet.compute;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Paths;
+import java.util.Random;
+
+import org.featurize.unet.model.DjlFeatureModel;
+import org.featurize.unet.model.Models;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import net.imglib2.RandomAccess;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImg;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.img.basictypeaccess.array.ShortArray;
+import net.imglib2.loops.LoopBuilder;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+class FeatureImageTest
+{
+	static DjlFeatureModel model;
+
+	@BeforeAll
+	static void load()
+	{
+		model = Models.shared( Paths.get( "src/test/resources/models/tiny_unet_described.pt" ).toAbsolutePath(), 2, 1 );
+	}
+
+	/** A smooth plane with blobs, 0..1000, deterministic. */
+	static float[] plane( final int w, final int h, final long seed )
+	{
+		final Random r = new Random( seed );
+		final float[] p = new float[ w * h ];
+		for ( int b = 0; b < 6; b++ )
+		{
+			final double cx = r.nextDouble() * w, cy = r.nextDouble() * h, s = 2 + 4 * r.nextDouble();
+			for ( int y = 0; y < h; y++ )
+				for ( int x = 0; x < w; x++ )
+					p[ y * w + x ] += 1000 * Math.exp( -( ( x - cx ) * ( x - cx ) + ( y - cy ) * ( y - cy ) ) / ( 2 * s * s ) );
+		}
+		return p;
+	}
+
+	static float[] all( final RandomAccessibleInterval< FloatType > img )
+	{
+		final float[] out = new float[ ( int ) Views.iterable( img ).size() ];
+		final ArrayImg< FloatType, FloatArray > copy = ArrayImgs.floats( out, img.dimensionsAsLongArray() );
+		LoopBuilder.setImages( img, copy ).forEachPixel( ( a, b ) -> b.set( a ) );
+		return out;
+	}
+
+	static double maxAbs( final float[] a )
+	{
+		double m = 0;
+		for ( final float v : a )
+			m = Math.max( m, Math.abs( v ) );
+		return m;
+	}
+
+	static double maxDiff( final float[] a, final float[] b )
+	{
+		assertEquals( a.length, b.length );
+		double m = 0;
+		for ( int i = 0; i < a.length; i++ )
+			m = Math.max( m, Math.abs( a[ i ] - b[ i ] ) );
+		return m;
+	}
+
+	@Test
+	void tiledEqualsWholePlaneOnAPlaneThatIsNotAMultiple()
+	{
+		final int w = 50, h = 37;
+		final RandomAccessibleInterval< FloatType > input = ArrayImgs.floats( plane( w, h, 1 ), w, h );
+		final float[] whole = all( Features.lazy( input, model, FeatureOptions.defaults() ).image() );
+		final FeatureImage tiled = Features.lazy( input, model, FeatureOptions.defaults().tile( 16, 12 ) );
+		assertEquals( 4 * 4, tiled.numCells() );
+		final float[] t = all( tiled.image() );
+		final double max = maxAbs( whole );
+		assertTrue( max > 0.1, "features are not trivial" );
+		assertTrue( maxDiff( whole, t ) <= 1e-4 * max, "tiled vs whole: " + maxDiff( whole, t ) + " of " + max );
+
+		// without a halo the tiles see zero padding at their borders: the halo is what makes them exact
+		final float[] noHalo = all( Features.lazy( input, model, FeatureOptions.defaults().tile( 16, 12 ).halo( 0 ) ).image() );
+		assertTrue( maxDiff( whole, noHalo ) > 1e-2 * max, "halo 0 should differ: " + maxDiff( whole, noHalo ) );
+	}
+
+	@Test
+	void wholePlaneEqualsTheModelOnTheMirrorPaddedPlane()
+	{
+		final int w = 10, h = 7; // padded to 12 x 8 with numpy's reflect
+		final float[] p = plane( w, h, 2 );
+		final float[] padded = new float[ 12 * 8 ];
+		for ( int y = 0; y < 8; y++ )
+			for ( int x = 0; x < 12; x++ )
+				padded[ y * 12 + x ] = p[ ( y < h ? y : 2 * ( h - 1 ) - y ) * w + ( x < w ? x : 2 * ( w - 1 ) - x ) ];
+		final float[] direct = model.predict( padded, 8, 12 );
+		final FeatureImage features = Features.lazy( ArrayImgs.floats( p, w, h ), model, FeatureOptions.defaults() );
+		final RandomAccess< FloatType > a = features.image().randomAccess();
+		for ( int c = 0; c < 4; c++ )
+			for ( int y = 0; y < h; y++ )
+				for ( int x = 0; x < w; x++ )
+					assertEquals( direct[ ( c * 8 + y ) * 12 + x ], a.setPositionAndGet( x, y, c ).get(), 0, "at " + x + "," + y + "," + c );
+	}
+
+	@Test
+	void fourDimensionalInputGivesXYCZTComputedLazilyOnce()
+	{
+		final int w = 20, h = 16, z = 3, t = 2;
+		final float[] data = new float[ w * h * z * t ];
+		for ( int p = 0; p < z * t; p++ )
+			System.arraycopy( plane( w, h, 10 + p ), 0, data, p * w * h, w * h );
+		final CountingModel counting = new CountingModel( model );
+		final FeatureImage features = Features.lazy( ArrayImgs.floats( data, w, h, z, t ), counting, FeatureOptions.defaults() );
+		assertArrayEquals( new long[] { w, h, 4, z, t }, features.image().dimensionsAsLongArray() );
+		assertEquals( 0, counting.calls.get(), "nothing is computed before a pixel is touched" );
+		final RandomAccess< FloatType > a = features.image().randomAccess();
+		final float v = a.setPositionAndGet( 3, 4, 2, 1, 1 ).get();
+		a.setPositionAndGet( 19, 15, 3, 1, 1 ).get();
+		assertEquals( 1, counting.calls.get(), "one plane touched, one forward pass" );
+		// plane (z=1, t=1) on its own gives the same value
+		final float[] single = all( Features.lazy( ArrayImgs.floats( plane( w, h, 10 + 4 ), w, h ), model, FeatureOptions.defaults() ).image() );
+		assertEquals( single[ ( 2 * h + 4 ) * w + 3 ], v, 0 );
+	}
+
+	@Test
+	void unsignedShortInputEqualsFloatInput()
+	{
+		final int w = 24, h = 20;
+		final float[] p = plane( w, h, 3 );
+		final short[] s = new short[ p.length ];
+		for ( int i = 0; i < p.length; i++ )
+		{
+			p[ i ] = Math.min( 65535, Math.round( p[ i ] * 60 ) ); // beyond signed 16 bit
+			s[ i ] = ( short ) p[ i ];
+		}
+		final float[] fromFloat = all( Features.lazy( ArrayImgs.floats( p, w, h ), model, FeatureOptions.defaults() ).image() );
+		final float[] fromShort = all( Features.lazy( ArrayImgs.unsignedShorts( new ShortArray( s ), w, h ), model, FeatureOptions.defaults() ).image() );
+		assertArrayEquals( fromFloat, fromShort );
+	}
+
+	@Test
+	void cellsAreEvictedAndRecomputedIdentically()
+	{
+		final int w = 40, h = 40;
+		final CountingModel counting = new CountingModel( model );
+		// a cache of one cell: 16 x 16 x 4 floats plus overhead
+		final FeatureImage features = Features.lazy( ArrayImgs.floats( plane( w, h, 4 ), w, h ), counting,
+				FeatureOptions.defaults().tile( 16 ).cacheBytes( 16 * 16 * 4 * 4 + 100 ) );
+		final float[] first = all( features.image() );
+		final int calls = counting.calls.get();
+		assertTrue( calls >= 9, "every cell computed: " + calls );
+		final float[] second = all( features.image() );
+		assertTrue( counting.calls.get() > calls, "evicted cells are recomputed" );
+		assertArrayEquals( first, second );
+	}
+
+	@Test
+	void constantPlaneWithPercentileNormalizationGivesFiniteFeatures()
+	{
+		final float[] p = new float[ 16 * 16 ];
+		java.util.Arrays.fill( p, 7 );
+		final FeatureImage features = Features.lazy( ArrayImgs.floats( p, 16, 16 ), model, FeatureOptions.defaults().normalization( "percentile" ) );
+		assertEquals( "percentile", features.normalization().method() );
+		for ( final float v : all( features.image() ) )
+			assertTrue( Float.isFinite( v ) );
+	}
+}

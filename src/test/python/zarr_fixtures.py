@@ -5,7 +5,7 @@ Usage: /usr/bin/python3 zarr_fixtures.py OUT
 Writes into OUT:
   arrays/<name>/       one array per combination of dtype (12 types, both byte orders) x order (C, F)
                        x dimension separator (".", "/") x compressor (none, blosc with 5 compressors x 3
-                       shuffles, zstd, gzip, zlib); shape (5, 7), chunks (2, 3): edge chunks in both axes;
+                       shuffles, zstd, gzip, zlib); shape (25, 37), chunks (10, 16): edge chunks in both axes;
                        fill values cycle through NaN, Infinity, -Infinity, null, numbers and integer extremes;
                        chunk (0, 2) is left unwritten (unless the fill value is null) and reads as the fill value
   expected/<name>.bin  what zarr reads back for the whole array: C order, little-endian (bool as 0/1 bytes)
@@ -25,8 +25,8 @@ import numpy as np
 import zarr
 from numcodecs import GZip, Zlib, Zstd, Blosc
 
-SHAPE = (5, 7)
-CHUNKS = (2, 3)
+SHAPE = (25, 37)
+CHUNKS = (10, 16)
 BLOSC_NAMES = ["lz4", "lz4hc", "zstd", "zlib", "blosclz"]
 SHUFFLES = {0: "none", 1: "byte", 2: "bit"}
 
@@ -58,22 +58,28 @@ def fill_for(dtype, i):
 
 
 def values(dtype, n, seed):
-    """Deterministic values: extremes and special floats first, then pseudo-random ones."""
+    """Deterministic values: extremes and special floats first, then a compressible pattern (so that Blosc
+    compresses rather than copies) with a pseudo-random value at every seventh element."""
     rng = np.random.default_rng(seed)
     dt = np.dtype(dtype).newbyteorder("=")
+    i = np.arange(n)
+    noise = i % 7 == 3
+    pattern = i % 29
     if dt.kind == "b":
-        return rng.integers(0, 3, n) == 0
+        return np.where(noise, rng.integers(0, 2, n) == 1, pattern % 3 == 0)
     if dt.kind in "iu":
         info = np.iinfo(dt)
-        v = rng.integers(info.min, info.max, n, dtype=dt, endpoint=True)
+        v = (pattern * 3 - 40).astype(np.int64).astype(dt)
+        v[noise] = rng.integers(info.min, info.max, n, dtype=dt, endpoint=True)[noise]
         v[:3] = [info.min, info.max, 0]
         return v
+    v = (pattern * 0.25 - 3).astype(dt)
     if dt.itemsize == 2:
-        v = rng.integers(0, 1 << 16, n, dtype=np.uint16).view(np.float16)
-        v[:8] = np.array([0x7E00, 0x7C00, 0xFC00, 0x8000, 0x0001, 0x7BFF, 0x03FF, 0x0400], dtype=np.uint16).view(
-            np.float16)
+        v[noise] = rng.integers(0, 1 << 16, n, dtype=np.uint16).view(np.float16)[noise]
+        v[:9] = np.array([0x7E00, 0x7C00, 0xFC00, 0x8000, 0x0001, 0x7BFF, 0x03FF, 0x0400, 0x7C01],
+                         dtype=np.uint16).view(np.float16)
         return v
-    v = ((rng.random(n) - 0.5) * 10.0 ** rng.integers(-30, 30, n)).astype(dt)
+    v[noise] = ((rng.random(n) - 0.5) * 10.0 ** rng.integers(-30, 30, n)).astype(dt)[noise]
     finfo = np.finfo(dt)
     v[:7] = [np.nan, np.inf, -np.inf, -0.0, finfo.tiny / 2, finfo.max, -finfo.max]
     return v
@@ -102,8 +108,8 @@ def write_arrays(out):
             z[...] = data
         else:
             # every chunk but (0, 2), which stays missing
-            z[:, :6] = data[:, :6]
-            z[2:, 6:] = data[2:, 6:]
+            z[:, :32] = data[:, :32]
+            z[10:, 32:] = data[10:, 32:]
         with open(os.path.join(out, "expected", name + ".bin"), "wb") as f:
             f.write(le_bytes(z[...]))
         manifest.append({"name": name, "dtype": dtype, "order": order, "separator": sep, "compressor": ctag,

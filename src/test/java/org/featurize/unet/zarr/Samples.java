@@ -18,49 +18,60 @@ final class Samples {
 		// static utility
 	}
 
-	/** @return n values of the type's Java array class: special values first, then pseudo-random ones */
+	/**
+	 * @return n values of the type's Java array class: special values (extremes, NaN, infinities, signed zero,
+	 *         subnormals) first, then a compressible pattern (so that Blosc compresses rather than copies) with a
+	 *         pseudo-random value at every seventh element
+	 */
 	static Object values(final DataType type, final int n, final long seed) {
 		final SplittableRandom random = new SplittableRandom(seed);
 		final Object out = Elements.allocate(type, n);
 		for (int i = 0; i < n; i++) {
+			final boolean noise = i % 7 == 3;
+			final int pattern = i % 29;
 			switch (type) {
 			case BOOL:
-				((byte[]) out)[i] = (byte) (random.nextInt(3) == 0 ? 1 : 0);
+				((byte[]) out)[i] = (byte) (noise ? random.nextInt(2) : pattern % 3 == 0 ? 1 : 0);
 				break;
 			case UINT8:
 			case INT8:
-				((byte[]) out)[i] = (byte) pick(i, random, Byte.MIN_VALUE, Byte.MAX_VALUE);
+				((byte[]) out)[i] = (byte) pick(i, noise, pattern, random, Byte.MIN_VALUE, Byte.MAX_VALUE);
 				break;
 			case UINT16:
 			case INT16:
-				((short[]) out)[i] = (short) pick(i, random, Short.MIN_VALUE, Short.MAX_VALUE);
+				((short[]) out)[i] = (short) pick(i, noise, pattern, random, Short.MIN_VALUE, Short.MAX_VALUE);
 				break;
 			case UINT32:
 			case INT32:
-				((int[]) out)[i] = (int) pick(i, random, Integer.MIN_VALUE, Integer.MAX_VALUE);
+				((int[]) out)[i] = (int) pick(i, noise, pattern, random, Integer.MIN_VALUE, Integer.MAX_VALUE);
 				break;
 			case UINT64:
 			case INT64:
-				((long[]) out)[i] = pick(i, random, Long.MIN_VALUE, Long.MAX_VALUE);
+				((long[]) out)[i] = pick(i, noise, pattern, random, Long.MIN_VALUE, Long.MAX_VALUE);
 				break;
 			case FLOAT16: {
 				final short[] special = { 0x7e00, 0x7c00, (short) 0xfc00, (short) 0x8000, 0x0001, 0x7bff, (short) 0xfbff,
-						0x03ff, 0x0400, 0x3c00 };
-				((float[]) out)[i] = Half.toFloat(i < special.length ? special[i] : (short) random.nextInt(1 << 16));
+						0x03ff, 0x0400, 0x7c01, (short) 0xfe00 };
+				((float[]) out)[i] = i < special.length ? Half.toFloat(special[i])
+						: noise ? Half.toFloat((short) random.nextInt(1 << 16)) : pattern * 0.25f - 3;
 				break;
 			}
 			case FLOAT32: {
 				final float[] special = { Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f,
-						Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_NORMAL, 1f };
+						Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_NORMAL,
+						Float.intBitsToFloat(0x7fa00001) };
 				((float[]) out)[i] = i < special.length ? special[i]
-						: (float) ((random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(-30, 30)));
+						: noise ? (float) ((random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(-30, 30)))
+								: pattern * 0.25f - 3;
 				break;
 			}
 			case FLOAT64: {
 				final double[] special = { Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0d,
-						Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_NORMAL, 1d };
+						Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_NORMAL,
+						Double.longBitsToDouble(0x7ff4000000000001L) };
 				((double[]) out)[i] = i < special.length ? special[i]
-						: (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(-300, 300));
+						: noise ? (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(-300, 300))
+								: pattern * 0.25 - 3;
 				break;
 			}
 			default:
@@ -70,7 +81,8 @@ final class Samples {
 		return out;
 	}
 
-	private static long pick(final int i, final SplittableRandom random, final long min, final long max) {
+	private static long pick(final int i, final boolean noise, final int pattern, final SplittableRandom random,
+			final long min, final long max) {
 		switch (i) {
 		case 0:
 			return min;
@@ -81,7 +93,7 @@ final class Samples {
 		case 3:
 			return -1;
 		default:
-			return random.nextLong() % (max / 2 + 1) + (random.nextBoolean() ? 0 : min / 2);
+			return noise ? random.nextLong() : pattern * 3 - 40;
 		}
 	}
 

@@ -2,6 +2,7 @@ package org.featurize.unet.zarr;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 import org.featurize.unet.testutil.External;
@@ -45,10 +47,10 @@ class ZarrPythonInteropTest {
 				assertEquals(DataType.byteOrderOfV2(dtype), array.byteOrder(), name);
 				assertEquals(entry.get("order").asText().charAt(0), array.order(), name);
 				assertEquals(entry.get("compressor").asText(), Combos.tag(array.compressor()), name);
-				assertArrayEquals(new long[] { 5, 7 }, array.shape(), name);
+				assertArrayEquals(new long[] { 25, 37 }, array.shape(), name);
 				final byte[] expected = Files.readAllBytes(fixtures.resolve("expected").resolve(name + ".bin"));
 				Samples.assertBitsEqual(Elements.decode(expected, array.dataType(), ByteOrder.LITTLE_ENDIAN),
-						array.readRegion(new long[2], new int[] { 5, 7 }), name);
+						array.readRegion(new long[2], new int[] { 25, 37 }), name);
 			}));
 		}
 		assertEquals(21 * 2 * 2 * 19, tests.size(), "v2 combinations written by Python: dtypes x orders x separators x compressors");
@@ -69,11 +71,11 @@ class ZarrPythonInteropTest {
 					for (final Compressor compressor : Combos.compressors()) {
 						final String name = "v2-" + dtype.tag() + "-" + order + "-"
 								+ (separator.equals(".") ? "dot" : "slash") + "-" + Combos.tag(compressor) + "-" + i;
-						final ArraySpec spec = ArraySpec.builder().shape(5, 7).chunks(2, 3).dataType(dtype.type)
+						final ArraySpec spec = ArraySpec.builder().shape(25, 37).chunks(10, 16).dataType(dtype.type)
 								.byteOrder(dtype.order).order(order).dimensionSeparator(separator).compressor(compressor)
 								.fillValue(Combos.fill(dtype.type, i)).attributes(Map.of("combination", i)).build();
 						final ZarrArray array = ZarrArray.create(root, name, spec);
-						final Object full = Samples.values(dtype.type, 35, i);
+						final Object full = Samples.values(dtype.type, 25 * 37, i);
 						Samples.writeAll(array, full, SKIP);
 						written.put(name, Samples.withFill(array, full, SKIP));
 						specs.put(name, spec);
@@ -99,8 +101,8 @@ class ZarrPythonInteropTest {
 				final JsonNode summary = summaries.get(name);
 				assertEquals(spec.dataType().v2Name(spec.byteOrder()), summary.get("dtype").asText(), name);
 				assertEquals(String.valueOf(spec.order()), summary.get("order").asText(), name);
-				assertEquals("[5,7]", summary.get("shape").toString(), name);
-				assertEquals("[2,3]", summary.get("chunks").toString(), name);
+				assertEquals("[25,37]", summary.get("shape").toString(), name);
+				assertEquals("[10,16]", summary.get("chunks").toString(), name);
 				assertEquals(Integer.parseInt(name.substring(name.lastIndexOf('-') + 1)),
 						summary.get("attributes").get("combination").asInt(), name);
 				final byte[] read = Files.readAllBytes(out.resolve(name + ".bin"));
@@ -108,6 +110,34 @@ class ZarrPythonInteropTest {
 						name);
 			}));
 		return tests;
+	}
+
+	/**
+	 * Guards the fixtures: Blosc copies instead of compressing when data does not compress, which would leave its
+	 * compressors and shuffles untested. Every (compressor, shuffle) must have
+	 * chunks really compressed (blosclz gives up most often).
+	 */
+	@Test
+	void bloscFixturesAreReallyCompressed() throws IOException {
+		final Path arrays = PythonFixtures.dir().resolve("arrays");
+		final Map<String, Integer> compressed = new TreeMap<>();
+		try (var names = Files.list(arrays)) {
+			for (final Path dir : (Iterable<Path>) names::iterator) {
+				final String name = dir.getFileName().toString();
+				if (!name.contains("blosc"))
+					continue;
+				final byte[] chunk = Files.readAllBytes(dir.resolve(name.contains("slash") ? "1/1" : "1.1"));
+				final int flags = chunk[2];
+				final String shuffle = name.split("-")[6];
+				assertEquals(shuffle.equals("byte"), (flags & 0x01) != 0, name + ": byte shuffle flag");
+				assertEquals(shuffle.equals("bit"), (flags & 0x04) != 0, name + ": bit shuffle flag");
+				final String key = name.split("-")[5] + "-" + shuffle;
+				compressed.merge(key, (flags & 0x02) == 0 ? 1 : 0, Integer::sum);
+			}
+		}
+		System.out.println("Python's Blosc chunks (1, 1) really compressed, of 84 arrays each: " + compressed);
+		assertEquals(15, compressed.size(), compressed::toString);
+		compressed.forEach((k, n) -> assertTrue(n >= 4, () -> "only " + n + " compressed chunks for " + k));
 	}
 
 	@Test

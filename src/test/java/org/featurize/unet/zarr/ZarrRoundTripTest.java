@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ZarrRoundTripTest {
 
-	private static final long[] SHAPE = { 5, 7 };
+	private static final long[] SHAPE = { 25, 37 };
 
-	private static final int[] CHUNKS = { 2, 3 };
+	private static final int[] CHUNKS = { 10, 16 };
 
 	/** The chunk left unwritten: it must read as the fill value. */
 	private static final Predicate<long[]> SKIP = p -> p[0] == 0 && p[1] == 2;
@@ -78,7 +78,7 @@ class ZarrRoundTripTest {
 		for (final Combos.Dtype dtype : Combos.dtypes())
 			for (final Compressor compressor : Combos.compressors()) {
 				final char order = i % 2 == 0 ? 'C' : 'F';
-				final ArraySpec spec = ArraySpec.builder().shape(SHAPE).chunks(CHUNKS).shardShape(4, 6)
+				final ArraySpec spec = ArraySpec.builder().shape(SHAPE).chunks(CHUNKS).shardShape(20, 32)
 						.dataType(dtype.type).byteOrder(dtype.order).order(order).zarrFormat(3).compressor(compressor)
 						.fillValue(Combos.fill(dtype.type, i)).build();
 				final String name = "v3-sharded-" + dtype.tag() + "-" + order + "-" + Combos.tag(compressor) + "-" + i++;
@@ -107,12 +107,12 @@ class ZarrRoundTripTest {
 		assertFalse(array.chunkExists(0, 2));
 		assertTrue(array.chunkExists(2, 2));
 		final Object expected = Samples.withFill(array, full, SKIP);
-		Samples.assertBitsEqual(expected, array.readRegion(new long[2], new int[] { 5, 7 }), name);
-		Samples.assertBitsEqual(Elements.filled(spec.dataType(), spec.fillBits(), 6), array.readChunk(0, 2),
+		Samples.assertBitsEqual(expected, array.readRegion(new long[2], new int[] { 25, 37 }), name);
+		Samples.assertBitsEqual(Elements.filled(spec.dataType(), spec.fillBits(), 160), array.readChunk(0, 2),
 				name + " missing chunk");
 		// a region inside one edge chunk
-		final Object corner = array.readRegion(new long[] { 4, 6 }, new int[] { 1, 1 });
-		Samples.assertBitsEqual(slice(expected, 34), corner, name + " corner");
+		final Object corner = array.readRegion(new long[] { 24, 36 }, new int[] { 1, 1 });
+		Samples.assertBitsEqual(slice(expected, 25 * 37 - 1), corner, name + " corner");
 	}
 
 	private static Object slice(final Object primitive, final int i) {

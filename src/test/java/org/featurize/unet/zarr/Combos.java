@@ -1,5 +1,6 @@
 package org.featurize.unet.zarr;
 
+import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,9 +79,24 @@ final class Combos {
 		if (type.isFloat())
 			return new Object[] { Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, null, 0.0, 1.5,
 					-2.25 }[i % 7];
-		final long max = type == DataType.UINT64 ? Long.MAX_VALUE
-				: (1L << (8 * type.bytesPerElement() - (type.isUnsigned() ? 0 : 1))) - 1;
+		if (type == DataType.UINT64)
+			return new Object[] { 0L, 42L, null, new BigInteger("18446744073709551615"), 1L << 53 }[i % 5];
+		final long max = (1L << (8 * type.bytesPerElement() - (type.isUnsigned() ? 0 : 1))) - 1;
 		final long min = type.isUnsigned() ? 0 : -max - 1;
 		return new Object[] { 0L, 42L, null, max, min }[i % 5];
+	}
+
+	/**
+	 * @return {@link #fill(DataType, int)} within +-(2^53 - 1): JavaScript parses JSON numbers as doubles, so
+	 *         zarrita reads larger 64 bit fill values rounded
+	 */
+	static Object fillForJavaScript(final DataType type, final int i) {
+		final Object fill = fill(type, i);
+		final long limit = (1L << 53) - 1;
+		if (fill instanceof BigInteger)
+			return limit;
+		if (fill instanceof Long && Math.abs((Long) fill) > limit)
+			return (Long) fill > 0 ? limit : -limit;
+		return fill;
 	}
 }

@@ -1,5 +1,6 @@
 package org.featurize.unet.zarr;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 
 import net.imglib2.img.Img;
@@ -21,13 +22,19 @@ public final class CachedZarrImage<T extends NativeType<T> & RealType<T>> {
 
 	private final LoadingCache<Long, ?> cache;
 
+	private final Cache<Long, ?> live;
+
+	private final ZarrCellLoader loader;
+
 	private final long cacheBytes;
 
 	CachedZarrImage(final ZarrArray array, final Img<T> image, final LoadingCache<Long, ?> cache,
-			final long cacheBytes) {
+			final Cache<Long, ?> live, final ZarrCellLoader loader, final long cacheBytes) {
 		this.array = array;
 		this.image = image;
 		this.cache = cache;
+		this.live = live;
+		this.loader = loader;
 		this.cacheBytes = cacheBytes;
 	}
 
@@ -66,13 +73,17 @@ public final class CachedZarrImage<T extends NativeType<T> & RealType<T>> {
 		return cache.estimatedSize();
 	}
 
-	/** @return how many chunks have been read from storage since the image was opened */
+	/**
+	 * @return how many chunks have been read from storage since the image was opened; an evicted chunk that is
+	 *         still referenced (by a cursor, say) is reused, not read again
+	 */
 	public long chunkReads() {
-		return cache.stats().loadCount();
+		return loader.reads();
 	}
 
 	/** Drops every cached chunk: the next access reads it again (after the array was written, say). */
 	public void invalidateAll() {
 		cache.invalidateAll();
+		live.invalidateAll();
 	}
 }

@@ -1,5 +1,7 @@
 package org.featurize.unet.zarr;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import net.imglib2.img.basictypeaccess.array.ArrayDataAccess;
 import net.imglib2.img.basictypeaccess.array.BooleanArray;
 import net.imglib2.img.basictypeaccess.array.ByteArray;
@@ -35,6 +37,8 @@ final class ZarrCellLoader {
 	private final CellGrid grid;
 
 	private final int[] zarrChunk;
+
+	private final AtomicLong reads = new AtomicLong();
 
 	ZarrCellLoader(final ZarrArray array, final CellGrid grid) {
 		this.array = array;
@@ -81,6 +85,7 @@ final class ZarrCellLoader {
 		final long[] position = new long[n];
 		grid.getCellGridPositionFlat(index, position);
 		Object data = array.readChunk(ZarrAxes.toZarr(position));
+		reads.incrementAndGet();
 		final int[] zarrDims = ZarrAxes.toZarr(dims);
 		if (!java.util.Arrays.equals(zarrDims, zarrChunk)) {
 			final Object cropped = Elements.allocate(array.dataType(), (int) Boxes.size(dims));
@@ -88,6 +93,11 @@ final class ZarrCellLoader {
 			data = cropped;
 		}
 		return new Cell<>(dims, min, wrap(data, array.dataType()));
+	}
+
+	/** @return how many chunks were read */
+	long reads() {
+		return reads.get();
 	}
 
 	/** @return the bytes a cell's data takes on the heap, for the cache's weigher */

@@ -2,6 +2,7 @@ package org.featurize.unet.zarr;
 
 import java.nio.file.Path;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 
@@ -84,12 +85,15 @@ public final class ZarrImages {
 					+ " has no axes: expected at least one to open it as an image");
 		final CellGrid grid = new CellGrid(ZarrAxes.toImgLib2(array.shape()), ZarrAxes.toImgLib2(array.chunkShape()));
 		final ZarrCellLoader loader = new ZarrCellLoader(array, grid);
+		// Cells still referenced somewhere (an ImgLib2 cursor asks for its cell twice when entering it) are found
+		// here instead of being read again after an eviction; weak values add nothing to the heap.
+		final Cache<Long, Cell<ArrayDataAccess<?>>> live = Caffeine.newBuilder().weakValues().build();
 		final LoadingCache<Long, Cell<ArrayDataAccess<?>>> cache = Caffeine.newBuilder().maximumWeight(cacheBytes)
 				.weigher((final Long index, final Cell<ArrayDataAccess<?>> cell) -> ZarrCellLoader.weight(cell))
 				.executor(Runnable::run) // evict on the calling thread: the bound holds without a lag
-				.recordStats().build(loader::load);
+				.build(index -> live.get(index, loader::load));
 		final T type = (T) ZarrCellLoader.type(array.dataType());
 		final LazyCellImg<T, ?> image = new LazyCellImg(grid, type, (LazyCellImg.Get) cache::get);
-		return new CachedZarrImage<>(array, image, cache, cacheBytes);
+		return new CachedZarrImage<>(array, image, cache, live, loader, cacheBytes);
 	}
 }

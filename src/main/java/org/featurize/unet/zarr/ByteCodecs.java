@@ -54,7 +54,8 @@ final class ByteCodecs {
 
 	static ZarrChunkException corrupt(final Object where, final String codec, final String problem,
 			final Throwable cause) {
-		return new ZarrChunkException("Corrupt chunk " + where + ": " + codec + " cannot decode it (" + problem + ")",
+		final String reason = problem != null ? problem : cause != null ? cause.getClass().getSimpleName() : "unknown";
+		return new ZarrChunkException("Corrupt chunk " + where + ": " + codec + " cannot decode it (" + reason + ")",
 				cause);
 	}
 
@@ -134,6 +135,8 @@ final class ByteCodecs {
 
 		@Override
 		public byte[] decode(final byte[] encoded, final long limit, final Object where) {
+			if (encoded.length < 4)
+				throw corrupt(where, "zstd", "expected a Zstandard frame, got " + encoded.length + " bytes", null);
 			final long size;
 			try {
 				size = Zstd.getFrameContentSize(encoded);

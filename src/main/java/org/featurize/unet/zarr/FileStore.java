@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -103,6 +104,8 @@ final class FileStore {
 					+ (fs.getFile() != null ? " (" + fs.getFile() + ")" : "");
 			if (e instanceof AccessDeniedException && fs.getReason() == null)
 				reason = "permission denied (" + fs.getFile() + ")";
+			if (e instanceof FileAlreadyExistsException && fs.getReason() == null)
+				reason = "a file is in the way of a folder (" + fs.getFile() + ")";
 		}
 		return new ZarrIOException(what + ": " + reason, e);
 	}

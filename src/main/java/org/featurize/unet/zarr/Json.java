@@ -38,7 +38,8 @@ final class Json {
 		try {
 			node = MAPPER.readTree(bytes);
 		} catch (final JsonProcessingException e) {
-			throw new ZarrFormatException("Malformed JSON in " + file + ": " + e.getOriginalMessage()
+			throw new ZarrFormatException("Malformed JSON in " + file + ": "
+					+ e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[")
 					+ (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
 							+ e.getLocation().getColumnNr()), e);
 		} catch (final IOException e) {

@@ -1,0 +1,310 @@
+package org.featurize.unet.zarr;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.Inflater;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdInputStream;
+import com.scalableminds.bloscjava.Blosc;
+
+/**
+ * The bytes-to-bytes codecs, each a thin adapter over a library: Blosc (blosc-java), Zstandard (zstd-jni), gzip,
+ * zlib and CRC32C (java.util.zip).
+ */
+final class ByteCodecs {
+
+	private ByteCodecs() {
+		// static utility
+	}
+
+	/**
+	 * @param compressor the description
+	 * @param typesize bytes per element, for Blosc's shuffle
+	 * @return the codec, or null for {@link Compressor#none()}
+	 */
+	static ByteCodec of(final Compressor compressor, final int typesize) {
+		switch (compressor.kind()) {
+		case NONE:
+			return null;
+		case BLOSC:
+			return new BloscCodec(compressor, typesize);
+		case ZSTD:
+			return new ZstdCodec(compressor.level(), false);
+		case GZIP:
+			return new GzipCodec(compressor.level());
+		case ZLIB:
+			return new ZlibCodec(compressor.level());
+		default:
+			throw new AssertionError(compressor);
+		}
+	}
+
+	static ZarrChunkException corrupt(final Object where, final String codec, final String problem,
+			final Throwable cause) {
+		final String reason = problem != null ? problem : cause != null ? cause.getClass().getSimpleName() : "unknown";
+		return new ZarrChunkException("Corrupt chunk " + where + ": " + codec + " cannot decode it (" + reason + ")",
+				cause);
+	}
+
+	static final class BloscCodec implements ByteCodec {
+
+		private static final int HEADER = 16;
+
+		final Compressor compressor;
+
+		final int typesize;
+
+		BloscCodec(final Compressor compressor, final int typesize) {
+			this.compressor = compressor;
+			this.typesize = typesize;
+		}
+
+		@Override
+		public String name() {
+			return "blosc";
+		}
+
+		@Override
+		public byte[] encode(final byte[] decoded) {
+			final Blosc.Shuffle shuffle = compressor.shuffle() == Shuffle.BIT ? Blosc.Shuffle.BIT_SHUFFLE
+					: compressor.shuffle() == Shuffle.BYTE ? Blosc.Shuffle.BYTE_SHUFFLE : Blosc.Shuffle.NO_SHUFFLE;
+			return Blosc.compress(decoded, typesize, Blosc.Compressor.fromString(compressor.bloscName()),
+					compressor.level(), shuffle, compressor.blocksize(), 1);
+		}
+
+		@Override
+		public byte[] decode(final byte[] encoded, final long limit, final Object where) {
+			if (encoded.length < HEADER)
+				throw corrupt(where, "blosc", "expected a 16 byte header, got " + encoded.length + " bytes", null);
+			final ByteBuffer header = ByteBuffer.wrap(encoded).order(ByteOrder.LITTLE_ENDIAN);
+			final long nbytes = header.getInt(4) & 0xffffffffL;
+			final long cbytes = header.getInt(12) & 0xffffffffL;
+			if (cbytes != encoded.length)
+				throw corrupt(where, "blosc", "header says " + cbytes + " compressed bytes, file has " + encoded.length,
+						null);
+			if (nbytes > limit)
+				throw corrupt(where, "blosc", "header says " + nbytes + " bytes, expected at most " + limit, null);
+			final byte[] out;
+			try {
+				out = Blosc.decompress(encoded, 1);
+			} catch (final RuntimeException e) {
+				throw corrupt(where, "blosc", e.getMessage(), e);
+			}
+			if (out == null || out.length != nbytes)
+				throw corrupt(where, "blosc", "decoded " + (out == null ? 0 : out.length) + " bytes, header says "
+						+ nbytes, null);
+			return out;
+		}
+	}
+
+	static final class ZstdCodec implements ByteCodec {
+
+		final int level;
+
+		final boolean checksum;
+
+		ZstdCodec(final int level, final boolean checksum) {
+			this.level = level;
+			this.checksum = checksum;
+		}
+
+		@Override
+		public String name() {
+			return "zstd";
+		}
+
+		@Override
+		public byte[] encode(final byte[] decoded) {
+			try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+				return ctx.setLevel(level).setChecksum(checksum).setContentSize(true).compress(decoded);
+			}
+		}
+
+		@Override
+		public byte[] decode(final byte[] encoded, final long limit, final Object where) {
+			if (encoded.length < 4)
+				throw corrupt(where, "zstd", "expected a Zstandard frame, got " + encoded.length + " bytes", null);
+			final long size;
+			try {
+				size = Zstd.getFrameContentSize(encoded);
+			} catch (final RuntimeException e) {
+				throw corrupt(where, "zstd", e.getMessage(), e);
+			}
+			if (size == -2 || size < -2)
+				throw corrupt(where, "zstd", "not a Zstandard frame", null);
+			if (size == -1) // content size not in the frame header: stream it, bounded
+				return readBounded(where, "zstd", limit, () -> new ZstdInputStream(new ByteArrayInputStream(encoded)));
+			if (size > limit)
+				throw corrupt(where, "zstd", "frame says " + size + " bytes, expected at most " + limit, null);
+			final byte[] out = new byte[(int) size];
+			final long n;
+			try {
+				n = Zstd.decompress(out, encoded);
+			} catch (final RuntimeException e) {
+				throw corrupt(where, "zstd", e.getMessage(), e);
+			}
+			if (Zstd.isError(n))
+				throw corrupt(where, "zstd", Zstd.getErrorName(n), null);
+			if (n != size)
+				throw corrupt(where, "zstd", "decoded " + n + " bytes, frame says " + size, null);
+			return out;
+		}
+	}
+
+	static final class GzipCodec implements ByteCodec {
+
+		final int level;
+
+		GzipCodec(final int level) {
+			this.level = level;
+		}
+
+		@Override
+		public String name() {
+			return "gzip";
+		}
+
+		@Override
+		public byte[] encode(final byte[] decoded) {
+			final ByteArrayOutputStream bytes = new ByteArrayOutputStream(decoded.length / 2 + 64);
+			try (GZIPOutputStream out = new GZIPOutputStream(bytes, 65536) {
+				{
+					def.setLevel(level);
+				}
+			}) {
+				out.write(decoded);
+			} catch (final IOException e) {
+				throw new UncheckedIOException(e); // in-memory streams do not fail
+			}
+			return bytes.toByteArray();
+		}
+
+		@Override
+		public byte[] decode(final byte[] encoded, final long limit, final Object where) {
+			return readBounded(where, "gzip", limit, () -> new GZIPInputStream(new ByteArrayInputStream(encoded)));
+		}
+	}
+
+	static final class ZlibCodec implements ByteCodec {
+
+		final int level;
+
+		ZlibCodec(final int level) {
+			this.level = level;
+		}
+
+		@Override
+		public String name() {
+			return "zlib";
+		}
+
+		@Override
+		public byte[] encode(final byte[] decoded) {
+			final Deflater deflater = new Deflater(level);
+			try {
+				deflater.setInput(decoded);
+				deflater.finish();
+				final ByteArrayOutputStream bytes = new ByteArrayOutputStream(decoded.length / 2 + 64);
+				final byte[] buffer = new byte[65536];
+				while (!deflater.finished())
+					bytes.write(buffer, 0, deflater.deflate(buffer));
+				return bytes.toByteArray();
+			} finally {
+				deflater.end();
+			}
+		}
+
+		@Override
+		public byte[] decode(final byte[] encoded, final long limit, final Object where) {
+			final Inflater inflater = new Inflater();
+			try {
+				inflater.setInput(encoded);
+				final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+				final byte[] buffer = new byte[65536];
+				while (!inflater.finished()) {
+					final int n = inflater.inflate(buffer);
+					if (n == 0 && (inflater.needsInput() || inflater.needsDictionary()))
+						throw corrupt(where, "zlib", "the stream ends early after " + bytes.size() + " bytes", null);
+					bytes.write(buffer, 0, n);
+					if (bytes.size() > limit)
+						throw corrupt(where, "zlib", "more than the expected " + limit + " bytes", null);
+				}
+				if (inflater.getRemaining() != 0)
+					throw corrupt(where, "zlib", inflater.getRemaining() + " bytes after the end of the stream", null);
+				return bytes.toByteArray();
+			} catch (final DataFormatException e) {
+				throw corrupt(where, "zlib", e.getMessage(), e);
+			} finally {
+				inflater.end();
+			}
+		}
+	}
+
+	/** The v3 crc32c codec: a 4 byte little-endian CRC32C after the data. */
+	static final class Crc32cCodec implements ByteCodec {
+
+		@Override
+		public String name() {
+			return "crc32c";
+		}
+
+		@Override
+		public byte[] encode(final byte[] decoded) {
+			final byte[] out = Arrays.copyOf(decoded, decoded.length + 4);
+			final CRC32C crc = new CRC32C();
+			crc.update(decoded);
+			ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(decoded.length, (int) crc.getValue());
+			return out;
+		}
+
+		@Override
+		public byte[] decode(final byte[] encoded, final long limit, final Object where) {
+			if (encoded.length < 4)
+				throw corrupt(where, "crc32c", "expected at least 4 bytes, got " + encoded.length, null);
+			final int n = encoded.length - 4;
+			final CRC32C crc = new CRC32C();
+			crc.update(encoded, 0, n);
+			final int stored = ByteBuffer.wrap(encoded).order(ByteOrder.LITTLE_ENDIAN).getInt(n);
+			if (stored != (int) crc.getValue())
+				throw corrupt(where, "crc32c", String.format("checksum %08x, expected %08x", stored,
+						(int) crc.getValue()), null);
+			return Arrays.copyOf(encoded, n);
+		}
+	}
+
+	private interface StreamOpener {
+		InputStream open() throws IOException;
+	}
+
+	private static byte[] readBounded(final Object where, final String codec, final long limit,
+			final StreamOpener opener) {
+		try (InputStream in = opener.open()) {
+			final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+			final byte[] buffer = new byte[65536];
+			int n;
+			while ((n = in.read(buffer)) >= 0) {
+				bytes.write(buffer, 0, n);
+				if (bytes.size() > limit)
+					throw corrupt(where, codec, "more than the expected " + limit + " bytes", null);
+			}
+			return bytes.toByteArray();
+		} catch (final IOException | RuntimeException e) {
+			if (e instanceof ZarrChunkException)
+				throw (ZarrChunkException) e;
+			throw corrupt(where, codec, e.getMessage(), e);
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package org.featurize.unet.zarr;
+
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The codec chain of one kind of chunk: a primitive array in C order ({@link Elements}) to bytes in a byte order,
+ * through an optional axis permutation ({@link Transpose}: v2 order F, v3 transpose), then through the
+ * bytes-to-bytes codecs ({@link ByteCodec}) in order. Decoding runs it backwards and checks every size.
+ * Immutable and safe for many threads.
+ */
+final class ChunkPipeline {
+
+	final DataType type;
+
+	final ByteOrder byteOrder;
+
+	final int[] shape;
+
+	/** null when the stored layout is C order of the shape itself. */
+	final int[] transpose;
+
+	final List<ByteCodec> codecs;
+
+	final int rawBytes;
+
+	final int elements;
+
+	ChunkPipeline(final DataType type, final ByteOrder byteOrder, final int[] shape, final int[] transpose,
+			final List<ByteCodec> codecs) {
+		this.type = type;
+		this.byteOrder = byteOrder;
+		this.shape = shape.clone();
+		this.transpose = transpose == null || Transpose.isIdentity(transpose) ? null : transpose.clone();
+		this.codecs = List.copyOf(codecs);
+		this.elements = (int) Boxes.size(shape);
+		this.rawBytes = elements * type.bytesPerElement();
+	}
+
+	/**
+	 * @param stored the bytes of a stored chunk
+	 * @param where the file (and inner chunk), for messages
+	 * @return a new primitive array of the chunk shape in C order
+	 * @throws ZarrChunkException if the bytes do not decode to exactly one chunk
+	 */
+	Object decode(final byte[] stored, final Object where) {
+		byte[] bytes = stored;
+		for (int i = codecs.size() - 1; i >= 0; i--) {
+			final long limit = i == 0 ? rawBytes : 2L * rawBytes + (1 << 20);
+			bytes = codecs.get(i).decode(bytes, limit, where);
+		}
+		if (bytes.length != rawBytes)
+			throw new ZarrChunkException("Corrupt chunk " + where + ": expected " + rawBytes + " bytes ("
+					+ Arrays.toString(shape) + " x " + type.bytesPerElement() + " bytes of " + type + "), got "
+					+ bytes.length + (codecs.isEmpty() ? "" : " after " + names()));
+		if (transpose != null)
+			bytes = Transpose.decode(bytes, shape, transpose, type.bytesPerElement());
+		return Elements.decode(bytes, type, byteOrder);
+	}
+
+	/**
+	 * @param data a primitive array of the chunk shape in C order, checked by the caller
+	 * @return the bytes to store
+	 */
+	byte[] encode(final Object data) {
+		byte[] bytes = Elements.encode(data, type, byteOrder);
+		if (transpose != null)
+			bytes = Transpose.encode(bytes, shape, transpose, type.bytesPerElement());
+		for (final ByteCodec codec : codecs)
+			bytes = codec.encode(bytes);
+		return bytes;
+	}
+
+	private String names() {
+		final StringBuilder sb = new StringBuilder();
+		for (final ByteCodec c : codecs)
+			sb.append(sb.length() == 0 ? "" : ", ").append(c.name());
+		return sb.toString();
+	}
+}

@@ -1,0 +1,337 @@
+package org.featurize.unet.zarr;
+
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A Zarr array (v2 or v3) on the file system: its metadata, its attributes, and its chunks as Java primitive
+ * arrays. Shapes and grid positions are in Zarr's (C, NumPy) axis order; chunks are full-size arrays in C order
+ * (last axis fastest), edge chunks included; a missing chunk reads as the fill value.
+ * <p>
+ * Thread-safe: the metadata is immutable, every chunk is written atomically (temporary file, then rename), and
+ * many threads may read and write different chunks at once. In a sharded v3 array, writers of chunks of the same
+ * shard must share this instance (it serializes them per shard); separate processes must write separate shards.
+ */
+public final class ZarrArray {
+
+	private static final int LOCK_STRIPES = 64;
+
+	private final Path root;
+
+	private final String arrayPath;
+
+	private final Path dir;
+
+	private final ArrayMetadata meta;
+
+	private final Object[] shardLocks;
+
+	private ZarrArray(final Path root, final String arrayPath, final ArrayMetadata meta) {
+		this.root = root;
+		this.arrayPath = arrayPath;
+		this.dir = Nodes.resolve(root, arrayPath);
+		this.meta = meta;
+		this.shardLocks = new Object[LOCK_STRIPES];
+		for (int i = 0; i < LOCK_STRIPES; i++)
+			shardLocks[i] = new Object();
+	}
+
+	/**
+	 * Opens an existing array, Zarr v2 or v3 (detected).
+	 *
+	 * @param root the folder of the Zarr container
+	 * @param arrayPath the array within it, "a/b"; "" or "/" for the root itself
+	 * @return the array
+	 * @throws ZarrNotFoundException if there is no array there
+	 * @throws ZarrFormatException if the metadata is malformed
+	 * @throws ZarrUnsupportedException if it uses a data type, codec or feature not handled here
+	 */
+	public static ZarrArray open(final Path root, final String arrayPath) {
+		final String path = Nodes.normalize(arrayPath);
+		final Path dir = Nodes.resolve(root, path);
+		Nodes.requireFolder(root, dir);
+		final Path v3 = dir.resolve(MetadataV3.FILE);
+		final ObjectNode v3Json = Json.readObjectOrNull(v3);
+		if (v3Json != null)
+			return new ZarrArray(root, path, MetadataV3.parse(v3Json, v3));
+		final Path v2 = dir.resolve(MetadataV2.ARRAY);
+		final ObjectNode v2Json = Json.readObjectOrNull(v2);
+		if (v2Json != null)
+			return new ZarrArray(root, path, MetadataV2.parse(v2Json, v2));
+		if (Files.exists(dir.resolve(MetadataV2.GROUP)))
+			throw new ZarrNotFoundException("No Zarr array at " + dir + ": found a group (" + MetadataV2.GROUP
+					+ "), expected " + MetadataV2.ARRAY + " or " + MetadataV3.FILE);
+		throw new ZarrNotFoundException("No Zarr array at " + dir + ": the folder is not Zarr, expected "
+				+ MetadataV2.ARRAY + " or " + MetadataV3.FILE + " in it");
+	}
+
+	/**
+	 * Creates an array: writes its metadata (and attributes), creating the root folder and parent groups as needed.
+	 *
+	 * @param root the folder of the Zarr container (created if missing)
+	 * @param arrayPath the array within it; "" or "/" for the root itself
+	 * @param spec what to create
+	 * @return the new array, with no chunks
+	 * @throws ZarrExistsException if an array or group exists there and the spec does not say overwrite, or if a
+	 *         parent is an array
+	 */
+	public static ZarrArray create(final Path root, final String arrayPath, final ArraySpec spec) {
+		final String path = Nodes.normalize(arrayPath);
+		final Path dir = Nodes.resolve(root, path);
+		Nodes.prepare(root, path, spec.zarrFormat(), spec.overwrite());
+		if (spec.zarrFormat() == 3) {
+			Json.write(dir.resolve(MetadataV3.FILE), MetadataV3.toJson(spec));
+		} else {
+			if (!spec.attributes().isEmpty())
+				Json.write(dir.resolve(MetadataV2.ATTRIBUTES), Json.fromMap(spec.attributes(), dir));
+			Json.write(dir.resolve(MetadataV2.ARRAY), MetadataV2.toJson(spec));
+		}
+		return open(root, path);
+	}
+
+	/** @return the shape, Zarr axis order */
+	public long[] shape() {
+		return meta.shape.clone();
+	}
+
+	/** @return the chunk shape, Zarr axis order; for a sharded array the inner chunk shape (the unit of I/O) */
+	public int[] chunkShape() {
+		return meta.chunkShape.clone();
+	}
+
+	/** @return the shard shape of a sharded v3 array, else the chunk shape */
+	public int[] shardShape() {
+		return meta.sharding == null ? chunkShape() : meta.sharding.shardShape.clone();
+	}
+
+	/** @return the number of chunks along each axis, Zarr axis order */
+	public long[] gridShape() {
+		return meta.gridShape();
+	}
+
+	public DataType dataType() {
+		return meta.type;
+	}
+
+	/** @return the byte order of stored elements */
+	public ByteOrder byteOrder() {
+		return meta.byteOrder;
+	}
+
+	/** @return 'F' if chunks are stored with reversed axes (v2 order F, v3 transpose reversing axes), else 'C' */
+	public char order() {
+		return meta.order;
+	}
+
+	/** @return the compressor, or null if a v3 chain has more than one */
+	public Compressor compressor() {
+		return meta.compressor;
+	}
+
+	/** @return whether chunks are stored in v3 shards */
+	public boolean isSharded() {
+		return meta.sharding != null;
+	}
+
+	/** @return the fill value: Boolean, Long (raw bits for uint64), or Double (Float16 and Float32 widened) */
+	public Object fillValue() {
+		if (meta.type == DataType.BOOL)
+			return meta.fillBits != 0;
+		if (!meta.type.isFloat())
+			return meta.fillBits;
+		final Object one = Elements.filled(meta.type, meta.fillBits, 1);
+		return one instanceof float[] ? (double) ((float[]) one)[0] : ((double[]) one)[0];
+	}
+
+	/** @return 2 or 3 */
+	public int zarrFormat() {
+		return meta.format;
+	}
+
+	/** @return the array's folder */
+	public Path path() {
+		return dir;
+	}
+
+	/** @return the folder of the container */
+	public Path root() {
+		return root;
+	}
+
+	/** @return the array's path within the container, "" for the root */
+	public String arrayPath() {
+		return arrayPath;
+	}
+
+	/** @return the attributes, read from disk now (a new mutable map) */
+	public Map<String, Object> attributes() {
+		if (meta.format == 3)
+			return Json.toMap(Json.readObjectOrNull(meta.file).get("attributes"));
+		return Json.toMap(Json.readObjectOrNull(dir.resolve(MetadataV2.ATTRIBUTES)));
+	}
+
+	/**
+	 * Replaces all attributes, atomically (.zattrs for v2, the attributes of zarr.json for v3).
+	 *
+	 * @param attributes JSON-compatible values
+	 */
+	public synchronized void writeAttributes(final Map<String, ?> attributes) {
+		if (meta.format == 2) {
+			Json.write(dir.resolve(MetadataV2.ATTRIBUTES), Json.fromMap(attributes, dir));
+			return;
+		}
+		final ObjectNode json = Json.readObjectOrNull(meta.file);
+		if (json == null)
+			throw new ZarrNotFoundException("No Zarr array at " + dir + ": " + meta.file + " has disappeared");
+		json.set("attributes", Json.fromMap(attributes, meta.file));
+		Json.write(meta.file, json);
+	}
+
+	/**
+	 * @param gridPosition the chunk's position in the chunk grid, Zarr axis order
+	 * @return a new primitive array of the full chunk shape in C order (see {@link DataType}); the fill value
+	 *         everywhere if the chunk is missing
+	 * @throws ZarrChunkException if the stored chunk cannot be decoded
+	 * @throws ZarrIOException if it cannot be read
+	 */
+	public Object readChunk(final long... gridPosition) {
+		checkGrid(gridPosition);
+		final byte[] stored;
+		final Object where;
+		if (meta.sharding == null) {
+			final Path file = chunkFile(gridPosition);
+			stored = FileStore.readOrNull(file);
+			where = file;
+		} else {
+			final Path file = chunkFile(meta.sharding.shardOf(gridPosition));
+			final int local = meta.sharding.localIndex(gridPosition);
+			stored = meta.sharding.readInner(file, local);
+			where = file + " (inner chunk " + local + ")";
+		}
+		if (stored == null)
+			return Elements.filled(meta.type, meta.fillBits, meta.pipeline.elements);
+		return meta.pipeline.decode(stored, where);
+	}
+
+	/**
+	 * @param gridPosition the chunk's position in the chunk grid, Zarr axis order
+	 * @return whether the chunk is stored
+	 */
+	public boolean chunkExists(final long... gridPosition) {
+		checkGrid(gridPosition);
+		if (meta.sharding == null)
+			return Files.exists(chunkFile(gridPosition));
+		final Path file = chunkFile(meta.sharding.shardOf(gridPosition));
+		return meta.sharding.readInner(file, meta.sharding.localIndex(gridPosition)) != null;
+	}
+
+	/**
+	 * Encodes and writes one chunk atomically, replacing what was there.
+	 *
+	 * @param gridPosition the chunk's position in the chunk grid, Zarr axis order
+	 * @param data a primitive array of the data type's class holding the full chunk shape in C order
+	 *        ({@code float[]} for FLOAT16, rounded to nearest even)
+	 * @throws ZarrIOException if it cannot be written (a full disk included), naming the file
+	 */
+	public void writeChunk(final long[] gridPosition, final Object data) {
+		checkGrid(gridPosition);
+		Elements.check(data, meta.type, meta.pipeline.elements, "Chunk " + Arrays.toString(gridPosition) + " of "
+				+ dir);
+		final byte[] encoded = meta.pipeline.encode(data);
+		if (meta.sharding == null) {
+			FileStore.writeAtomic(chunkFile(gridPosition), encoded);
+			return;
+		}
+		final long[] shard = meta.sharding.shardOf(gridPosition);
+		final Path file = chunkFile(shard);
+		synchronized (shardLocks[Math.floorMod(Arrays.hashCode(shard), LOCK_STRIPES)]) {
+			byte[][] inner = meta.sharding.readAll(file);
+			if (inner == null)
+				inner = new byte[meta.sharding.innerChunks()][];
+			inner[meta.sharding.localIndex(gridPosition)] = encoded;
+			FileStore.writeAtomic(file, meta.sharding.assemble(inner));
+		}
+	}
+
+	/**
+	 * Reads a box of the array, across chunks.
+	 *
+	 * @param min the first position, Zarr axis order
+	 * @param size the box's size, Zarr axis order
+	 * @return a new primitive array of the box in C order
+	 */
+	public Object readRegion(final long[] min, final int[] size) {
+		final int n = meta.shape.length;
+		if (min.length != n || size.length != n)
+			throw new IllegalArgumentException("Region of rank " + min.length + "/" + size.length + " in an array of "
+					+ "rank " + n);
+		for (int d = 0; d < n; d++)
+			if (min[d] < 0 || size[d] < 0 || min[d] + size[d] > meta.shape[d])
+				throw new IndexOutOfBoundsException("Region at " + Arrays.toString(min) + " of size "
+						+ Arrays.toString(size) + " is outside the shape " + Arrays.toString(meta.shape));
+		final long total = Boxes.size(size);
+		if (total > Integer.MAX_VALUE - 8)
+			throw new IllegalArgumentException("Region of " + total + " elements exceeds a Java array");
+		final Object out = Elements.allocate(meta.type, (int) total);
+		if (total == 0)
+			return out;
+		final int[] chunk = meta.chunkShape;
+		final long[] first = new long[n];
+		final long[] last = new long[n];
+		for (int d = 0; d < n; d++) {
+			first[d] = min[d] / chunk[d];
+			last[d] = (min[d] + size[d] - 1) / chunk[d];
+		}
+		final long[] grid = first.clone();
+		final int[] srcOffset = new int[n];
+		final int[] dstOffset = new int[n];
+		final int[] overlap = new int[n];
+		while (true) {
+			for (int d = 0; d < n; d++) {
+				final long chunkMin = grid[d] * chunk[d];
+				final long from = Math.max(chunkMin, min[d]);
+				final long to = Math.min(chunkMin + chunk[d], min[d] + size[d]);
+				srcOffset[d] = (int) (from - chunkMin);
+				dstOffset[d] = (int) (from - min[d]);
+				overlap[d] = (int) (to - from);
+			}
+			Boxes.copy(readChunk(grid), chunk, srcOffset, out, size, dstOffset, overlap);
+			int d = n - 1;
+			for (; d >= 0; d--) {
+				if (++grid[d] <= last[d])
+					break;
+				grid[d] = first[d];
+			}
+			if (d < 0)
+				return out;
+		}
+	}
+
+	private Path chunkFile(final long[] gridPosition) {
+		return dir.resolve(meta.keys.key(gridPosition));
+	}
+
+	private void checkGrid(final long[] gridPosition) {
+		final long[] grid = meta.gridShape();
+		if (gridPosition.length != grid.length)
+			throw new IllegalArgumentException("Grid position " + Arrays.toString(gridPosition) + " has "
+					+ gridPosition.length + " axes, the array " + dir + " has " + grid.length);
+		for (int d = 0; d < grid.length; d++)
+			if (gridPosition[d] < 0 || gridPosition[d] >= grid[d])
+				throw new IndexOutOfBoundsException("Grid position " + Arrays.toString(gridPosition)
+						+ " is outside the chunk grid " + Arrays.toString(grid) + " of " + dir);
+	}
+
+	@Override
+	public String toString() {
+		return "ZarrArray[v" + meta.format + " " + dir + ", shape " + Arrays.toString(meta.shape) + ", chunks "
+				+ Arrays.toString(meta.chunkShape) + (meta.sharding == null ? ""
+						: ", shards " + Arrays.toString(meta.sharding.shardShape))
+				+ ", " + meta.type + "]";
+	}
+}

@@ -1,0 +1,160 @@
+"""Writes Zarr v2 fixtures with Python's zarr (Debian python3-zarr 2.13) for the Java tests to read.
+
+Usage: /usr/bin/python3 zarr_fixtures.py OUT
+
+Writes into OUT:
+  arrays/<name>/       one array per combination of dtype (12 types, both byte orders) x order (C, F)
+                       x dimension separator (".", "/") x compressor (none, blosc with 5 compressors x 3
+                       shuffles, zstd, gzip, zlib); shape (25, 37), chunks (10, 16): edge chunks in both axes;
+                       fill values cycle through NaN, Infinity, -Infinity, null, numbers and integer extremes;
+                       chunk (0, 2) is left unwritten (unless the fill value is null) and reads as the fill value
+  expected/<name>.bin  what zarr reads back for the whole array: C order, little-endian (bool as 0/1 bytes)
+  axes/                a 4D float32 array of shape (2, 3, 5, 7), chunks (1, 2, 2, 3), value at (t, z, y, x)
+                       = 1000 t + 100 z + 10 y + x, in a group with attributes
+  half/                all 65536 float16 bit patterns widened to float32 (half_to_float.bin), and float32
+                       values (float_in.bin) narrowed to float16 (float_to_half.bin), little-endian
+  manifest.json        one entry per array: name, dtype, order, separator, compressor, fill_value, shape
+"""
+import itertools
+import json
+import os
+import sys
+
+import numcodecs
+import numpy as np
+import zarr
+from numcodecs import GZip, Zlib, Zstd, Blosc
+
+SHAPE = (25, 37)
+CHUNKS = (10, 16)
+BLOSC_NAMES = ["lz4", "lz4hc", "zstd", "zlib", "blosclz"]
+SHUFFLES = {0: "none", 1: "byte", 2: "bit"}
+
+
+def dtypes():
+    out = ["|b1", "|u1", "|i1"]
+    for code in ["u2", "i2", "u4", "i4", "u8", "i8", "f2", "f4", "f8"]:
+        out += ["<" + code, ">" + code]
+    return out
+
+
+def compressors():
+    out = [("none", None)]
+    for cname in BLOSC_NAMES:
+        for shuffle in (0, 1, 2):
+            out.append(("blosc-%s-%s" % (cname, SHUFFLES[shuffle]), Blosc(cname=cname, clevel=5, shuffle=shuffle)))
+    out += [("zstd", Zstd(level=3)), ("gzip", GZip(level=5)), ("zlib", Zlib(level=5))]
+    return out
+
+
+def fill_for(dtype, i):
+    kind = np.dtype(dtype).kind
+    if kind == "b":
+        return [False, True, None][i % 3]
+    if kind == "f":
+        return [float("nan"), float("inf"), float("-inf"), None, 0.0, 1.5, -2.25][i % 7]
+    info = np.iinfo(np.dtype(dtype))
+    return [0, 42, None, int(info.max), int(info.min)][i % 5]
+
+
+def values(dtype, n, seed):
+    """Deterministic values: extremes and special floats first, then a compressible pattern (so that Blosc
+    compresses rather than copies) with a pseudo-random value at every seventh element."""
+    rng = np.random.default_rng(seed)
+    dt = np.dtype(dtype).newbyteorder("=")
+    i = np.arange(n)
+    noise = i % 7 == 3
+    pattern = i % 29
+    if dt.kind == "b":
+        return np.where(noise, rng.integers(0, 2, n) == 1, pattern % 3 == 0)
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        v = (pattern * 3 - 40).astype(np.int64).astype(dt)
+        v[noise] = rng.integers(info.min, info.max, n, dtype=dt, endpoint=True)[noise]
+        v[:3] = [info.min, info.max, 0]
+        return v
+    v = (pattern * 0.25 - 3).astype(dt)
+    if dt.itemsize == 2:
+        v[noise] = rng.integers(0, 1 << 16, n, dtype=np.uint16).view(np.float16)[noise]
+        v[:9] = np.array([0x7E00, 0x7C00, 0xFC00, 0x8000, 0x0001, 0x7BFF, 0x03FF, 0x0400, 0x7C01],
+                         dtype=np.uint16).view(np.float16)
+        return v
+    v[noise] = ((rng.random(n) - 0.5) * 10.0 ** rng.integers(-30, 30, n)).astype(dt)[noise]
+    finfo = np.finfo(dt)
+    v[:7] = [np.nan, np.inf, -np.inf, -0.0, finfo.tiny / 2, finfo.max, -finfo.max]
+    return v
+
+
+def le_bytes(a):
+    """C-order little-endian bytes of an array (bool as 0/1 bytes)."""
+    a = np.ascontiguousarray(a)
+    if a.dtype.kind == "b":
+        return a.astype(np.uint8).tobytes()
+    return a.astype(a.dtype.newbyteorder("<")).tobytes()
+
+
+def write_arrays(out):
+    manifest = []
+    combos = itertools.product(dtypes(), "CF", "./", compressors())
+    for i, (dtype, order, sep, (ctag, compressor)) in enumerate(combos):
+        tag = ("n" if dtype[0] == "|" else "l" if dtype[0] == "<" else "b") + dtype[1:]
+        name = "v2-%s-%s-%s-%s-%d" % (tag, order, "dot" if sep == "." else "slash", ctag, i)
+        fill = fill_for(dtype, i)
+        store = zarr.DirectoryStore(os.path.join(out, "arrays", name), dimension_separator=sep)
+        z = zarr.create(shape=SHAPE, chunks=CHUNKS, dtype=dtype, order=order, compressor=compressor,
+                        fill_value=fill, store=store, overwrite=True)
+        data = values(dtype, SHAPE[0] * SHAPE[1], i).reshape(SHAPE)
+        if fill is None:
+            z[...] = data
+        else:
+            # every chunk but (0, 2), which stays missing
+            z[:, :32] = data[:, :32]
+            z[10:, 32:] = data[10:, 32:]
+        with open(os.path.join(out, "expected", name + ".bin"), "wb") as f:
+            f.write(le_bytes(z[...]))
+        manifest.append({"name": name, "dtype": dtype, "order": order, "separator": sep, "compressor": ctag,
+                         "fill_value": None if fill is None else repr(fill), "shape": list(SHAPE)})
+    return manifest
+
+
+def write_axes(out):
+    root = zarr.open_group(os.path.join(out, "axes"), mode="w")
+    root.attrs["description"] = "value = 1000 t + 100 z + 10 y + x"
+    t, z, y, x = np.meshgrid(*[np.arange(s) for s in (2, 3, 5, 7)], indexing="ij")
+    a = root.create_dataset("tzyx", shape=(2, 3, 5, 7), chunks=(1, 2, 2, 3), dtype="<f4",
+                            compressor=Zstd(level=1))
+    a[...] = (1000 * t + 100 * z + 10 * y + x).astype("<f4")
+    a.attrs["_ARRAY_DIMENSIONS"] = ["t", "z", "y", "x"]
+
+
+def write_half(out):
+    d = os.path.join(out, "half")
+    os.makedirs(d)
+    bits = np.arange(1 << 16, dtype=np.uint16)
+    bits.view(np.float16).astype("<f4").tofile(os.path.join(d, "half_to_float.bin"))
+    rng = np.random.default_rng(7)
+    # random floats over the half range, the halfway points between neighbouring halves (ties), and specials
+    halves = bits.view(np.float16).astype(np.float64)
+    finite = np.sort(halves[np.isfinite(halves)])
+    ties = ((finite[1:] + finite[:-1]) / 2).astype(np.float32)
+    randoms = (rng.standard_normal(20000) * 10.0 ** rng.integers(-9, 6, 20000)).astype(np.float32)
+    specials = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 65504, 65519.99, 65520, 1e-8, 2.0 ** -25,
+                         2.0 ** -24, 3 * 2.0 ** -26, 1e9, -1e9], dtype=np.float32)
+    floats = np.concatenate([specials, ties, np.nextafter(ties, np.float32(np.inf)), randoms]).astype("<f4")
+    floats.tofile(os.path.join(d, "float_in.bin"))
+    with np.errstate(over="ignore"):  # 1e9 and 65520 overflow to infinity, as they should
+        floats.astype(np.float16).view("<u2").tofile(os.path.join(d, "float_to_half.bin"))
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(os.path.join(out, "expected"), exist_ok=True)
+    manifest = write_arrays(out)
+    write_axes(out)
+    write_half(out)
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump({"zarr": zarr.__version__, "numcodecs": numcodecs.__version__, "arrays": manifest}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+package org.featurize.unet.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.io.Progress;
+import org.featurize.unet.job.FeaturizeRequest;
+import org.featurize.unet.job.Featurizer;
+import org.featurize.unet.plugin.ProgressText;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bin/featurize}: three forms.
+ * <ul>
+ * <li>{@code featurize --headless --run UNet "input='in.zarr',output='out.zarr'"}: the Fiji launcher's form,
+ * handled by SciJava's console arguments exactly as in Fiji ({@link ScijavaRun});</li>
+ * <li>{@code featurize in.zarr out.zarr [--model m.pt] [--threads N] ...}: the plain form;</li>
+ * <li>{@code featurize demo [--output dir]}: a sample volume featurized with the shipped model.</li>
+ * </ul>
+ * Failure: a non-zero exit status and one line on stderr.
+ */
+@Command( name = "featurize", mixinStandardHelpOptions = true, versionProvider = FeaturizeMain.Version.class,
+		description = "Per-pixel UNet features of a Zarr volume (t, z, y, x), saved as Zarr (t, z, y, x, c).",
+		footer = { "", "Also: featurize --headless --run UNet \"input='in.zarr',output='out.zarr',threads=2\" (the Fiji launcher's form)",
+				"      featurize demo [--output DIR]   (a generated sample volume, featurized with the shipped model)" } )
+public final class FeaturizeMain implements Callable< Integer >
+{
+	@Parameters( index = "0", paramLabel = "INPUT", description = "Input Zarr array or group (2D, 3D or 4D)" )
+	Path input;
+
+	@Parameters( index = "1", paramLabel = "OUTPUT", description = "Output Zarr (created; an unfinished run there is resumed)" )
+	Path output;
+
+	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
+	String dataset = "";
+
+	@Option( names = "--model", paramLabel = "FILE", description = "TorchScript model (default: the shipped UNet)" )
+	Path model;
+
+	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: the input's chunk)" )
+	Integer tile;
+
+	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: the model's receptive field)" )
+	Integer halo;
+
+	@Option( names = "--normalization", paramLabel = "METHOD", description = "none (default) or percentile" )
+	String normalization = "none";
+
+	@Option( names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core)" )
+	Integer threads;
+
+	@Option( names = "--intra-op-threads", paramLabel = "N", description = "Threads per forward pass (default: cores / threads)" )
+	Integer intraOpThreads;
+
+	@Option( names = "--output-type", paramLabel = "TYPE", description = "float32 (default) or float16" )
+	String outputType = "float32";
+
+	@Option( names = "--overwrite", description = "Replace an existing output" )
+	boolean overwrite;
+
+	public static void main( final String[] args )
+	{
+		System.exit( run( args, System.out, System.err ) );
+	}
+
+	/** Runs the launcher; returns the exit status. */
+	public static int run( final String[] args, final PrintStream out, final PrintStream err )
+	{
+		try
+		{
+			if ( Arrays.asList( args ).contains( "--run" ) )
+				return new ScijavaRun( err ).run( args );
+			if ( args.length > 0 && args[ 0 ].equals( "demo" ) )
+				return Demo.run( Arrays.copyOfRange( args, 1, args.length ), out, err );
+			final CommandLine cli = new CommandLine( new FeaturizeMain() );
+			cli.setOut( new java.io.PrintWriter( out, true ) );
+			cli.setErr( new java.io.PrintWriter( err, true ) );
+			cli.setExecutionExceptionHandler( ( e, line, parsed ) -> {
+				err.println( "featurize: error: " + message( e ) );
+				return 1;
+			} );
+			cli.setParameterExceptionHandler( ( e, a ) -> {
+				err.println( "featurize: error: " + e.getMessage() + " (see featurize --help)" );
+				return 2;
+			} );
+			return cli.execute( args );
+		}
+		catch ( final RuntimeException e )
+		{
+			err.println( "featurize: error: " + message( e ) );
+			return 1;
+		}
+	}
+
+	@Override
+	public Integer call()
+	{
+		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model )
+				.tile( tile ).halo( halo ).normalization( normalization ).threads( threads ).intraOpThreads( intraOpThreads )
+				.outputType( outputType ).overwrite( overwrite );
+		new Featurizer( System.err::println ).run( request, consoleProgress( System.err ), () -> false );
+		System.out.println( output.toAbsolutePath() );
+		return 0;
+	}
+
+	static Progress consoleProgress( final PrintStream err )
+	{
+		return Progress.throttled( ( done, total, rate, eta ) -> err.println( ProgressText.format( done, total, rate, eta ) ), 2000 );
+	}
+
+	static String message( final Throwable e )
+	{
+		if ( e instanceof FeaturizeException || e instanceof CancellationException )
+			return e.getMessage();
+		return e.getClass().getSimpleName() + ( e.getMessage() == null ? "" : ": " + e.getMessage() );
+	}
+
+	static final class Version implements CommandLine.IVersionProvider
+	{
+		@Override
+		public String[] getVersion()
+		{
+			final String v = FeaturizeMain.class.getPackage().getImplementationVersion();
+			return new String[] { "featurize-unet " + ( v == null ? "development" : v ) };
+		}
+	}
+}

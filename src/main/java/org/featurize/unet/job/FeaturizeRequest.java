@@ -1,0 +1,174 @@
+package org.featurize.unet.job;
+
+import java.nio.file.Path;
+
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.compute.Normalization;
+import org.featurize.unet.io.OutputType;
+
+/**
+ * The parameters of one run, named as the command names them. Unset optional values take defaults: the
+ * shipped model, the input's chunk as tile, the model's receptive field as halo, one worker thread per core.
+ */
+public final class FeaturizeRequest
+{
+	Path input;
+
+	String dataset = "";
+
+	Path model;
+
+	Path output;
+
+	Integer tile;
+
+	Integer halo;
+
+	String normalization = Normalization.NONE;
+
+	double percentileLow = Normalization.DEFAULT_LOW_PERCENTILE;
+
+	double percentileHigh = Normalization.DEFAULT_HIGH_PERCENTILE;
+
+	Integer threads;
+
+	Integer intraOpThreads;
+
+	boolean overwrite;
+
+	String outputType = "float32";
+
+	Long cacheBytes;
+
+	public static FeaturizeRequest of( final Path input )
+	{
+		final FeaturizeRequest r = new FeaturizeRequest();
+		r.input = input;
+		return r;
+	}
+
+	public FeaturizeRequest dataset( final String dataset )
+	{
+		this.dataset = dataset == null ? "" : dataset;
+		return this;
+	}
+
+	/** The TorchScript model file; null for the shipped default. */
+	public FeaturizeRequest model( final Path model )
+	{
+		this.model = model;
+		return this;
+	}
+
+	/** Where to save the features; null to only compute them lazily. */
+	public FeaturizeRequest output( final Path output )
+	{
+		this.output = output;
+		return this;
+	}
+
+	public FeaturizeRequest tile( final Integer tile )
+	{
+		this.tile = tile;
+		return this;
+	}
+
+	public FeaturizeRequest halo( final Integer halo )
+	{
+		this.halo = halo;
+		return this;
+	}
+
+	public FeaturizeRequest normalization( final String normalization )
+	{
+		this.normalization = normalization;
+		return this;
+	}
+
+	public FeaturizeRequest percentiles( final double low, final double high )
+	{
+		this.percentileLow = low;
+		this.percentileHigh = high;
+		return this;
+	}
+
+	public FeaturizeRequest threads( final Integer threads )
+	{
+		this.threads = threads;
+		return this;
+	}
+
+	public FeaturizeRequest intraOpThreads( final Integer intraOpThreads )
+	{
+		this.intraOpThreads = intraOpThreads;
+		return this;
+	}
+
+	public FeaturizeRequest overwrite( final boolean overwrite )
+	{
+		this.overwrite = overwrite;
+		return this;
+	}
+
+	public FeaturizeRequest outputType( final String outputType )
+	{
+		this.outputType = outputType;
+		return this;
+	}
+
+	public FeaturizeRequest cacheBytes( final Long cacheBytes )
+	{
+		this.cacheBytes = cacheBytes;
+		return this;
+	}
+
+	public Path input()
+	{
+		return input;
+	}
+
+	public Path output()
+	{
+		return output;
+	}
+
+	/** Worker threads: the given number, or one per core. */
+	public int threads()
+	{
+		return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+	}
+
+	/** Threads per forward pass: the given number, or the cores left to each worker (at least one). */
+	public int intraOpThreads()
+	{
+		return intraOpThreads != null ? intraOpThreads : Math.max( 1, Runtime.getRuntime().availableProcessors() / threads() );
+	}
+
+	OutputType type()
+	{
+		return OutputType.parse( outputType );
+	}
+
+	/** Checks every parameter that can be checked without reading anything; throws with a message naming it. */
+	public FeaturizeRequest validate()
+	{
+		if ( input == null )
+			throw new FeaturizeException( "No input given: input must be a Zarr array or group" );
+		if ( tile != null && tile <= 0 )
+			throw new FeaturizeException( "tile must be a positive number of pixels, got " + tile );
+		if ( halo != null && halo < 0 )
+			throw new FeaturizeException( "halo must be zero or a positive number of pixels, got " + halo );
+		if ( threads != null && threads <= 0 )
+			throw new FeaturizeException( "threads must be at least 1, got " + threads );
+		if ( intraOpThreads != null && intraOpThreads <= 0 )
+			throw new FeaturizeException( "intra_op_threads must be at least 1, got " + intraOpThreads );
+		if ( cacheBytes != null && cacheBytes <= 0 )
+			throw new FeaturizeException( "The cache size must be positive, got " + cacheBytes );
+		normalization = Normalization.checkMethod( normalization );
+		if ( normalization.equals( Normalization.PERCENTILE ) && !( percentileLow >= 0 && percentileLow < percentileHigh && percentileHigh <= 100 ) )
+			throw new FeaturizeException( String.format( "Percentiles must satisfy 0 <= low < high <= 100, got low %s and high %s",
+					percentileLow, percentileHigh ) );
+		OutputType.parse( outputType );
+		return this;
+	}
+}

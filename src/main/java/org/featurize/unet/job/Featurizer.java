@@ -1,0 +1,214 @@
+package org.featurize.unet.job;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.compute.FeatureImage;
+import org.featurize.unet.compute.FeatureOptions;
+import org.featurize.unet.compute.Features;
+import org.featurize.unet.io.FeatureLayout;
+import org.featurize.unet.io.FeatureOutput;
+import org.featurize.unet.io.FeatureWriter;
+import org.featurize.unet.io.Progress;
+import org.featurize.unet.model.DjlFeatureModel;
+import org.featurize.unet.model.Models;
+import org.featurize.unet.zarr.Compressor;
+import org.featurize.unet.zarr.Shuffle;
+import org.featurize.unet.zarr.ZarrArray;
+import org.featurize.unet.zarr.ZarrImages;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.NativeType;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.real.FloatType;
+
+/**
+ * Runs a {@link FeaturizeRequest}: checks the parameters, the input, the output and the model, in that
+ * order and before any compute; builds the lazy feature image; writes it when an output is given.
+ */
+public final class Featurizer
+{
+	/** The compressor of saved features. */
+	public static final Compressor DEFAULT_COMPRESSOR = Compressor.blosc( "zstd", 3, Shuffle.BIT );
+
+	private final Consumer< String > log;
+
+	public Featurizer( final Consumer< String > log )
+	{
+		this.log = log;
+	}
+
+	/** What a run produced. */
+	public static final class Result
+	{
+		private final FeatureImage features;
+
+		private final Path output;
+
+		private final FeatureWriter.Result written;
+
+		Result( final FeatureImage features, final Path output, final FeatureWriter.Result written )
+		{
+			this.features = features;
+			this.output = output;
+			this.written = written;
+		}
+
+		/** The lazily computed features, axes (x, y, c[, z[, t]]). */
+		public RandomAccessibleInterval< FloatType > image()
+		{
+			return features.image();
+		}
+
+		public FeatureImage features()
+		{
+			return features;
+		}
+
+		/** The saved output, or null. */
+		public Path output()
+		{
+			return output;
+		}
+
+		/** What the writer did, or null when nothing was saved. */
+		public FeatureWriter.Result written()
+		{
+			return written;
+		}
+	}
+
+	/** Runs the request: lazy features only when it has no output, else every chunk written. */
+	public Result run( final FeaturizeRequest request, final Progress progress, final BooleanSupplier cancelled )
+	{
+		request.validate();
+		final ZarrArray input = ZarrArray.open( request.input, request.dataset );
+		final long[] shape = input.shape();
+		if ( shape.length < 2 || shape.length > 4 )
+			throw new FeaturizeException( String.format(
+					"Input %s has %d dimension%s (shape %s); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x)",
+					input.path(), shape.length, shape.length == 1 ? "" : "s", Arrays.toString( shape ) ) );
+		if ( request.output != null )
+			FeatureOutput.checkBeforeRun( request.output, request.input, request.overwrite );
+
+		final Path modelFile = request.model != null ? request.model : Models.defaultModelFile();
+		final DjlFeatureModel model = Models.shared( modelFile, request.threads(), request.intraOpThreads() );
+		log.accept( "Model: " + model.description() + "; " + model.engineInfo() );
+
+		final int[] chunks = input.chunkShape();
+		final FeatureOptions options = FeatureOptions.defaults()
+				.normalization( request.normalization )
+				.percentiles( request.percentileLow, request.percentileHigh );
+		if ( request.tile != null )
+			options.tile( request.tile );
+		else
+			options.tile( chunks[ chunks.length - 1 ], chunks[ chunks.length - 2 ] );
+		if ( request.halo != null )
+			options.halo( request.halo );
+		if ( request.cacheBytes != null )
+			options.cacheBytes( request.cacheBytes );
+		final FeatureImage features = lazy( input, cacheBytes( request ), model, options );
+		log.accept( String.format( "Input: %s, shape %s, %s; tile %d x %d, halo %d, normalization %s",
+				input.path(), Arrays.toString( shape ), input.dataType(), features.tiles().tileWidth(), features.tiles().tileHeight(),
+				features.tiles().halo(), features.normalization() ) );
+		if ( request.output == null )
+			return new Result( features, null, null );
+
+		final FeatureLayout layout = new FeatureLayout( features );
+		final FeatureOutput output = FeatureOutput.prepare( request.output, request.input, layout, request.type(), DEFAULT_COMPRESSOR,
+				parameters( request, input, modelFile, features ), details( modelFile, model, features ), request.overwrite );
+		log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + ", shape " + Arrays.toString( layout.shape() )
+				+ ", chunks " + Arrays.toString( layout.chunks() ) + ", " + request.type().label() );
+		final FeatureWriter.Result written = new FeatureWriter( features, output.array(), request.threads() ).write( progress, cancelled );
+		final Map< String, Object > statistics = new LinkedHashMap<>();
+		statistics.put( "chunks_written", written.chunksWritten );
+		statistics.put( "chunks_skipped", written.chunksSkipped );
+		statistics.put( "seconds", written.seconds );
+		output.markComplete( statistics );
+		log.accept( String.format( "Done: %d planes, %d chunks written, %d already there, %.1f s", written.planes,
+				written.chunksWritten, written.chunksSkipped, written.seconds ) );
+		return new Result( features, request.output, written );
+	}
+
+	private static < T extends NativeType< T > & RealType< T > > FeatureImage lazy( final ZarrArray input, final long cacheBytes,
+			final DjlFeatureModel model, final FeatureOptions options )
+	{
+		final RandomAccessibleInterval< T > image = ZarrImages.open( input, cacheBytes );
+		return Features.lazy( image, model, options );
+	}
+
+	/** The input's chunk cache: an eighth of the heap, since the features' cache takes a quarter. */
+	private static long cacheBytes( final FeaturizeRequest request )
+	{
+		return Math.max( 32L << 20, Runtime.getRuntime().maxMemory() / 8 );
+	}
+
+	/** What makes two runs the same: compared when a run resumes an unfinished output. */
+	private static Map< String, Object > parameters( final FeaturizeRequest request, final ZarrArray input, final Path modelFile,
+			final FeatureImage features )
+	{
+		final Map< String, Object > p = new LinkedHashMap<>();
+		p.put( "input", request.input.toAbsolutePath().normalize().toString() );
+		p.put( "dataset", request.dataset );
+		p.put( "input_shape", toList( input.shape() ) );
+		p.put( "model_sha256", sha256( modelFile ) );
+		p.put( "tile", List.of( features.tiles().tileHeight(), features.tiles().tileWidth() ) );
+		p.put( "halo", features.tiles().halo() );
+		p.put( "normalization", features.normalization().toMap() );
+		p.put( "output_type", request.type().label() );
+		return p;
+	}
+
+	private static Map< String, Object > details( final Path modelFile, final DjlFeatureModel model, final FeatureImage features )
+	{
+		final Map< String, Object > d = new LinkedHashMap<>();
+		d.put( "version", version() );
+		d.put( "model", modelFile.toAbsolutePath().toString() );
+		d.put( "model_description", model.description().toMap() );
+		d.put( "engine", model.engineInfo() );
+		d.put( "axes", "(t, z, y, x, c) in NumPy order; fewer leading axes for 2D and 3D input" );
+		d.put( "padding", "planes mirrored at their far edges (numpy reflect) up to the model's size multiple" );
+		return d;
+	}
+
+	private static List< Long > toList( final long[] values )
+	{
+		return Arrays.stream( values ).boxed().toList();
+	}
+
+	static String version()
+	{
+		final String v = Featurizer.class.getPackage().getImplementationVersion();
+		return v != null ? v : "development";
+	}
+
+	static String sha256( final Path file )
+	{
+		try ( InputStream in = new DigestInputStream( Files.newInputStream( file ), MessageDigest.getInstance( "SHA-256" ) ) )
+		{
+			in.transferTo( java.io.OutputStream.nullOutputStream() );
+			return HexFormat.of().formatHex( ( ( DigestInputStream ) in ).getMessageDigest().digest() );
+		}
+		catch ( final IOException e )
+		{
+			throw new FeaturizeException( "Cannot read model file " + file + ": " + e.getMessage(), e );
+		}
+		catch ( final NoSuchAlgorithmException e )
+		{
+			throw new IllegalStateException( e );
+		}
+	}
+}

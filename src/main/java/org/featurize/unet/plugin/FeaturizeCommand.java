@@ -1,0 +1,110 @@
+package org.featurize.unet.plugin;
+
+import java.io.File;
+import java.util.concurrent.CancellationException;
+
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.job.FeaturizeRequest;
+import org.featurize.unet.io.Progress;
+import org.featurize.unet.job.Featurizer;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.app.StatusService;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.real.FloatType;
+
+/**
+ * Plugins &gt; Featurize &gt; UNet: per-pixel UNet features of a Zarr volume, computed lazily and, when
+ * an output is given, saved as Zarr {@code (t, z, y, x, c)}. The returned image has axes
+ * {@code (x, y, c, z, t)}. Parameter values do not persist from one run to the next.
+ */
+@Plugin( type = Command.class, menuPath = "Plugins>Featurize>UNet", label = "UNet", headless = true,
+		description = "Per-pixel features of a Zarr volume from a pre-trained UNet, lazily computed, saved as Zarr" )
+public class FeaturizeCommand extends ContextCommand
+{
+	@Parameter( label = "Input Zarr", style = "directory", persist = false,
+			description = "A Zarr array (or the group that holds it) of 2, 3 or 4 dimensions: (y, x), (z, y, x) or (t, z, y, x)" )
+	private File input;
+
+	@Parameter( label = "Dataset inside the input", required = false, persist = false,
+			description = "Path of the array inside the input; empty for the input itself" )
+	private String dataset = "";
+
+	@Parameter( label = "Model (TorchScript)", style = "open", required = false, persist = false,
+			description = "A TorchScript .pt file, one channel in, features out; empty for the shipped UNet" )
+	private File model;
+
+	@Parameter( label = "Output Zarr", style = "save", required = false, persist = false,
+			description = "Where to save the features; empty to compute them lazily only" )
+	private File output;
+
+	@Parameter( label = "Tile size (pixels)", required = false, min = "1", persist = false,
+			description = "Side of the square tiles fed to the model; empty for the input's chunk" )
+	private Integer tile;
+
+	@Parameter( label = "Halo (pixels)", required = false, min = "0", persist = false,
+			description = "Context read around each tile; empty for the model's receptive field" )
+	private Integer halo;
+
+	@Parameter( label = "Normalization", choices = { "none", "percentile" }, persist = false,
+			description = "none: raw values (as the original); percentile: 1st..99.8th percentile of the dataset to 0..1" )
+	private String normalization = "none";
+
+	@Parameter( label = "Threads", required = false, min = "1", persist = false,
+			description = "Worker threads, one model predictor each; empty for one per core" )
+	private Integer threads;
+
+	@Parameter( label = "Overwrite an existing output", persist = false )
+	private boolean overwrite = false;
+
+	@Parameter( label = "Output type", choices = { "float32", "float16" }, persist = false )
+	private String output_type = "float32";
+
+	@Parameter( label = "Features", type = ItemIO.OUTPUT )
+	private RandomAccessibleInterval< FloatType > features;
+
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Override
+	public void run()
+	{
+		final FeaturizeRequest request = FeaturizeRequest.of( input == null ? null : input.toPath() )
+				.dataset( dataset )
+				.model( model == null || model.getPath().isEmpty() ? null : model.toPath() )
+				.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
+				.tile( tile ).halo( halo ).normalization( normalization ).threads( threads )
+				.overwrite( overwrite ).outputType( output_type );
+		try
+		{
+			features = new Featurizer( log::info ).run( request, Progress.throttled( this::progress, 1000 ), this::isCanceled ).image();
+		}
+		catch ( final FeaturizeException | CancellationException e )
+		{
+			log.error( e.getMessage() );
+			cancel( e.getMessage() );
+		}
+	}
+
+	private void progress( final long done, final long total, final double rate, final double eta )
+	{
+		final String message = ProgressText.format( done, total, rate, eta );
+		if ( status != null )
+			status.showStatus( ( int ) Math.min( done, Integer.MAX_VALUE ), ( int ) Math.min( total, Integer.MAX_VALUE ), message );
+		log.info( message );
+	}
+
+	/** The features of the last run, axes (x, y, c[, z[, t]]). */
+	public RandomAccessibleInterval< FloatType > features()
+	{
+		return features;
+	}
+}

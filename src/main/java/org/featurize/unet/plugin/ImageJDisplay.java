@@ -1,0 +1,48 @@
+package org.featurize.unet.plugin;
+
+import ij.CompositeImage;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.process.ImageProcessor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.imagej.RAIToImagePlus;
+import net.imglib2.type.numeric.real.FloatType;
+
+/**
+ * Shows the lazy features as an ImageJ hyperstack: channels are the features, slices z, frames t. The
+ * stack is virtual ({@code imglib2-imagej}'s wrapper over the image), so a plane is computed only when it is
+ * looked at; the display range comes from the plane shown first, never from the whole volume.
+ */
+public final class ImageJDisplay
+{
+	private ImageJDisplay()
+	{}
+
+	/** The hyperstack over features with axes (x, y, c[, z[, t]]), not shown. */
+	public static ImagePlus wrap( final RandomAccessibleInterval< FloatType > features, final String title )
+	{
+		final int n = features.numDimensions();
+		if ( n < 3 || n > 5 )
+			throw new IllegalArgumentException( "Features must have axes (x, y, c[, z[, t]]), got " + n + " dimensions" );
+		final ImagePlus imp = RAIToImagePlus.wrapFloat( features, title );
+		final int channels = ( int ) features.dimension( 2 );
+		final int slices = n > 3 ? ( int ) features.dimension( 3 ) : 1;
+		final int frames = n > 4 ? ( int ) features.dimension( 4 ) : 1;
+		imp.setDimensions( channels, slices, frames );
+		imp.setOpenAsHyperStack( true );
+		final CompositeImage composite = new CompositeImage( imp, IJ.GRAYSCALE );
+		composite.setPosition( 1, ( slices + 1 ) / 2, 1 );
+		final ImageProcessor shown = composite.getProcessor();
+		shown.resetMinAndMax();
+		composite.setDisplayRange( shown.getMin(), shown.getMax() );
+		return composite;
+	}
+
+	/** Wraps and shows the features in an ImageJ window; returns the image. */
+	public static ImagePlus show( final RandomAccessibleInterval< FloatType > features, final String title )
+	{
+		final ImagePlus imp = wrap( features, title );
+		imp.show();
+		return imp;
+	}
+}

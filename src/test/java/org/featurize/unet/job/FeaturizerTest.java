@@ -1,0 +1,178 @@
+package org.featurize.unet.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.featurize.unet.io.FeatureOutput;
+import org.featurize.unet.io.OutputException;
+import org.featurize.unet.io.Progress;
+import org.featurize.unet.testutil.Fixtures;
+import org.featurize.unet.zarr.ArraySpec;
+import org.featurize.unet.zarr.Compressor;
+import org.featurize.unet.zarr.DataType;
+import org.featurize.unet.zarr.ZarrArray;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import net.imglib2.RandomAccess;
+import net.imglib2.type.numeric.real.FloatType;
+
+/** The headless core on small volumes with the tiny test model: saving, layout, resume, refusals. */
+class FeaturizerTest
+{
+	static final Path TINY = Fixtures.TINY_MODEL;
+
+	static Path volume( final Path dir )
+	{
+		return Fixtures.volume( dir );
+	}
+
+	static Featurizer.Result run( final FeaturizeRequest request )
+	{
+		return new Featurizer( s -> {} ).run( request, Progress.NONE, () -> false );
+	}
+
+	@Test
+	void savesTheSeedLayoutEqualToTheLazyImage( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = volume( dir ), output = dir.resolve( "out.zarr" );
+		final Featurizer.Result result = run( FeaturizeRequest.of( input ).output( output ).model( TINY ).threads( 2 ).tile( 12 ) );
+		final ZarrArray out = ZarrArray.open( output, "" );
+		assertArrayEquals( new long[] { 2, 3, 20, 28, 4 }, out.shape() );
+		assertArrayEquals( new int[] { 1, 1, 12, 12, 4 }, out.chunkShape() );
+		assertEquals( DataType.FLOAT32, out.dataType() );
+		assertEquals( 2 * 3 * 2 * 3, result.written().chunksWritten );
+		assertArrayEquals( new long[] { 28, 20, 4, 3, 2 }, result.image().dimensionsAsLongArray() );
+		// every saved value equals the lazy image at the mapped position: (t, z, y, x, c) <-> (x, y, c, z, t)
+		final RandomAccess< FloatType > lazy = result.image().randomAccess();
+		for ( final long[] tz : new long[][] { { 0, 0 }, { 1, 2 }, { 0, 1 } } )
+			for ( final long[] tile : new long[][] { { 0, 0 }, { 1, 2 } } )
+			{
+				final float[] chunk = ( float[] ) out.readChunk( tz[ 0 ], tz[ 1 ], tile[ 0 ], tile[ 1 ], 0 );
+				for ( int y = 0; y < 12; y++ )
+					for ( int x = 0; x < 12; x++ )
+					{
+						final long gy = tile[ 0 ] * 12 + y, gx = tile[ 1 ] * 12 + x;
+						if ( gy >= 20 || gx >= 28 )
+							continue;
+						for ( int c = 0; c < 4; c++ )
+							assertEquals( lazy.setPositionAndGet( gx, gy, c, tz[ 1 ], tz[ 0 ] ).get(), chunk[ ( y * 12 + x ) * 4 + c ], 0 );
+					}
+			}
+		@SuppressWarnings( "unchecked" )
+		final Map< String, Object > record = ( Map< String, Object > ) out.attributes().get( FeatureOutput.KEY );
+		assertEquals( true, record.get( "complete" ) );
+		assertEquals( java.util.List.of( "t", "z", "y", "x", "c" ), out.attributes().get( "_ARRAY_DIMENSIONS" ) );
+	}
+
+	@Test
+	void float16OutputRoundsTheFloat32Output( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = volume( dir );
+		run( FeaturizeRequest.of( input ).output( dir.resolve( "f32.zarr" ) ).model( TINY ) );
+		run( FeaturizeRequest.of( input ).output( dir.resolve( "f16.zarr" ) ).model( TINY ).outputType( "float16" ) );
+		final ZarrArray f32 = ZarrArray.open( dir.resolve( "f32.zarr" ), "" ), f16 = ZarrArray.open( dir.resolve( "f16.zarr" ), "" );
+		assertEquals( DataType.FLOAT16, f16.dataType() );
+		final float[] a = ( float[] ) f32.readChunk( 1, 1, 0, 0, 0 ), b = ( float[] ) f16.readChunk( 1, 1, 0, 0, 0 );
+		for ( int i = 0; i < a.length; i++ )
+			assertEquals( a[ i ], b[ i ], Math.abs( a[ i ] ) / 1024 + 1e-7, "at " + i );
+	}
+
+	@Test
+	void aCancelledRunResumesToTheSameOutput( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = volume( dir ), whole = dir.resolve( "whole.zarr" ), resumed = dir.resolve( "resumed.zarr" );
+		run( FeaturizeRequest.of( input ).output( whole ).model( TINY ).tile( 12 ) );
+		final AtomicInteger polls = new AtomicInteger();
+		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( resumed ).model( TINY ).tile( 12 ).threads( 1 );
+		assertThrows( CancellationException.class, () -> new Featurizer( s -> {} ).run( request, Progress.NONE, () -> polls.incrementAndGet() > 10 ) );
+		assertThrows( OutputException.class, () -> run( FeaturizeRequest.of( input ).output( resumed ).model( TINY ).tile( 8 ) ),
+				"other parameters are refused" );
+		final Featurizer.Result second = run( request );
+		assertEquals( 10, second.written().chunksSkipped );
+		assertEquals( 36 - 10, second.written().chunksWritten );
+		final ZarrArray a = ZarrArray.open( whole, "" ), b = ZarrArray.open( resumed, "" );
+		for ( long t = 0; t < 2; t++ )
+			for ( long z = 0; z < 3; z++ )
+				for ( long y = 0; y < 2; y++ )
+					for ( long x = 0; x < 3; x++ )
+						assertArrayEquals( ( float[] ) a.readChunk( t, z, y, x, 0 ), ( float[] ) b.readChunk( t, z, y, x, 0 ) );
+	}
+
+	@Test
+	void refusesAnExistingOutputUnlessOverwrite( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = volume( dir ), output = dir.resolve( "out.zarr" );
+		run( FeaturizeRequest.of( input ).output( output ).model( TINY ) );
+		final OutputException e = assertThrows( OutputException.class, () -> run( FeaturizeRequest.of( input ).output( output ).model( TINY ) ) );
+		assertTrue( e.getMessage().contains( "already exists and is complete" ) && e.getMessage().contains( "overwrite=true" ), e.getMessage() );
+		run( FeaturizeRequest.of( input ).output( output ).model( TINY ).overwrite( true ).outputType( "float16" ) );
+		assertEquals( DataType.FLOAT16, ZarrArray.open( output, "" ).dataType() );
+
+		final Path folder = Files.createDirectories( dir.resolve( "notes" ) );
+		Files.writeString( folder.resolve( "keep.txt" ), "precious" );
+		final OutputException notOurs = assertThrows( OutputException.class,
+				() -> run( FeaturizeRequest.of( input ).output( folder ).model( TINY ).overwrite( true ) ) );
+		assertTrue( notOurs.getMessage().contains( "is not a Zarr array or group" ), notOurs.getMessage() );
+		assertEquals( "precious", Files.readString( folder.resolve( "keep.txt" ) ) );
+	}
+
+	@Test
+	void refusesAnOutputInsideTheInput( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = volume( dir );
+		final OutputException e = assertThrows( OutputException.class,
+				() -> run( FeaturizeRequest.of( input ).output( input.resolve( "features" ) ).model( TINY ) ) );
+		assertTrue( e.getMessage().contains( "lies inside the input" ), e.getMessage() );
+		assertFalse( Files.exists( input.resolve( "features" ) ) );
+	}
+
+	@Test
+	void percentileNormalizationIsRecordedAndChangesTheFeatures( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = volume( dir );
+		run( FeaturizeRequest.of( input ).output( dir.resolve( "raw.zarr" ) ).model( TINY ) );
+		run( FeaturizeRequest.of( input ).output( dir.resolve( "norm.zarr" ) ).model( TINY ).normalization( "percentile" ) );
+		final ZarrArray norm = ZarrArray.open( dir.resolve( "norm.zarr" ), "" );
+		@SuppressWarnings( "unchecked" )
+		final Map< String, Object > params = ( Map< String, Object > ) ( ( Map< String, Object > ) norm.attributes().get( FeatureOutput.KEY ) ).get( "parameters" );
+		@SuppressWarnings( "unchecked" )
+		final Map< String, Object > n = ( Map< String, Object > ) params.get( "normalization" );
+		assertEquals( "percentile", n.get( "method" ) );
+		assertTrue( ( ( Number ) n.get( "high" ) ).doubleValue() > ( ( Number ) n.get( "low" ) ).doubleValue() );
+		assertNotEquals( ( ( float[] ) ZarrArray.open( dir.resolve( "raw.zarr" ), "" ).readChunk( 0, 0, 0, 0, 0 ) )[ 0 ],
+				( ( float[] ) norm.readChunk( 0, 0, 0, 0, 0 ) )[ 0 ] );
+	}
+
+	@Test
+	void twoAndThreeDimensionalInputs( @TempDir final Path dir ) throws Exception
+	{
+		final Path in2 = dir.resolve( "in2.zarr" ), in3 = dir.resolve( "in3.zarr" );
+		final ZarrArray a2 = ZarrArray.create( in2, "", ArraySpec.builder().shape( 21, 30 ).chunks( 21, 30 ).dataType( DataType.FLOAT32 ).zarrFormat( 2 ).build() );
+		final ZarrArray a3 = ZarrArray.create( in3, "", ArraySpec.builder().shape( 2, 21, 30 ).chunks( 2, 21, 30 ).dataType( DataType.FLOAT32 ).zarrFormat( 2 ).build() );
+		final float[] plane = new float[ 21 * 30 ];
+		for ( int i = 0; i < plane.length; i++ )
+			plane[ i ] = ( float ) Math.sin( i * 0.37 ) * 100;
+		final float[] both = new float[ 2 * plane.length ];
+		System.arraycopy( plane, 0, both, plane.length, plane.length );
+		a2.writeChunk( new long[] { 0, 0 }, plane );
+		a3.writeChunk( new long[] { 0, 0, 0 }, both );
+		run( FeaturizeRequest.of( in2 ).output( dir.resolve( "o2.zarr" ) ).model( TINY ) );
+		run( FeaturizeRequest.of( in3 ).output( dir.resolve( "o3.zarr" ) ).model( TINY ) );
+		final ZarrArray o2 = ZarrArray.open( dir.resolve( "o2.zarr" ), "" ), o3 = ZarrArray.open( dir.resolve( "o3.zarr" ), "" );
+		assertArrayEquals( new long[] { 21, 30, 4 }, o2.shape() );
+		assertArrayEquals( new long[] { 2, 21, 30, 4 }, o3.shape() );
+		assertArrayEquals( new int[] { 1, 21, 30, 4 }, o3.chunkShape(), "one plane per chunk even when the input chunk holds two" );
+		assertArrayEquals( ( float[] ) o2.readChunk( 0, 0, 0 ), ( float[] ) o3.readChunk( 1, 0, 0, 0 ) );
+	}
+}

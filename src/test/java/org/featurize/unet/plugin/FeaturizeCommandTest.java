@@ -1,0 +1,101 @@
+package org.featurize.unet.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.featurize.unet.testutil.Fixtures;
+import org.featurize.unet.zarr.ZarrArray;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.module.ModuleItem;
+
+import net.imglib2.RandomAccessibleInterval;
+
+/** The command through SciJava's CommandService, as Fiji and scripts run it. */
+class FeaturizeCommandTest
+{
+	static Context context;
+
+	@BeforeAll
+	static void start()
+	{
+		context = new Context( CommandService.class );
+	}
+
+	@AfterAll
+	static void stop()
+	{
+		context.dispose();
+	}
+
+	@Test
+	void isOneMenuEntryWithMacroFriendlyParameters()
+	{
+		final CommandInfo info = context.service( CommandService.class ).getCommand( FeaturizeCommand.class );
+		assertEquals( "Plugins > Featurize > UNet", info.getMenuPath().getMenuString() );
+		assertEquals( "UNet", info.getTitle() );
+		final Map< String, Class< ? > > types = new HashMap<>();
+		for ( final ModuleItem< ? > item : info.inputs() )
+			if ( !item.getType().getName().startsWith( "org.scijava" ) )
+			{
+				types.put( item.getName(), item.getType() );
+				assertFalse( item.isPersisted(), item.getName() + " must not persist between runs" );
+			}
+		assertEquals( File.class, types.get( "input" ) );
+		assertEquals( File.class, types.get( "model" ) );
+		assertEquals( File.class, types.get( "output" ) );
+		assertEquals( String.class, types.get( "dataset" ) );
+		assertEquals( Integer.class, types.get( "tile" ) );
+		assertEquals( Integer.class, types.get( "halo" ) );
+		assertEquals( Integer.class, types.get( "threads" ) );
+		assertEquals( String.class, types.get( "normalization" ) );
+		assertEquals( String.class, types.get( "output_type" ) );
+		assertEquals( boolean.class, types.get( "overwrite" ) );
+		assertEquals( 1, context.service( CommandService.class ).getCommands().stream()
+				.filter( c -> c.getMenuPath() != null && c.getMenuPath().getLeaf() != null && "UNet".equals( c.getMenuPath().getLeaf().getName() ) ).count() );
+	}
+
+	@Test
+	void runsAndReturnsTheLazyImage( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out.zarr" );
+		final Map< String, Object > args = new HashMap<>();
+		args.put( "input", input.toFile() );
+		args.put( "output", output.toFile() );
+		args.put( "model", Fixtures.TINY_MODEL.toFile() );
+		args.put( "threads", 2 );
+		final CommandModule module = context.service( CommandService.class ).run( FeaturizeCommand.class, false, args ).get();
+		assertFalse( module.isCanceled(), module.getCancelReason() );
+		final RandomAccessibleInterval< ? > features = ( RandomAccessibleInterval< ? > ) module.getOutput( "features" );
+		assertArrayEquals( new long[] { 28, 20, 4, 3, 2 }, features.dimensionsAsLongArray() );
+		assertArrayEquals( new long[] { 2, 3, 20, 28, 4 }, ZarrArray.open( output, "" ).shape() );
+	}
+
+	@Test
+	void aBadParameterCancelsWithTheReason( @TempDir final Path dir ) throws Exception
+	{
+		final Map< String, Object > args = new HashMap<>();
+		args.put( "input", Fixtures.volume( dir ).toFile() );
+		args.put( "output", dir.resolve( "o.zarr" ).toFile() );
+		args.put( "model", Fixtures.TINY_MODEL.toFile() );
+		args.put( "tile", 0 );
+		final CommandModule module = context.service( CommandService.class ).run( FeaturizeCommand.class, false, args ).get();
+		assertTrue( module.isCanceled() );
+		assertEquals( "tile must be a positive number of pixels, got 0", module.getCancelReason() );
+		assertNull( module.getOutput( "features" ) );
+	}
+}

@@ -18,19 +18,23 @@ public interface Progress
 
 	Progress NONE = ( done, total, rate, eta ) -> {};
 
-	/** Passes on at most one update per {@code millis}, and always the last one. */
+	/**
+	 * Passes on at most one update per {@code millis}, never one older than an update passed on before
+	 * (workers report out of order), and always the last one.
+	 */
 	static Progress throttled( final Progress progress, final long millis )
 	{
-		final long[] last = { Long.MIN_VALUE };
+		final long[] last = { Long.MIN_VALUE, -1 }; // time, planes done
 		return ( done, total, rate, eta ) -> {
 			final long now = System.nanoTime() / 1_000_000;
 			synchronized ( last )
 			{
-				if ( done < total && last[ 0 ] != Long.MIN_VALUE && now - last[ 0 ] < millis )
+				if ( done <= last[ 1 ] || done < total && last[ 0 ] != Long.MIN_VALUE && now - last[ 0 ] < millis )
 					return;
 				last[ 0 ] = now;
+				last[ 1 ] = done;
+				progress.update( done, total, rate, eta );
 			}
-			progress.update( done, total, rate, eta );
 		};
 	}
 }

@@ -1,7 +1,9 @@
 package org.featurize.unet.plugin;
 
 import java.io.File;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.job.FeaturizeRequest;
@@ -27,7 +29,13 @@ import net.imglib2.type.numeric.real.FloatType;
 		description = "Per-pixel features of a Zarr volume from a pre-trained UNet, lazily computed, saved as Zarr" )
 public class FeaturizeCommand extends ContextCommand
 {
-	@Parameter( label = "Input Zarr", style = "directory", persist = false,
+	/** The numbers that take a default derived from the data or the model when nobody gives them. */
+	static final Set< String > DERIVED_NUMBERS = Set.of( "tile", "halo" );
+
+	/** Which of {@link #DERIVED_NUMBERS} nobody gave; see {@link UnsetNumbersPreprocessor}. */
+	private final Set< String > unset = ConcurrentHashMap.newKeySet();
+
+	@Parameter( label = "Input Zarr", style = "directory", persist = false, callback = "inputChanged",
 			description = "A Zarr array (or the group that holds it) of 2, 3 or 4 dimensions: (y, x), (z, y, x) or (t, z, y, x)" )
 	private File input;
 
@@ -35,7 +43,7 @@ public class FeaturizeCommand extends ContextCommand
 			description = "Path of the array inside the input; empty for the input itself" )
 	private String dataset = "";
 
-	@Parameter( label = "Model (TorchScript)", style = "open", required = false, persist = false,
+	@Parameter( label = "Model (TorchScript)", style = "open", required = false, persist = false, callback = "modelChanged",
 			description = "A TorchScript .pt file, one channel in, features out; empty for the shipped UNet" )
 	private File model;
 
@@ -43,11 +51,11 @@ public class FeaturizeCommand extends ContextCommand
 			description = "Where to save the features; empty to compute them lazily only" )
 	private File output;
 
-	@Parameter( label = "Tile size (pixels)", required = false, min = "1", persist = false,
+	@Parameter( label = "Tile size (pixels)", required = false, persist = false,
 			description = "Side of the square tiles fed to the model; empty for the input's chunk" )
 	private Integer tile;
 
-	@Parameter( label = "Halo (pixels)", required = false, min = "0", persist = false,
+	@Parameter( label = "Halo (pixels)", required = false, persist = false,
 			description = "Context read around each tile; empty for the model's receptive field" )
 	private Integer halo;
 
@@ -55,9 +63,9 @@ public class FeaturizeCommand extends ContextCommand
 			description = "none: raw values (as the original); percentile: 1st..99.8th percentile of the dataset to 0..1" )
 	private String normalization = "none";
 
-	@Parameter( label = "Threads", required = false, min = "1", persist = false,
-			description = "Worker threads, one model predictor each; empty for one per core" )
-	private Integer threads;
+	@Parameter( label = "Threads", required = false, persist = false,
+			description = "Worker threads, one model predictor each" )
+	private Integer threads = Runtime.getRuntime().availableProcessors();
 
 	@Parameter( label = "Overwrite an existing output", persist = false )
 	private boolean overwrite = false;
@@ -81,7 +89,8 @@ public class FeaturizeCommand extends ContextCommand
 				.dataset( dataset )
 				.model( model == null || model.getPath().isEmpty() ? null : model.toPath() )
 				.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
-				.tile( tile ).halo( halo ).normalization( normalization ).threads( threads )
+				.tile( given( "tile", tile ) ).halo( given( "halo", halo ) ).normalization( normalization )
+				.threads( threads )
 				.overwrite( overwrite ).outputType( output_type );
 		try
 		{
@@ -92,6 +101,35 @@ public class FeaturizeCommand extends ContextCommand
 			log.error( e.getMessage() );
 			cancel( e.getMessage() );
 		}
+	}
+
+	/** A number somebody gave (in a dialog, a macro, an argument list), or null for the default. */
+	private Integer given( final String name, final Integer value )
+	{
+		return value == null || unset.contains( name ) && value == 0 ? null : value;
+	}
+
+	/** Called before SciJava fills unset numbers with 0: remembers that nobody gave this one. */
+	void markUnset( final String name )
+	{
+		unset.add( name );
+	}
+
+	/** In a dialog: once an input is chosen, offer its chunk as tile and the model's receptive field as halo. */
+	protected void inputChanged()
+	{
+		final Integer chunk = DialogDefaults.tileOf( input, dataset );
+		if ( chunk != null )
+			tile = chunk;
+		modelChanged();
+	}
+
+	/** In a dialog: once a model is chosen, offer its receptive field as halo (when its description says it). */
+	protected void modelChanged()
+	{
+		final Integer field = DialogDefaults.receptiveFieldOf( model );
+		if ( field != null )
+			halo = field;
 	}
 
 	private void progress( final long done, final long total, final double rate, final double eta )

@@ -152,6 +152,31 @@ public final class FeatureImage
 		return pos;
 	}
 
+	/** A cell if it is in the cache, else null; computes nothing. */
+	Cell< FloatArray > cachedCell( final long index )
+	{
+		return cache.getIfPresent( index );
+	}
+
+	/** A cell from the cache, computed into it first if needed. */
+	Cell< FloatArray > loadedCell( final long index )
+	{
+		return cache.get( index );
+	}
+
+	private VolatileFeatures volatileFeatures;
+
+	/**
+	 * A volatile view of this image's cache, for viewers that must not wait: cells not yet computed read
+	 * as invalid while {@code threads} background threads compute them. Made once, on first request.
+	 */
+	public synchronized VolatileFeatures volatileView( final int threads )
+	{
+		if ( volatileFeatures == null )
+			volatileFeatures = new VolatileFeatures( this, threads );
+		return volatileFeatures;
+	}
+
 	/** Drops every cached cell. */
 	public void invalidateAll()
 	{

@@ -73,6 +73,10 @@ public class FeaturizeCommand extends ContextCommand
 	@Parameter( label = "Output type", choices = { "float32", "float16" }, persist = false )
 	private String output_type = "float32";
 
+	@Parameter( label = "Display", choices = { "none", "ImageJ", "BigDataViewer" }, persist = false,
+			description = "none: only return (and save) the features; ImageJ: a virtual hyperstack; BigDataViewer: one source per feature" )
+	private String display = "none";
+
 	@Parameter( label = "Features", type = ItemIO.OUTPUT )
 	private RandomAccessibleInterval< FloatType > features;
 
@@ -94,13 +98,23 @@ public class FeaturizeCommand extends ContextCommand
 				.overwrite( overwrite ).outputType( output_type );
 		try
 		{
-			features = new Featurizer( log::info ).run( request, Progress.throttled( this::progress, 1000 ), this::isCanceled ).image();
+			final Display shown = Display.parse( display );
+			shown.checkCanShow();
+			final Featurizer.Result result = new Featurizer( log::info ).run( request, Progress.throttled( this::progress, 1000 ), this::isCanceled );
+			features = result.image();
+			shown.show( result.features(), title(), request.threads() );
 		}
 		catch ( final FeaturizeException | CancellationException e )
 		{
 			log.error( e.getMessage() );
 			cancel( e.getMessage() );
 		}
+	}
+
+	private String title()
+	{
+		final String name = input.getName().replaceFirst( "\\.(zarr|n5)$", "" );
+		return name + ( dataset == null || dataset.isEmpty() ? "" : "/" + dataset ) + " features";
 	}
 
 	/** A number somebody gave (in a dialog, a macro, an argument list), or null for the default. */

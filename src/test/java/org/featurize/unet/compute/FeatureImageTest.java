@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Paths;
 import java.util.Random;
 
 import org.featurize.unet.model.DjlFeatureModel;
 import org.featurize.unet.model.Models;
-import org.junit.jupiter.api.BeforeAll;
+import org.featurize.unet.testutil.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import net.imglib2.RandomAccess;
@@ -24,13 +23,7 @@ import net.imglib2.view.Views;
 
 class FeatureImageTest
 {
-	static DjlFeatureModel model;
-
-	@BeforeAll
-	static void load()
-	{
-		model = Models.shared( Paths.get( "src/test/resources/models/tiny_unet_described.pt" ).toAbsolutePath(), 2, 1 );
-	}
+	static final DjlFeatureModel model = Models.shared( Fixtures.TINY_MODEL, 2, 1 );
 
 	/** A smooth plane with blobs, 0..1000, deterministic. */
 	static float[] plane( final int w, final int h, final long seed )

@@ -98,4 +98,18 @@ class FeaturizeCommandTest
 		assertEquals( "tile must be a positive number of pixels, got 0", module.getCancelReason() );
 		assertNull( module.getOutput( "features" ) );
 	}
+
+	@Test
+	void aDisplayThatCannotHappenIsRefusedBeforeAnyCompute( @TempDir final Path dir ) throws Exception
+	{
+		final Map< String, Object > args = new HashMap<>();
+		args.put( "input", Fixtures.volume( dir ).toFile() );
+		args.put( "output", dir.resolve( "o.zarr" ).toFile() );
+		args.put( "model", Fixtures.TINY_MODEL.toFile() );
+		args.put( "display", "ImageJ" );
+		final CommandModule module = context.service( CommandService.class ).run( FeaturizeCommand.class, false, args ).get();
+		assertTrue( module.isCanceled() );
+		assertEquals( "display=ImageJ needs a screen, and this runs headless; use display=none", module.getCancelReason() );
+		assertFalse( dir.resolve( "o.zarr" ).toFile().exists() );
+	}
 }

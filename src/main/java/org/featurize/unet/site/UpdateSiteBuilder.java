@@ -214,8 +214,7 @@ public final class UpdateSiteBuilder
 			throw new SiteException( "No model file at " + model );
 		final String name = model.getFileName().toString();
 		return new SiteFile( modelFolder + "/" + name, model, List.of(),
-				"Default model of Featurize UNet (" + name + "), used when no other model is chosen", List.of(),
-				List.of() );
+				"Default model of Featurize UNet (" + name + ")", List.of(), List.of() );
 	}
 
 	private static List< String > urls( final PomInfo pom )

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -19,10 +21,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import javax.xml.parsers.DocumentBuilderFactory;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 /**
  * The pom-scijava way to put a plugin into a Fiji: {@code mvn -Dscijava.app.directory=/path/to/Fiji.app
@@ -41,9 +47,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FijiInstallIT
 {
-	private static final Pattern DEPENDENCY = Pattern.compile(
-			"\\s*([^:\\s]+):([^:\\s]+):jar:(?:([^:\\s]+):)?([^:\\s]+):(compile|runtime)\\b.*" );
-
 	@TempDir
 	Path tmp;
 
@@ -71,13 +74,11 @@ class FijiInstallIT
 				+ "  <localRepository>" + localRepository() + "</localRepository>\n"
 				+ "  <mirrors><mirror><id>central</id><mirrorOf>*</mirrorOf><url>" + emptyRepository.toUri()
 				+ "</url></mirror></mirrors>\n</settings>\n" );
-		final Path dependencies = tmp.resolve( "dependencies.txt" );
 		final Path log = tmp.resolve( "maven.log" );
 		final Process maven = new ProcessBuilder( mvn.toString(), "-B", "-Dstyle.color=never", "-s",
-				settings.toString(), "package", "dependency:list", "org.scijava:scijava-maven-plugin:populate-app",
-				"-Dscijava.app.directory=" + fiji, "-DincludeScope=runtime", "-DoutputFile=" + dependencies,
-				"-Dmaven.test.skip=true", "-Djacoco.skip=true", "-Dmaven.source.skip=true" )
-						.directory( project.toFile() ).redirectErrorStream( true ).redirectOutput( log.toFile() ).start();
+				settings.toString(), "package", "org.scijava:scijava-maven-plugin:populate-app",
+				"-Dscijava.app.directory=" + fiji, "-Dmaven.test.skip=true", "-Djacoco.skip=true",
+				"-Dmaven.source.skip=true" ).directory( project.toFile() ).redirectErrorStream( true ).redirectOutput( log.toFile() ).start();
 		if ( !maven.waitFor( 4, TimeUnit.MINUTES ) )
 		{
 			maven.destroyForcibly();
@@ -92,30 +93,31 @@ class FijiInstallIT
 				+ " in " + ( ij1 ? "plugins/" : "jars/" ) + "\n" + tail( log ) );
 		assertFalse( Files.exists( fiji.resolve( ( ij1 ? "jars/" : "plugins/" ) + name ) ) );
 
+		// The POM's own runtime dependencies that Fiji lacks, and DJL's API which the engine brings.
 		final FijiProvided provided = FijiProvided.read( project.resolve( "fiji-update-site/fiji-provided.txt" ) );
-		int lacking = 0, natives = 0;
-		for ( final String line : Files.readAllLines( dependencies ) )
+		final List< String[] > expected = new ArrayList<>();
+		expected.add( new String[] { "ai.djl", "api", null } );
+		for ( final String[] d : directRuntimeDependencies( project.resolve( "pom.xml" ) ) )
+			if ( !provided.fijiVersionOf().containsKey( d[ 0 ] + ":" + d[ 1 ] ) )
+				expected.add( d );
+		int natives = 0;
+		for ( final String[] d : expected )
 		{
-			final Matcher m = DEPENDENCY.matcher( line );
-			if ( !m.matches() )
-				continue;
-			final String groupId = m.group( 1 ), artifactId = m.group( 2 ), classifier = m.group( 3 ), version = m
-					.group( 4 );
-			final String file = artifactId + "-" + version + ( classifier == null ? "" : "-" + classifier ) + ".jar";
-			if ( "linux-x86_64".equals( classifier ) )
+			final String artifactId = d[ 1 ], classifier = d[ 2 ];
+			final String folder = classifier == null ? "jars" : "jars/linux64";
+			if ( classifier != null )
 			{
 				natives++;
-				assertTrue( Files.isRegularFile( fiji.resolve( "jars/linux64/" + file ) ), file + " in jars/linux64/" );
-				assertFalse( Files.exists( fiji.resolve( "jars/" + file ) ), file + " only in jars/linux64/" );
+				assertEquals( "linux-x86_64", classifier, "the POM's native classifier" );
 			}
-			else if ( !provided.fijiVersionOf().containsKey( groupId + ":" + artifactId ) )
-			{
-				lacking++;
-				assertTrue( Files.isRegularFile( fiji.resolve( "jars/" + file ) ), file + " in jars/\n" + tail( log ) );
-			}
+			final List< String > found = jarsIn( fiji.resolve( folder ), artifactId, classifier );
+			assertEquals( 1, found.size(), () -> artifactId + " in " + folder + "/: " + found + "\n" + tail( log ) );
+			if ( classifier != null )
+				assertEquals( List.of(), jarsIn( fiji.resolve( "jars" ), artifactId, classifier ), "natives only in "
+						+ folder );
 		}
 		assertEquals( 1, natives, "the Linux native jar is a runtime dependency" );
-		assertTrue( lacking >= 4, "DJL's api, engine and JNI jars and blosc-java at least, found " + lacking );
+		assertTrue( expected.size() >= 5, "DJL's api, engine, JNI and native jars and blosc-java at least" );
 
 		assertTrue( Files.exists( fiji.resolve( "jars/gson-99.0.0.jar" ) ), "a newer copy in Fiji is kept" );
 		try ( Stream< Path > jars = Files.list( fiji.resolve( "jars" ) ) )
@@ -124,6 +126,63 @@ class FijiInstallIT
 			assertTrue( names.stream().noneMatch( n -> n.startsWith( "gson-2." ) ), "no older gson next to it" );
 			assertFalse( names.contains( "pytorch-engine-0.1.0.jar" ), "an older copy is replaced" );
 			assertTrue( names.stream().anyMatch( n -> n.matches( "pytorch-engine-0\\.3\\d.*\\.jar" ) ) );
+		}
+	}
+
+	/** {groupId, artifactId, classifier or null} of the POM's dependencies in compile or runtime scope. */
+	private static List< String[] > directRuntimeDependencies( final Path pom ) throws Exception
+	{
+		final Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse( pom.toFile() )
+				.getDocumentElement();
+		final Map< String, String > properties = new HashMap<>();
+		for ( final Element p : children( project, "properties" ) )
+			for ( Node n = p.getFirstChild(); n != null; n = n.getNextSibling() )
+				if ( n instanceof Element e )
+					properties.put( e.getTagName(), e.getTextContent().strip() );
+		final List< String[] > result = new ArrayList<>();
+		for ( final Element dependencies : children( project, "dependencies" ) )
+			for ( final Element dep : children( dependencies, "dependency" ) )
+			{
+				final String scope = text( dep, "scope", properties );
+				if ( scope == null || scope.equals( "compile" ) || scope.equals( "runtime" ) )
+					result.add( new String[] { text( dep, "groupId", properties ), text( dep, "artifactId",
+							properties ), text( dep, "classifier", properties ) } );
+			}
+		return result;
+	}
+
+	private static List< Element > children( final Element parent, final String tag )
+	{
+		final List< Element > result = new ArrayList<>();
+		for ( Node n = parent.getFirstChild(); n != null; n = n.getNextSibling() )
+			if ( n instanceof Element e && e.getTagName().equals( tag ) )
+				result.add( e );
+		return result;
+	}
+
+	/** A child's text with {@code ${property}} references to the POM's properties resolved. */
+	private static String text( final Element parent, final String tag, final Map< String, String > properties )
+	{
+		final List< Element > list = children( parent, tag );
+		if ( list.isEmpty() )
+			return null;
+		final Matcher m = Pattern.compile( "\\$\\{([^}]+)\\}" ).matcher( list.get( 0 ).getTextContent().strip() );
+		final StringBuilder sb = new StringBuilder();
+		while ( m.find() )
+			m.appendReplacement( sb, Matcher.quoteReplacement( properties.getOrDefault( m.group( 1 ), m.group() ) ) );
+		return m.appendTail( sb ).toString();
+	}
+
+	/** Names of {@code artifactId-<version>[-classifier].jar} in {@code folder}. */
+	private static List< String > jarsIn( final Path folder, final String artifactId, final String classifier )
+			throws IOException
+	{
+		final Pattern name = Pattern.compile( Pattern.quote( artifactId ) + "-\\d[^/]*" + ( classifier == null ? ""
+				: "-" + Pattern.quote( classifier ) ) + "\\.jar" );
+		try ( Stream< Path > files = Files.list( folder ) )
+		{
+			return files.map( p -> p.getFileName().toString() ).filter( n -> name.matcher( n ).matches() ).filter(
+					n -> classifier != null || !n.matches( ".*-(linux|osx|win)-[a-z0-9_]+\\.jar" ) ).toList();
 		}
 	}
 

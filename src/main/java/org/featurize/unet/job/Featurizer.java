@@ -22,6 +22,7 @@ import org.featurize.unet.compute.Features;
 import org.featurize.unet.io.FeatureLayout;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.FeatureWriter;
+import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.model.DjlFeatureModel;
 import org.featurize.unet.model.Models;
@@ -127,21 +128,25 @@ public final class Featurizer
 		if ( request.output == null )
 			return new Result( features, null, null );
 
-		final FeatureLayout layout = new FeatureLayout( features );
-		final FeatureOutput output = FeatureOutput.prepare( request.output, request.input, layout, request.type(), DEFAULT_COMPRESSOR,
-				parameters( request, input, modelFile, features ), details( modelFile, model, features ), request.overwrite );
-		log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + ", shape " + Arrays.toString( layout.shape() )
-				+ ", chunks " + Arrays.toString( layout.chunks() ) + ", " + request.type().label() );
-		final FeatureWriter.Result written = new FeatureWriter( features, output.array(), request.threads() ).write( progress, cancelled );
-		final Map< String, Object > statistics = new LinkedHashMap<>();
-		statistics.put( "chunks_written", written.chunksWritten );
-		statistics.put( "chunks_skipped", written.chunksSkipped );
-		statistics.put( "seconds", written.seconds );
-		output.markComplete( statistics );
-		log.accept( String.format( "Done: %d planes, %d chunks written, %d already there, %.1f s", written.planes,
-				written.chunksWritten, written.chunksSkipped, written.seconds ) );
-		return new Result( features, request.output, written );
+		try ( OutputLock lock = OutputLock.acquire( request.output ) )
+		{
+			final FeatureLayout layout = new FeatureLayout( features );
+			final FeatureOutput output = FeatureOutput.prepare( request.output, request.input, layout, request.type(), DEFAULT_COMPRESSOR,
+					parameters( request, input, modelFile, features ), details( modelFile, model, features ), request.overwrite );
+			log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + ", shape " + Arrays.toString( layout.shape() )
+					+ ", chunks " + Arrays.toString( layout.chunks() ) + ", " + request.type().label() );
+			final FeatureWriter.Result written = new FeatureWriter( features, output.array(), request.threads() ).write( progress, cancelled );
+			final Map< String, Object > statistics = new LinkedHashMap<>();
+			statistics.put( "chunks_written", written.chunksWritten );
+			statistics.put( "chunks_skipped", written.chunksSkipped );
+			statistics.put( "seconds", written.seconds );
+			output.markComplete( statistics );
+			log.accept( String.format( "Done: %d planes, %d chunks written, %d already there, %.1f s", written.planes,
+					written.chunksWritten, written.chunksSkipped, written.seconds ) );
+			return new Result( features, request.output, written );
+		}
 	}
+
 
 	private static < T extends NativeType< T > & RealType< T > > FeatureImage lazy( final ZarrArray input, final long cacheBytes,
 			final DjlFeatureModel model, final FeatureOptions options )

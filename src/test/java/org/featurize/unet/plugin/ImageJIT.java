@@ -1,0 +1,125 @@
+package org.featurize.unet.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.awt.image.BufferedImage;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
+import javax.imageio.ImageIO;
+
+import org.featurize.unet.testutil.External;
+import org.featurize.unet.testutil.Fixtures;
+import org.featurize.unet.zarr.ZarrArray;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ImageJ 1.x for real, in a window under Xvfb: a macro {@code run("UNet", ...)} reaches the command, and a
+ * screenshot of the ImageJ display of a featurized sample shows structure.
+ */
+class ImageJIT
+{
+	/** Runs ImageJSession in a JVM under xvfb-run; returns {exit, output}. */
+	static String[] session( final Path dir, final String... args ) throws Exception
+	{
+		final Path xvfb = Paths.get( "/usr/bin/xvfb-run" );
+		if ( !Files.isExecutable( xvfb ) )
+		{
+			if ( System.getenv( "CI" ) != null )
+				fail( "xvfb-run is missing: apt-get install xvfb xauth" );
+			Assumptions.abort( "xvfb-run is missing (apt-get install xvfb xauth): ImageJ window tests skipped" );
+		}
+		final List< String > cmd = new ArrayList<>( List.of( xvfb.toString(), "-a", "-s", "-screen 0 1280x1024x24",
+				Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Djava.awt.headless=false",
+				"-Dai.djl.offline=true", "-Xmx1g", "-cp", System.getProperty( "java.class.path" ), ImageJSession.class.getName() ) );
+		cmd.addAll( List.of( args ) );
+		final Path log = dir.resolve( "session.log" );
+		final Process p = new ProcessBuilder( cmd ).redirectErrorStream( true ).redirectOutput( log.toFile() ).start();
+		if ( !p.waitFor( 3, TimeUnit.MINUTES ) )
+		{
+			p.descendants().forEach( ProcessHandle::destroyForcibly );
+			p.destroyForcibly();
+			fail( "the ImageJ session did not end in 3 minutes (a modal dialog?):\n" + Files.readString( log ) );
+		}
+		return new String[] { Integer.toString( p.exitValue() ), Files.readString( log ) };
+	}
+
+	/** A plugins folder with a jar whose plugins.config puts "UNet" in ImageJ's menus. */
+	static Path pluginsDir( final Path dir ) throws Exception
+	{
+		final Path plugins = Files.createDirectories( dir.resolve( "ij/plugins" ) );
+		try ( JarOutputStream jar = new JarOutputStream( Files.newOutputStream( plugins.resolve( "Featurize_Shim.jar" ) ) ) )
+		{
+			jar.putNextEntry( new JarEntry( "plugins.config" ) );
+			jar.write( ( "Plugins>Featurize, \"UNet\", " + MacroShim.class.getName() + "\n" ).getBytes( "UTF-8" ) );
+			jar.closeEntry();
+		}
+		return dir.resolve( "ij" );
+	}
+
+	@Test
+	void aMacroRunsTheCommand( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out put.zarr" );
+		final String macro = "run(\"UNet\", \"input=[" + input + "] output=[" + output + "] model=[" + Fixtures.TINY_MODEL + "] threads=2 tile=14\");";
+		final String[] r = session( dir, "macro", pluginsDir( dir ).toString(), macro );
+		assertEquals( "0", r[ 0 ], r[ 1 ] );
+		final ZarrArray out = ZarrArray.open( output, "" );
+		assertArrayEquals( new long[] { 2, 3, 20, 28, 4 }, out.shape() );
+		assertArrayEquals( new int[] { 1, 1, 14, 14, 4 }, out.chunkShape(), "tile=14 reached the command" );
+
+		// a bad value aborts the macro with the command's reason
+		final String bad = "run(\"UNet\", \"input=[" + input + "] output=[" + dir.resolve( "o2.zarr" ) + "] model=[" + Fixtures.TINY_MODEL + "] halo=-4\");";
+		final String[] b = session( dir, "macro", pluginsDir( dir ).toString(), bad );
+		assertEquals( "1", b[ 0 ], b[ 1 ] );
+		assertTrue( b[ 1 ].contains( "halo must be zero or a positive number of pixels, got -4" ), b[ 1 ] );
+	}
+
+	@Test
+	void aScreenshotOfTheImageJDisplayShowsStructure( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = dir.resolve( "sample.zarr" );
+		org.featurize.unet.cli.SampleVolume.write( input, 1, 3, 160, 192, 2 );
+		final Path shots = Files.createDirectories( External.projectDir().resolve( "target/screenshots" ) );
+		final Path png = shots.resolve( "imagej-feature-channel-5.png" );
+		final String[] r = session( dir, "screenshot", input.toString(), "", png.toString(), "5" );
+		assertEquals( "0", r[ 0 ], r[ 1 ] );
+		System.out.println( "Screenshot of the ImageJ display: " + png.toAbsolutePath() );
+		final BufferedImage image = ImageIO.read( png.toFile() );
+		assertEquals( 192, image.getWidth() );
+		assertEquals( 160, image.getHeight() );
+		double sum = 0, sum2 = 0;
+		int distinct = 0;
+		final boolean[] seen = new boolean[ 256 ];
+		for ( int y = 0; y < image.getHeight(); y++ )
+			for ( int x = 0; x < image.getWidth(); x++ )
+			{
+				final int g = image.getRGB( x, y ) & 0xff;
+				sum += g;
+				sum2 += g * g;
+				if ( !seen[ g ] )
+				{
+					seen[ g ] = true;
+					distinct++;
+				}
+			}
+		final double n = image.getWidth() * image.getHeight(), mean = sum / n, std = Math.sqrt( sum2 / n - mean * mean );
+		System.out.printf( "Screenshot grey levels: mean %.1f, std %.1f, %d distinct%n", mean, std, distinct );
+		assertTrue( std > 10, "the picture is not uniform: std " + std );
+		assertTrue( distinct > 32, "the picture has structure: " + distinct + " grey levels" );
+		assertTrue( mean > 5 && mean < 250, "the picture is not blank: mean " + mean );
+	}
+
+}

@@ -39,6 +39,9 @@ class ZarrZarritaInteropTest {
 
 	@TestFactory
 	List<DynamicTest> readsWhatZarritaWrites() throws IOException {
+		final List<DynamicTest> skipped = External.unavailable("zarrita", External::zarritaDir);
+		if (skipped != null)
+			return skipped;
 		final Path js = External.zarritaDir();
 		final Path out = PythonFixtures.scratch("zarrita-written-");
 		External.run(List.of(External.node().toString(), "zarrita_write.mjs", out.toString()), js,
@@ -51,8 +54,8 @@ class ZarrZarritaInteropTest {
 				final ZarrArray array = ZarrArray.open(out.resolve("arrays"), name);
 				assertEquals(3, array.zarrFormat());
 				assertEquals(DataType.fromV3(entry.get("dtype").asText()), array.dataType(), name);
-				assertEquals(entry.get("endian").asText().equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN,
-						array.byteOrder(), name);
+				final boolean big = entry.get("endian").asText().equals("big");
+				assertEquals(big ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, array.byteOrder(), name);
 				final String order = entry.get("order").asText();
 				// a transpose that reverses the axes is order F; other transposes are not
 				assertEquals(order.equals("F") || order.equals("T210") ? 'F' : 'C', array.order(), name);
@@ -74,6 +77,9 @@ class ZarrZarritaInteropTest {
 
 	@TestFactory
 	List<DynamicTest> zarritaReadsWhatWeWrite() throws IOException {
+		final List<DynamicTest> skipped = External.unavailable("zarrita", External::zarritaDir);
+		if (skipped != null)
+			return skipped;
 		final Path js = External.zarritaDir();
 		final Path root = PythonFixtures.scratch("zarr-for-zarrita-");
 		final Map<String, Object> written = new LinkedHashMap<>();
@@ -91,9 +97,9 @@ class ZarrZarritaInteropTest {
 							.byteOrder(dtype.order).order(order).compressor(compressor)
 							.fillValue(Combos.fillForJavaScript(dtype.type, i)).attributes(Map.of("combination", i));
 					final String keys = keyEncodings[i % 4];
-					final String separator = i % 2 == 0 ? "." : "/";
-					specs.put("v2-" + (i % 2 == 0 ? "dot-" : "slash-") + suffix, base.zarrFormat(2)
-							.dimensionSeparator(separator).build());
+					if (order == (pair % 2 == 0 ? 'F' : 'C')) // Python reads every v2 combination; zarrita half
+						specs.put("v2-" + (pair % 4 < 2 ? "dot-" : "slash-") + suffix, base.zarrFormat(2)
+								.dimensionSeparator(pair % 4 < 2 ? "." : "/").build());
 					specs.put("v3-" + keys.replace('/', 's') + "-" + suffix, base.zarrFormat(3)
 							.chunkKeyEncoding(keys.substring(0, keys.length() - 1))
 							.dimensionSeparator(keys.substring(keys.length() - 1)).build());
@@ -136,11 +142,11 @@ class ZarrZarritaInteropTest {
 				assertEquals(spec.attributes().get("combination"), summary.get("attributes").get("combination").asInt(),
 						name);
 				final byte[] read = Files.readAllBytes(out.resolve(name + ".bin"));
-				Samples.assertBitsEqual(written.get(name), Elements.decode(read, spec.dataType(), ByteOrder.LITTLE_ENDIAN),
-						name);
+				Samples.assertBitsEqual(written.get(name),
+						Elements.decode(read, spec.dataType(), ByteOrder.LITTLE_ENDIAN), name);
 			}));
-		// 19 data types x 19 compressors x (2 orders x (v2, v3) + sharded v3 in one order)
-		assertEquals(19 * 19 * (2 * 2 + 1), tests.size(), "arrays zarrita read");
+		// 19 data types x 19 compressors x (v3 in 2 orders + v2 and sharded v3 in one order each)
+		assertEquals(19 * 19 * (2 + 1 + 1), tests.size(), "arrays zarrita read");
 		return tests;
 	}
 }

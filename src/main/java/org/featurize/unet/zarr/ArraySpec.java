@@ -309,7 +309,7 @@ public final class ArraySpec {
 		}
 
 		/**
-		 * @param overwrite whether to delete an existing array or group at the path first
+		 * @param overwrite whether to delete an existing array or group at the path first, with everything under it
 		 * @return this builder
 		 */
 		public Builder overwrite(final boolean overwrite) {

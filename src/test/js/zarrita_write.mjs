@@ -6,8 +6,8 @@
 // order (bytes codec little or big) x order (no transpose, or transpose [1, 0]) x compressor (none, blosc with 5
 // compressors x 3 shuffles, zstd, gzip, numcodecs.zlib); shape (25, 37), chunks (10, 16); fill values cycle
 // through NaN, Infinity, -Infinity, numbers and integer extremes; chunk c/0/2 is deleted so that it reads as
-// the fill value. Writes OUT/arrays/<name>/, OUT/expected/<name>.bin (what zarrita reads back: C order,
-// little-endian, bool as 0/1 bytes) and OUT/manifest.json.
+// the fill value. Also 3D arrays with every transpose order. Writes OUT/arrays/<name>/, OUT/expected/<name>.bin
+// (what zarrita reads back: C order, little-endian, bool as 0/1 bytes) and OUT/manifest.json.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import FileSystemStore from "@zarrita/storage/fs";
@@ -24,6 +24,8 @@ const ARRAYS = { bool: Uint8Array, uint8: Uint8Array, int8: Int8Array, uint16: U
 	uint32: Uint32Array, int32: Int32Array, uint64: BigUint64Array, int64: BigInt64Array, float32: Float32Array,
 	float64: Float64Array };
 
+// numcodecs' Blosc takes the v3 shuffle names without error but compresses without shuffling (it expects
+// numbers); the metadata still names them, and Blosc's header says what was really done, so readers decode right.
 function compressors() {
 	const list = [["none", null]];
 	for (const cname of ["lz4", "lz4hc", "zstd", "zlib", "blosclz"])
@@ -108,7 +110,28 @@ for (const type of TYPES)
 				rmSync(join(out, "arrays", name, "c", "0", "2"));
 				const reopened = await zarr.open.v3(location, { kind: "array" });
 				writeFileSync(join(out, "expected", `${name}.bin`), cOrderBytes(await zarr.get(reopened)));
-				manifest.push({ name, dtype: type, endian, order, compressor: ctag, fill_value: String(fillValue) });
+				manifest.push({ name, dtype: type, endian, order, compressor: ctag, fill_value: String(fillValue),
+					shape: SHAPE });
 				i++;
 			}
+
+// 3D arrays with every transpose order but the identity, shape (5, 6, 7), chunks (2, 3, 4)
+for (const type of ["float32", "int16"])
+	for (const order of [[0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]) {
+		const shape = [5, 6, 7];
+		const name = `v3-zarrita-3d-${type}-T${order.join("")}-${i}`;
+		const location = zarr.root(store).resolve(name);
+		const array = await zarr.create(location, { shape, chunkShape: [2, 3, 4], dtype: type, fillValue: -1,
+			codecs: [{ name: "transpose", configuration: { order } },
+				{ name: "bytes", configuration: { endian: "big" } }, { name: "gzip", configuration: { level: 1 } }],
+			attributes: { combination: i } });
+		const data = values(type, 5 * 6 * 7, i);
+		await zarr.set(array, null, { data, shape, stride: [42, 7, 1] });
+		rmSync(join(out, "arrays", name, "c", "0", "1", "1"));
+		const reopened = await zarr.open.v3(location, { kind: "array" });
+		writeFileSync(join(out, "expected", `${name}.bin`), cOrderBytes(await zarr.get(reopened)));
+		manifest.push({ name, dtype: type, endian: "big", order: `T${order.join("")}`, compressor: "gzip",
+			fill_value: "-1", shape });
+		i++;
+	}
 writeFileSync(join(out, "manifest.json"), JSON.stringify({ arrays: manifest }, null, 1));

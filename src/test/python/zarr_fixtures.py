@@ -9,6 +9,7 @@ Writes into OUT:
                        fill values cycle through NaN, Infinity, -Infinity, null, numbers and integer extremes;
                        chunk (0, 2) is left unwritten (unless the fill value is null) and reads as the fill value
   expected/<name>.bin  what zarr reads back for the whole array: C order, little-endian (bool as 0/1 bytes)
+  arrays/nd-*/         3D and 4D arrays of four dtypes in orders C and F (zstd), also in expected/
   axes/                a 4D float32 array of shape (2, 3, 5, 7), chunks (1, 2, 2, 3), value at (t, z, y, x)
                        = 1000 t + 100 z + 10 y + x, in a group with attributes
   half/                all 65536 float16 bit patterns widened to float32 (half_to_float.bin), and float32
@@ -117,6 +118,20 @@ def write_arrays(out):
     return manifest
 
 
+def write_nd(out, manifest):
+    """3D and 4D arrays in both orders, where order F is more than swapping two axes."""
+    cases = [((3, 5, 7), (2, 2, 3)), ((2, 3, 5, 7), (1, 2, 2, 3))]
+    for i, (dtype, order, (shape, chunks)) in enumerate(itertools.product(["<f4", ">i2", "|u1", ">f8"], "CF", cases)):
+        name = "nd-%dd-%s-%s-%d" % (len(shape), dtype.replace("<", "l").replace(">", "b").replace("|", "n"), order, i)
+        z = zarr.create(shape=shape, chunks=chunks, dtype=dtype, order=order, compressor=Zstd(level=1),
+                        fill_value=0, store=zarr.DirectoryStore(os.path.join(out, "arrays", name)))
+        z[...] = values(dtype, int(np.prod(shape)), 1000 + i).reshape(shape)
+        with open(os.path.join(out, "expected", name + ".bin"), "wb") as f:
+            f.write(le_bytes(z[...]))
+        manifest.append({"name": name, "dtype": dtype, "order": order, "separator": ".", "compressor": "zstd",
+                         "fill_value": "0", "shape": list(shape)})
+
+
 def write_axes(out):
     root = zarr.open_group(os.path.join(out, "axes"), mode="w")
     root.attrs["description"] = "value = 1000 t + 100 z + 10 y + x"
@@ -150,6 +165,7 @@ def main():
     out = sys.argv[1]
     os.makedirs(os.path.join(out, "expected"), exist_ok=True)
     manifest = write_arrays(out)
+    write_nd(out, manifest)
     write_axes(out)
     write_half(out)
     with open(os.path.join(out, "manifest.json"), "w") as f:

@@ -110,10 +110,12 @@ public final class ArraySpec {
 		return chunks.clone();
 	}
 
+	/** @return the element type */
 	public DataType dataType() {
 		return dataType;
 	}
 
+	/** @return the byte order of stored elements */
 	public ByteOrder byteOrder() {
 		return byteOrder;
 	}
@@ -123,6 +125,7 @@ public final class ArraySpec {
 		return order;
 	}
 
+	/** @return how chunks are compressed */
 	public Compressor compressor() {
 		return compressor;
 	}
@@ -205,83 +208,128 @@ public final class ArraySpec {
 		private Builder() {
 		}
 
-		/** @param shape the array shape, Zarr axis order, sizes >= 0 */
+		/**
+		 * @param shape the array shape, Zarr axis order, sizes >= 0
+		 * @return this builder
+		 */
 		public Builder shape(final long... shape) {
 			this.shape = shape.clone();
 			return this;
 		}
 
-		/** @param chunks the chunk shape (inner chunk shape when sharded), Zarr axis order, sizes >= 1 */
+		/**
+		 * @param chunks the chunk shape (inner chunk shape when sharded), Zarr axis order, sizes >= 1
+		 * @return this builder
+		 */
 		public Builder chunks(final int... chunks) {
 			this.chunks = chunks.clone();
 			return this;
 		}
 
+		/**
+		 * @param dataType the element type
+		 * @return this builder
+		 */
 		public Builder dataType(final DataType dataType) {
 			this.dataType = Objects.requireNonNull(dataType);
 			return this;
 		}
 
+		/**
+		 * @param byteOrder the byte order of stored elements (little-endian by default)
+		 * @return this builder
+		 */
 		public Builder byteOrder(final ByteOrder byteOrder) {
 			this.byteOrder = Objects.requireNonNull(byteOrder);
 			return this;
 		}
 
-		/** @param order 'C' (last axis fastest) or 'F' (first axis fastest) inside stored chunks */
+		/**
+		 * @param order 'C' (last axis fastest) or 'F' (first axis fastest) inside stored chunks
+		 * @return this builder
+		 */
 		public Builder order(final char order) {
 			this.order = order;
 			return this;
 		}
 
+		/**
+		 * @param compressor how chunks are compressed ({@link Compressor#none()} by default)
+		 * @return this builder
+		 */
 		public Builder compressor(final Compressor compressor) {
 			this.compressor = Objects.requireNonNull(compressor);
 			return this;
 		}
 
-		/** @param zarrFormat 2 or 3 */
+		/**
+		 * @param zarrFormat 2 or 3
+		 * @return this builder
+		 */
 		public Builder zarrFormat(final int zarrFormat) {
 			this.zarrFormat = zarrFormat;
 			return this;
 		}
 
-		/** @param fillValue a Number (Double.NaN and infinities included), a Boolean, or null */
+		/**
+		 * @param fillValue a Number (Double.NaN and infinities included), a Boolean, or null
+		 * @return this builder
+		 */
 		public Builder fillValue(final Object fillValue) {
 			this.fillValue = fillValue;
 			return this;
 		}
 
-		/** @param separator "." or "/" between the grid indices of chunk keys */
+		/**
+		 * @param separator "." or "/" between the grid indices of chunk keys
+		 * @return this builder
+		 */
 		public Builder dimensionSeparator(final String separator) {
 			this.separator = separator;
 			return this;
 		}
 
-		/** @param name v3 only: "default" (keys "c/0/1") or "v2" (keys "0.1") */
+		/**
+		 * @param name v3 only: "default" (keys "c/0/1") or "v2" (keys "0.1")
+		 * @return this builder
+		 */
 		public Builder chunkKeyEncoding(final String name) {
 			this.chunkKeyEncoding = Objects.requireNonNull(name);
 			return this;
 		}
 
-		/** @param attributes JSON-compatible attributes (replacing any set before) */
+		/**
+		 * @param attributes JSON-compatible attributes (replacing any set before)
+		 * @return this builder
+		 */
 		public Builder attributes(final Map<String, ?> attributes) {
 			this.attributes.clear();
 			this.attributes.putAll(attributes);
 			return this;
 		}
 
-		/** @param overwrite whether to delete an existing array or group at the path first */
+		/**
+		 * @param overwrite whether to delete an existing array or group at the path first, with everything under it
+		 * @return this builder
+		 */
 		public Builder overwrite(final boolean overwrite) {
 			this.overwrite = overwrite;
 			return this;
 		}
 
-		/** @param shardShape v3 only: the shard shape, a multiple of the chunk shape */
+		/**
+		 * @param shardShape v3 only: the shard shape, a multiple of the chunk shape
+		 * @return this builder
+		 */
 		public Builder shardShape(final int... shardShape) {
 			this.shardShape = shardShape == null ? null : shardShape.clone();
 			return this;
 		}
 
-		/** @param names v3 only: one name per axis */
+		/**
+		 * @param names v3 only: one name per axis
+		 * @return this builder
+		 */
 		public Builder dimensionNames(final String... names) {
 			this.dimensionNames = names == null ? null : names.clone();
 			return this;

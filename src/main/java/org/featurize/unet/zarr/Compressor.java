@@ -12,7 +12,16 @@ public final class Compressor {
 
 	/** The compressor families. */
 	public enum Kind {
-		NONE, BLOSC, ZSTD, GZIP, ZLIB
+		/** chunks stored raw */
+		NONE,
+		/** Blosc (blosc-java) with an inner compressor and a shuffle */
+		BLOSC,
+		/** Zstandard (zstd-jni) */
+		ZSTD,
+		/** gzip, RFC 1952 (java.util.zip) */
+		GZIP,
+		/** zlib, RFC 1950 (java.util.zip) */
+		ZLIB
 	}
 
 	/** The compressors Blosc can use inside. */
@@ -147,7 +156,8 @@ public final class Compressor {
 		case NONE:
 			return "none";
 		case BLOSC:
-			return "blosc(" + bloscName + ", " + level + ", " + shuffle + (blocksize == 0 ? "" : ", " + blocksize) + ")";
+			return "blosc(" + bloscName + ", " + level + ", " + shuffle + (blocksize == 0 ? "" : ", " + blocksize)
+					+ ")";
 		default:
 			return kind.name().toLowerCase() + "(" + level + ")";
 		}

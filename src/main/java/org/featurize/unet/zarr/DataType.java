@@ -12,17 +12,29 @@ import java.nio.ByteOrder;
  */
 public enum DataType {
 
+	/** NumPy bool, one byte 0 or 1 */
 	BOOL(1, "b1", "bool", byte[].class),
+	/** unsigned 8 bit */
 	UINT8(1, "u1", "uint8", byte[].class),
+	/** signed 8 bit */
 	INT8(1, "i1", "int8", byte[].class),
+	/** unsigned 16 bit */
 	UINT16(2, "u2", "uint16", short[].class),
+	/** signed 16 bit */
 	INT16(2, "i2", "int16", short[].class),
+	/** unsigned 32 bit */
 	UINT32(4, "u4", "uint32", int[].class),
+	/** signed 32 bit */
 	INT32(4, "i4", "int32", int[].class),
+	/** unsigned 64 bit */
 	UINT64(8, "u8", "uint64", long[].class),
+	/** signed 64 bit */
 	INT64(8, "i8", "int64", long[].class),
+	/** IEEE half precision, decoded to float */
 	FLOAT16(2, "f2", "float16", float[].class),
+	/** IEEE single precision */
 	FLOAT32(4, "f4", "float32", float[].class),
+	/** IEEE double precision */
 	FLOAT64(8, "f8", "float64", double[].class);
 
 	private final int bytes;
@@ -134,7 +146,8 @@ public enum DataType {
 	static String supportedV2() {
 		final StringBuilder sb = new StringBuilder();
 		for (final DataType t : values())
-			sb.append(sb.length() == 0 ? "" : ", ").append(t.bytes == 1 ? "|" + t.v2Code : "<" + t.v2Code + " >" + t.v2Code);
+			sb.append(sb.length() == 0 ? "" : ", ")
+					.append(t.bytes == 1 ? "|" + t.v2Code : "<" + t.v2Code + " >" + t.v2Code);
 		return sb.toString();
 	}
 

@@ -46,8 +46,8 @@ final class MetadataV3 {
 		if (!gridName.equals("regular"))
 			throw new ZarrUnsupportedException("Unsupported chunk_grid \"" + gridName + "\" in " + file
 					+ ": expected \"regular\"");
-		final ObjectNode gridConfig = Json.object(Json.required(grid, "configuration", file), "chunk_grid.configuration",
-				file);
+		final ObjectNode gridConfig = Json.object(Json.required(grid, "configuration", file),
+				"chunk_grid.configuration", file);
 		final int[] chunks = Json.ints(gridConfig, "chunk_shape", file);
 		ArrayMetadata.checkShapes(shape, chunks, type, "chunk_shape", file);
 		final ChunkKeys keys = keys(Json.required(json, "chunk_key_encoding", file), file);

@@ -86,8 +86,8 @@ final class Nodes {
 		final Kind existing = Files.isDirectory(dir) ? kindOf(dir) : Kind.NONE;
 		if (existing != Kind.NONE) {
 			if (!overwrite)
-				throw new ZarrExistsException("A Zarr " + (existing.isArray() ? "array" : "group") + " already exists at "
-						+ dir + ": expected none (set overwrite to replace it)");
+				throw new ZarrExistsException("A Zarr " + (existing.isArray() ? "array" : "group")
+						+ " already exists at " + dir + ": expected none (set overwrite to replace it)");
 			deleteTree(dir);
 		}
 		Path parent = root;

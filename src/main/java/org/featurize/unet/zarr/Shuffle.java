@@ -5,7 +5,12 @@ package org.featurize.unet.zarr;
  */
 public enum Shuffle {
 
-	NONE(0, "noshuffle"), BYTE(1, "shuffle"), BIT(2, "bitshuffle");
+	/** no shuffle */
+	NONE(0, "noshuffle"),
+	/** byte shuffle: the bytes of each element grouped by significance */
+	BYTE(1, "shuffle"),
+	/** bit shuffle: the bits of each element grouped by significance */
+	BIT(2, "bitshuffle");
 
 	private final int v2Code;
 

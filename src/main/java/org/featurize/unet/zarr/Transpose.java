@@ -103,11 +103,13 @@ final class Transpose {
 		while (true) {
 			int p = permuted;
 			if (decode)
-				for (int x = 0; x < inner; x++, p += innerStride, linear += bytes)
-					System.arraycopy(src, p, dst, linear, bytes);
+				for (int x = 0; x < inner; x++, p += innerStride)
+					for (int b = 0; b < bytes; b++)
+						dst[linear++] = src[p + b];
 			else
-				for (int x = 0; x < inner; x++, p += innerStride, linear += bytes)
-					System.arraycopy(src, linear, dst, p, bytes);
+				for (int x = 0; x < inner; x++, p += innerStride)
+					for (int b = 0; b < bytes; b++)
+						dst[p + b] = src[linear++];
 			int d = last - 1;
 			for (; d >= 0; d--) {
 				if (++index[d] < shape[d]) {

@@ -42,7 +42,7 @@ public final class ZarrArray {
 	}
 
 	/**
-	 * Opens an existing array, Zarr v2 or v3 (detected).
+	 * Opens an existing array, Zarr v2 or v3 (detected; zarr.json wins if both kinds of metadata are there).
 	 *
 	 * @param root the folder of the Zarr container
 	 * @param arrayPath the array within it, "a/b"; "" or "/" for the root itself
@@ -114,6 +114,7 @@ public final class ZarrArray {
 		return meta.gridShape();
 	}
 
+	/** @return the element type */
 	public DataType dataType() {
 		return meta.type;
 	}

@@ -11,22 +11,34 @@ public final class ZarrAxes {
 		// static utility
 	}
 
-	/** @return the ImgLib2 dimensions (x first) of a Zarr shape (slowest first) */
+	/**
+	 * @param zarr a shape or position, Zarr order (slowest first)
+	 * @return the same in ImgLib2 order (x first)
+	 */
 	public static long[] toImgLib2(final long[] zarr) {
 		return reversed(zarr);
 	}
 
-	/** @return the ImgLib2 cell dimensions (x first) of a Zarr chunk shape (slowest first) */
+	/**
+	 * @param zarr a chunk shape, Zarr order (slowest first)
+	 * @return the cell dimensions, ImgLib2 order (x first)
+	 */
 	public static int[] toImgLib2(final int[] zarr) {
 		return reversed(zarr);
 	}
 
-	/** @return the Zarr shape or position (slowest first) of ImgLib2 dimensions or a position (x first) */
+	/**
+	 * @param imgLib2 dimensions or a position, ImgLib2 order (x first)
+	 * @return the same in Zarr order (slowest first)
+	 */
 	public static long[] toZarr(final long[] imgLib2) {
 		return reversed(imgLib2);
 	}
 
-	/** @return the Zarr chunk shape (slowest first) of ImgLib2 cell dimensions (x first) */
+	/**
+	 * @param imgLib2 cell dimensions, ImgLib2 order (x first)
+	 * @return the chunk shape, Zarr order (slowest first)
+	 */
 	public static int[] toZarr(final int[] imgLib2) {
 		return reversed(imgLib2);
 	}
@@ -49,7 +61,11 @@ public final class ZarrAxes {
 		return checkAxis(imgLib2Axis, rank);
 	}
 
-	/** @return per-axis values (such as v3 dimension names) in the other order; works both ways */
+	/**
+	 * @param <T> the value type
+	 * @param values one value per axis (such as dimension names), in either order
+	 * @return the values in the other order
+	 */
 	public static <T> T[] reorder(final T[] values) {
 		final T[] out = values.clone();
 		for (int i = 0; i < out.length; i++)

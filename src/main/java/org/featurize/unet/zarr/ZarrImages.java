@@ -40,8 +40,10 @@ public final class ZarrImages {
 	/**
 	 * Opens an array as a lazy image with the default cache ({@link #defaultCacheBytes()}).
 	 *
+	 * @param <T> the pixel type that matches the array's data type
 	 * @param root the folder of the Zarr container
 	 * @param arrayPath the array within it; "" or "/" for the root itself
+	 * @return the array as a lazy image, ImgLib2 axis order
 	 */
 	public static <T extends NativeType<T> & RealType<T>> RandomAccessibleInterval<T> open(final Path root,
 			final String arrayPath) {
@@ -51,9 +53,11 @@ public final class ZarrImages {
 	/**
 	 * Opens an array as a lazy image.
 	 *
+	 * @param <T> the pixel type that matches the array's data type
 	 * @param root the folder of the Zarr container
 	 * @param arrayPath the array within it; "" or "/" for the root itself
 	 * @param cacheBytes the bound on the bytes of cached chunks
+	 * @return the array as a lazy image, ImgLib2 axis order
 	 */
 	public static <T extends NativeType<T> & RealType<T>> RandomAccessibleInterval<T> open(final Path root,
 			final String arrayPath, final long cacheBytes) {
@@ -61,6 +65,7 @@ public final class ZarrImages {
 	}
 
 	/**
+	 * @param <T> the pixel type that matches the array's data type
 	 * @param array an open array
 	 * @param cacheBytes the bound on the bytes of cached chunks
 	 * @return the array as a lazy image, ImgLib2 axis order
@@ -71,6 +76,7 @@ public final class ZarrImages {
 	}
 
 	/**
+	 * @param <T> the pixel type that matches the array's data type
 	 * @param array an open array
 	 * @param cacheBytes the bound on the bytes of cached chunks
 	 * @return the lazy image with a handle on its cache

@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The independent implementations that tests compare against: Debian's Python 3 with zarr and numcodecs (and
@@ -91,6 +93,26 @@ public final class External {
 	}
 
 	/**
+	 * For {@code @TestFactory} methods, whose own abort JUnit reports as no test at all: runs the check (such as
+	 * {@code External::python}) and returns null when the tool is there; otherwise one dynamic test that is skipped
+	 * with the check's message. Under CI the check fails the factory itself.
+	 *
+	 * @param what a name for the skipped test
+	 * @param check one of this class's checks
+	 * @return null, or a list holding the skipped test
+	 */
+	public static List<DynamicTest> unavailable(final String what, final Runnable check) {
+		try {
+			check.run();
+			return null;
+		} catch (final TestAbortedException e) {
+			return List.of(DynamicTest.dynamicTest(what + " (skipped)", () -> {
+				throw e;
+			}));
+		}
+	}
+
+	/**
 	 * Runs a process to completion.
 	 *
 	 * @param cmd the command and its arguments
@@ -117,6 +139,7 @@ public final class External {
 			return;
 		if (System.getenv("CI") != null)
 			fail(missing + " (CI is set, so this fails instead of skipping)");
+		System.out.println("Skipping: " + missing);
 		Assumptions.abort("Skipped: " + missing);
 	}
 

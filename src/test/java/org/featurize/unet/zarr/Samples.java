@@ -50,8 +50,8 @@ final class Samples {
 				((long[]) out)[i] = pick(i, noise, pattern, random, Long.MIN_VALUE, Long.MAX_VALUE);
 				break;
 			case FLOAT16: {
-				final short[] special = { 0x7e00, 0x7c00, (short) 0xfc00, (short) 0x8000, 0x0001, 0x7bff, (short) 0xfbff,
-						0x03ff, 0x0400, 0x7c01, (short) 0xfe00 };
+				final short[] special = { 0x7e00, 0x7c00, (short) 0xfc00, (short) 0x8000, 0x0001, 0x7bff,
+						(short) 0xfbff, 0x03ff, 0x0400, 0x7c01, (short) 0xfe00 };
 				((float[]) out)[i] = i < special.length ? Half.toFloat(special[i])
 						: noise ? Half.toFloat((short) random.nextInt(1 << 16)) : pattern * 0.25f - 3;
 				break;
@@ -174,7 +174,8 @@ final class Samples {
 			final long a = bits(actual, i);
 			if (e != a)
 				fail(context + ": element " + i + " differs, expected " + Array.get(expected, i) + " (bits "
-						+ Long.toHexString(e) + "), got " + Array.get(actual, i) + " (bits " + Long.toHexString(a) + ")");
+						+ Long.toHexString(e) + "), got " + Array.get(actual, i) + " (bits " + Long.toHexString(a)
+						+ ")");
 		}
 	}
 

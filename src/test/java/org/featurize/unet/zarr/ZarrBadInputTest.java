@@ -56,7 +56,8 @@ class ZarrBadInputTest {
 		expectV2(v2("\"shape\": [4, 4]", "\"shape\": \"4x4\""), ZarrFormatException.class, "\"shape\"",
 				"array of integers");
 		expectV2(v2("\"chunks\": [2, 2],", ""), ZarrFormatException.class, "missing field \"chunks\"");
-		expectV2(v2("\"zarr_format\": 2", "\"zarr_format\": 3"), ZarrFormatException.class, "zarr_format", "expected 2");
+		expectV2(v2("\"zarr_format\": 2", "\"zarr_format\": 3"), ZarrFormatException.class, "zarr_format",
+				"expected 2");
 		expectV2(v2("\"order\": \"C\"", "\"order\": \"K\""), ZarrFormatException.class, "order", "\"C\" or \"F\"");
 		expectV2(v2("\"fill_value\": 0", "\"fill_value\": \"zero\""), ZarrFormatException.class, "fill_value",
 				"a number, \"NaN\"");
@@ -92,7 +93,8 @@ class ZarrBadInputTest {
 		expectV2(v2("\"<f4\"", "[[\"a\", \"<f4\"]]"), ZarrUnsupportedException.class, "dtype", "expected one of");
 		expectV2(v2("\"compressor\": null", "\"compressor\": {\"id\": \"lz4\", \"acceleration\": 1}"),
 				ZarrUnsupportedException.class, "compressor \"lz4\"", "expected blosc, zstd, gzip, zlib");
-		expectV2(v2("\"compressor\": null", "\"compressor\": {\"id\": \"blosc\", \"cname\": \"snappy\", \"clevel\": 5}"),
+		expectV2(v2("\"compressor\": null",
+				"\"compressor\": {\"id\": \"blosc\", \"cname\": \"snappy\", \"clevel\": 5}"),
 				ZarrUnsupportedException.class, "snappy");
 		expectV2(v2("\"filters\": null", "\"filters\": [{\"id\": \"delta\", \"dtype\": \"<f4\"}]"),
 				ZarrUnsupportedException.class, "filters [delta]", "expected no filters");
@@ -110,7 +112,8 @@ class ZarrBadInputTest {
 	@Test
 	void truncatedAndCorruptChunks() throws IOException {
 		for (final Compressor c : new Compressor[] { Compressor.none(), Compressor.zstd(3), Compressor.gzip(5),
-				Compressor.zlib(5), Compressor.blosc("lz4", 5, Shuffle.BYTE), Compressor.blosc("zstd", 5, Shuffle.BIT) }) {
+				Compressor.zlib(5), Compressor.blosc("lz4", 5, Shuffle.BYTE),
+				Compressor.blosc("zstd", 5, Shuffle.BIT) }) {
 			final String name = Combos.tag(c);
 			final ZarrArray array = ZarrArray.create(root, name, ArraySpec.builder().shape(64, 64).chunks(32, 32)
 					.dataType(DataType.FLOAT32).compressor(c).build());

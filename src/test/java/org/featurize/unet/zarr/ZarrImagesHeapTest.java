@@ -49,8 +49,8 @@ class ZarrImagesHeapTest {
 		final long usedAfterGc = Long.parseLong(f[3]);
 		final long cached = Long.parseLong(f[4]);
 		System.out.printf("Swept %d MiB with -Xmx128m and a %d MiB cache in %s ms: %s chunk reads, max used heap "
-				+ "after GC %.1f MiB, max cached %.1f MiB, %s mismatches%n", pixels * 4 / MIB, cacheBytes / MIB, f[5], f[2],
-				usedAfterGc / (double) MIB, cached / (double) MIB, f[1]);
+				+ "after GC %.1f MiB, max cached %.1f MiB, %s mismatches%n", pixels * 4 / MIB, cacheBytes / MIB, f[5],
+				f[2], usedAfterGc / (double) MIB, cached / (double) MIB, f[1]);
 		assertEquals(64L * 2048 * 2048, pixels);
 		assertEquals("0", f[1], "pixels that differ from the pattern");
 		assertEquals("256", f[2], "chunk reads: each chunk once");

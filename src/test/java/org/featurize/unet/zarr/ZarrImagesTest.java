@@ -185,9 +185,9 @@ class ZarrImagesTest {
 				final String name = dtype.tag() + "-" + order;
 				tests.add(DynamicTest.dynamicTest(name, () -> {
 					final long[] shape = { 3, 5, 7 };
-					final ZarrArray array = ZarrArray.create(root, name, ArraySpec.builder().shape(shape).chunks(2, 2, 3)
-							.dataType(dtype.type).byteOrder(dtype.order).order(order).compressor(Compressor.zstd(1))
-							.fillValue(Combos.fill(dtype.type, seed)).build());
+					final ZarrArray array = ZarrArray.create(root, name, ArraySpec.builder().shape(shape)
+							.chunks(2, 2, 3).dataType(dtype.type).byteOrder(dtype.order).order(order)
+							.compressor(Compressor.zstd(1)).fillValue(Combos.fill(dtype.type, seed)).build());
 					final Object full = Samples.values(dtype.type, 105, seed);
 					Samples.writeAll(array, full, p -> p[2] == 2 && p[1] == 0);
 					final Object expected = array.readRegion(new long[3], new int[] { 3, 5, 7 });

@@ -40,10 +40,11 @@ class ZarrRoundTripTest {
 				for (final String separator : new String[] { ".", "/" })
 					for (final Compressor compressor : Combos.compressors()) {
 						final ArraySpec spec = ArraySpec.builder().shape(SHAPE).chunks(CHUNKS).dataType(dtype.type)
-								.byteOrder(dtype.order).order(order).dimensionSeparator(separator).compressor(compressor)
+								.byteOrder(dtype.order).order(order).dimensionSeparator(separator)
+								.compressor(compressor)
 								.fillValue(Combos.fill(dtype.type, i)).build();
-						final String name = "v2-" + dtype.tag() + "-" + order + (separator.equals(".") ? "-dot-" : "-slash-")
-								+ Combos.tag(compressor) + "-" + i++;
+						final String name = "v2-" + dtype.tag() + "-" + order
+								+ (separator.equals(".") ? "-dot-" : "-slash-") + Combos.tag(compressor) + "-" + i++;
 						tests.add(DynamicTest.dynamicTest(name, () -> roundTrip(name, spec, i(name))));
 					}
 		return tests;
@@ -81,7 +82,8 @@ class ZarrRoundTripTest {
 				final ArraySpec spec = ArraySpec.builder().shape(SHAPE).chunks(CHUNKS).shardShape(20, 32)
 						.dataType(dtype.type).byteOrder(dtype.order).order(order).zarrFormat(3).compressor(compressor)
 						.fillValue(Combos.fill(dtype.type, i)).build();
-				final String name = "v3-sharded-" + dtype.tag() + "-" + order + "-" + Combos.tag(compressor) + "-" + i++;
+				final String name = "v3-sharded-" + dtype.tag() + "-" + order + "-" + Combos.tag(compressor) + "-"
+						+ i++;
 				tests.add(DynamicTest.dynamicTest(name, () -> roundTrip(name, spec, i(name))));
 			}
 		return tests;

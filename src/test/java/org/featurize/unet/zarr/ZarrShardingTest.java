@@ -31,7 +31,8 @@ class ZarrShardingTest {
 			+ "\"fill_value\": 7, \"codecs\": [{\"name\": \"sharding_indexed\", \"configuration\": {\"chunk_shape\": "
 			+ "[3, 4], \"codecs\": [{\"name\": \"bytes\", \"configuration\": {\"endian\": \"little\"}}, {\"name\": "
 			+ "\"gzip\", \"configuration\": {\"level\": 1}}], \"index_codecs\": [{\"name\": \"bytes\", "
-			+ "\"configuration\": {\"endian\": \"little\"}}, {\"name\": \"crc32c\"}], \"index_location\": \"LOCATION\"}}]}";
+			+ "\"configuration\": {\"endian\": \"little\"}}, {\"name\": \"crc32c\"}], "
+			+ "\"index_location\": \"LOCATION\"}}]}";
 
 	@TempDir
 	Path root;

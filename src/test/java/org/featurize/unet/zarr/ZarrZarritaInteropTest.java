@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,9 @@ class ZarrZarritaInteropTest {
 
 	@TestFactory
 	List<DynamicTest> readsWhatZarritaWrites() throws IOException {
+		final List<DynamicTest> skipped = External.unavailable("zarrita", External::zarritaDir);
+		if (skipped != null)
+			return skipped;
 		final Path js = External.zarritaDir();
 		final Path out = PythonFixtures.scratch("zarrita-written-");
 		External.run(List.of(External.node().toString(), "zarrita_write.mjs", out.toString()), js,
@@ -50,24 +54,32 @@ class ZarrZarritaInteropTest {
 				final ZarrArray array = ZarrArray.open(out.resolve("arrays"), name);
 				assertEquals(3, array.zarrFormat());
 				assertEquals(DataType.fromV3(entry.get("dtype").asText()), array.dataType(), name);
-				assertEquals(entry.get("endian").asText().equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN,
-						array.byteOrder(), name);
-				assertEquals(entry.get("order").asText().charAt(0), array.order(), name);
+				final boolean big = entry.get("endian").asText().equals("big");
+				assertEquals(big ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, array.byteOrder(), name);
+				final String order = entry.get("order").asText();
+				// a transpose that reverses the axes is order F; other transposes are not
+				assertEquals(order.equals("F") || order.equals("T210") ? 'F' : 'C', array.order(), name);
 				assertEquals(entry.get("compressor").asText(), Combos.tag(array.compressor()), name);
-				assertArrayEquals(SHAPE, array.shape(), name);
+				final long[] shape = Json.MAPPER.convertValue(entry.get("shape"), long[].class);
+				assertArrayEquals(shape, array.shape(), name);
 				assertEquals(Integer.parseInt(name.substring(name.lastIndexOf('-') + 1)),
 						((Number) array.attributes().get("combination")).intValue(), name);
 				final byte[] expected = Files.readAllBytes(out.resolve("expected").resolve(name + ".bin"));
 				Samples.assertBitsEqual(Elements.decode(expected, array.dataType(), ByteOrder.LITTLE_ENDIAN),
-						array.readRegion(new long[2], new int[] { 25, 37 }), name);
+						array.readRegion(new long[shape.length], Arrays.stream(shape).mapToInt(d -> (int) d).toArray()),
+						name);
 			}));
 		}
-		assertEquals((3 + 8 * 2) * 2 * 19, tests.size(), "v3 arrays zarrita wrote: dtypes x orders x compressors");
+		// dtypes x orders x compressors, then two dtypes x five 3D transposes
+		assertEquals((3 + 8 * 2) * 2 * 19 + 2 * 5, tests.size(), "v3 arrays zarrita wrote");
 		return tests;
 	}
 
 	@TestFactory
 	List<DynamicTest> zarritaReadsWhatWeWrite() throws IOException {
+		final List<DynamicTest> skipped = External.unavailable("zarrita", External::zarritaDir);
+		if (skipped != null)
+			return skipped;
 		final Path js = External.zarritaDir();
 		final Path root = PythonFixtures.scratch("zarr-for-zarrita-");
 		final Map<String, Object> written = new LinkedHashMap<>();
@@ -85,8 +97,9 @@ class ZarrZarritaInteropTest {
 							.byteOrder(dtype.order).order(order).compressor(compressor)
 							.fillValue(Combos.fillForJavaScript(dtype.type, i)).attributes(Map.of("combination", i));
 					final String keys = keyEncodings[i % 4];
-					specs.put("v2-dot-" + suffix, base.zarrFormat(2).dimensionSeparator(".").build());
-					specs.put("v2-slash-" + suffix, base.zarrFormat(2).dimensionSeparator("/").build());
+					if (order == (pair % 2 == 0 ? 'F' : 'C')) // Python reads every v2 combination; zarrita half
+						specs.put("v2-" + (pair % 4 < 2 ? "dot-" : "slash-") + suffix, base.zarrFormat(2)
+								.dimensionSeparator(pair % 4 < 2 ? "." : "/").build());
 					specs.put("v3-" + keys.replace('/', 's') + "-" + suffix, base.zarrFormat(3)
 							.chunkKeyEncoding(keys.substring(0, keys.length() - 1))
 							.dimensionSeparator(keys.substring(keys.length() - 1)).build());
@@ -129,11 +142,11 @@ class ZarrZarritaInteropTest {
 				assertEquals(spec.attributes().get("combination"), summary.get("attributes").get("combination").asInt(),
 						name);
 				final byte[] read = Files.readAllBytes(out.resolve(name + ".bin"));
-				Samples.assertBitsEqual(written.get(name), Elements.decode(read, spec.dataType(), ByteOrder.LITTLE_ENDIAN),
-						name);
+				Samples.assertBitsEqual(written.get(name),
+						Elements.decode(read, spec.dataType(), ByteOrder.LITTLE_ENDIAN), name);
 			}));
-		// 19 data types x 19 compressors x (2 orders x (v2 with "." and "/", v3) + sharded v3 in one order)
-		assertEquals(19 * 19 * (2 * 3 + 1), tests.size(), "arrays zarrita read");
+		// 19 data types x 19 compressors x (v3 in 2 orders + v2 and sharded v3 in one order each)
+		assertEquals(19 * 19 * (2 + 1 + 1), tests.size(), "arrays zarrita read");
 		return tests;
 	}
 }

@@ -64,7 +64,9 @@ public final class FeatureOutput
 				if ( !differences.isEmpty() )
 					throw new OutputException( "Output " + output + " is an unfinished run with other parameters ("
 							+ String.join( "; ", differences ) + "); run with the same parameters to resume, or set overwrite=true" );
-				return new FeatureOutput( ZarrArray.open( output, "" ), true, new LinkedHashMap<>( previous ) );
+				final ZarrArray array = ZarrArray.open( output, "" );
+				array.removePartialWrites(); // the run holds the output's lock: nobody else writes here
+				return new FeatureOutput( array, true, new LinkedHashMap<>( previous ) );
 			}
 			delete( output );
 		}

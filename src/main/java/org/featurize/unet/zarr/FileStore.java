@@ -87,6 +87,32 @@ final class FileStore {
 		}
 	}
 
+	/** Whether a file name is a temporary file of {@link #writeAtomic}. */
+	static boolean isPartialWrite(final Path file) {
+		final String name = file.getFileName().toString();
+		return name.startsWith(".") && name.endsWith(".partial");
+	}
+
+	/**
+	 * Deletes the temporary files that writes interrupted by a crash (kill -9, power loss) left under a folder.
+	 *
+	 * @return how many were deleted
+	 */
+	static int removePartialWrites(final Path dir) {
+		if (!Files.isDirectory(dir))
+			return 0;
+		try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+			int removed = 0;
+			for (final Path f : (Iterable<Path>) files.filter(f -> Files.isRegularFile(f) && isPartialWrite(f))::iterator) {
+				Files.deleteIfExists(f);
+				removed++;
+			}
+			return removed;
+		} catch (final IOException | java.io.UncheckedIOException e) {
+			throw new ZarrIOException("Cannot clean interrupted writes under " + dir + ": " + e.getMessage(), e);
+		}
+	}
+
 	/** Deletes a file if it exists. */
 	static void delete(final Path file) {
 		try {

@@ -220,6 +220,16 @@ public final class ZarrArray {
 	}
 
 	/**
+	 * Deletes the temporary files of chunk writes that a crash interrupted (a write in progress is a hidden
+	 * file until its atomic rename). Call it only while no other process writes this array.
+	 *
+	 * @return how many were deleted
+	 */
+	public int removePartialWrites() {
+		return FileStore.removePartialWrites(path());
+	}
+
+	/**
 	 * @param gridPosition the chunk's position in the chunk grid, Zarr axis order
 	 * @return whether the chunk is stored
 	 */

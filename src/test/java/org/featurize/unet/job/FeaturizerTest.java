@@ -175,4 +175,29 @@ class FeaturizerTest
 		assertArrayEquals( new int[] { 1, 21, 30, 4 }, o3.chunkShape(), "one plane per chunk even when the input chunk holds two" );
 		assertArrayEquals( ( float[] ) o2.readChunk( 0, 0, 0 ), ( float[] ) o3.readChunk( 1, 0, 0, 0 ) );
 	}
+
+	@Test
+	void aRunIsRefusedWhileAnotherHoldsTheOutputAndTheLockGoesWithIt( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = volume( dir ), output = dir.resolve( "out.zarr" );
+		try ( org.featurize.unet.io.OutputLock held = org.featurize.unet.io.OutputLock.acquire( output ) )
+		{
+			final OutputException e = assertThrows( OutputException.class, () -> run( FeaturizeRequest.of( input ).output( output ).model( TINY ) ) );
+			assertTrue( e.getMessage().contains( "is being written by another run (pid " + ProcessHandle.current().pid() ), e.getMessage() );
+		}
+		run( FeaturizeRequest.of( input ).output( output ).model( TINY ) );
+		assertFalse( Files.exists( org.featurize.unet.io.OutputLock.lockFile( output ) ), "the lock file is removed after the run" );
+	}
+
+	@Test
+	void resumingRemovesWhatInterruptedWritesLeft( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = volume( dir ), output = dir.resolve( "out.zarr" );
+		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( output ).model( TINY ).threads( 1 );
+		final AtomicInteger polls = new AtomicInteger();
+		assertThrows( CancellationException.class, () -> new Featurizer( s -> {} ).run( request, Progress.NONE, () -> polls.incrementAndGet() > 2 ) );
+		final Path partial = Files.write( output.resolve( ".0.0.0.0.0.4711.partial" ), new byte[] { 1, 2, 3 } );
+		run( request );
+		assertFalse( Files.exists( partial ) );
+	}
 }

@@ -81,6 +81,30 @@ class FullDiskIT
 		}
 	}
 
+	@Test
+	void aReadOnlyFolderIsRefusedClearly( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir );
+		final Path readOnly = Files.createDirectories( dir.resolve( "read-only" ) );
+		if ( sh( "mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", readOnly.toString() ) != 0 )
+		{
+			if ( System.getenv( "CI" ) != null )
+				fail( "cannot mount a read-only tmpfs (the test needs root)" );
+			Assumptions.abort( "cannot mount a read-only tmpfs here (needs root): test skipped" );
+		}
+		try
+		{
+			final OutputException e = assertThrows( OutputException.class,
+					() -> FeaturizerTest.run( FeaturizeRequest.of( input ).output( readOnly.resolve( "out.zarr" ) ).model( Fixtures.TINY_MODEL ) ) );
+			assertTrue( e.getMessage().contains( "Read-only file system" ) && e.getMessage().contains( "out.zarr" ), e.getMessage() );
+			System.out.println( "Read-only output: " + e.getMessage() );
+		}
+		finally
+		{
+			sh( "umount", "-l", readOnly.toString() );
+		}
+	}
+
 	/** Chunk files of an array: every file but hidden ones (metadata, temporary files). */
 	static long chunks( final Path array ) throws Exception
 	{

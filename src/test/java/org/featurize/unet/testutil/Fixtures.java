@@ -17,6 +17,9 @@ public final class Fixtures
 	/** A two-level UNet, 1 -> 4 channels, size multiple 4, with a description file. */
 	public static final Path TINY_MODEL = Paths.get( "src/test/resources/models/tiny_unet_described.pt" ).toAbsolutePath();
 
+	/** The receptive-field radius its description gives. */
+	public static final int TINY_RECEPTIVE_FIELD = 19;
+
 	/**
 	 * A (t, z, y, x) = (2, 3, 20, 28) uint16 Zarr v2 volume, one chunk per plane, at {@code dir/in.zarr}; every
 	 * plane differs and holds one bright pixel.

@@ -16,6 +16,10 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.app.StatusService;
+import org.scijava.task.Task;
+import org.scijava.task.TaskService;
+
+import ij.IJ;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
@@ -86,6 +90,12 @@ public class FeaturizeCommand extends ContextCommand
 	@Parameter( required = false )
 	private StatusService status;
 
+	@Parameter( required = false )
+	private TaskService tasks;
+
+	/** The run as a task in Fiji's task list, which offers a cancel button; null without a task service. */
+	private Task task;
+
 	@Override
 	public void run()
 	{
@@ -100,7 +110,11 @@ public class FeaturizeCommand extends ContextCommand
 		{
 			final Display shown = Display.parse( display );
 			shown.checkCanShow();
-			final Featurizer.Result result = new Featurizer( log::info ).run( request, Progress.throttled( this::progress, 1000 ), this::isCanceled );
+			IJ.resetEscape();
+			task = tasks == null ? null : tasks.createTask( "Featurize " + ( input == null ? "" : input.getName() ) );
+			if ( task != null )
+				task.start();
+			final Featurizer.Result result = new Featurizer( log::info ).run( request, Progress.throttled( this::progress, 1000 ), this::stopRequested );
 			features = result.image();
 			shown.show( result.features(), title(), request.threads() );
 		}
@@ -109,6 +123,20 @@ public class FeaturizeCommand extends ContextCommand
 			log.error( e.getMessage() );
 			cancel( e.getMessage() );
 		}
+		finally
+		{
+			if ( task != null )
+				task.finish();
+		}
+	}
+
+	/**
+	 * Whether the user asked to stop: the command was cancelled, its task was cancelled in Fiji's task list,
+	 * or Esc was pressed in ImageJ. Workers stop after their current tile; finished chunks stay.
+	 */
+	private boolean stopRequested()
+	{
+		return isCanceled() || task != null && task.isCanceled() || IJ.escapePressed();
 	}
 
 	private String title()
@@ -151,6 +179,12 @@ public class FeaturizeCommand extends ContextCommand
 		final String message = ProgressText.format( done, total, rate, eta );
 		if ( status != null )
 			status.showStatus( ( int ) Math.min( done, Integer.MAX_VALUE ), ( int ) Math.min( total, Integer.MAX_VALUE ), message );
+		if ( task != null )
+		{
+			task.setProgressMaximum( total );
+			task.setProgressValue( done );
+			task.setStatusMessage( message );
+		}
 		log.info( message );
 	}
 

@@ -22,6 +22,11 @@ import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.module.ModuleItem;
+import org.scijava.event.EventHandler;
+import org.scijava.event.EventService;
+import org.scijava.task.Task;
+import org.scijava.task.TaskService;
+import org.scijava.task.event.TaskEvent;
 
 import net.imglib2.RandomAccessibleInterval;
 
@@ -33,7 +38,7 @@ class FeaturizeCommandTest
 	@BeforeAll
 	static void start()
 	{
-		context = new Context( CommandService.class );
+		context = new Context( CommandService.class, TaskService.class, EventService.class );
 	}
 
 	@AfterAll
@@ -111,5 +116,48 @@ class FeaturizeCommandTest
 		assertTrue( module.isCanceled() );
 		assertEquals( "display=ImageJ needs a screen, and this runs headless; use display=none", module.getCancelReason() );
 		assertFalse( dir.resolve( "o.zarr" ).toFile().exists() );
+	}
+
+	/** Cancels the first task that reports progress, as a user pressing its cancel button in Fiji's task list. */
+	public static final class CancelOnProgress
+	{
+		volatile Task cancelled;
+
+		@EventHandler
+		public void onTask( final TaskEvent e )
+		{
+			final Task t = e.getTask();
+			if ( cancelled == null && t.getProgressValue() > 0 )
+			{
+				cancelled = t;
+				t.cancel( "cancelled by the user" );
+			}
+		}
+	}
+
+	@Test
+	void cancellingTheTaskStopsTheRunAndARerunResumes( @TempDir final Path dir ) throws Exception
+	{
+		final Map< String, Object > args = new HashMap<>();
+		args.put( "input", Fixtures.volume( dir ).toFile() );
+		args.put( "output", dir.resolve( "o.zarr" ).toFile() );
+		args.put( "model", Fixtures.TINY_MODEL.toFile() );
+		args.put( "tile", 4 );
+		args.put( "threads", 1 );
+		final CancelOnProgress canceller = new CancelOnProgress();
+		context.service( EventService.class ).subscribe( canceller );
+		final CommandModule first = context.service( CommandService.class ).run( FeaturizeCommand.class, false, args ).get();
+		assertTrue( first.isCanceled(), "the run stopped" );
+		assertTrue( first.getCancelReason().startsWith( "Cancelled after " ) && first.getCancelReason().contains( "of 6 planes" ),
+				first.getCancelReason() );
+		final long kept;
+		try ( var files = java.nio.file.Files.list( dir.resolve( "o.zarr" ) ) )
+		{
+			kept = files.filter( f -> !f.getFileName().toString().startsWith( "." ) ).count();
+		}
+		assertTrue( kept >= 35 && kept < 6 * 35, "finished chunks stay: " + kept );
+		final CommandModule second = context.service( CommandService.class ).run( FeaturizeCommand.class, false, args ).get();
+		assertFalse( second.isCanceled(), second.getCancelReason() );
+		assertArrayEquals( new long[] { 2, 3, 20, 28, 4 }, ZarrArray.open( dir.resolve( "o.zarr" ), "" ).shape() );
 	}
 }

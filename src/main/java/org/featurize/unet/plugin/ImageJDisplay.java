@@ -3,7 +3,7 @@ package org.featurize.unet.plugin;
 import ij.CompositeImage;
 import ij.IJ;
 import ij.ImagePlus;
-import ij.process.ImageProcessor;
+import ij.plugin.ContrastEnhancer;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.imagej.RAIToImagePlus;
 import net.imglib2.type.numeric.real.FloatType;
@@ -32,10 +32,18 @@ public final class ImageJDisplay
 		imp.setOpenAsHyperStack( true );
 		final CompositeImage composite = new CompositeImage( imp, IJ.GRAYSCALE );
 		composite.setPosition( 1, ( slices + 1 ) / 2, 1 );
-		final ImageProcessor shown = composite.getProcessor();
-		shown.resetMinAndMax();
-		composite.setDisplayRange( shown.getMin(), shown.getMax() );
+		autoContrast( composite );
 		return composite;
+	}
+
+	/**
+	 * Sets the display range of the plane shown as ImageJ's Auto button does (0.35 % saturated), from that
+	 * plane alone, so that features with a few extreme values still show their structure.
+	 */
+	public static void autoContrast( final ImagePlus imp )
+	{
+		new ContrastEnhancer().stretchHistogram( imp.getProcessor(), 0.35, imp.getStatistics() );
+		imp.setDisplayRange( imp.getProcessor().getMin(), imp.getProcessor().getMax() );
 	}
 
 	/** Wraps and shows the features in an ImageJ window; returns the image. */

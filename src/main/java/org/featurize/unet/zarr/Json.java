@@ -20,7 +20,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class Json {
 
 	/** Thread-safe once configured. Accepts NaN and Infinity as bare tokens (Python's json writes them). */
-	static final ObjectMapper MAPPER = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+	/**
+	 * Reads NaN and Infinity as Python writes them; writes pure ASCII (non-ASCII characters as \\u escapes),
+	 * since Python's zarr 2 decodes metadata and attributes as ASCII.
+	 */
+	static final ObjectMapper MAPPER = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+			.enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
 	private Json() {
 		// static utility

@@ -61,8 +61,7 @@ public final class ImageJSession
 				.run( FeaturizeRequest.of( in ).model( model.isEmpty() ? null : Paths.get( model ) ), Progress.NONE, () -> false );
 		final ImagePlus imp = ImageJDisplay.show( result.image(), "features" );
 		imp.setC( channel );
-		imp.getProcessor().resetMinAndMax();
-		imp.setDisplayRange( imp.getProcessor().getMin(), imp.getProcessor().getMax() );
+		ImageJDisplay.autoContrast( imp );
 		imp.updateAndDraw();
 		Thread.sleep( 1500 );
 		final java.awt.Window window = WindowManager.getCurrentWindow();

@@ -53,4 +53,13 @@ class ZarrGroupTest {
 		assertEquals(root.resolve("solo"), array.path());
 		assertEquals(-1L, ZarrArray.open(root.resolve("solo"), "/").fillValue());
 	}
+
+	@Test
+	void nonAsciiAttributesAreWrittenAsAsciiEscapesThatPythonsZarrCanDecode() throws Exception {
+		final ZarrArray array = ZarrArray.create(root.resolve("ascii"), "", ArraySpec.builder().shape(2).chunks(2)
+				.dataType(DataType.UINT8).zarrFormat(2).attributes(Map.of("input", "/data/in put \u00e9\u4e2d.zarr")).build());
+		for (final byte b : Files.readAllBytes(array.path().resolve(".zattrs")))
+			assertTrue(b >= 0, "every byte is ASCII");
+		assertEquals("/data/in put \u00e9\u4e2d.zarr", ZarrArray.open(root.resolve("ascii"), "").attributes().get("input"));
+	}
 }

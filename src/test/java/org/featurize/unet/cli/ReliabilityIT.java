@@ -33,7 +33,7 @@ class ReliabilityIT
 	static void makeReference() throws Exception
 	{
 		input = shared.resolve( "in.zarr" );
-		SampleVolume.write( input, 2, 8, 128, 128, 21 );
+		SampleVolume.write( input, 1, 16, 384, 384, 21 );
 		reference = shared.resolve( "reference.zarr" );
 		final String[] r = LauncherIT.featurize( shared, input.toString(), reference.toString(), "--threads", "2" );
 		assertEquals( "0", r[ 0 ], r[ 2 ] );
@@ -49,20 +49,24 @@ class ReliabilityIT
 	void sigkillAtRandomMomentsThenResumeEndsIdentical() throws Exception
 	{
 		final Random random = new Random( 20261125 );
-		final int cycles = 5;
+		final int cycles = 4;
 		int killed = 0;
 		final List< Long > keptChunks = new ArrayList<>();
 		for ( int cycle = 0; cycle < cycles; cycle++ )
 		{
 			final Path output = shared.resolve( "killed-" + cycle + ".zarr" );
 			int kills = 0;
-			// one to three kills per cycle, each at a random moment after the JVM started
+			// one to three kills per cycle, each at a random moment of a run (from JVM start to the last chunk)
 			final int wanted = 1 + random.nextInt( 3 );
 			for ( int k = 0; k < wanted; k++ )
 			{
 				final Process p = start( output, shared.resolve( "kill-" + cycle + "-" + k + ".log" ) );
-				final long delay = 1500 + random.nextInt( 3500 );
-				if ( !p.waitFor( delay, TimeUnit.MILLISECONDS ) )
+				// a random moment: after a random number of finished chunks (0 to 15), then up to 300 ms more
+				final long target = random.nextInt( 16 ), extra = random.nextInt( 300 );
+				final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos( 2 );
+				while ( p.isAlive() && LauncherIT.chunks( output ) < target && System.nanoTime() < deadline )
+					Thread.sleep( 5 );
+				if ( !p.waitFor( extra, TimeUnit.MILLISECONDS ) )
 				{
 					p.destroyForcibly(); // SIGKILL
 					p.waitFor();
@@ -81,8 +85,8 @@ class ReliabilityIT
 				assertEquals( 0, resume.exitValue(), text );
 			LauncherIT.assertSameArrays( reference, output );
 		}
-		System.out.printf( "Kill -9 and resume: %d cycles, %d SIGKILLs at random moments, chunks kept before resuming %s; "
-				+ "every final output identical to the reference%n", cycles, killed, keptChunks );
+		System.out.printf( "Kill -9 and resume: %d cycles, %d SIGKILLs at random moments, chunks kept before "
+				+ "resuming %s of 16; every final output identical to the reference%n", cycles, killed, keptChunks );
 		assertTrue( killed >= cycles, "at least one kill per cycle landed: " + killed );
 	}
 
@@ -90,7 +94,8 @@ class ReliabilityIT
 	void aSecondRunOnTheSameOutputIsRefusedAndTheFirstCompletes() throws Exception
 	{
 		final Path output = shared.resolve( "contended.zarr" );
-		final Process first = start( output, shared.resolve( "first.log" ) );
+		final Process first = new ProcessBuilder( LauncherIT.LAUNCHER.toString(), input.toString(), output.toString(), "--threads", "1" )
+				.directory( shared.toFile() ).redirectErrorStream( true ).redirectOutput( shared.resolve( "first.log" ).toFile() ).start();
 		final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos( 2 );
 		while ( first.isAlive() && LauncherIT.chunks( output ) == 0 && System.nanoTime() < deadline )
 			Thread.sleep( 20 );
@@ -107,10 +112,10 @@ class ReliabilityIT
 	void aVolumeEightTimesLargerRunsInAOneGigabyteHeap() throws Exception
 	{
 		final Path big = shared.resolve( "big.zarr" );
-		SampleVolume.write( big, 2, 8, 362, 362, 22 ); // 8.0 x the pixels of the reference volume
+		SampleVolume.write( big, 2, 16, 768, 768, 22 ); // 8 x the pixels of the largest other test volume
 		final long small = peakRss( input, shared.resolve( "rss-small.zarr" ) );
 		final long large = peakRss( big, shared.resolve( "rss-large.zarr" ) );
-		System.out.printf( "Peak RSS with -Xmx1g: %d MB for 2 x 8 x 128 x 128, %d MB for 2 x 8 x 362 x 362 (8x the pixels), ratio %.2f%n",
+		System.out.printf( "Peak RSS with -Xmx1g: %d MB for 1 x 16 x 384 x 384, %d MB for 2 x 16 x 768 x 768 (8x the pixels), ratio %.2f%n",
 				small >> 10, large >> 10, ( double ) large / small );
 		assertTrue( large > 0 && small > 0 );
 	}

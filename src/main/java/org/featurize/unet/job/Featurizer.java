@@ -121,7 +121,7 @@ public final class Featurizer
 			options.halo( request.halo );
 		if ( request.cacheBytes != null )
 			options.cacheBytes( request.cacheBytes );
-		final FeatureImage features = lazy( input, cacheBytes( request ), model, options );
+		final FeatureImage features = lazy( input, inputCacheBytes(), model, options );
 		log.accept( String.format( "Input: %s, shape %s, %s; tile %d x %d, halo %d, normalization %s",
 				input.path(), Arrays.toString( shape ), input.dataType(), features.tiles().tileWidth(), features.tiles().tileHeight(),
 				features.tiles().halo(), features.normalization() ) );
@@ -156,7 +156,7 @@ public final class Featurizer
 	}
 
 	/** The input's chunk cache: an eighth of the heap, since the features' cache takes a quarter. */
-	private static long cacheBytes( final FeaturizeRequest request )
+	private static long inputCacheBytes()
 	{
 		return Math.max( 32L << 20, Runtime.getRuntime().maxMemory() / 8 );
 	}

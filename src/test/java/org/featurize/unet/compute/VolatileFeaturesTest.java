@@ -8,7 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.featurize.unet.model.FeatureModel;
-import org.featurize.unet.model.ModelDescription;
 import org.junit.jupiter.api.Test;
 
 import net.imglib2.RandomAccess;
@@ -19,21 +18,13 @@ import net.imglib2.type.volatiles.VolatileFloatType;
 class VolatileFeaturesTest
 {
 	/** A model that waits for a latch before each forward pass. */
-	static final class GatedModel implements FeatureModel
+	static final class GatedModel extends ForwardingModel
 	{
-		final FeatureModel model;
-
 		final CountDownLatch gate = new CountDownLatch( 1 );
 
 		GatedModel( final FeatureModel model )
 		{
-			this.model = model;
-		}
-
-		@Override
-		public ModelDescription description()
-		{
-			return model.description();
+			super( model );
 		}
 
 		@Override
@@ -47,24 +38,8 @@ class VolatileFeaturesTest
 			{
 				Thread.currentThread().interrupt();
 			}
-			return model.predict( plane, height, width );
+			return super.predict( plane, height, width );
 		}
-
-		@Override
-		public int concurrency()
-		{
-			return 1;
-		}
-
-		@Override
-		public String engineInfo()
-		{
-			return "";
-		}
-
-		@Override
-		public void close()
-		{}
 	}
 
 	@Test

@@ -88,7 +88,15 @@ public final class FeatureWriter
 					skipped.incrementAndGet();
 				else
 				{
-					array.writeChunk( chunk, layout.toChunk( features.cellData( i ), i ) );
+					try
+					{
+						array.writeChunk( chunk, layout.toChunk( features.cellData( i ), i ) );
+					}
+					catch ( final RuntimeException | Error e )
+					{
+						stop.set( true ); // the other workers stop after their current chunk
+						throw e;
+					}
 					written.incrementAndGet();
 				}
 				final int plane = ( int ) layout.plane( i );

@@ -2,6 +2,7 @@ package org.featurize.unet.spark;
 
 import static org.featurize.unet.spark.SparkOutputs.assertSameOutput;
 import static org.featurize.unet.spark.SparkOutputs.record;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -180,6 +181,25 @@ class SparkFeaturizerTest
 		assertTrue( differs.getMessage().contains( "unfinished run with other parameters" ), differs.getMessage() );
 		final FeaturizeException noOutput = assertThrows( FeaturizeException.class, () -> onSpark( request( input, null ) ) );
 		assertTrue( noOutput.getMessage().contains( "No output given" ), noOutput.getMessage() );
+	}
+
+	@Test
+	void anExecutorWithoutTheDriversPathUsesTheModelShippedWithFiles( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out.zarr" );
+		onSpark( request( input, output ) );
+		final Path chunk = output.resolve( "1.2.1.2.0" );
+		final byte[] expected = Files.readAllBytes( chunk );
+		Files.delete( chunk );
+		// as spark-submit --files tiny_unet_described.pt,tiny_unet_described.json does
+		spark.addFile( TINY.toString() );
+		spark.addFile( TINY.resolveSibling( "tiny_unet_described.json" ).toString() );
+		final ChunkJob job = new ChunkJob( input.toString(), "", new long[] { 2, 3, 20, 28 }, dir.resolve( "only-on-the-driver/tiny_unet_described.pt" ).toString(),
+				Featurizer.sha256( TINY ), 4, 4, 12, 12, 19, Normalization.none(), output.toString(), 1 );
+		final long[] counts = new SparkFeaturizer( s -> {} ).runTasks( spark, job, ChunkRange.split( 36, 4 ) );
+		assertEquals( 1, counts[ 0 ] );
+		assertEquals( 35, counts[ 1 ] );
+		assertArrayEquals( expected, Files.readAllBytes( chunk ) );
 	}
 
 	@Test

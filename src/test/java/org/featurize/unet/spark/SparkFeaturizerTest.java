@@ -24,6 +24,7 @@ import org.featurize.unet.io.OutputException;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
+import org.featurize.unet.model.Models;
 import org.featurize.unet.testutil.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +101,22 @@ class SparkFeaturizerTest
 		final Map< String, Object > sparkRecord = ( Map< String, Object > ) record( cluster ).get( "spark" );
 		assertEquals( "local[2,3]", sparkRecord.get( "master" ) );
 		assertFalse( Files.exists( org.featurize.unet.io.OutputLock.lockFile( cluster ) ), "the driver released the output's lock" );
+	}
+
+	@Test
+	void theShippedModelGivesTheSameBytesAsOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		if ( SparkFeaturizerTest.class.getResource( "/models/" + Models.DEFAULT_MODEL + ".pt" ) == null )
+		{
+			final String why = "the shipped model /models/" + Models.DEFAULT_MODEL + ".pt is not on the class path (models/ lacks it)";
+			System.out.println( "Skipping theShippedModelGivesTheSameBytesAsOneMachine: " + why );
+			Assumptions.abort( "Skipped: " + why );
+		}
+		final Path input = Fixtures.volume( dir ), single = dir.resolve( "single.zarr" ), cluster = dir.resolve( "spark.zarr" );
+		final FeaturizeRequest one = FeaturizeRequest.of( input ).output( single ).intraOpThreads( 1 ).normalization( "percentile" );
+		oneMachine( one );
+		onSpark( FeaturizeRequest.of( input ).output( cluster ).intraOpThreads( 1 ).normalization( "percentile" ) );
+		assertSameOutput( single, cluster );
 	}
 
 	@Test

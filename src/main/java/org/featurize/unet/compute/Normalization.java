@@ -1,5 +1,6 @@
 package org.featurize.unet.compute;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,9 +14,12 @@ import org.featurize.unet.FeaturizeException;
  * raw values; {@code percentile} maps the dataset's low percentile to 0 and its high percentile to 1, with
  * the percentiles estimated once from a sample of planes. When both percentiles are equal (a constant
  * input), values are only shifted, never divided by zero. Non-finite values pass through unchanged.
+ * Serializable, so that statistics computed once can be sent to other machines unchanged, to the bit.
  */
-public final class Normalization
+public final class Normalization implements Serializable
 {
+	private static final long serialVersionUID = 1L;
+
 	/** The names the command accepts. */
 	public static final String NONE = "none", PERCENTILE = "percentile";
 

@@ -132,6 +132,28 @@ public final class FeaturizeRequest
 		return output;
 	}
 
+	public String dataset()
+	{
+		return dataset;
+	}
+
+	/** The model file given, or null for the shipped default. */
+	public Path model()
+	{
+		return model;
+	}
+
+	public boolean overwrite()
+	{
+		return overwrite;
+	}
+
+	/** The intra-op threads given, or null when left to the default. */
+	public Integer intraOpThreadsGiven()
+	{
+		return intraOpThreads;
+	}
+
 	/** Worker threads: the given number, or one per core. */
 	public int threads()
 	{
@@ -144,7 +166,8 @@ public final class FeaturizeRequest
 		return intraOpThreads != null ? intraOpThreads : Math.max( 1, Runtime.getRuntime().availableProcessors() / threads() );
 	}
 
-	OutputType type()
+	/** The output's element type. */
+	public OutputType type()
 	{
 		return OutputType.parse( outputType );
 	}

@@ -19,12 +19,14 @@ import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.compute.FeatureOptions;
 import org.featurize.unet.compute.Features;
+import org.featurize.unet.compute.Normalization;
 import org.featurize.unet.io.FeatureLayout;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.FeatureWriter;
 import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.model.DjlFeatureModel;
+import org.featurize.unet.model.FeatureModel;
 import org.featurize.unet.model.Models;
 import org.featurize.unet.zarr.Compressor;
 import org.featurize.unet.zarr.Shuffle;
@@ -96,34 +98,17 @@ public final class Featurizer
 	public Result run( final FeaturizeRequest request, final Progress progress, final BooleanSupplier cancelled )
 	{
 		request.validate();
-		final ZarrArray input = ZarrArray.open( request.input, request.dataset );
-		final long[] shape = input.shape();
-		if ( shape.length < 2 || shape.length > 4 )
-			throw new FeaturizeException( String.format(
-					"Input %s has %d dimension%s (shape %s); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x)",
-					input.path(), shape.length, shape.length == 1 ? "" : "s", Arrays.toString( shape ) ) );
+		final ZarrArray input = openInput( request );
 		if ( request.output != null )
 			FeatureOutput.checkBeforeRun( request.output, request.input, request.overwrite );
 
-		final Path modelFile = request.model != null ? request.model : Models.defaultModelFile();
+		final Path modelFile = modelFile( request );
 		final DjlFeatureModel model = Models.shared( modelFile, request.threads(), request.intraOpThreads() );
 		log.accept( "Model: " + model.description() + "; " + model.engineInfo() );
 
-		final int[] chunks = input.chunkShape();
-		final FeatureOptions options = FeatureOptions.defaults()
-				.normalization( request.normalization )
-				.percentiles( request.percentileLow, request.percentileHigh );
-		if ( request.tile != null )
-			options.tile( request.tile );
-		else
-			options.tile( chunks[ chunks.length - 1 ], chunks[ chunks.length - 2 ] );
-		if ( request.halo != null )
-			options.halo( request.halo );
-		if ( request.cacheBytes != null )
-			options.cacheBytes( request.cacheBytes );
-		final FeatureImage features = lazy( input, inputCacheBytes(), model, options );
+		final FeatureImage features = features( input, model, options( request, input ), null );
 		log.accept( String.format( "Input: %s, shape %s, %s; tile %d x %d, halo %d, normalization %s",
-				input.path(), Arrays.toString( shape ), input.dataType(), features.tiles().tileWidth(), features.tiles().tileHeight(),
+				input.path(), Arrays.toString( input.shape() ), input.dataType(), features.tiles().tileWidth(), features.tiles().tileHeight(),
 				features.tiles().halo(), features.normalization() ) );
 		if ( request.output == null )
 			return new Result( features, null, null );
@@ -147,22 +132,68 @@ public final class Featurizer
 		}
 	}
 
+	// The pieces of a run that every front end shares (this class, the Spark driver and its executors), so
+	// that they compute the same features and record the same parameters, and can resume each other's outputs.
 
-	private static < T extends NativeType< T > & RealType< T > > FeatureImage lazy( final ZarrArray input, final long cacheBytes,
-			final DjlFeatureModel model, final FeatureOptions options )
+	/** Opens the request's input array and checks that it has 2, 3 or 4 dimensions. */
+	public static ZarrArray openInput( final FeaturizeRequest request )
 	{
-		final RandomAccessibleInterval< T > image = ZarrImages.open( input, cacheBytes );
-		return Features.lazy( image, model, options );
+		final ZarrArray input = ZarrArray.open( request.input, request.dataset );
+		final long[] shape = input.shape();
+		if ( shape.length < 2 || shape.length > 4 )
+			throw new FeaturizeException( String.format(
+					"Input %s has %d dimension%s (shape %s); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x)",
+					input.path(), shape.length, shape.length == 1 ? "" : "s", Arrays.toString( shape ) ) );
+		return input;
 	}
 
-	/** The input's chunk cache: an eighth of the heap, since the features' cache takes a quarter. */
-	private static long inputCacheBytes()
+	/** The request's model file: the one given, or the shipped default (extracted from the jar). */
+	public static Path modelFile( final FeaturizeRequest request )
 	{
-		return Math.max( 32L << 20, Runtime.getRuntime().maxMemory() / 8 );
+		return request.model != null ? request.model : Models.defaultModelFile();
+	}
+
+	/** How the request computes features over {@code input}: tile (default: the input's chunk), halo, normalization. */
+	public static FeatureOptions options( final FeaturizeRequest request, final ZarrArray input )
+	{
+		final int[] chunks = input.chunkShape();
+		final FeatureOptions options = FeatureOptions.defaults()
+				.normalization( request.normalization )
+				.percentiles( request.percentileLow, request.percentileHigh );
+		if ( request.tile != null )
+			options.tile( request.tile );
+		else
+			options.tile( chunks[ chunks.length - 1 ], chunks[ chunks.length - 2 ] );
+		if ( request.halo != null )
+			options.halo( request.halo );
+		if ( request.cacheBytes != null )
+			options.cacheBytes( request.cacheBytes );
+		return options;
+	}
+
+	/**
+	 * The lazy features of {@code input}, read through a chunk cache of an eighth of the heap (the features'
+	 * own cache takes a quarter).
+	 *
+	 * @param normalization
+	 *            statistics computed before (by {@code features(...).normalization()} on another machine, for
+	 *            instance), or null to compute them here as the options say
+	 */
+	public static FeatureImage features( final ZarrArray input, final FeatureModel model, final FeatureOptions options,
+			final Normalization normalization )
+	{
+		return lazy( input, Math.max( 32L << 20, Runtime.getRuntime().maxMemory() / 8 ), model, options, normalization );
+	}
+
+	private static < T extends NativeType< T > & RealType< T > > FeatureImage lazy( final ZarrArray input, final long cacheBytes,
+			final FeatureModel model, final FeatureOptions options, final Normalization normalization )
+	{
+		final RandomAccessibleInterval< T > image = ZarrImages.open( input, cacheBytes );
+		return Features.lazy( image, model, options, normalization );
 	}
 
 	/** What makes two runs the same: compared when a run resumes an unfinished output. */
-	private static Map< String, Object > parameters( final FeaturizeRequest request, final ZarrArray input, final Path modelFile,
+	public static Map< String, Object > parameters( final FeaturizeRequest request, final ZarrArray input, final Path modelFile,
 			final FeatureImage features )
 	{
 		final Map< String, Object > p = new LinkedHashMap<>();
@@ -177,7 +208,8 @@ public final class Featurizer
 		return p;
 	}
 
-	private static Map< String, Object > details( final Path modelFile, final DjlFeatureModel model, final FeatureImage features )
+	/** What else a saved output records: the model, the engine, the axes, the padding. */
+	public static Map< String, Object > details( final Path modelFile, final FeatureModel model, final FeatureImage features )
 	{
 		final Map< String, Object > d = new LinkedHashMap<>();
 		d.put( "version", version() );
@@ -200,7 +232,8 @@ public final class Featurizer
 		return v != null ? v : "development";
 	}
 
-	static String sha256( final Path file )
+	/** The SHA-256 of a file, in hexadecimal. */
+	public static String sha256( final Path file )
 	{
 		try ( InputStream in = new DigestInputStream( Files.newInputStream( file ), MessageDigest.getInstance( "SHA-256" ) ) )
 		{

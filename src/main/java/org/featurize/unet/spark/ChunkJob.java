@@ -1,0 +1,66 @@
+package org.featurize.unet.spark;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.UUID;
+
+import org.featurize.unet.compute.Normalization;
+
+/**
+ * What executors need to compute and write chunks, as the driver resolved it: every default filled in, the
+ * dataset's normalization statistics included, so that no executor decides anything on its own. Broadcast
+ * once per run; paths are strings (as every machine must see them).
+ */
+final class ChunkJob implements Serializable
+{
+	private static final long serialVersionUID = 1L;
+
+	/** Unique per run: keys each executor's features, so that a later run in the same JVM starts afresh. */
+	final String id = UUID.randomUUID().toString();
+
+	final String input, dataset;
+
+	final long[] inputShape;
+
+	/** The model file as the driver saw it, or null for the shipped model (extracted from the jar). */
+	final String model;
+
+	final String modelSha256;
+
+	final int sizeMultiple, channels;
+
+	final int tileWidth, tileHeight, halo;
+
+	final Normalization normalization;
+
+	final String output;
+
+	/** Threads per forward pass, or 0 for the task's CPUs ({@code spark.task.cpus}). */
+	final int intraOpThreads;
+
+	ChunkJob( final String input, final String dataset, final long[] inputShape, final String model, final String modelSha256,
+			final int sizeMultiple, final int channels, final int tileWidth, final int tileHeight, final int halo,
+			final Normalization normalization, final String output, final int intraOpThreads )
+	{
+		this.input = input;
+		this.dataset = dataset;
+		this.inputShape = inputShape.clone();
+		this.model = model;
+		this.modelSha256 = modelSha256;
+		this.sizeMultiple = sizeMultiple;
+		this.channels = channels;
+		this.tileWidth = tileWidth;
+		this.tileHeight = tileHeight;
+		this.halo = halo;
+		this.normalization = normalization;
+		this.output = output;
+		this.intraOpThreads = intraOpThreads;
+	}
+
+	@Override
+	public String toString()
+	{
+		return String.format( "chunks of %s (%s, shape %s) to %s: tile %d x %d, halo %d, %s", input, dataset.isEmpty() ? "root" : dataset,
+				Arrays.toString( inputShape ), output, tileWidth, tileHeight, halo, normalization );
+	}
+}

@@ -1,0 +1,121 @@
+package org.featurize.unet.spark;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.job.FeaturizeRequest;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The Spark application: {@code spark-submit --class org.featurize.unet.spark.SparkFeaturize featurize-unet.jar
+ * in.zarr out.zarr [options]}, with {@code bin/featurize}'s parameters. The executors' cores take the place of
+ * {@code --threads}; {@code --intra-op-threads} defaults to {@code spark.task.cpus}. Failure: a non-zero exit
+ * status and one line on stderr.
+ */
+@Command( name = "featurize-spark", mixinStandardHelpOptions = true,
+		description = "Per-pixel UNet features of a Zarr volume (t, z, y, x) computed on Apache Spark, saved as Zarr (t, z, y, x, c): "
+				+ "the same chunks, to the bit, as bin/featurize writes.",
+		footer = { "", "Run through spark-submit (bin/featurize-spark), or with --master local[N] on one machine.",
+				"Input, output and model must be at the same path on every machine (or the model shipped with --files)." } )
+public final class SparkFeaturize implements Callable< Integer >
+{
+	@Parameters( index = "0", paramLabel = "INPUT", description = "Input Zarr array or group (2D, 3D or 4D)" )
+	Path input;
+
+	@Parameters( index = "1", paramLabel = "OUTPUT", description = "Output Zarr (created; an unfinished run there is resumed)" )
+	Path output;
+
+	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
+	String dataset = "";
+
+	@Option( names = "--model", paramLabel = "FILE", description = "TorchScript model (default: the shipped UNet)" )
+	Path model;
+
+	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: the input's chunk)" )
+	Integer tile;
+
+	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: the model's receptive field)" )
+	Integer halo;
+
+	@Option( names = "--normalization", paramLabel = "METHOD", description = "none (default) or percentile" )
+	String normalization = "none";
+
+	@Option( names = "--intra-op-threads", paramLabel = "N", description = "Threads per forward pass (default: spark.task.cpus)" )
+	Integer intraOpThreads;
+
+	@Option( names = "--output-type", paramLabel = "TYPE", description = "float32 (default) or float16" )
+	String outputType = "float32";
+
+	@Option( names = "--overwrite", description = "Replace an existing output" )
+	boolean overwrite;
+
+	@Option( names = "--partitions", paramLabel = "N", description = "Number of tasks (default: 4 per core, at most one per chunk)" )
+	Integer partitions;
+
+	@Option( names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit, e.g. local[2]" )
+	String master;
+
+	private PrintStream out = System.out, err = System.err;
+
+	public static void main( final String[] args )
+	{
+		final int status = run( args, System.out, System.err );
+		if ( status != 0 )
+			System.exit( status );
+	}
+
+	/** Runs the application; returns the exit status. */
+	public static int run( final String[] args, final PrintStream out, final PrintStream err )
+	{
+		final SparkFeaturize app = new SparkFeaturize();
+		app.out = out;
+		app.err = err;
+		final CommandLine cli = new CommandLine( app );
+		cli.setOut( new PrintWriter( out, true ) );
+		cli.setErr( new PrintWriter( err, true ) );
+		cli.setExecutionExceptionHandler( ( e, line, parsed ) -> {
+			err.println( "featurize-spark: error: " + message( e ) );
+			return 1;
+		} );
+		cli.setParameterExceptionHandler( ( e, a ) -> {
+			err.println( "featurize-spark: error: " + e.getMessage() + " (see --help)" );
+			return 2;
+		} );
+		return cli.execute( args );
+	}
+
+	@Override
+	public Integer call()
+	{
+		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model ).tile( tile )
+				.halo( halo ).normalization( normalization ).intraOpThreads( intraOpThreads ).outputType( outputType ).overwrite( overwrite );
+		request.validate(); // before a Spark context is started
+		final SparkConf conf = new SparkConf().setAppName( "featurize " + input.getFileName() );
+		if ( master != null )
+			conf.setMaster( master );
+		if ( !conf.contains( "spark.master" ) )
+			throw new FeaturizeException( "No Spark master: run through spark-submit (bin/featurize-spark), or give --master local[N]" );
+		try ( JavaSparkContext spark = new JavaSparkContext( conf ) )
+		{
+			new SparkFeaturizer( err::println ).run( spark, request, partitions );
+		}
+		out.println( output.toAbsolutePath() );
+		return 0;
+	}
+
+	static String message( final Throwable e )
+	{
+		if ( e instanceof FeaturizeException )
+			return e.getMessage();
+		return e.getClass().getSimpleName() + ( e.getMessage() == null ? "" : ": " + e.getMessage() );
+	}
+}

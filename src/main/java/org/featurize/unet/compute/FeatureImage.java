@@ -73,6 +73,7 @@ public final class FeatureImage
 		this.cache = Caffeine.newBuilder()
 				.maximumWeight( cacheBytes )
 				.weigher( ( final Long key, final Cell< FloatArray > value ) -> ( int ) Math.min( Integer.MAX_VALUE, 4 * value.size() + 64 ) )
+				.executor( Runnable::run ) // evict on the calling thread: the bound holds without a lag
 				.build( this::loadCell );
 		this.image = new LazyCellImg<>( cellGrid, new FloatType(), cache::get );
 	}

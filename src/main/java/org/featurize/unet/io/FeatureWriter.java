@@ -7,9 +7,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 import java.util.function.BooleanSupplier;
 
 import org.featurize.unet.FeaturizeException;
@@ -60,11 +66,15 @@ public final class FeatureWriter
 	}
 
 	/**
-	 * Writes the missing chunks.
+	 * Writes the missing chunks. Compute workers hand each finished chunk to as many writer threads, which
+	 * encode and write it (a chunk is made durable before its rename, and waiting for the disk must not stall
+	 * the model); when the writers fall behind, a compute worker writes its chunk itself, so at most
+	 * {@code 2 * threads} finished chunks wait in memory.
 	 *
 	 * @param cancelled
-	 *            polled before each chunk; when it says true the workers stop after their current chunk and
-	 *            a {@link CancellationException} is thrown (as when the calling thread is interrupted)
+	 *            polled before each chunk; when it says true the workers stop after their current chunk (which
+	 *            is still written) and a {@link CancellationException} is thrown (as when the calling thread is
+	 *            interrupted)
 	 */
 	public Result write( final Progress progress, final BooleanSupplier cancelled )
 	{
@@ -74,7 +84,21 @@ public final class FeatureWriter
 		final AtomicIntegerArray tilesDone = new AtomicIntegerArray( ( int ) Math.min( planes, Integer.MAX_VALUE ) );
 		final AtomicLong next = new AtomicLong(), written = new AtomicLong(), skipped = new AtomicLong(), planesDone = new AtomicLong();
 		final AtomicBoolean stop = new AtomicBoolean();
+		final AtomicReference< Throwable > failure = new AtomicReference<>();
 		final long start = System.nanoTime();
+		final LongConsumer done = i -> {
+			final int plane = ( int ) layout.plane( i );
+			if ( tilesDone.incrementAndGet( plane ) == tilesPerPlane )
+			{
+				final long finished = planesDone.incrementAndGet();
+				final double elapsed = ( System.nanoTime() - start ) * 1e-9;
+				final double tileRate = written.get() / Math.max( elapsed, 1e-9 );
+				final long tilesLeft = cells - written.get() - skipped.get();
+				progress.update( finished, planes, written.get() == 0 ? 0 : tileRate / tilesPerPlane, tileRate > 0 ? tilesLeft / tileRate : -1 );
+			}
+		};
+		final ThreadPoolExecutor writers = new ThreadPoolExecutor( threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>( threads ),
+				daemons( "featurize-chunk-writer" ), new ThreadPoolExecutor.CallerRunsPolicy() );
 		final Runnable worker = () -> {
 			for ( long i = next.getAndIncrement(); i < cells; i = next.getAndIncrement() )
 			{
@@ -83,75 +107,85 @@ public final class FeatureWriter
 					stop.set( true );
 					return;
 				}
-				final long[] chunk = layout.chunkPosition( i );
+				final long index = i;
+				final long[] chunk = layout.chunkPosition( index );
 				if ( array.chunkExists( chunk ) )
-					skipped.incrementAndGet();
-				else
 				{
+					skipped.incrementAndGet();
+					done.accept( index );
+					continue;
+				}
+				final float[] data;
+				try
+				{
+					data = layout.toChunk( features.cellData( index ), index );
+				}
+				catch ( final RuntimeException | Error e )
+				{
+					fail( stop, failure, e );
+					return;
+				}
+				writers.execute( () -> { // a computed chunk is written even after another failed: it is good work
 					try
 					{
-						array.writeChunk( chunk, layout.toChunk( features.cellData( i ), i ) );
+						array.writeChunk( chunk, data );
+						written.incrementAndGet();
+						done.accept( index );
 					}
 					catch ( final RuntimeException | Error e )
 					{
-						stop.set( true ); // the other workers stop after their current chunk
-						throw e;
+						fail( stop, failure, e );
 					}
-					written.incrementAndGet();
-				}
-				final int plane = ( int ) layout.plane( i );
-				if ( tilesDone.incrementAndGet( plane ) == tilesPerPlane )
-				{
-					final long done = planesDone.incrementAndGet();
-					final double elapsed = ( System.nanoTime() - start ) * 1e-9;
-					final double tileRate = written.get() / Math.max( elapsed, 1e-9 );
-					final double rate = tileRate / tilesPerPlane;
-					final long tilesLeft = cells - written.get() - skipped.get();
-					progress.update( done, planes, written.get() == 0 ? 0 : rate, tileRate > 0 ? tilesLeft / tileRate : -1 );
-				}
+				} );
 			}
 		};
-		final ExecutorService pool = Executors.newFixedThreadPool( threads, r -> {
-			final Thread t = new Thread( r, "featurize-writer" );
-			t.setDaemon( true );
-			return t;
-		} );
+		final ExecutorService pool = Executors.newFixedThreadPool( threads, daemons( "featurize-worker" ) );
 		final List< Future< ? > > futures = new ArrayList<>();
 		try
 		{
 			for ( int t = 0; t < threads; t++ )
 				futures.add( pool.submit( worker ) );
-			Throwable failure = null;
 			for ( final Future< ? > f : futures )
-			{
-				try
-				{
-					f.get();
-				}
-				catch ( final ExecutionException e )
-				{
-					stop.set( true );
-					if ( failure == null )
-						failure = e.getCause();
-				}
-				catch ( final InterruptedException e )
-				{
-					stop.set( true );
-					pool.shutdownNow();
-					Thread.currentThread().interrupt();
-					throw new CancellationException( cancelMessage( planesDone.get(), planes ) );
-				}
-			}
-			if ( failure != null )
-				throw describe( failure );
-			if ( stop.get() )
-				throw new CancellationException( cancelMessage( planesDone.get(), planes ) );
-			return new Result( written.get(), skipped.get(), planes, ( System.nanoTime() - start ) * 1e-9 );
+				f.get();
+			writers.shutdown();
+			writers.awaitTermination( Long.MAX_VALUE, TimeUnit.DAYS );
+		}
+		catch ( final InterruptedException e )
+		{
+			stop.set( true );
+			Thread.currentThread().interrupt();
+			throw new CancellationException( cancelMessage( planesDone.get(), planes ) );
+		}
+		catch ( final ExecutionException e )
+		{
+			fail( stop, failure, e.getCause() );
 		}
 		finally
 		{
 			pool.shutdownNow();
+			writers.shutdownNow();
 		}
+		if ( failure.get() != null )
+			throw describe( failure.get() );
+		if ( stop.get() )
+			throw new CancellationException( cancelMessage( planesDone.get(), planes ) );
+		return new Result( written.get(), skipped.get(), planes, ( System.nanoTime() - start ) * 1e-9 );
+	}
+
+	/** Records the first failure and stops every worker after its current chunk. */
+	private static void fail( final AtomicBoolean stop, final AtomicReference< Throwable > failure, final Throwable e )
+	{
+		failure.compareAndSet( null, e );
+		stop.set( true );
+	}
+
+	private static ThreadFactory daemons( final String name )
+	{
+		return r -> {
+			final Thread t = new Thread( r, name );
+			t.setDaemon( true );
+			return t;
+		};
 	}
 
 	private String cancelMessage( final long done, final long planes )

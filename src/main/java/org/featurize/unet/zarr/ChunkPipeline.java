@@ -56,6 +56,8 @@ final class ChunkPipeline {
 					+ bytes.length + (codecs.isEmpty() ? "" : " after " + names()));
 		if (transpose != null)
 			bytes = Transpose.decode(bytes, shape, transpose, type.bytesPerElement());
+		if (type == DataType.BOOL)
+			checkBooleans(bytes, where);
 		return Elements.decode(bytes, type, byteOrder);
 	}
 
@@ -70,6 +72,14 @@ final class ChunkPipeline {
 		for (final ByteCodec codec : codecs)
 			bytes = codec.encode(bytes);
 		return bytes;
+	}
+
+	/** NumPy stores a bool as the byte 0 or 1: any other byte is damage, not data. */
+	private static void checkBooleans(final byte[] bytes, final Object where) {
+		for (int i = 0; i < bytes.length; i++)
+			if ((bytes[i] & 0xfe) != 0)
+				throw new ZarrChunkException("Corrupt chunk " + where + ": element " + i + " of a bool chunk is the byte "
+						+ (bytes[i] & 0xff) + ", expected 0 or 1");
 	}
 
 	private String names() {

@@ -282,7 +282,7 @@ public final class ZarrArray {
 			throw new IllegalArgumentException("Region of rank " + min.length + "/" + size.length + " in an array of "
 					+ "rank " + n);
 		for (int d = 0; d < n; d++)
-			if (min[d] < 0 || size[d] < 0 || min[d] + size[d] > meta.shape[d])
+			if (min[d] < 0 || size[d] < 0 || min[d] > meta.shape[d] || size[d] > meta.shape[d] - min[d])
 				throw new IndexOutOfBoundsException("Region at " + Arrays.toString(min) + " of size "
 						+ Arrays.toString(size) + " is outside the shape " + Arrays.toString(meta.shape));
 		final long total = Boxes.size(size);
@@ -306,7 +306,7 @@ public final class ZarrArray {
 			for (int d = 0; d < n; d++) {
 				final long chunkMin = grid[d] * chunk[d];
 				final long from = Math.max(chunkMin, min[d]);
-				final long to = Math.min(chunkMin + chunk[d], min[d] + size[d]);
+				final long to = chunkMin + Math.min(chunk[d], min[d] + size[d] - chunkMin); // no overflow at 2^63
 				srcOffset[d] = (int) (from - chunkMin);
 				dstOffset[d] = (int) (from - min[d]);
 				overlap[d] = (int) (to - from);

@@ -1,0 +1,59 @@
+package org.featurize.unet.zarr;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The smallest examples of the bugs that {@link ZarrReaderProperties} found, one test each, so that they stay
+ * fixed whatever seed the properties run with.
+ */
+class ZarrReaderRegressionTest {
+
+	@TempDir
+	Path root;
+
+	/** A raw bool chunk holding the byte 2 (a flipped bit) was returned as is, and as true by the image. */
+	@Test
+	void aBoolByteOtherThanZeroOrOneIsCorruption() throws IOException {
+		final ZarrArray array = ZarrArray.create(root, "b", ArraySpec.builder().shape(3).chunks(3)
+				.dataType(DataType.BOOL).build());
+		final Path chunk = array.path().resolve("0");
+		Files.write(chunk, new byte[] { 1, 2, 0 });
+		expect(ZarrChunkException.class, () -> array.readChunk(0), chunk.toString(), "element 1", "the byte 2",
+				"expected 0 or 1");
+		assertThrows(IllegalArgumentException.class, () -> array.writeChunk(new long[] { 0 }, new byte[] { 0, 1, 7 }));
+	}
+
+	/** The chunk grid of a shape near 2^63 overflowed to a negative size, and every read failed. */
+	@Test
+	void aShapeNearTwoToThe63HasAPositiveGrid() throws IOException {
+		final Path dir = Files.createDirectories(root.resolve("huge"));
+		Files.writeString(dir.resolve(".zarray"), "{\"zarr_format\": 2, \"shape\": [9223372036854775807], "
+				+ "\"chunks\": [2], \"dtype\": \"|u1\", \"order\": \"C\", \"fill_value\": 5, \"compressor\": null, "
+				+ "\"filters\": null}");
+		final ZarrArray array = ZarrArray.open(root, "huge");
+		assertArrayEquals(new long[] { 1L << 62 }, array.gridShape());
+		assertArrayEquals(new byte[] { 5, 5 }, (byte[]) array.readChunk((1L << 62) - 1));
+		assertArrayEquals(new byte[] { 5, 5, 5 }, (byte[]) array.readRegion(new long[] { Long.MAX_VALUE - 3 },
+				new int[] { 3 }));
+		assertThrows(IndexOutOfBoundsException.class, () -> array.readRegion(new long[] { Long.MAX_VALUE - 1 },
+				new int[] { 3 }));
+	}
+
+	static <T extends ZarrException> T expect(final Class<T> type, final Executable call, final String... fragments) {
+		final T e = assertThrows(type, call);
+		for (final String f : fragments)
+			assertTrue(e.getMessage().contains(f), () -> "message \"" + e.getMessage() + "\" should contain \"" + f
+					+ "\"");
+		return e;
+	}
+}

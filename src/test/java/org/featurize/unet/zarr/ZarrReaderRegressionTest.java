@@ -1,6 +1,7 @@
 package org.featurize.unet.zarr;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+
+import net.imglib2.type.numeric.integer.UnsignedByteType;
 
 /**
  * The smallest examples of the bugs that {@link ZarrReaderProperties} found, one test each, so that they stay
@@ -47,6 +50,26 @@ class ZarrReaderRegressionTest {
 				new int[] { 3 }));
 		assertThrows(IndexOutOfBoundsException.class, () -> array.readRegion(new long[] { Long.MAX_VALUE - 1 },
 				new int[] { 3 }));
+	}
+
+	/** ImgLib2 numbers cells with a long: a grid of more than 2^63 - 1 chunks read a negative grid position. */
+	@Test
+	void anImageOfMoreThanTwoToThe63CellsIsRefused() throws IOException {
+		final Path dir = Files.createDirectories(root.resolve("cells"));
+		Files.writeString(dir.resolve(".zarray"), "{\"zarr_format\": 2, \"shape\": [4611686018427387904, "
+				+ "4611686018427387904], \"chunks\": [1, 1], \"dtype\": \"|u1\", \"order\": \"C\", \"fill_value\": 0, "
+				+ "\"compressor\": null, \"filters\": null}");
+		final ZarrArray array = ZarrArray.open(root, "cells");
+		expect(ZarrUnsupportedException.class, () -> ZarrImages.open(array, 1 << 20), dir.toString(),
+				"2^63 - 1 cells");
+		// 3 * 2^61 cells is fine
+		Files.writeString(dir.resolve(".zarray"), "{\"zarr_format\": 2, \"shape\": [2305843009213693952, 3], "
+				+ "\"chunks\": [1, 1], \"dtype\": \"|u1\", \"order\": \"C\", \"fill_value\": 3, "
+				+ "\"compressor\": null, \"filters\": null}");
+		final net.imglib2.RandomAccess<UnsignedByteType> access = ZarrImages.<UnsignedByteType> open(
+				ZarrArray.open(root, "cells"), 1 << 20).randomAccess();
+		access.setPosition(new long[] { 2, (1L << 61) - 1 });
+		assertEquals(3, access.get().get());
 	}
 
 	static <T extends ZarrException> T expect(final Class<T> type, final Executable call, final String... fragments) {

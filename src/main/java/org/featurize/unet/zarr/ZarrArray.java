@@ -199,6 +199,7 @@ public final class ZarrArray {
 	 *         everywhere if the chunk is missing
 	 * @throws ZarrChunkException if the stored chunk cannot be decoded
 	 * @throws ZarrIOException if it cannot be read
+	 * @throws ZarrUnsupportedException if the chunk is larger than the Java heap can hold
 	 */
 	public Object readChunk(final long... gridPosition) {
 		checkGrid(gridPosition);
@@ -214,9 +215,24 @@ public final class ZarrArray {
 			stored = meta.sharding.readInner(file, local);
 			where = file + " (inner chunk " + local + ")";
 		}
-		if (stored == null)
-			return Elements.filled(meta.type, meta.fillBits, meta.pipeline.elements);
-		return meta.pipeline.decode(stored, where);
+		final long bytes = (long) meta.pipeline.elements * meta.type.bytesPerElement();
+		if (bytes > Runtime.getRuntime().maxMemory())
+			throw tooLarge(where, bytes, null);
+		try {
+			if (stored == null)
+				return Elements.filled(meta.type, meta.fillBits, meta.pipeline.elements);
+			return meta.pipeline.decode(stored, where);
+		} catch (final OutOfMemoryError e) {
+			// one allocation of the chunk's size failed: metadata declaring chunks as large as the heap
+			throw tooLarge(where, bytes, e);
+		}
+	}
+
+	private ZarrUnsupportedException tooLarge(final Object where, final long bytes, final Throwable cause) {
+		return new ZarrUnsupportedException("Chunk " + where + " takes " + bytes + " bytes (chunks of "
+				+ Arrays.toString(meta.chunkShape) + " " + meta.type + " in " + meta.file + "), more than this Java heap "
+				+ "can hold (at most " + Runtime.getRuntime().maxMemory() + " bytes): expected smaller chunks, or a "
+				+ "larger -Xmx", cause);
 	}
 
 	/**

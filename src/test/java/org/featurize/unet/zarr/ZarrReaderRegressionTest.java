@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,6 +85,25 @@ class ZarrReaderRegressionTest {
 		final ZarrArray f2 = ZarrArray.create(root, "f2", ArraySpec.builder().shape(2).chunks(2).zarrFormat(3)
 				.dataType(DataType.FLOAT16).fillValue(Half.toFloat((short) 0x7c01)).build());
 		assertEquals(0x7c01, Half.fromFloat(((float[]) f2.readChunk(0))[0]));
+	}
+
+	/**
+	 * A chunk shape of just under 2 GB passes the Java array limit, yet reading a missing chunk of it (the fill
+	 * value) needs that much heap: an OutOfMemoryError, not our exception naming the chunk.
+	 */
+	@Test
+	void aChunkLargerThanTheHeapIsOurException() throws IOException {
+		assumeTrue(Runtime.getRuntime().maxMemory() < 3L << 30, "a heap under 3 GB cannot hold a 2 GB chunk; this "
+				+ "one has " + Runtime.getRuntime().maxMemory() + " bytes");
+		final Path dir = Files.createDirectories(root.resolve("big"));
+		final int elements = (int) Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() + 1);
+		Files.writeString(dir.resolve(".zarray"), "{\"zarr_format\": 2, \"shape\": [10], \"chunks\": [" + elements
+				+ "], \"dtype\": \"|u1\", \"order\": \"C\", \"fill_value\": 0, \"compressor\": null, "
+				+ "\"filters\": null}");
+		final ZarrArray array = ZarrArray.open(root, "big");
+		expect(ZarrUnsupportedException.class, () -> array.readChunk(0), dir.resolve("0").toString(), "heap");
+		expect(ZarrUnsupportedException.class, () -> array.readRegion(new long[] { 0 }, new int[] { 2 }),
+				dir.resolve("0").toString(), "heap");
 	}
 
 	static <T extends ZarrException> T expect(final Class<T> type, final Executable call, final String... fragments) {

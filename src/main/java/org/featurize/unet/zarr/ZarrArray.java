@@ -169,11 +169,12 @@ public final class ZarrArray {
 		return arrayPath;
 	}
 
-	/** @return the attributes, read from disk now (a new mutable map) */
+	/**
+	 * @return the attributes, read from disk now (a new mutable map)
+	 * @throws ZarrFormatException if they are not a JSON object, naming the file
+	 */
 	public Map<String, Object> attributes() {
-		if (meta.format == 3)
-			return Json.toMap(Json.readObjectOrNull(meta.file).get("attributes"));
-		return Json.toMap(Json.readObjectOrNull(dir.resolve(MetadataV2.ATTRIBUTES)));
+		return Json.attributes(dir, meta.format);
 	}
 
 	/**

@@ -95,11 +95,12 @@ public final class ZarrGroup {
 		return Nodes.children(dir);
 	}
 
-	/** @return the attributes, read from disk now (a new mutable map) */
+	/**
+	 * @return the attributes, read from disk now (a new mutable map)
+	 * @throws ZarrFormatException if they are not a JSON object, naming the file
+	 */
 	public Map<String, Object> attributes() {
-		if (format == 3)
-			return Json.toMap(Json.readObjectOrNull(dir.resolve(MetadataV3.FILE)).get("attributes"));
-		return Json.toMap(Json.readObjectOrNull(dir.resolve(MetadataV2.ATTRIBUTES)));
+		return Json.attributes(dir, format);
 	}
 
 	/**

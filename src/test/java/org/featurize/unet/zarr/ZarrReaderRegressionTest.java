@@ -106,6 +106,20 @@ class ZarrReaderRegressionTest {
 				dir.resolve("0").toString(), "heap");
 	}
 
+	/** v3 attributes that are not a JSON object escaped as Jackson's IllegalArgumentException. */
+	@Test
+	void attributesThatAreNotAnObjectAreMalformedMetadata() throws IOException {
+		final ZarrArray array = ZarrArray.create(root, "a", ArraySpec.builder().shape(1).chunks(1).zarrFormat(3)
+				.dataType(DataType.UINT8).build());
+		final Path file = array.path().resolve("zarr.json");
+		Files.writeString(file, Files.readString(file).replace("\"attributes\" : { }", "\"attributes\" : [ 1 ]"));
+		expect(ZarrFormatException.class, array::attributes, file.toString(), "\"attributes\"", "a JSON object");
+		final ZarrGroup group = ZarrGroup.create(root, "g", 3, null);
+		final Path groupFile = group.path().resolve("zarr.json");
+		Files.writeString(groupFile, Files.readString(groupFile).replace("\"attributes\" : { }", "\"attributes\" : true"));
+		expect(ZarrFormatException.class, group::attributes, groupFile.toString(), "a JSON object");
+	}
+
 	static <T extends ZarrException> T expect(final Class<T> type, final Executable call, final String... fragments) {
 		final T e = assertThrows(type, call);
 		for (final String f : fragments)

@@ -48,7 +48,7 @@ final class ChunkPipeline {
 		byte[] bytes = stored;
 		for (int i = codecs.size() - 1; i >= 0; i--) {
 			final long limit = i == 0 ? rawBytes : 2L * rawBytes + (1 << 20);
-			bytes = codecs.get(i).decode(bytes, limit, where);
+			bytes = codecs.get(i).decode(bytes, limit, i == 0, where);
 		}
 		if (bytes.length != rawBytes)
 			throw new ZarrChunkException("Corrupt chunk " + where + ": expected " + rawBytes + " bytes ("

@@ -230,10 +230,12 @@ public final class ZarrArray {
 	}
 
 	private ZarrUnsupportedException tooLarge(final Object where, final long bytes, final Throwable cause) {
+		final Runtime runtime = Runtime.getRuntime();
 		return new ZarrUnsupportedException("Chunk " + where + " takes " + bytes + " bytes (chunks of "
-				+ Arrays.toString(meta.chunkShape) + " " + meta.type + " in " + meta.file + "), more than this Java heap "
-				+ "can hold (at most " + Runtime.getRuntime().maxMemory() + " bytes): expected smaller chunks, or a "
-				+ "larger -Xmx", cause);
+				+ Arrays.toString(meta.chunkShape) + " " + meta.type + " in " + meta.file + "), more than the Java heap "
+				+ "can hold now (" + runtime.maxMemory() + " bytes at most, " + (runtime.maxMemory()
+						- runtime.totalMemory() + runtime.freeMemory()) + " free): expected smaller chunks, or a larger "
+				+ "-Xmx", cause);
 	}
 
 	/**

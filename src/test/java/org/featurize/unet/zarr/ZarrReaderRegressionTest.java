@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
+import org.featurize.unet.testutil.External;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,6 +121,29 @@ class ZarrReaderRegressionTest {
 		final Path groupFile = group.path().resolve("zarr.json");
 		Files.writeString(groupFile, Files.readString(groupFile).replace("\"attributes\" : { }", "\"attributes\" : true"));
 		expect(ZarrFormatException.class, group::attributes, groupFile.toString(), "a JSON object");
+	}
+
+	/**
+	 * blosc-java's native code allocates the decoded array without checking the allocation: with a heap too full
+	 * for it, reading a Blosc chunk crashed the JVM (SIGSEGV). It must be our exception (or, for the writer, an
+	 * OutOfMemoryError), in a JVM that lives on. Run in a JVM of its own, so that a crash fails this test only.
+	 */
+	@Test
+	void bloscWithAFullHeapIsOurExceptionNotACrash() {
+		final ZarrArray array = ZarrArray.create(root, "blosc", ArraySpec.builder().shape(32 << 20).chunks(32 << 20)
+				.dataType(DataType.UINT8).compressor(Compressor.blosc("lz4", 5, Shuffle.NONE)).build());
+		final byte[] data = new byte[32 << 20];
+		for (int i = 0; i < data.length; i += 4096)
+			data[i] = 1;
+		array.writeChunk(new long[] { 0 }, data);
+		final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		final String out = External.run(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:ErrorFile="
+				+ root.resolve("hs_err_%p.log"), "-cp",
+				System.getProperty("java.class.path"), FullHeapRead.class.getName(), root.toString(), "blosc", "8"),
+				null, Duration.ofMinutes(2));
+		assertTrue(out.contains("refused Chunk " + array.path().resolve("0")), out);
+		assertTrue(out.contains("more than the Java heap can hold now"), out);
+		assertTrue(out.contains("written") || out.contains("write: OutOfMemoryError"), out);
 	}
 
 	static <T extends ZarrException> T expect(final Class<T> type, final Executable call, final String... fragments) {

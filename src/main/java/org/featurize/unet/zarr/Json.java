@@ -103,6 +103,17 @@ final class Json {
 		}
 	}
 
+	/**
+	 * @throws ZarrFormatException unless the document's zarr_format is exactly the integer given (2^32 + 2 is not
+	 *         2)
+	 */
+	static void checkFormat(final ObjectNode json, final int format, final Object where) {
+		final JsonNode value = required(json, "zarr_format", where);
+		if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() != format)
+			throw new ZarrFormatException("Malformed metadata " + where + ": zarr_format is " + value + ", expected "
+					+ format);
+	}
+
 	static JsonNode required(final ObjectNode node, final String field, final Object where) {
 		final JsonNode value = node.get(field);
 		if (value == null)

@@ -146,6 +146,31 @@ class ZarrReaderRegressionTest {
 		assertTrue(out.contains("written") || out.contains("write: OutOfMemoryError"), out);
 	}
 
+	/** A .zgroup was only checked for existence: an empty or foreign one opened as a group. */
+	@Test
+	void groupMetadataIsParsed() throws IOException {
+		ZarrGroup.create(root, "g", 2, null);
+		final Path zgroup = root.resolve("g/.zgroup");
+		for (final String bad : new String[] { "", "[2]", "{\"zarr_format\": 3}", "{}" }) {
+			Files.writeString(zgroup, bad);
+			expect(ZarrFormatException.class, () -> ZarrGroup.open(root, "g"), zgroup.toString());
+		}
+		ZarrGroup.create(root, "h", 3, null);
+		final Path json = root.resolve("h/zarr.json");
+		Files.writeString(json, "{\"zarr_format\": 2, \"node_type\": \"group\"}");
+		expect(ZarrFormatException.class, () -> ZarrGroup.open(root, "h"), json.toString(), "zarr_format is 2");
+	}
+
+	/** zarr_format was read with intValue(): 2^32 + 2 passed as 2. */
+	@Test
+	void zarrFormatIsExact() throws IOException {
+		final Path dir = Files.createDirectories(root.resolve("f"));
+		Files.writeString(dir.resolve(".zarray"), "{\"zarr_format\": 4294967298, \"shape\": [1], \"chunks\": [1], "
+				+ "\"dtype\": \"|u1\", \"order\": \"C\", \"fill_value\": 0, \"compressor\": null, \"filters\": null}");
+		expect(ZarrFormatException.class, () -> ZarrArray.open(root, "f"), dir.resolve(".zarray").toString(),
+				"zarr_format is 4294967298, expected 2");
+	}
+
 	static <T extends ZarrException> T expect(final Class<T> type, final Executable call, final String... fragments) {
 		final T e = assertThrows(type, call);
 		for (final String f : fragments)

@@ -159,6 +159,11 @@ public final class ZarrArray {
 		return dir;
 	}
 
+	/** @return the metadata file: .zarray or zarr.json */
+	Path metadataFile() {
+		return meta.file;
+	}
+
 	/** @return the folder of the container */
 	public Path root() {
 		return root;

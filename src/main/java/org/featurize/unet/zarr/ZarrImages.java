@@ -88,15 +88,15 @@ public final class ZarrImages {
 		if (cacheBytes <= 0)
 			throw new IllegalArgumentException("cacheBytes must be positive, got " + cacheBytes);
 		if (array.shape().length == 0)
-			throw new ZarrUnsupportedException("The array " + array.path()
-					+ " has no axes: expected at least one to open it as an image");
+			throw new ZarrUnsupportedException("The array " + array.path() + " has no axes (" + array.metadataFile()
+					+ "): expected at least one to open it as an image");
 		final long[] chunks = array.gridShape();
 		if (Arrays.stream(chunks).noneMatch(g -> g == 0)) {
 			long cells = 1;
 			for (final long g : chunks) {
 				if (cells > Long.MAX_VALUE / g) // ImgLib2 numbers the cells with a long
 					throw new ZarrUnsupportedException("The array " + array.path() + " has a chunk grid of "
-							+ Arrays.toString(chunks) + " chunks, more than the 2^63 - 1 cells an ImgLib2 "
+							+ Arrays.toString(chunks) + " chunks (" + array.metadataFile() + "), more than the 2^63 - 1 cells an ImgLib2 "
 							+ "cell image can number: expected a smaller shape or larger chunks");
 				cells *= g;
 			}

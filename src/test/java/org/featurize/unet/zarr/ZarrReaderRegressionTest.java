@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 
 /**
- * The smallest examples of the bugs that {@link ZarrReaderProperties} found, one test each, so that they stay
+ * The smallest examples of the bugs that {@link ZarrReaderPropertiesTest} found, one test each, so that they stay
  * fixed whatever seed the properties run with.
  */
 class ZarrReaderRegressionTest {

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -113,7 +114,7 @@ final class ByteCodecs {
 		 * an OutOfMemoryError. When the heap looks short of room, the same size is allocated here first (an
 		 * OutOfMemoryError, if any, is thrown here) and released just before the call, one call at a time.
 		 */
-		private static byte[] withHeapFor(final long bytes, final java.util.function.Supplier<byte[]> call) {
+		private static byte[] withHeapFor(final long bytes, final Supplier<byte[]> call) {
 			final Runtime runtime = Runtime.getRuntime();
 			final long free = runtime.maxMemory() - runtime.totalMemory() + runtime.freeMemory();
 			if (free > 2 * bytes + (64 << 20))

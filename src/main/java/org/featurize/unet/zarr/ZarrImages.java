@@ -96,8 +96,9 @@ public final class ZarrImages {
 			for (final long g : chunks) {
 				if (cells > Long.MAX_VALUE / g) // ImgLib2 numbers the cells with a long
 					throw new ZarrUnsupportedException("The array " + array.path() + " has a chunk grid of "
-							+ Arrays.toString(chunks) + " chunks (" + array.metadataFile() + "), more than the 2^63 - 1 cells an ImgLib2 "
-							+ "cell image can number: expected a smaller shape or larger chunks");
+							+ Arrays.toString(chunks) + " chunks (" + array.metadataFile() + "), more than the "
+							+ "2^63 - 1 cells an ImgLib2 cell image can number: expected a smaller shape or larger "
+							+ "chunks");
 				cells *= g;
 			}
 		}

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Counts what the property tests of {@link ZarrReaderPropertiesTest} ran and how each damaged read ended, and prints it:
- * per metadata damage, how often the reader refused it or read another valid array; per codec and chunk damage,
+ * Counts what the property tests of {@link ZarrReaderPropertiesTest} ran and how each damaged read ended, and prints
+ * it: per metadata damage, how often the reader refused it or read another valid array; per codec and chunk damage,
  * how often the reader detected it, read the data intact, or (where the format cannot tell) read other data of the
  * right size.
  */

@@ -35,7 +35,7 @@ final class Written {
 		return p;
 	}
 
-	/** Writes random data to about three chunks in four (at least one), in random order; leaves the others missing. */
+	/** Writes random data to about three chunks in four (at least one), in random order; leaves the others out. */
 	static Written write(final ZarrArray array, final RandomArrays.ArrayCase c) {
 		final SplittableRandom random = new SplittableRandom(c.seed ^ 0x5DEECE66DL);
 		final long[] grid = array.gridShape();

@@ -63,9 +63,13 @@ public final class ZarrGroup {
 			return new ZarrGroup(root, normalized, 2);
 		case GROUP_V3:
 			return new ZarrGroup(root, normalized, 3);
+		case ARRAY_V2:
+		case ARRAY_V3:
+			throw new ZarrNotFoundException("No Zarr group at " + dir + ": found an array ("
+					+ dir.resolve(kind == Nodes.Kind.ARRAY_V3 ? MetadataV3.FILE : MetadataV2.ARRAY) + "), expected "
+					+ MetadataV2.GROUP + " or " + MetadataV3.FILE + " of a group");
 		default:
-			throw new ZarrNotFoundException("No Zarr group at " + dir + ": "
-					+ (kind.isArray() ? "found an array" : "the folder is not Zarr") + ", expected "
+			throw new ZarrNotFoundException("No Zarr group at " + dir + ": the folder is not Zarr, expected "
 					+ MetadataV2.GROUP + " or " + MetadataV3.FILE + " of a group");
 		}
 	}

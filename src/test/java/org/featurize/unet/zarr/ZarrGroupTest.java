@@ -1,6 +1,7 @@
 package org.featurize.unet.zarr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -52,5 +53,18 @@ class ZarrGroupTest {
 		assertEquals("", array.arrayPath());
 		assertEquals(root.resolve("solo"), array.path());
 		assertEquals(-1L, ZarrArray.open(root.resolve("solo"), "/").fillValue());
+	}
+
+	@Test
+	void openingAnArrayAsAGroupNamesItsMetadataFile() {
+		for (final int format : new int[] { 2, 3 }) {
+			final Path container = root.resolve("array-v" + format);
+			ZarrArray.create(container, "a", ArraySpec.builder().shape(3).chunks(3).dataType(DataType.UINT8)
+					.zarrFormat(format).build());
+			final Path file = container.resolve("a").resolve(format == 2 ? MetadataV2.ARRAY : MetadataV3.FILE);
+			final ZarrNotFoundException e = assertThrows(ZarrNotFoundException.class,
+					() -> ZarrGroup.open(container, "a"));
+			assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+		}
 	}
 }

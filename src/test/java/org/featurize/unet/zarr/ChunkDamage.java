@@ -6,10 +6,6 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-
 /**
  * One random corruption of a stored chunk or shard file: truncation, appended bytes, flipped bits, a zeroed or
  * random header, random content, and damage aimed at the formats: a Blosc header field set to a value that would
@@ -60,10 +56,10 @@ final class ChunkDamage {
 		this.seed = seed;
 	}
 
-	static Arbitrary<ChunkDamage> arbitrary() {
-		return Combinators.combine(Arbitraries.of(KINDS), Arbitraries.integers().between(0, Integer.MAX_VALUE),
-				Arbitraries.integers().between(0, Integer.MAX_VALUE), Arbitraries.longs())
-				.as(ChunkDamage::new);
+	/** @return a damage of any kind, every kind as likely, at a random place with random values */
+	static ChunkDamage random(final SplittableRandom random) {
+		return new ChunkDamage(KINDS[random.nextInt(KINDS.length)], RandomValues.nonNegativeInt(random),
+				RandomValues.nonNegativeInt(random), random.nextLong());
 	}
 
 	/** @return whether the damage makes the file shorter or longer */

@@ -8,17 +8,13 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 /**
  * One random corruption of a metadata document (.zarray, .zattrs, .zgroup or zarr.json): a byte-level accident
@@ -66,14 +62,18 @@ final class MetadataDamage {
 		this.target = target;
 	}
 
-	@SuppressWarnings("unchecked")
-	static Arbitrary<MetadataDamage> arbitrary() {
-		final Arbitrary<String> kinds = Arbitraries.frequencyOf(Arrays.stream(KINDS)
-				.map(k -> Tuple.of(k.equals("huge shape") ? 4 : 1, Arbitraries.just(k))).toArray(Tuple.Tuple2[]::new));
-		return Combinators.combine(kinds, Arbitraries.integers().between(0, Integer.MAX_VALUE),
-				Arbitraries.integers().between(0, Integer.MAX_VALUE), Arbitraries.integers().between(0, 9))
-				.as((kind, where, what, target) -> new MetadataDamage(kind, where, what, target == 0
-						? Target.ATTRIBUTES : target == 1 ? Target.GROUP : Target.ARRAY));
+	/**
+	 * @return a damage of any kind ("huge shape" four times as likely as each other kind), at a random place with
+	 *         random values, of the array's metadata (8 in 10), its attributes or its parent group's metadata
+	 */
+	static MetadataDamage random(final SplittableRandom random) {
+		final int[] weights = Arrays.stream(KINDS).mapToInt(k -> k.equals("huge shape") ? 4 : 1).toArray();
+		final String kind = KINDS[RandomValues.weighted(random, weights)];
+		final int where = RandomValues.nonNegativeInt(random);
+		final int what = RandomValues.nonNegativeInt(random);
+		final int target = random.nextInt(10);
+		return new MetadataDamage(kind, where, what,
+				target == 0 ? Target.ATTRIBUTES : target == 1 ? Target.GROUP : Target.ARRAY);
 	}
 
 	/** @return whether the damage leaves the document's meaning as it was */

@@ -10,18 +10,13 @@ import java.util.SplittableRandom;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
-
 /**
- * Random valid Zarr arrays for the property tests, as jqwik arbitraries: v2 and v3, every data type in both byte
- * orders, orders C and F, both separators and chunk key encodings, every compressor at random levels (Blosc with
- * each inner compressor, shuffle and a few block sizes), and for v3 random transposes, crc32c, Zstandard checksums
- * and sharding with the index at either end; 1 to 4 axes with edge chunks (and now and then an empty axis); fill
- * values from raw bits (NaN payloads, infinities, signed zeros, integer extremes). The chunk data comes from a
- * seed, so a failing case is reproduced from its description.
+ * Random valid Zarr arrays for the property tests, each drawn from a {@link SplittableRandom}: v2 and v3, every data
+ * type in both byte orders, orders C and F, both separators and chunk key encodings, every compressor at random
+ * levels (Blosc with each inner compressor, shuffle and a few block sizes), and for v3 random transposes, crc32c,
+ * Zstandard checksums and sharding with the index at either end; 1 to 4 axes with edge chunks (and now and then an
+ * empty axis); fill values from raw bits (NaN payloads, infinities, signed zeros, integer extremes). The chunk data
+ * comes from a seed, so a failing case is reproduced from its description.
  */
 final class RandomArrays {
 
@@ -141,19 +136,32 @@ final class RandomArrays {
 		}
 	}
 
-	/** @return arrays of up to a few thousand elements in up to 81 chunks */
-	static Arbitrary<ArrayCase> arrays() {
-		return arrays(false);
+	/** @return an array of up to a few thousand elements in up to 81 chunks */
+	static ArrayCase array(final SplittableRandom random) {
+		return array(random, false);
 	}
 
 	/** @param small at most 8 chunks and a few hundred elements: for the corruption properties */
-	static Arbitrary<ArrayCase> arrays(final boolean small) {
-		final Arbitrary<Integer> formats = Arbitraries.of(2, 3);
-		return formats.flatMap(format -> Combinators.combine(Arbitraries.of(Combos.dtypes()), compressors(),
-				geometries(format == 3, small), Arbitraries.of('C', 'F'), Arbitraries.of(".", "/"),
-				Arbitraries.of(false, true), Arbitraries.integers().between(0, 7), Arbitraries.longs())
-				.as((dtype, compressor, geometry, order, separator, v2Keys, extras, seed) -> make(format, dtype,
-						compressor, geometry, order, separator, v2Keys, extras, seed)));
+	static ArrayCase array(final SplittableRandom random, final boolean small) {
+		final int format = random.nextBoolean() ? 2 : 3;
+		final List<Combos.Dtype> dtypes = Combos.dtypes();
+		final Combos.Dtype dtype = dtypes.get(random.nextInt(dtypes.size()));
+		final Compressor compressor = compressor(random);
+		final Geometry geometry = geometry(random, format == 3, small);
+		final char order = random.nextBoolean() ? 'C' : 'F';
+		final String separator = random.nextBoolean() ? "." : "/";
+		final boolean v2Keys = random.nextBoolean();
+		final int extras = random.nextInt(8);
+		return make(format, dtype, compressor, geometry, order, separator, v2Keys, extras, random.nextLong());
+	}
+
+	/** @return a small array (as {@link #array(SplittableRandom, boolean)}) with at least one chunk: no empty axis */
+	static ArrayCase chunkedArray(final SplittableRandom random) {
+		while (true) {
+			final ArrayCase c = array(random, true);
+			if (Arrays.stream(c.spec.shape()).allMatch(s -> s > 0))
+				return c;
+		}
 	}
 
 	private static ArrayCase make(final int format, final Combos.Dtype dtype, final Compressor compressor,
@@ -190,44 +198,60 @@ final class RandomArrays {
 				v3 && g.chunksPerShard != null && (extras & 4) != 0, expectedFill, seed);
 	}
 
-	static Arbitrary<Compressor> compressors() {
-		final Arbitrary<Integer> levels = Arbitraries.integers().between(0, 9);
-		final Arbitrary<Compressor> blosc = Combinators.combine(Arbitraries.of(Compressor.BLOSC_NAMES), levels,
-				Arbitraries.of(Shuffle.class), Arbitraries.of(0, 0, 0, 64, 256, 1000, 4096))
-				.as(Compressor::blosc);
-		return Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(Compressor.none())), Tuple.of(8, blosc),
-				Tuple.of(2, Arbitraries.integers().between(-5, 19).map(Compressor::zstd)),
-				Tuple.of(2, levels.map(Compressor::gzip)), Tuple.of(2, levels.map(Compressor::zlib)));
+	/** @return none, Blosc, Zstandard, gzip or zlib at 2 : 8 : 2 : 2 : 2, at random levels */
+	static Compressor compressor(final SplittableRandom random) {
+		switch (RandomValues.weighted(random, 2, 8, 2, 2, 2)) {
+		case 0:
+			return Compressor.none();
+		case 1: {
+			final int[] blockSizes = { 0, 0, 0, 64, 256, 1000, 4096 };
+			final Shuffle[] shuffles = Shuffle.values();
+			return Compressor.blosc(Compressor.BLOSC_NAMES.get(random.nextInt(Compressor.BLOSC_NAMES.size())),
+					random.nextInt(10), shuffles[random.nextInt(shuffles.length)],
+					blockSizes[random.nextInt(blockSizes.length)]);
+		}
+		case 2:
+			return Compressor.zstd(random.nextInt(-5, 20));
+		case 3:
+			return Compressor.gzip(random.nextInt(10));
+		default:
+			return Compressor.zlib(random.nextInt(10));
+		}
 	}
 
-	static Arbitrary<Geometry> geometries(final boolean v3, final boolean small) {
-		return Arbitraries.integers().between(1, 4).flatMap(rank -> {
-			final int maxSize = small ? Math.max(3, MAX_SIZE[rank] / 3) : MAX_SIZE[rank];
-			final int maxGrid = small ? 2 : MAX_GRID[rank];
+	/**
+	 * @return 1 to 4 axes, each of a random size (now and then 0; for one axis of a large array now and then 1,000
+	 *         to 60,000) in chunks of a random size up to two more than the axis, at most {@link #MAX_GRID} of them
+	 *         along it (2 for small arrays); for v3, one array in three sharded, 1 to 3 chunks per shard per axis
+	 */
+	static Geometry geometry(final SplittableRandom random, final boolean v3, final boolean small) {
+		final int rank = random.nextInt(1, 5);
+		final int maxSize = small ? Math.max(3, MAX_SIZE[rank] / 3) : MAX_SIZE[rank];
+		final int maxGrid = small ? 2 : MAX_GRID[rank];
+		final long[] shape = new long[rank];
+		final int[] chunks = new int[rank];
+		final int[] perShard = new int[rank];
+		for (int d = 0; d < rank; d++) {
 			// now and then, one long axis: chunks of tens of kilobytes, many Blosc blocks, automatic block sizes
-			final Arbitrary<Integer> sizes = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(0)),
-					Tuple.of(30, Arbitraries.integers().between(1, maxSize)),
-					Tuple.of(rank == 1 && !small ? 3 : 0, Arbitraries.integers().between(1000, 60000)));
-			final Arbitrary<int[]> axis = sizes.flatMap(size -> {
-				final int minChunk = Math.max(1, (size + maxGrid - 1) / maxGrid);
-				return Arbitraries.integers().between(minChunk, Math.max(minChunk, size + 2))
-						.flatMap(chunk -> Arbitraries.integers().between(1, 3).map(k -> new int[] { size, chunk, k }));
-			});
-			final Arbitrary<Boolean> sharded = v3 ? Arbitraries.of(false, false, true) : Arbitraries.just(false);
-			return Combinators.combine(axis.list().ofSize(rank), sharded).as((axes, shard) -> {
-				final long[] shape = new long[rank];
-				final int[] chunks = new int[rank];
-				final int[] perShard = new int[rank];
-				for (int d = 0; d < rank; d++) {
-					shape[d] = axes.get(d)[0];
-					chunks[d] = axes.get(d)[1];
-					perShard[d] = axes.get(d)[2];
-				}
-				return new Geometry(shape, chunks, shard ? perShard : null);
-			});
-		});
+			final int size;
+			switch (RandomValues.weighted(random, 1, 30, rank == 1 && !small ? 3 : 0)) {
+			case 0:
+				size = 0;
+				break;
+			case 1:
+				size = random.nextInt(1, maxSize + 1);
+				break;
+			default:
+				size = random.nextInt(1000, 60001);
+			}
+			final int minChunk = Math.max(1, (size + maxGrid - 1) / maxGrid);
+			shape[d] = size;
+			chunks[d] = random.nextInt(minChunk, Math.max(minChunk, size + 2) + 1);
+			perShard[d] = random.nextInt(1, 4);
+		}
+		final boolean sharded = v3 && random.nextInt(3) == 0;
+		return new Geometry(shape, chunks, sharded ? perShard : null);
 	}
-
 
 	private static int[] permutation(final int rank, final SplittableRandom random) {
 		final int[] p = new int[rank];

@@ -1,6 +1,7 @@
 package org.featurize.unet.zarr;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -12,6 +13,25 @@ final class RandomValues {
 
 	private RandomValues() {
 		// static utility
+	}
+
+	/**
+	 * @param weights the relative weight of each choice (0: never)
+	 * @return a choice drawn with those weights: the index of its weight
+	 */
+	static int weighted(final SplittableRandom random, final int... weights) {
+		int r = random.nextInt(Arrays.stream(weights).sum());
+		for (int i = 0; i < weights.length; i++) {
+			r -= weights[i];
+			if (r < 0)
+				return i;
+		}
+		throw new AssertionError();
+	}
+
+	/** @return an int from 0 to {@link Integer#MAX_VALUE}, both included, every one as likely */
+	static int nonNegativeInt(final SplittableRandom random) {
+		return random.nextInt() & Integer.MAX_VALUE;
 	}
 
 	/** @return chunk data: raw random bits, extremes, runs (so compressors compress) and small values, mixed */

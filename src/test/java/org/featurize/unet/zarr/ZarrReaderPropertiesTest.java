@@ -13,34 +13,33 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.featurize.unet.testutil.FastTempDir;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.opentest4j.AssertionFailedError;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.blocks.PrimitiveBlocks;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.util.Intervals;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Property-based tests of the Zarr reader (jqwik): random valid arrays (see {@link RandomArrays}) read back
- * bit-exactly through {@link ZarrArray#readChunk}, {@link ZarrArray#readRegion} and {@link ZarrImages}; random
- * damage to their metadata ({@link MetadataChecks}) and to their chunk files ({@link ChunkChecks}) gives one of our
- * exceptions naming the file, or an array of exactly the size the metadata declares; never another exception, an
+ * Property-based tests of the Zarr reader: random valid arrays (see {@link RandomArrays}) read back bit-exactly
+ * through {@link ZarrArray#readChunk}, {@link ZarrArray#readRegion} and {@link ZarrImages}; random damage to their
+ * metadata ({@link MetadataChecks}) and to their chunk files ({@link ChunkChecks}) gives one of our exceptions
+ * naming the file, or an array of exactly the size the metadata declares; never another exception, an
  * OutOfMemoryError, a hang (each case is bounded to 30 s on a thread of its own) or a crash in native code (which
  * would end the whole run). Prints what ran, and per codec which damage it detects.
  * <p>
- * The seeds are fixed, so that every run tries the same cases; change a seed (or raise the tries) to explore.
- * jqwik's own edge cases are off: the generators put extremes in themselves, and jqwik's combinations of edge cases
- * of these nested arbitraries cost more time than all the cases together.
+ * Each property draws its cases from a {@link SplittableRandom} with a fixed seed, so that every run tries the same
+ * cases: case i draws all it needs from a random seeded with the i-th long of the property's random. A failure
+ * names the property, the case number, both seeds and the case's parameters; change a seed (or raise the count)
+ * to explore. The generators put extremes and edge cases in themselves.
  */
 class ZarrReaderPropertiesTest {
 
@@ -50,62 +49,45 @@ class ZarrReaderPropertiesTest {
 
 	private static Path scratch;
 
-	@BeforeContainer
+	@BeforeAll
 	static void createScratch() throws IOException {
 		scratch = new FastTempDir().createTempDirectory(null, null);
 	}
 
-	@AfterContainer
+	@AfterAll
 	static void report() throws IOException {
 		System.out.println(TALLY.report());
 		delete(scratch);
 	}
 
-	@Provide
-	Arbitrary<RandomArrays.ArrayCase> arrays() {
-		return RandomArrays.arrays();
-	}
-
-	@Provide
-	Arbitrary<RandomArrays.ArrayCase> smallArrays() {
-		return RandomArrays.arrays(true);
-	}
-
-	/** Small arrays with at least one chunk: no empty axis. */
-	@Provide
-	Arbitrary<RandomArrays.ArrayCase> chunkedArrays() {
-		return RandomArrays.arrays(true).filter(c -> Arrays.stream(c.spec.shape()).allMatch(s -> s > 0));
-	}
-
-	@Provide
-	Arbitrary<MetadataDamage> metadataDamage() {
-		return MetadataDamage.arbitrary();
-	}
-
-	@Provide
-	Arbitrary<ChunkDamage> chunkDamage() {
-		return ChunkDamage.arbitrary();
-	}
-
-	@Property(tries = 800, seed = "20261125", edgeCases = EdgeCasesMode.NONE)
-	void validArraysReadBackBitExactly(@ForAll("arrays") final RandomArrays.ArrayCase c) throws Throwable {
-		inScratch(root -> {
-			final Written written = Written.write(c.create(root, "a"), c);
-			checkReadsBack(ZarrArray.open(root, "a"), c, written);
+	@Test
+	void validArraysReadBackBitExactly() throws Throwable {
+		forAll("valid arrays read back bit-exactly", 20261125L, 800, random -> {
+			final RandomArrays.ArrayCase c = RandomArrays.array(random);
+			return new Case(c.toString(), root -> {
+				final Written written = Written.write(c.create(root, "a"), c);
+				checkReadsBack(ZarrArray.open(root, "a"), c, written);
+				TALLY.roundTrip();
+			});
 		});
-		TALLY.roundTrip();
 	}
 
-	@Property(tries = 2500, seed = "20261126", edgeCases = EdgeCasesMode.NONE)
-	void damagedMetadataIsRefusedOrHarmless(@ForAll("smallArrays") final RandomArrays.ArrayCase c,
-			@ForAll("metadataDamage") final MetadataDamage damage) throws Throwable {
-		inScratch(root -> MetadataChecks.damage(root, c, damage, TALLY));
+	@Test
+	void damagedMetadataIsRefusedOrHarmless() throws Throwable {
+		forAll("damaged metadata is refused or harmless", 20261126L, 2500, random -> {
+			final RandomArrays.ArrayCase c = RandomArrays.array(random, true);
+			final MetadataDamage damage = MetadataDamage.random(random);
+			return new Case(damage + " of " + c, root -> MetadataChecks.damage(root, c, damage, TALLY));
+		});
 	}
 
-	@Property(tries = 4000, seed = "20261127", edgeCases = EdgeCasesMode.NONE)
-	void damagedChunksAreRefusedOrReadWhole(@ForAll("chunkedArrays") final RandomArrays.ArrayCase c,
-			@ForAll("chunkDamage") final ChunkDamage damage) throws Throwable {
-		inScratch(root -> ChunkChecks.damage(root, c, damage, TALLY));
+	@Test
+	void damagedChunksAreRefusedOrReadWhole() throws Throwable {
+		forAll("damaged chunks are refused or read whole", 20261127L, 4000, random -> {
+			final RandomArrays.ArrayCase c = RandomArrays.chunkedArray(random);
+			final ChunkDamage damage = ChunkDamage.random(random);
+			return new Case(damage + " of " + c, root -> ChunkChecks.damage(root, c, damage, TALLY));
+		});
 	}
 
 	/** Reads every chunk, the whole array, a random box and the lazy image, and compares them bit by bit. */
@@ -168,6 +150,41 @@ class ZarrReaderPropertiesTest {
 
 	interface Body {
 		void run(Path root) throws Exception;
+	}
+
+	/** One generated case: its parameters, for the failure message, and its check. */
+	static final class Case {
+
+		final String parameters;
+
+		final Body body;
+
+		Case(final String parameters, final Body body) {
+			this.parameters = parameters;
+			this.body = body;
+		}
+	}
+
+	/**
+	 * Generates and checks the given number of cases, one after another; stops at the first that fails, with a
+	 * message that names it so that it can be reproduced.
+	 *
+	 * @param seed seeds the random that gives each case its own seed
+	 * @param generator draws a case's parameters from the random of that case
+	 */
+	private static void forAll(final String property, final long seed, final int cases,
+			final Function<SplittableRandom, Case> generator) throws Throwable {
+		final SplittableRandom seeds = new SplittableRandom(seed);
+		for (int i = 0; i < cases; i++) {
+			final long caseSeed = seeds.nextLong();
+			final Case c = generator.apply(new SplittableRandom(caseSeed));
+			try {
+				inScratch(c.body);
+			} catch (final Throwable t) {
+				throw new AssertionFailedError(property + ": case " + i + " (of 0 to " + (cases - 1)
+						+ ") failed (seed " + seed + ", case seed " + caseSeed + "): " + c.parameters + ": " + t, t);
+			}
+		}
 	}
 
 	/** Runs one case in a fresh folder, bounded in time; deletes the folder after. */

@@ -80,11 +80,11 @@ final class ArrayMetadata {
 		}
 	}
 
-	/** @return the number of chunks along each axis */
+	/** @return the number of chunks along each axis (without overflow for sizes up to 2^63 - 1) */
 	long[] gridShape() {
 		final long[] grid = new long[shape.length];
 		for (int d = 0; d < grid.length; d++)
-			grid[d] = (shape[d] + chunkShape[d] - 1) / chunkShape[d];
+			grid[d] = shape[d] / chunkShape[d] + (shape[d] % chunkShape[d] == 0 ? 0 : 1);
 		return grid;
 	}
 }

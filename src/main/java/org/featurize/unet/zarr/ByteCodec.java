@@ -15,9 +15,10 @@ interface ByteCodec {
 	/**
 	 * @param encoded the stored bytes
 	 * @param limit the largest decoded size that can be right; more is corruption
+	 * @param exact whether the decoded size must be the limit itself (the codec next to the array's bytes)
 	 * @param where the file, for messages
 	 * @return the decoded bytes
-	 * @throws ZarrChunkException if the bytes cannot be decoded
+	 * @throws ZarrChunkException if the bytes cannot be decoded, or declare a size other than the one expected
 	 */
-	byte[] decode(byte[] encoded, long limit, Object where);
+	byte[] decode(byte[] encoded, long limit, boolean exact, Object where);
 }

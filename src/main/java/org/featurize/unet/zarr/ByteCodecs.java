@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -77,29 +78,27 @@ final class ByteCodecs {
 			return "blosc";
 		}
 
+		/** Serializes the calls into blosc-java made while the heap is short of room for their results. */
+		private static final Object SHORT_OF_HEAP = new Object();
+
+		/** Holds the room reserved for a result for a moment, so that the reservation is really allocated. */
+		private static volatile byte[] reserved;
+
 		@Override
 		public byte[] encode(final byte[] decoded) {
 			final Blosc.Shuffle shuffle = compressor.shuffle() == Shuffle.BIT ? Blosc.Shuffle.BIT_SHUFFLE
 					: compressor.shuffle() == Shuffle.BYTE ? Blosc.Shuffle.BYTE_SHUFFLE : Blosc.Shuffle.NO_SHUFFLE;
-			return Blosc.compress(decoded, typesize, Blosc.Compressor.fromString(compressor.bloscName()),
-					compressor.level(), shuffle, compressor.blocksize(), 1);
+			return withHeapFor(decoded.length + HEADER, () -> Blosc.compress(decoded, typesize,
+					Blosc.Compressor.fromString(compressor.bloscName()), compressor.level(), shuffle,
+					compressor.blocksize(), 1));
 		}
 
 		@Override
-		public byte[] decode(final byte[] encoded, final long limit, final Object where) {
-			if (encoded.length < HEADER)
-				throw corrupt(where, "blosc", "expected a 16 byte header, got " + encoded.length + " bytes", null);
-			final ByteBuffer header = ByteBuffer.wrap(encoded).order(ByteOrder.LITTLE_ENDIAN);
-			final long nbytes = header.getInt(4) & 0xffffffffL;
-			final long cbytes = header.getInt(12) & 0xffffffffL;
-			if (cbytes != encoded.length)
-				throw corrupt(where, "blosc", "header says " + cbytes + " compressed bytes, file has " + encoded.length,
-						null);
-			if (nbytes > limit)
-				throw corrupt(where, "blosc", "header says " + nbytes + " bytes, expected at most " + limit, null);
+		public byte[] decode(final byte[] encoded, final long limit, final boolean exact, final Object where) {
+			final long nbytes = checkHeader(encoded, limit, exact, where);
 			final byte[] out;
 			try {
-				out = Blosc.decompress(encoded, 1);
+				out = withHeapFor(nbytes, () -> Blosc.decompress(encoded, 1));
 			} catch (final RuntimeException e) {
 				throw corrupt(where, "blosc", e.getMessage(), e);
 			}
@@ -107,6 +106,78 @@ final class ByteCodecs {
 				throw corrupt(where, "blosc", "decoded " + (out == null ? 0 : out.length) + " bytes, header says "
 						+ nbytes, null);
 			return out;
+		}
+
+		/**
+		 * Calls blosc-java once the Java heap has room for its result. Its native code allocates the result array and
+		 * fills it without checking that the allocation succeeded: with a full heap that is a crash of the JVM, not
+		 * an OutOfMemoryError. When the heap looks short of room, the same size is allocated here first (an
+		 * OutOfMemoryError, if any, is thrown here) and released just before the call, one call at a time.
+		 */
+		private static byte[] withHeapFor(final long bytes, final Supplier<byte[]> call) {
+			final Runtime runtime = Runtime.getRuntime();
+			final long free = runtime.maxMemory() - runtime.totalMemory() + runtime.freeMemory();
+			if (free > 2 * bytes + (64 << 20))
+				return call.get();
+			synchronized (SHORT_OF_HEAP) {
+				reserved = new byte[(int) Math.min(bytes, Integer.MAX_VALUE - 8)];
+				reserved = null;
+				return call.get();
+			}
+		}
+
+		/**
+		 * Checks a Blosc (version 1 format) header before native code sees it, so that the decompressor can neither
+		 * write past the chunk nor read past the buffer: the sizes it declares (nbytes, the chunk's size; cbytes, the
+		 * buffer's length), a type size of at least 1, a block size of 1 to nbytes, a known compressor, and either the
+		 * 16 header bytes plus nbytes of a copied buffer, or block starts that lie after themselves and within the
+		 * buffer. The blocks' compressed streams are checked by Blosc itself (against cbytes).
+		 *
+		 * @return nbytes, the decoded size
+		 * @throws ZarrChunkException naming the first field that is wrong
+		 */
+		static long checkHeader(final byte[] encoded, final long limit, final boolean exact, final Object where) {
+			if (encoded.length < HEADER)
+				throw corrupt(where, "blosc", "expected a 16 byte header, got " + encoded.length + " bytes", null);
+			final ByteBuffer header = ByteBuffer.wrap(encoded).order(ByteOrder.LITTLE_ENDIAN);
+			final int flags = encoded[2] & 0xff;
+			final int typesize = encoded[3] & 0xff;
+			final long nbytes = header.getInt(4) & 0xffffffffL;
+			final long blocksize = header.getInt(8) & 0xffffffffL;
+			final long cbytes = header.getInt(12) & 0xffffffffL;
+			if (cbytes != encoded.length)
+				throw corrupt(where, "blosc", "header says " + cbytes + " compressed bytes, file has " + encoded.length,
+						null);
+			if (exact ? nbytes != limit : nbytes > limit)
+				throw corrupt(where, "blosc", "header says " + nbytes + " bytes, expected " + (exact ? "" : "at most ")
+						+ limit, null);
+			if (typesize == 0)
+				throw corrupt(where, "blosc", "header says a type size of 0, expected 1 to 255", null);
+			if ((flags >>> 5) > 4)
+				throw corrupt(where, "blosc", "header names compressor code " + (flags >>> 5) + ", expected 0 to 4", null);
+			if (nbytes == 0)
+				return 0;
+			if (blocksize == 0 || blocksize > nbytes)
+				throw corrupt(where, "blosc", "header says a block size of " + blocksize + ", expected 1 to " + nbytes,
+						null);
+			if ((flags & 0x02) != 0) { // copied, not compressed
+				if (cbytes != nbytes + HEADER)
+					throw corrupt(where, "blosc", "header says " + nbytes + " bytes copied, the file has " + (cbytes
+							- HEADER) + " after the header", null);
+				return nbytes;
+			}
+			final long blocks = (nbytes + blocksize - 1) / blocksize;
+			final long data = HEADER + 4 * blocks;
+			if (data > cbytes)
+				throw corrupt(where, "blosc", "header says " + blocks + " blocks, whose starts alone need " + data
+						+ " bytes, the file has " + cbytes, null);
+			for (int j = 0; j < blocks; j++) {
+				final long start = header.getInt(HEADER + 4 * j) & 0xffffffffL;
+				if (start < data || start + 4 > cbytes)
+					throw corrupt(where, "blosc", "block " + j + " starts at " + start + ", expected " + data + " to "
+							+ (cbytes - 4), null);
+			}
+			return nbytes;
 		}
 	}
 
@@ -134,7 +205,7 @@ final class ByteCodecs {
 		}
 
 		@Override
-		public byte[] decode(final byte[] encoded, final long limit, final Object where) {
+		public byte[] decode(final byte[] encoded, final long limit, final boolean exact, final Object where) {
 			if (encoded.length < 4)
 				throw corrupt(where, "zstd", "expected a Zstandard frame, got " + encoded.length + " bytes", null);
 			final long size;
@@ -143,12 +214,14 @@ final class ByteCodecs {
 			} catch (final RuntimeException e) {
 				throw corrupt(where, "zstd", e.getMessage(), e);
 			}
-			if (size == -2 || size < -2)
+			if (size == -2)
 				throw corrupt(where, "zstd", "not a Zstandard frame", null);
 			if (size == -1) // content size not in the frame header: stream it, bounded
 				return readBounded(where, "zstd", limit, () -> new ZstdInputStream(new ByteArrayInputStream(encoded)));
-			if (size > limit)
-				throw corrupt(where, "zstd", "frame says " + size + " bytes, expected at most " + limit, null);
+			// checked before anything of that size is allocated (sizes of 2^63 and more read as negative)
+			if (size < 0 || (exact ? size != limit : size > limit))
+				throw corrupt(where, "zstd", "frame says " + Long.toUnsignedString(size) + " bytes, expected "
+						+ (exact ? "" : "at most ") + limit, null);
 			final byte[] out = new byte[(int) size];
 			final long n;
 			try {
@@ -193,7 +266,7 @@ final class ByteCodecs {
 		}
 
 		@Override
-		public byte[] decode(final byte[] encoded, final long limit, final Object where) {
+		public byte[] decode(final byte[] encoded, final long limit, final boolean exact, final Object where) {
 			return readBounded(where, "gzip", limit, () -> new GZIPInputStream(new ByteArrayInputStream(encoded)));
 		}
 	}
@@ -228,7 +301,7 @@ final class ByteCodecs {
 		}
 
 		@Override
-		public byte[] decode(final byte[] encoded, final long limit, final Object where) {
+		public byte[] decode(final byte[] encoded, final long limit, final boolean exact, final Object where) {
 			final Inflater inflater = new Inflater();
 			try {
 				inflater.setInput(encoded);
@@ -271,7 +344,7 @@ final class ByteCodecs {
 		}
 
 		@Override
-		public byte[] decode(final byte[] encoded, final long limit, final Object where) {
+		public byte[] decode(final byte[] encoded, final long limit, final boolean exact, final Object where) {
 			if (encoded.length < 4)
 				throw corrupt(where, "crc32c", "expected at least 4 bytes, got " + encoded.length, null);
 			final int n = encoded.length - 4;

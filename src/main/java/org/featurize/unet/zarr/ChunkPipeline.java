@@ -48,7 +48,7 @@ final class ChunkPipeline {
 		byte[] bytes = stored;
 		for (int i = codecs.size() - 1; i >= 0; i--) {
 			final long limit = i == 0 ? rawBytes : 2L * rawBytes + (1 << 20);
-			bytes = codecs.get(i).decode(bytes, limit, where);
+			bytes = codecs.get(i).decode(bytes, limit, i == 0, where);
 		}
 		if (bytes.length != rawBytes)
 			throw new ZarrChunkException("Corrupt chunk " + where + ": expected " + rawBytes + " bytes ("
@@ -56,6 +56,8 @@ final class ChunkPipeline {
 					+ bytes.length + (codecs.isEmpty() ? "" : " after " + names()));
 		if (transpose != null)
 			bytes = Transpose.decode(bytes, shape, transpose, type.bytesPerElement());
+		if (type == DataType.BOOL)
+			checkBooleans(bytes, where);
 		return Elements.decode(bytes, type, byteOrder);
 	}
 
@@ -70,6 +72,14 @@ final class ChunkPipeline {
 		for (final ByteCodec codec : codecs)
 			bytes = codec.encode(bytes);
 		return bytes;
+	}
+
+	/** NumPy stores a bool as the byte 0 or 1: any other byte is damage, not data. */
+	private static void checkBooleans(final byte[] bytes, final Object where) {
+		for (int i = 0; i < bytes.length; i++)
+			if ((bytes[i] & 0xfe) != 0)
+				throw new ZarrChunkException("Corrupt chunk " + where + ": element " + i + " of a bool chunk is the byte "
+						+ (bytes[i] & 0xff) + ", expected 0 or 1");
 	}
 
 	private String names() {

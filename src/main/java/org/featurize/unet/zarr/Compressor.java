@@ -7,6 +7,17 @@ import java.util.Objects;
 /**
  * Describes how chunks are compressed: none, Blosc (with its inner compressor and shuffle), Zstandard, gzip or
  * zlib. An immutable value; the codecs themselves come from libraries (blosc-java, zstd-jni, java.util.zip).
+ * <p>
+ * What a damaged chunk file gives (measured by the property tests): a file whose length changed (truncated,
+ * appended to, replaced) is refused with {@link ZarrChunkException} whatever the compressor, except bytes appended
+ * after a gzip stream, which gzip ignores (as gzip(1) and Python do: the data reads intact). Bytes changed in
+ * place are refused by gzip (CRC-32 and length) and zlib (Adler-32), except gzip header bytes that hold no data
+ * (time, flags for text, operating system); by Zstandard frames that carry a checksum and by the v3 crc32c codec
+ * (after any compressor). They cannot be detected, and can read as other data of the chunk's size, in the data of
+ * chunks stored raw (none), of Blosc (whose version 1 format has no checksum: its header is checked, its blocks
+ * are not), and of Zstandard frames without a checksum (their headers are checked). A bool chunk byte other than 0
+ * or 1 is refused for every compressor. The index of a v3 shard carries a CRC32C; an index rewritten with a
+ * matching CRC32C can point inner chunks at other data.
  */
 public final class Compressor {
 

@@ -170,7 +170,7 @@ final class Elements {
 	}
 
 	/**
-	 * Checks that data is an array of the type's Java array class with n elements.
+	 * Checks that data is an array of the type's Java array class with n elements (0 or 1 for bool).
 	 *
 	 * @throws IllegalArgumentException naming what was expected and what was given
 	 */
@@ -181,5 +181,10 @@ final class Elements {
 		final int length = Array.getLength(data);
 		if (length != n)
 			throw new IllegalArgumentException(what + ": expected " + n + " elements, got " + length);
+		if (type == DataType.BOOL)
+			for (int i = 0; i < length; i++)
+				if ((((byte[]) data)[i] & 0xfe) != 0)
+					throw new IllegalArgumentException(what + ": element " + i + " of a bool chunk is "
+							+ ((byte[]) data)[i] + ", expected 0 or 1");
 	}
 }

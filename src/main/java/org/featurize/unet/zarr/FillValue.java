@@ -87,8 +87,11 @@ final class FillValue {
 			return ((Boolean) value) ? 1 : 0;
 		if (!(value instanceof Number))
 			throw new IllegalArgumentException("Fill value " + value + " does not fit data type " + type);
+		// a Float keeps its exact bits (NaN payloads, signalling NaNs), which widening to double need not
 		if (type == DataType.FLOAT32 && value instanceof Float)
-			return Float.floatToRawIntBits((Float) value);
+			return Float.floatToRawIntBits((Float) value) & 0xffffffffL;
+		if (type == DataType.FLOAT16 && value instanceof Float)
+			return Half.fromFloat((Float) value) & 0xffffL;
 		if (type.isFloat())
 			return floatBits(((Number) value).doubleValue(), type);
 		final BigDecimal decimal = value instanceof BigInteger ? new BigDecimal((BigInteger) value)
@@ -120,7 +123,8 @@ final class FillValue {
 				: type == DataType.FLOAT32 ? Float.intBitsToFloat((int) bits) : Half.toFloat((short) bits);
 		if (Double.isNaN(value)) {
 			if (format == 3 && bits != floatBits(Double.NaN, type))
-				return TextNode.valueOf(String.format("0x%0" + 2 * type.bytesPerElement() + "x", bits));
+				return TextNode.valueOf(String.format("0x%0" + 2 * type.bytesPerElement() + "x",
+						type == DataType.FLOAT64 ? bits : bits & ((1L << 8 * type.bytesPerElement()) - 1)));
 			return TextNode.valueOf("NaN");
 		}
 		if (Double.isInfinite(value))

@@ -67,12 +67,35 @@ final class Json {
 		FileStore.writeAtomic(file, (text + "\n").getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** @return a mutable copy of a JSON object as Java maps, lists, strings, numbers and booleans */
+	/**
+	 * @param node a JSON object, or null or a JSON null for none
+	 * @param field the field that holds it, for messages
+	 * @param where the file, for messages
+	 * @return a mutable copy of the object as Java maps, lists, strings, numbers and booleans
+	 * @throws ZarrFormatException if the node is not an object
+	 */
 	@SuppressWarnings("unchecked")
-	static Map<String, Object> toMap(final JsonNode node) {
+	static Map<String, Object> toMap(final JsonNode node, final String field, final Object where) {
 		if (node == null || node.isNull())
 			return new LinkedHashMap<>();
-		return MAPPER.convertValue(node, LinkedHashMap.class);
+		return MAPPER.convertValue(object(node, field, where), LinkedHashMap.class);
+	}
+
+	/**
+	 * @return the attributes of a node: the "attributes" object of its zarr.json (v3), or its .zattrs file (v2),
+	 *         empty where there are none
+	 * @throws ZarrNotFoundException if the zarr.json of a v3 node has disappeared
+	 * @throws ZarrFormatException if the attributes are not a JSON object
+	 */
+	static Map<String, Object> attributes(final Path dir, final int format) {
+		if (format == 2)
+			return toMap(readObjectOrNull(dir.resolve(MetadataV2.ATTRIBUTES)), "attributes",
+					dir.resolve(MetadataV2.ATTRIBUTES));
+		final Path file = dir.resolve(MetadataV3.FILE);
+		final ObjectNode json = readObjectOrNull(file);
+		if (json == null)
+			throw new ZarrNotFoundException("No Zarr node at " + dir + ": " + file + " has disappeared");
+		return toMap(json.get("attributes"), "attributes", file);
 	}
 
 	/** @return the JSON object for a Java map */
@@ -83,6 +106,17 @@ final class Json {
 			throw new ZarrFormatException("Attributes for " + where + " cannot be written as JSON: " + e.getMessage(),
 					e);
 		}
+	}
+
+	/**
+	 * @throws ZarrFormatException unless the document's zarr_format is exactly the integer given (2^32 + 2 is not
+	 *         2)
+	 */
+	static void checkFormat(final ObjectNode json, final int format, final Object where) {
+		final JsonNode value = required(json, "zarr_format", where);
+		if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() != format)
+			throw new ZarrFormatException("Malformed metadata " + where + ": zarr_format is " + value + ", expected "
+					+ format);
 	}
 
 	static JsonNode required(final ObjectNode node, final String field, final Object where) {

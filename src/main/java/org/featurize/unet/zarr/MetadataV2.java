@@ -26,9 +26,7 @@ final class MetadataV2 {
 	}
 
 	static ArrayMetadata parse(final ObjectNode json, final Path file) {
-		final JsonNode format = Json.required(json, "zarr_format", file);
-		if (!format.isIntegralNumber() || format.intValue() != 2)
-			throw new ZarrFormatException("Malformed metadata " + file + ": zarr_format is " + format + ", expected 2");
+		Json.checkFormat(json, 2, file);
 		final long[] shape = Json.longs(json, "shape", file);
 		final int[] chunks = Json.ints(json, "chunks", file);
 		final JsonNode dtypeNode = Json.required(json, "dtype", file);

@@ -69,9 +69,7 @@ final class MetadataV3 {
 	 * @throws ZarrFormatException unless the document is a v3 node of the expected type
 	 */
 	static void checkNode(final ObjectNode json, final String nodeType, final Path file) {
-		final JsonNode format = Json.required(json, "zarr_format", file);
-		if (!format.isIntegralNumber() || format.intValue() != 3)
-			throw new ZarrFormatException("Malformed metadata " + file + ": zarr_format is " + format + ", expected 3");
+		Json.checkFormat(json, 3, file);
 		final String type = Json.text(json, "node_type", file);
 		if (!type.equals(nodeType))
 			throw new ZarrNotFoundException("No Zarr " + nodeType + " at " + file.getParent() + ": " + file

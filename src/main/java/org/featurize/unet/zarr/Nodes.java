@@ -59,9 +59,15 @@ final class Nodes {
 			throw new ZarrNotFoundException("No Zarr node at " + dir + ": the folder does not exist");
 	}
 
+	/**
+	 * @return what the folder holds, from its metadata
+	 * @throws ZarrFormatException if a zarr.json or .zgroup there is not a JSON object of its Zarr version (a
+	 *         .zarray is parsed when the array is opened)
+	 */
 	static Kind kindOf(final Path dir) {
 		final ObjectNode v3 = Json.readObjectOrNull(dir.resolve(MetadataV3.FILE));
 		if (v3 != null) {
+			Json.checkFormat(v3, 3, dir.resolve(MetadataV3.FILE));
 			final JsonNode type = v3.get("node_type");
 			if (type != null && type.asText().equals("array"))
 				return Kind.ARRAY_V3;
@@ -72,9 +78,11 @@ final class Nodes {
 		}
 		if (Files.exists(dir.resolve(MetadataV2.ARRAY)))
 			return Kind.ARRAY_V2;
-		if (Files.exists(dir.resolve(MetadataV2.GROUP)))
-			return Kind.GROUP_V2;
-		return Kind.NONE;
+		final ObjectNode group = Json.readObjectOrNull(dir.resolve(MetadataV2.GROUP));
+		if (group == null)
+			return Kind.NONE;
+		Json.checkFormat(group, 2, dir.resolve(MetadataV2.GROUP));
+		return Kind.GROUP_V2;
 	}
 
 	/**

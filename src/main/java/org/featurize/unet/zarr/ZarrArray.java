@@ -159,6 +159,11 @@ public final class ZarrArray {
 		return dir;
 	}
 
+	/** @return the metadata file: .zarray or zarr.json */
+	Path metadataFile() {
+		return meta.file;
+	}
+
 	/** @return the folder of the container */
 	public Path root() {
 		return root;
@@ -169,11 +174,12 @@ public final class ZarrArray {
 		return arrayPath;
 	}
 
-	/** @return the attributes, read from disk now (a new mutable map) */
+	/**
+	 * @return the attributes, read from disk now (a new mutable map)
+	 * @throws ZarrFormatException if they are not a JSON object, naming the file
+	 */
 	public Map<String, Object> attributes() {
-		if (meta.format == 3)
-			return Json.toMap(Json.readObjectOrNull(meta.file).get("attributes"));
-		return Json.toMap(Json.readObjectOrNull(dir.resolve(MetadataV2.ATTRIBUTES)));
+		return Json.attributes(dir, meta.format);
 	}
 
 	/**
@@ -199,6 +205,7 @@ public final class ZarrArray {
 	 *         everywhere if the chunk is missing
 	 * @throws ZarrChunkException if the stored chunk cannot be decoded
 	 * @throws ZarrIOException if it cannot be read
+	 * @throws ZarrUnsupportedException if the chunk is larger than the Java heap can hold
 	 */
 	public Object readChunk(final long... gridPosition) {
 		checkGrid(gridPosition);
@@ -214,9 +221,26 @@ public final class ZarrArray {
 			stored = meta.sharding.readInner(file, local);
 			where = file + " (inner chunk " + local + ")";
 		}
-		if (stored == null)
-			return Elements.filled(meta.type, meta.fillBits, meta.pipeline.elements);
-		return meta.pipeline.decode(stored, where);
+		final long bytes = (long) meta.pipeline.elements * meta.type.bytesPerElement();
+		if (bytes > Runtime.getRuntime().maxMemory())
+			throw tooLarge(where, bytes, null);
+		try {
+			if (stored == null)
+				return Elements.filled(meta.type, meta.fillBits, meta.pipeline.elements);
+			return meta.pipeline.decode(stored, where);
+		} catch (final OutOfMemoryError e) {
+			// one allocation of the chunk's size failed: metadata declaring chunks as large as the heap
+			throw tooLarge(where, bytes, e);
+		}
+	}
+
+	private ZarrUnsupportedException tooLarge(final Object where, final long bytes, final Throwable cause) {
+		final Runtime runtime = Runtime.getRuntime();
+		return new ZarrUnsupportedException("Chunk " + where + " takes " + bytes + " bytes (chunks of "
+				+ Arrays.toString(meta.chunkShape) + " " + meta.type + " in " + meta.file + "), more than the Java heap "
+				+ "can hold now (" + runtime.maxMemory() + " bytes at most, " + (runtime.maxMemory()
+						- runtime.totalMemory() + runtime.freeMemory()) + " free): expected smaller chunks, or a larger "
+				+ "-Xmx", cause);
 	}
 
 	/**
@@ -282,7 +306,7 @@ public final class ZarrArray {
 			throw new IllegalArgumentException("Region of rank " + min.length + "/" + size.length + " in an array of "
 					+ "rank " + n);
 		for (int d = 0; d < n; d++)
-			if (min[d] < 0 || size[d] < 0 || min[d] + size[d] > meta.shape[d])
+			if (min[d] < 0 || size[d] < 0 || min[d] > meta.shape[d] || size[d] > meta.shape[d] - min[d])
 				throw new IndexOutOfBoundsException("Region at " + Arrays.toString(min) + " of size "
 						+ Arrays.toString(size) + " is outside the shape " + Arrays.toString(meta.shape));
 		final long total = Boxes.size(size);
@@ -306,7 +330,7 @@ public final class ZarrArray {
 			for (int d = 0; d < n; d++) {
 				final long chunkMin = grid[d] * chunk[d];
 				final long from = Math.max(chunkMin, min[d]);
-				final long to = Math.min(chunkMin + chunk[d], min[d] + size[d]);
+				final long to = chunkMin + Math.min(chunk[d], min[d] + size[d] - chunkMin); // no overflow at 2^63
 				srcOffset[d] = (int) (from - chunkMin);
 				dstOffset[d] = (int) (from - min[d]);
 				overlap[d] = (int) (to - from);

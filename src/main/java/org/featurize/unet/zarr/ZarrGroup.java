@@ -63,9 +63,13 @@ public final class ZarrGroup {
 			return new ZarrGroup(root, normalized, 2);
 		case GROUP_V3:
 			return new ZarrGroup(root, normalized, 3);
+		case ARRAY_V2:
+		case ARRAY_V3:
+			throw new ZarrNotFoundException("No Zarr group at " + dir + ": found an array ("
+					+ dir.resolve(kind == Nodes.Kind.ARRAY_V3 ? MetadataV3.FILE : MetadataV2.ARRAY) + "), expected "
+					+ MetadataV2.GROUP + " or " + MetadataV3.FILE + " of a group");
 		default:
-			throw new ZarrNotFoundException("No Zarr group at " + dir + ": "
-					+ (kind.isArray() ? "found an array" : "the folder is not Zarr") + ", expected "
+			throw new ZarrNotFoundException("No Zarr group at " + dir + ": the folder is not Zarr, expected "
 					+ MetadataV2.GROUP + " or " + MetadataV3.FILE + " of a group");
 		}
 	}
@@ -95,11 +99,12 @@ public final class ZarrGroup {
 		return Nodes.children(dir);
 	}
 
-	/** @return the attributes, read from disk now (a new mutable map) */
+	/**
+	 * @return the attributes, read from disk now (a new mutable map)
+	 * @throws ZarrFormatException if they are not a JSON object, naming the file
+	 */
 	public Map<String, Object> attributes() {
-		if (format == 3)
-			return Json.toMap(Json.readObjectOrNull(dir.resolve(MetadataV3.FILE)).get("attributes"));
-		return Json.toMap(Json.readObjectOrNull(dir.resolve(MetadataV2.ATTRIBUTES)));
+		return Json.attributes(dir, format);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package org.featurize.unet.zarr;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -87,8 +88,20 @@ public final class ZarrImages {
 		if (cacheBytes <= 0)
 			throw new IllegalArgumentException("cacheBytes must be positive, got " + cacheBytes);
 		if (array.shape().length == 0)
-			throw new ZarrUnsupportedException("The array " + array.path()
-					+ " has no axes: expected at least one to open it as an image");
+			throw new ZarrUnsupportedException("The array " + array.path() + " has no axes (" + array.metadataFile()
+					+ "): expected at least one to open it as an image");
+		final long[] chunks = array.gridShape();
+		if (Arrays.stream(chunks).noneMatch(g -> g == 0)) {
+			long cells = 1;
+			for (final long g : chunks) {
+				if (cells > Long.MAX_VALUE / g) // ImgLib2 numbers the cells with a long
+					throw new ZarrUnsupportedException("The array " + array.path() + " has a chunk grid of "
+							+ Arrays.toString(chunks) + " chunks (" + array.metadataFile() + "), more than the "
+							+ "2^63 - 1 cells an ImgLib2 cell image can number: expected a smaller shape or larger "
+							+ "chunks");
+				cells *= g;
+			}
+		}
 		final CellGrid grid = new CellGrid(ZarrAxes.toImgLib2(array.shape()), ZarrAxes.toImgLib2(array.chunkShape()));
 		final ZarrCellLoader loader = new ZarrCellLoader(array, grid);
 		// Cells still referenced somewhere (an ImgLib2 cursor asks for its cell twice when entering it) are found

@@ -1,6 +1,7 @@
 package org.featurize.unet.zarr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -61,5 +62,18 @@ class ZarrGroupTest {
 		for (final byte b : Files.readAllBytes(array.path().resolve(".zattrs")))
 			assertTrue(b >= 0, "every byte is ASCII");
 		assertEquals("/data/in put \u00e9\u4e2d.zarr", ZarrArray.open(root.resolve("ascii"), "").attributes().get("input"));
+	}
+
+	@Test
+	void openingAnArrayAsAGroupNamesItsMetadataFile() {
+		for (final int format : new int[] { 2, 3 }) {
+			final Path container = root.resolve("array-v" + format);
+			ZarrArray.create(container, "a", ArraySpec.builder().shape(3).chunks(3).dataType(DataType.UINT8)
+					.zarrFormat(format).build());
+			final Path file = container.resolve("a").resolve(format == 2 ? MetadataV2.ARRAY : MetadataV3.FILE);
+			final ZarrNotFoundException e = assertThrows(ZarrNotFoundException.class,
+					() -> ZarrGroup.open(container, "a"));
+			assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+		}
 	}
 }

@@ -63,6 +63,12 @@ public final class FeaturizeMain implements Callable< Integer >
 	@Option( names = "--output-type", paramLabel = "TYPE", description = "float32 (default) or float16" )
 	String outputType = "float32";
 
+	@Option( names = "--layout", paramLabel = "LAYOUT", description = "seed (default): one array (t, z, y, x, c); ome: OME-Zarr (NGFF 0.4)" )
+	String layout = "seed";
+
+	@Option( names = "--levels", paramLabel = "N", description = "Resolution levels of an OME-Zarr output (default 1: level 0 only)" )
+	Integer levels = 1;
+
 	@Option( names = "--overwrite", description = "Replace an existing output" )
 	boolean overwrite;
 
@@ -105,7 +111,7 @@ public final class FeaturizeMain implements Callable< Integer >
 	{
 		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model )
 				.tile( tile ).halo( halo ).normalization( normalization ).threads( threads ).intraOpThreads( intraOpThreads )
-				.outputType( outputType ).overwrite( overwrite );
+				.outputType( outputType ).overwrite( overwrite ).layout( layout ).levels( levels );
 		new Featurizer( System.err::println ).run( request, consoleProgress( System.err ), () -> false );
 		System.out.println( output.toAbsolutePath() );
 		return 0;

@@ -40,6 +40,13 @@ public final class FeaturizeRequest
 
 	Long cacheBytes;
 
+	String layout = LAYOUT_SEED;
+
+	int levels = 1;
+
+	/** The output layouts: the seed's single array {@code (t, z, y, x, c)}, or an OME-Zarr image (NGFF 0.4). */
+	public static final String LAYOUT_SEED = "seed", LAYOUT_OME = "ome";
+
 	public static FeaturizeRequest of( final Path input )
 	{
 		final FeaturizeRequest r = new FeaturizeRequest();
@@ -122,6 +129,20 @@ public final class FeaturizeRequest
 		return this;
 	}
 
+	/** The output's layout: {@code seed} (the default) or {@code ome}. */
+	public FeaturizeRequest layout( final String layout )
+	{
+		this.layout = layout;
+		return this;
+	}
+
+	/** The number of levels of an OME-Zarr output: 1 (the default) writes level 0 only. */
+	public FeaturizeRequest levels( final Integer levels )
+	{
+		this.levels = levels == null ? 1 : levels;
+		return this;
+	}
+
 	public Path input()
 	{
 		return input;
@@ -169,6 +190,13 @@ public final class FeaturizeRequest
 			throw new FeaturizeException( String.format( "Percentiles must satisfy 0 <= low < high <= 100, got low %s and high %s",
 					percentileLow, percentileHigh ) );
 		OutputType.parse( outputType );
+		layout = layout == null || layout.isBlank() ? LAYOUT_SEED : layout.trim().toLowerCase( java.util.Locale.ROOT );
+		if ( !layout.equals( LAYOUT_SEED ) && !layout.equals( LAYOUT_OME ) )
+			throw new FeaturizeException( "Unknown layout \"" + layout + "\"; expected \"seed\" or \"ome\"" );
+		if ( levels < 1 )
+			throw new FeaturizeException( "levels must be at least 1 (level 0 only), got " + levels );
+		if ( levels > 1 && !layout.equals( LAYOUT_OME ) )
+			throw new FeaturizeException( "levels=" + levels + " needs layout=ome: the seed layout has one level" );
 		return this;
 	}
 }

@@ -26,6 +26,10 @@ import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.model.DjlFeatureModel;
 import org.featurize.unet.model.Models;
+import org.featurize.unet.ome.OmeInput;
+import org.featurize.unet.ome.OmeLayout;
+import org.featurize.unet.ome.OmeOutput;
+import org.featurize.unet.ome.OmeWriter;
 import org.featurize.unet.zarr.Compressor;
 import org.featurize.unet.zarr.Shuffle;
 import org.featurize.unet.zarr.ZarrArray;
@@ -61,11 +65,14 @@ public final class Featurizer
 
 		private final FeatureWriter.Result written;
 
-		Result( final FeatureImage features, final Path output, final FeatureWriter.Result written )
+		private final OmeWriter.Result writtenOme;
+
+		Result( final FeatureImage features, final Path output, final FeatureWriter.Result written, final OmeWriter.Result writtenOme )
 		{
 			this.features = features;
 			this.output = output;
 			this.written = written;
+			this.writtenOme = writtenOme;
 		}
 
 		/** The lazily computed features, axes (x, y, c[, z[, t]]). */
@@ -85,10 +92,16 @@ public final class Featurizer
 			return output;
 		}
 
-		/** What the writer did, or null when nothing was saved. */
+		/** What the writer did, or null when nothing was saved in the seed layout. */
 		public FeatureWriter.Result written()
 		{
 			return written;
+		}
+
+		/** What the OME-Zarr writer did, or null when nothing was saved as OME-Zarr. */
+		public OmeWriter.Result writtenOme()
+		{
+			return writtenOme;
 		}
 	}
 
@@ -96,13 +109,19 @@ public final class Featurizer
 	public Result run( final FeaturizeRequest request, final Progress progress, final BooleanSupplier cancelled )
 	{
 		request.validate();
-		final ZarrArray input = ZarrArray.open( request.input, request.dataset );
-		final long[] shape = input.shape();
+		final OmeInput ome = OmeInput.probe( request.input, request.dataset ); // null unless the input is an OME-Zarr image
+		final ZarrArray input = ome != null ? ome.level0() : ZarrArray.open( request.input, request.dataset );
+		final long[] shape = ome != null ? ome.shape() : input.shape();
 		if ( shape.length < 2 || shape.length > 4 )
 			throw new FeaturizeException( String.format(
 					"Input %s has %d dimension%s (shape %s); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x)",
 					input.path(), shape.length, shape.length == 1 ? "" : "s", Arrays.toString( shape ) ) );
-		if ( request.output != null )
+		final boolean omeOutput = request.layout.equals( FeaturizeRequest.LAYOUT_OME );
+		if ( omeOutput )
+			OmeLayout.checkLevels( request.levels, shape[ shape.length - 2 ], shape[ shape.length - 1 ] );
+		if ( request.output != null && omeOutput )
+			OmeOutput.checkBeforeRun( request.output, request.input, request.overwrite );
+		else if ( request.output != null )
 			FeatureOutput.checkBeforeRun( request.output, request.input, request.overwrite );
 
 		final Path modelFile = request.model != null ? request.model : Models.defaultModelFile();
@@ -121,15 +140,17 @@ public final class Featurizer
 			options.halo( request.halo );
 		if ( request.cacheBytes != null )
 			options.cacheBytes( request.cacheBytes );
-		final FeatureImage features = lazy( input, cacheBytes( request ), model, options );
-		log.accept( String.format( "Input: %s, shape %s, %s; tile %d x %d, halo %d, normalization %s",
-				input.path(), Arrays.toString( shape ), input.dataType(), features.tiles().tileWidth(), features.tiles().tileHeight(),
+		final FeatureImage features = lazy( input, ome, cacheBytes( request ), model, options );
+		log.accept( String.format( "Input: %s%s, shape %s, %s; tile %d x %d, halo %d, normalization %s",
+				input.path(), ome != null ? " (OME-Zarr level 0, axes " + ome.axes() + ")" : "", Arrays.toString( shape ), input.dataType(), features.tiles().tileWidth(), features.tiles().tileHeight(),
 				features.tiles().halo(), features.normalization() ) );
 		if ( request.output == null )
-			return new Result( features, null, null );
+			return new Result( features, null, null, null );
 
 		try ( OutputLock lock = OutputLock.acquire( request.output ) )
 		{
+			if ( omeOutput )
+				return writeOme( request, input, ome, modelFile, model, features, progress, cancelled );
 			final FeatureLayout layout = new FeatureLayout( features );
 			final FeatureOutput output = FeatureOutput.prepare( request.output, request.input, layout, request.type(), DEFAULT_COMPRESSOR,
 					parameters( request, input, modelFile, features ), details( modelFile, model, features ), request.overwrite );
@@ -143,15 +164,43 @@ public final class Featurizer
 			output.markComplete( statistics );
 			log.accept( String.format( "Done: %d planes, %d chunks written, %d already there, %.1f s", written.planes,
 					written.chunksWritten, written.chunksSkipped, written.seconds ) );
-			return new Result( features, request.output, written );
+			return new Result( features, request.output, written, null );
 		}
 	}
 
-
-	private static < T extends NativeType< T > & RealType< T > > FeatureImage lazy( final ZarrArray input, final long cacheBytes,
-			final DjlFeatureModel model, final FeatureOptions options )
+	/** Writes the features as an OME-Zarr image; the caller holds the output's lock. */
+	private Result writeOme( final FeaturizeRequest request, final ZarrArray input, final OmeInput ome, final Path modelFile,
+			final DjlFeatureModel model, final FeatureImage features, final Progress progress, final BooleanSupplier cancelled )
 	{
-		final RandomAccessibleInterval< T > image = ZarrImages.open( input, cacheBytes );
+		final OmeLayout layout = new OmeLayout( features, ome != null ? ome.axes() : OmeLayout.defaultAxes( input.shape().length ), request.levels );
+		final Map< String, Object > parameters = parameters( request, input, modelFile, features );
+		parameters.put( "layout", FeaturizeRequest.LAYOUT_OME );
+		parameters.put( "levels", request.levels );
+		final String name = ( ome != null ? ome.name() : request.input.toAbsolutePath().normalize().getFileName().toString().replaceFirst( "\\.(ome\\.)?zarr$", "" ) )
+				+ " features";
+		final OmeOutput output = OmeOutput.prepare( request.output, request.input, layout, request.type(), DEFAULT_COMPRESSOR, parameters,
+				details( modelFile, model, features ), name, version(), request.overwrite );
+		log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + " as OME-Zarr (NGFF 0.4), axes " + layout.axes()
+				+ ", level 0 shape " + Arrays.toString( layout.shape( 0 ) ) + ", chunks " + Arrays.toString( layout.chunks( 0 ) ) + ", "
+				+ request.levels + " level" + ( request.levels == 1 ? "" : "s" ) + ", " + request.type().label() );
+		final OmeWriter writer = new OmeWriter( layout, output, request.threads() );
+		final OmeWriter.Result written = writer.write( progress, cancelled );
+		final Map< String, Object > statistics = new LinkedHashMap<>();
+		statistics.put( "cells_written", written.cellsWritten );
+		statistics.put( "cells_skipped", written.cellsSkipped );
+		statistics.put( "chunks_written_per_level", toList( written.chunksWritten ) );
+		statistics.put( "seconds", written.seconds );
+		output.markComplete( statistics, writer.windows() );
+		log.accept( String.format( "Done: %d planes, %d tiles computed, %d already there, levels %s chunks written, %.1f s", written.planes,
+				written.cellsWritten, written.cellsSkipped, Arrays.toString( written.chunksWritten ), written.seconds ) );
+		return new Result( features, request.output, null, written );
+	}
+
+
+	private static < T extends NativeType< T > & RealType< T > > FeatureImage lazy( final ZarrArray input, final OmeInput ome,
+			final long cacheBytes, final DjlFeatureModel model, final FeatureOptions options )
+	{
+		final RandomAccessibleInterval< T > image = ome != null ? ome.image( cacheBytes ) : ZarrImages.open( input, cacheBytes );
 		return Features.lazy( image, model, options );
 	}
 
@@ -168,7 +217,7 @@ public final class Featurizer
 		final Map< String, Object > p = new LinkedHashMap<>();
 		p.put( "input", request.input.toAbsolutePath().normalize().toString() );
 		p.put( "dataset", request.dataset );
-		p.put( "input_shape", toList( input.shape() ) );
+		p.put( "input_shape", toList( input.shape() ) ); // an OME-Zarr input's level 0, channel axis included
 		p.put( "model_sha256", sha256( modelFile ) );
 		p.put( "tile", List.of( features.tiles().tileHeight(), features.tiles().tileWidth() ) );
 		p.put( "halo", features.tiles().halo() );

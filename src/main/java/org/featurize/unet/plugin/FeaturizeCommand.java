@@ -77,6 +77,14 @@ public class FeaturizeCommand extends ContextCommand
 	@Parameter( label = "Output type", choices = { "float32", "float16" }, persist = false )
 	private String output_type = "float32";
 
+	@Parameter( label = "Output layout", choices = { "seed", "ome" }, persist = false,
+			description = "seed: one Zarr array (t, z, y, x, c); ome: an OME-Zarr image (NGFF 0.4, axes t, c, z, y, x) that Fiji, napari and viv open" )
+	private String layout = "seed";
+
+	@Parameter( label = "Resolution levels (ome)", min = "1", persist = false,
+			description = "Levels of an OME-Zarr output: 1 writes level 0 only; each further level halves y and x by averaging" )
+	private int levels = 1;
+
 	@Parameter( label = "Display", choices = { "none", "ImageJ", "BigDataViewer" }, persist = false,
 			description = "none: only return (and save) the features; ImageJ: a virtual hyperstack; BigDataViewer: one source per feature" )
 	private String display = "none";
@@ -105,7 +113,8 @@ public class FeaturizeCommand extends ContextCommand
 				.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
 				.tile( given( "tile", tile ) ).halo( given( "halo", halo ) ).normalization( normalization )
 				.threads( threads )
-				.overwrite( overwrite ).outputType( output_type );
+				.overwrite( overwrite ).outputType( output_type )
+				.layout( layout ).levels( levels );
 		try
 		{
 			final Display shown = Display.parse( display );

@@ -69,6 +69,12 @@ public final class FeaturizeMain implements Callable< Integer >
 	@Option( names = "--levels", paramLabel = "N", description = "Resolution levels of an OME-Zarr output (default 1: level 0 only)" )
 	Integer levels = 1;
 
+	@Option( names = "--preview", paramLabel = "FILE.png", description = "Write a PNG of one plane: the input beside its features' first three principal components" )
+	Path preview;
+
+	@Option( names = "--preview-plane", paramLabel = "N", description = "The preview's plane, t * Z + z (default: the middle z of the first time point)" )
+	Long previewPlane;
+
 	@Option( names = "--overwrite", description = "Replace an existing output" )
 	boolean overwrite;
 
@@ -111,7 +117,8 @@ public final class FeaturizeMain implements Callable< Integer >
 	{
 		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model )
 				.tile( tile ).halo( halo ).normalization( normalization ).threads( threads ).intraOpThreads( intraOpThreads )
-				.outputType( outputType ).overwrite( overwrite ).layout( layout ).levels( levels );
+				.outputType( outputType ).overwrite( overwrite ).layout( layout ).levels( levels )
+				.preview( preview ).previewPlane( previewPlane );
 		new Featurizer( System.err::println ).run( request, consoleProgress( System.err ), () -> false );
 		System.out.println( output.toAbsolutePath() );
 		return 0;

@@ -44,6 +44,10 @@ public final class FeaturizeRequest
 
 	int levels = 1;
 
+	Path preview;
+
+	Long previewPlane;
+
 	/** The output layouts: the seed's single array {@code (t, z, y, x, c)}, or an OME-Zarr image (NGFF 0.4). */
 	public static final String LAYOUT_SEED = "seed", LAYOUT_OME = "ome";
 
@@ -140,6 +144,20 @@ public final class FeaturizeRequest
 	public FeaturizeRequest levels( final Integer levels )
 	{
 		this.levels = levels == null ? 1 : levels;
+		return this;
+	}
+
+	/** Where to write a PNG picture of one plane's features (input beside its first three principal components); null for none. */
+	public FeaturizeRequest preview( final Path preview )
+	{
+		this.preview = preview;
+		return this;
+	}
+
+	/** The preview's plane as {@code t * Z + z} (the z index for 3D input); null for the middle z of the first time point. */
+	public FeaturizeRequest previewPlane( final Number plane )
+	{
+		this.previewPlane = plane == null ? null : plane.longValue();
 		return this;
 	}
 

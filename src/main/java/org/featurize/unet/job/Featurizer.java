@@ -30,6 +30,8 @@ import org.featurize.unet.ome.OmeInput;
 import org.featurize.unet.ome.OmeLayout;
 import org.featurize.unet.ome.OmeOutput;
 import org.featurize.unet.ome.OmeWriter;
+import org.featurize.unet.preview.Preview;
+import org.featurize.unet.compute.PlaneReader;
 import org.featurize.unet.zarr.Compressor;
 import org.featurize.unet.zarr.Shuffle;
 import org.featurize.unet.zarr.ZarrArray;
@@ -123,6 +125,9 @@ public final class Featurizer
 			OmeOutput.checkBeforeRun( request.output, request.input, request.overwrite );
 		else if ( request.output != null )
 			FeatureOutput.checkBeforeRun( request.output, request.input, request.overwrite );
+		if ( request.preview != null )
+			Preview.check( request.preview, request.previewPlane, Arrays.stream( shape, 0, shape.length - 2 ).reduce( 1, Math::multiplyExact ),
+					request.overwrite );
 
 		final Path modelFile = request.model != null ? request.model : Models.defaultModelFile();
 		final DjlFeatureModel model = Models.shared( modelFile, request.threads(), request.intraOpThreads() );
@@ -145,12 +150,12 @@ public final class Featurizer
 				input.path(), ome != null ? " (OME-Zarr level 0, axes " + ome.axes() + ")" : "", Arrays.toString( shape ), input.dataType(), features.tiles().tileWidth(), features.tiles().tileHeight(),
 				features.tiles().halo(), features.normalization() ) );
 		if ( request.output == null )
-			return new Result( features, null, null, null );
+			return withPreview( request, input, ome, new Result( features, null, null, null ) );
 
 		try ( OutputLock lock = OutputLock.acquire( request.output ) )
 		{
 			if ( omeOutput )
-				return writeOme( request, input, ome, modelFile, model, features, progress, cancelled );
+				return withPreview( request, input, ome, writeOme( request, input, ome, modelFile, model, features, progress, cancelled ) );
 			final FeatureLayout layout = new FeatureLayout( features );
 			final FeatureOutput output = FeatureOutput.prepare( request.output, request.input, layout, request.type(), DEFAULT_COMPRESSOR,
 					parameters( request, input, modelFile, features ), details( modelFile, model, features ), request.overwrite );
@@ -164,8 +169,26 @@ public final class Featurizer
 			output.markComplete( statistics );
 			log.accept( String.format( "Done: %d planes, %d chunks written, %d already there, %.1f s", written.planes,
 					written.chunksWritten, written.chunksSkipped, written.seconds ) );
-			return new Result( features, request.output, written, null );
+			return withPreview( request, input, ome, new Result( features, request.output, written, null ) );
 		}
+	}
+
+	/** Writes the preview picture when the request asks for one. */
+	private Result withPreview( final FeaturizeRequest request, final ZarrArray input, final OmeInput ome, final Result result )
+	{
+		if ( request.preview == null )
+			return result;
+		final FeatureImage features = result.features();
+		final long plane = request.previewPlane != null ? request.previewPlane : Preview.defaultPlane( features );
+		log.accept( "Preview: " + Preview.write( request.preview, reader( input, ome, cacheBytes( request ) ), features, plane ) );
+		return result;
+	}
+
+	private static < T extends NativeType< T > & RealType< T > > PlaneReader< T > reader( final ZarrArray input, final OmeInput ome,
+			final long cacheBytes )
+	{
+		final RandomAccessibleInterval< T > image = ome != null ? ome.image( cacheBytes ) : ZarrImages.open( input, cacheBytes );
+		return new PlaneReader<>( image );
 	}
 
 	/** Writes the features as an OME-Zarr image; the caller holds the output's lock. */

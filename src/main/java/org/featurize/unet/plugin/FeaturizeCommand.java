@@ -34,7 +34,7 @@ import net.imglib2.type.numeric.real.FloatType;
 public class FeaturizeCommand extends ContextCommand
 {
 	/** The numbers that take a default derived from the data or the model when nobody gives them. */
-	static final Set< String > DERIVED_NUMBERS = Set.of( "tile", "halo" );
+	static final Set< String > DERIVED_NUMBERS = Set.of( "tile", "halo", "preview_plane" );
 
 	/** Which of {@link #DERIVED_NUMBERS} nobody gave; see {@link UnsetNumbersPreprocessor}. */
 	private final Set< String > unset = ConcurrentHashMap.newKeySet();
@@ -85,6 +85,14 @@ public class FeaturizeCommand extends ContextCommand
 			description = "Levels of an OME-Zarr output: 1 writes level 0 only; each further level halves y and x by averaging" )
 	private int levels = 1;
 
+	@Parameter( label = "Preview picture (PNG)", style = "save", required = false, persist = false,
+			description = "A PNG of one plane: the input beside the first three principal components of its features as RGB; empty for none" )
+	private File preview;
+
+	@Parameter( label = "Preview plane (t * Z + z)", required = false, persist = false,
+			description = "The plane of the preview, t * Z + z (the z index for 3D input); empty for the middle z of the first time point" )
+	private Integer preview_plane;
+
 	@Parameter( label = "Display", choices = { "none", "ImageJ", "BigDataViewer" }, persist = false,
 			description = "none: only return (and save) the features; ImageJ: a virtual hyperstack; BigDataViewer: one source per feature" )
 	private String display = "none";
@@ -114,7 +122,9 @@ public class FeaturizeCommand extends ContextCommand
 				.tile( given( "tile", tile ) ).halo( given( "halo", halo ) ).normalization( normalization )
 				.threads( threads )
 				.overwrite( overwrite ).outputType( output_type )
-				.layout( layout ).levels( levels );
+				.layout( layout ).levels( levels )
+				.preview( preview == null || preview.getPath().isEmpty() ? null : preview.toPath() )
+				.previewPlane( given( "preview_plane", preview_plane ) );
 		try
 		{
 			final Display shown = Display.parse( display );

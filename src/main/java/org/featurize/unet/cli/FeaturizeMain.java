@@ -69,6 +69,9 @@ public final class FeaturizeMain implements Callable< Integer >
 	@Option( names = "--levels", paramLabel = "N", description = "Resolution levels of an OME-Zarr output (default 1: level 0 only)" )
 	Integer levels = 1;
 
+	@Option( names = "--device", paramLabel = "DEVICE", description = "auto (default: a GPU when one is usable), cpu or gpu (refused without a GPU)" )
+	String device = "auto";
+
 	@Option( names = "--preview", paramLabel = "FILE.png", description = "Write a PNG of one plane: the input beside its features' first three principal components" )
 	Path preview;
 
@@ -117,7 +120,7 @@ public final class FeaturizeMain implements Callable< Integer >
 	{
 		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model )
 				.tile( tile ).halo( halo ).normalization( normalization ).threads( threads ).intraOpThreads( intraOpThreads )
-				.outputType( outputType ).overwrite( overwrite ).layout( layout ).levels( levels )
+				.outputType( outputType ).overwrite( overwrite ).layout( layout ).levels( levels ).device( device )
 				.preview( preview ).previewPlane( previewPlane );
 		new Featurizer( System.err::println ).run( request, consoleProgress( System.err ), () -> false );
 		System.out.println( output.toAbsolutePath() );

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.Normalization;
 import org.featurize.unet.io.OutputType;
+import org.featurize.unet.model.Devices;
 
 /**
  * The parameters of one run, named as the command names them. Unset optional values take defaults: the
@@ -43,6 +44,8 @@ public final class FeaturizeRequest
 	String layout = LAYOUT_SEED;
 
 	int levels = 1;
+
+	String device = Devices.AUTO;
 
 	Path preview;
 
@@ -147,6 +150,13 @@ public final class FeaturizeRequest
 		return this;
 	}
 
+	/** The device that runs the model: {@code auto} (the default: a GPU when one is usable), {@code cpu} or {@code gpu}. */
+	public FeaturizeRequest device( final String device )
+	{
+		this.device = device;
+		return this;
+	}
+
 	/** Where to write a PNG picture of one plane's features (input beside its first three principal components); null for none. */
 	public FeaturizeRequest preview( final Path preview )
 	{
@@ -208,6 +218,7 @@ public final class FeaturizeRequest
 			throw new FeaturizeException( String.format( "Percentiles must satisfy 0 <= low < high <= 100, got low %s and high %s",
 					percentileLow, percentileHigh ) );
 		OutputType.parse( outputType );
+		device = Devices.checkName( device );
 		layout = layout == null || layout.isBlank() ? LAYOUT_SEED : layout.trim().toLowerCase( java.util.Locale.ROOT );
 		if ( !layout.equals( LAYOUT_SEED ) && !layout.equals( LAYOUT_OME ) )
 			throw new FeaturizeException( "Unknown layout \"" + layout + "\"; expected \"seed\" or \"ome\"" );

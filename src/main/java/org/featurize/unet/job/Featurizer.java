@@ -24,6 +24,7 @@ import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.FeatureWriter;
 import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
+import org.featurize.unet.model.Devices;
 import org.featurize.unet.model.DjlFeatureModel;
 import org.featurize.unet.model.Models;
 import org.featurize.unet.ome.OmeInput;
@@ -130,7 +131,9 @@ public final class Featurizer
 					request.overwrite );
 
 		final Path modelFile = request.model != null ? request.model : Models.defaultModelFile();
-		final DjlFeatureModel model = Models.shared( modelFile, request.threads(), request.intraOpThreads() );
+		final Devices.Choice device = Devices.choose( request.device, request.intraOpThreads() ); // gpu without one: refused here
+		log.accept( device.message() );
+		final DjlFeatureModel model = Models.shared( modelFile, request.threads(), request.intraOpThreads(), device.device() );
 		log.accept( "Model: " + model.description() + "; " + model.engineInfo() );
 
 		final int[] chunks = input.chunkShape();

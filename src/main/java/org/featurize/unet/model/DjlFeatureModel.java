@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
@@ -56,6 +57,12 @@ public final class DjlFeatureModel implements FeatureModel
 	 */
 	public static DjlFeatureModel load( final Path file, final int predictors )
 	{
+		return load( file, predictors, Device.cpu() );
+	}
+
+	/** As {@link #load(Path, int)}, on the given device. */
+	public static DjlFeatureModel load( final Path file, final int predictors, final Device device )
+	{
 		if ( predictors < 1 )
 			throw new ModelException( "The number of predictors must be at least 1, got " + predictors );
 		if ( !Files.isRegularFile( file ) )
@@ -72,6 +79,7 @@ public final class DjlFeatureModel implements FeatureModel
 				.setTypes( NDList.class, NDList.class )
 				.optModelPath( file.toAbsolutePath() )
 				.optEngine( DjlEngine.NAME )
+				.optDevice( device )
 				.optTranslator( new NoopTranslator() )
 				.build();
 		final ZooModel< NDList, NDList > zoo;

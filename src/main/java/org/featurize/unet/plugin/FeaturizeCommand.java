@@ -85,6 +85,10 @@ public class FeaturizeCommand extends ContextCommand
 			description = "Levels of an OME-Zarr output: 1 writes level 0 only; each further level halves y and x by averaging" )
 	private int levels = 1;
 
+	@Parameter( label = "Device", choices = { "auto", "cpu", "gpu" }, persist = false,
+			description = "auto: a GPU when one is usable, else the CPU (the log says which); gpu: refused when none is usable" )
+	private String device = "auto";
+
 	@Parameter( label = "Preview picture (PNG)", style = "save", required = false, persist = false,
 			description = "A PNG of one plane: the input beside the first three principal components of its features as RGB; empty for none" )
 	private File preview;
@@ -122,7 +126,7 @@ public class FeaturizeCommand extends ContextCommand
 				.tile( given( "tile", tile ) ).halo( given( "halo", halo ) ).normalization( normalization )
 				.threads( threads )
 				.overwrite( overwrite ).outputType( output_type )
-				.layout( layout ).levels( levels )
+				.layout( layout ).levels( levels ).device( device )
 				.preview( preview == null || preview.getPath().isEmpty() ? null : preview.toPath() )
 				.previewPlane( given( "preview_plane", preview_plane ) );
 		try

@@ -42,7 +42,8 @@ public final class FeaturizeMain implements Callable< Integer >
 	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
 	String dataset = "";
 
-	@Option( names = "--model", paramLabel = "FILE", description = "TorchScript model (default: the shipped UNet)" )
+	@Option( names = "--model", paramLabel = "FILE", description = "TorchScript model, or a bioimage.io model package (folder, rdf.yaml or .zip) "
+			+ "with TorchScript weights (default: the shipped UNet)" )
 	Path model;
 
 	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: the input's chunk)" )

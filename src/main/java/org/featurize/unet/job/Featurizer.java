@@ -25,7 +25,9 @@ import org.featurize.unet.io.FeatureWriter;
 import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.model.Devices;
-import org.featurize.unet.model.DjlFeatureModel;
+import org.featurize.unet.bioimageio.BioimageioModel;
+import org.featurize.unet.compute.Normalization;
+import org.featurize.unet.model.FeatureModel;
 import org.featurize.unet.model.Models;
 import org.featurize.unet.ome.OmeInput;
 import org.featurize.unet.ome.OmeLayout;
@@ -133,8 +135,14 @@ public final class Featurizer
 		final Path modelFile = request.model != null ? request.model : Models.defaultModelFile();
 		final Devices.Choice device = Devices.choose( request.device, request.intraOpThreads() ); // gpu without one: refused here
 		log.accept( device.message() );
-		final DjlFeatureModel model = Models.shared( modelFile, request.threads(), request.intraOpThreads(), device.device() );
-		log.accept( "Model: " + model.description() + "; " + model.engineInfo() );
+		final BioimageioModel bioimageio = BioimageioModel.isPackage( modelFile ) // a bioimage.io package: checked against its test tensors
+				? BioimageioModel.shared( modelFile, request.threads(), device.device() ) : null;
+		if ( bioimageio != null && !request.normalization.equals( Normalization.NONE ) )
+			throw new FeaturizeException( "normalization=" + request.normalization + " cannot be combined with a bioimage.io model package: "
+					+ "its own preprocessing normalizes the input (" + bioimageio.rdf() + ")" );
+		final FeatureModel model = bioimageio != null ? null : Models.shared( modelFile, request.threads(), request.intraOpThreads(), device.device() );
+		log.accept( "Model: " + ( bioimageio != null ? bioimageio + ", test output reproduced" : model.description() ) + "; "
+				+ ( bioimageio != null ? bioimageio.engineInfo() : model.engineInfo() ) );
 
 		final int[] chunks = input.chunkShape();
 		final FeatureOptions options = FeatureOptions.defaults()
@@ -148,7 +156,9 @@ public final class Featurizer
 			options.halo( request.halo );
 		if ( request.cacheBytes != null )
 			options.cacheBytes( request.cacheBytes );
-		final FeatureImage features = lazy( input, ome, cacheBytes( request ), model, options );
+		final FeatureImage features = lazy( input, ome, cacheBytes( request ), model, bioimageio, options );
+		if ( bioimageio != null && !( ( BioimageioModel.Bound ) features.model() ).preprocessing().isEmpty() )
+			log.accept( "Preprocessing (dataset statistics, computed once): " + ( ( BioimageioModel.Bound ) features.model() ).preprocessing() );
 		log.accept( String.format( "Input: %s%s, shape %s, %s; tile %d x %d, halo %d, normalization %s",
 				input.path(), ome != null ? " (OME-Zarr level 0, axes " + ome.axes() + ")" : "", Arrays.toString( shape ), input.dataType(), features.tiles().tileWidth(), features.tiles().tileHeight(),
 				features.tiles().halo(), features.normalization() ) );
@@ -161,7 +171,7 @@ public final class Featurizer
 				return withPreview( request, input, ome, writeOme( request, input, ome, modelFile, model, features, progress, cancelled ) );
 			final FeatureLayout layout = new FeatureLayout( features );
 			final FeatureOutput output = FeatureOutput.prepare( request.output, request.input, layout, request.type(), DEFAULT_COMPRESSOR,
-					parameters( request, input, modelFile, features ), details( modelFile, model, features ), request.overwrite );
+					parameters( request, input, modelFile, features ), details( modelFile, features.model(), features ), request.overwrite );
 			log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + ", shape " + Arrays.toString( layout.shape() )
 					+ ", chunks " + Arrays.toString( layout.chunks() ) + ", " + request.type().label() );
 			final FeatureWriter.Result written = new FeatureWriter( features, output.array(), request.threads() ).write( progress, cancelled );
@@ -196,7 +206,7 @@ public final class Featurizer
 
 	/** Writes the features as an OME-Zarr image; the caller holds the output's lock. */
 	private Result writeOme( final FeaturizeRequest request, final ZarrArray input, final OmeInput ome, final Path modelFile,
-			final DjlFeatureModel model, final FeatureImage features, final Progress progress, final BooleanSupplier cancelled )
+			final FeatureModel model, final FeatureImage features, final Progress progress, final BooleanSupplier cancelled )
 	{
 		final OmeLayout layout = new OmeLayout( features, ome != null ? ome.axes() : OmeLayout.defaultAxes( input.shape().length ), request.levels );
 		final Map< String, Object > parameters = parameters( request, input, modelFile, features );
@@ -205,7 +215,7 @@ public final class Featurizer
 		final String name = ( ome != null ? ome.name() : request.input.toAbsolutePath().normalize().getFileName().toString().replaceFirst( "\\.(ome\\.)?zarr$", "" ) )
 				+ " features";
 		final OmeOutput output = OmeOutput.prepare( request.output, request.input, layout, request.type(), DEFAULT_COMPRESSOR, parameters,
-				details( modelFile, model, features ), name, version(), request.overwrite );
+				details( modelFile, features.model(), features ), name, version(), request.overwrite );
 		log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + " as OME-Zarr (NGFF 0.4), axes " + layout.axes()
 				+ ", level 0 shape " + Arrays.toString( layout.shape( 0 ) ) + ", chunks " + Arrays.toString( layout.chunks( 0 ) ) + ", "
 				+ request.levels + " level" + ( request.levels == 1 ? "" : "s" ) + ", " + request.type().label() );
@@ -224,9 +234,15 @@ public final class Featurizer
 
 
 	private static < T extends NativeType< T > & RealType< T > > FeatureImage lazy( final ZarrArray input, final OmeInput ome,
-			final long cacheBytes, final DjlFeatureModel model, final FeatureOptions options )
+			final long cacheBytes, final FeatureModel model, final BioimageioModel bioimageio, final FeatureOptions options )
 	{
 		final RandomAccessibleInterval< T > image = ome != null ? ome.image( cacheBytes ) : ZarrImages.open( input, cacheBytes );
+		if ( bioimageio != null )
+		{
+			final FeatureImage features = Features.lazy( image, bioimageio.bind( new PlaneReader<>( image ) ), options );
+			bioimageio.checkTiles( features.tiles() );
+			return features;
+		}
 		return Features.lazy( image, model, options );
 	}
 
@@ -244,7 +260,10 @@ public final class Featurizer
 		p.put( "input", request.input.toAbsolutePath().normalize().toString() );
 		p.put( "dataset", request.dataset );
 		p.put( "input_shape", toList( input.shape() ) ); // an OME-Zarr input's level 0, channel axis included
-		p.put( "model_sha256", sha256( modelFile ) );
+		p.put( "model_sha256", features.model() instanceof BioimageioModel.Bound
+				? ( ( BioimageioModel.Bound ) features.model() ).model().sha256() : sha256( modelFile ) );
+		if ( features.model() instanceof BioimageioModel.Bound )
+			p.put( "preprocessing", ( ( BioimageioModel.Bound ) features.model() ).preprocessing() );
 		p.put( "tile", List.of( features.tiles().tileHeight(), features.tiles().tileWidth() ) );
 		p.put( "halo", features.tiles().halo() );
 		p.put( "normalization", features.normalization().toMap() );
@@ -252,13 +271,15 @@ public final class Featurizer
 		return p;
 	}
 
-	private static Map< String, Object > details( final Path modelFile, final DjlFeatureModel model, final FeatureImage features )
+	private static Map< String, Object > details( final Path modelFile, final FeatureModel model, final FeatureImage features )
 	{
 		final Map< String, Object > d = new LinkedHashMap<>();
 		d.put( "version", version() );
 		d.put( "model", modelFile.toAbsolutePath().toString() );
 		d.put( "model_description", model.description().toMap() );
 		d.put( "engine", model.engineInfo() );
+		if ( model instanceof BioimageioModel.Bound )
+			d.put( "bioimageio", ( ( BioimageioModel.Bound ) model ).model().toMap() );
 		d.put( "axes", "(t, z, y, x, c) in NumPy order; fewer leading axes for 2D and 3D input" );
 		d.put( "padding", "planes mirrored at their far edges (numpy reflect) up to the model's size multiple" );
 		return d;

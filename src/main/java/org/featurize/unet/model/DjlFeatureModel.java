@@ -74,6 +74,49 @@ public final class DjlFeatureModel implements FeatureModel
 					"Model %s takes %d input channels (says %s), but the data has 1 channel per pixel",
 					file, declared.inputChannels(), json ) );
 
+		final DjlFeatureModel loaded = open( file, device );
+		try
+		{
+			loaded.ensurePredictors( predictors );
+			loaded.description = declared != null
+					? ModelProbe.check( loaded::forward, declared )
+					: ModelProbe.measure( loaded::forward, file.getFileName().toString() );
+			return loaded;
+		}
+		catch ( final RuntimeException e )
+		{
+			loaded.close();
+			throw e;
+		}
+	}
+
+	/**
+	 * Loads a TorchScript file with a description given by the caller, who checks the model itself (as a
+	 * bioimage.io package is checked against its own test tensors): no description file is read and no probe
+	 * runs. Forward passes still check the output's shape.
+	 */
+	public static DjlFeatureModel load( final Path file, final int predictors, final Device device, final ModelDescription given )
+	{
+		if ( predictors < 1 )
+			throw new ModelException( "The number of predictors must be at least 1, got " + predictors );
+		if ( !Files.isRegularFile( file ) )
+			throw new ModelException( "Model file not found: " + file );
+		final DjlFeatureModel loaded = open( file, device );
+		try
+		{
+			loaded.ensurePredictors( predictors );
+		}
+		catch ( final RuntimeException e )
+		{
+			loaded.close();
+			throw e;
+		}
+		loaded.description = given;
+		return loaded;
+	}
+
+	private static DjlFeatureModel open( final Path file, final Device device )
+	{
 		DjlEngine.start();
 		final Criteria< NDList, NDList > criteria = Criteria.builder()
 				.setTypes( NDList.class, NDList.class )
@@ -91,20 +134,7 @@ public final class DjlFeatureModel implements FeatureModel
 		{
 			throw new ModelException( "Cannot load " + file + " as a TorchScript model: " + rootMessage( e ), e );
 		}
-		final DjlFeatureModel loaded = new DjlFeatureModel( file, zoo );
-		try
-		{
-			loaded.ensurePredictors( predictors );
-			loaded.description = declared != null
-					? ModelProbe.check( loaded::forward, declared )
-					: ModelProbe.measure( loaded::forward, file.getFileName().toString() );
-			return loaded;
-		}
-		catch ( final RuntimeException e )
-		{
-			loaded.close();
-			throw e;
-		}
+		return new DjlFeatureModel( file, zoo );
 	}
 
 	/** Grows the pool to at least {@code n} predictors. */

@@ -47,8 +47,9 @@ public class FeaturizeCommand extends ContextCommand
 			description = "Path of the array inside the input; empty for the input itself" )
 	private String dataset = "";
 
-	@Parameter( label = "Model (TorchScript)", style = "open", required = false, persist = false, callback = "modelChanged",
-			description = "A TorchScript .pt file, one channel in, features out; empty for the shipped UNet" )
+	@Parameter( label = "Model (TorchScript or bioimage.io)", style = "open", required = false, persist = false, callback = "modelChanged",
+			description = "A TorchScript .pt file (one channel in, features out), or a bioimage.io model package (its rdf.yaml, or a .zip) "
+					+ "with TorchScript weights; empty for the shipped UNet" )
 	private File model;
 
 	@Parameter( label = "Output Zarr", style = "save", required = false, persist = false,

@@ -129,7 +129,7 @@ public final class Featurizer
 		else if ( request.output != null )
 			FeatureOutput.checkBeforeRun( request.output, request.input, request.overwrite );
 		if ( request.preview != null )
-			Preview.check( request.preview, request.previewPlane, Arrays.stream( shape, 0, shape.length - 2 ).reduce( 1, Math::multiplyExact ),
+			Preview.check( request.preview, request.input, request.previewPlane, Arrays.stream( shape, 0, shape.length - 2 ).reduce( 1, Math::multiplyExact ),
 					request.overwrite );
 
 		final Path modelFile = request.model != null ? request.model : Models.defaultModelFile();

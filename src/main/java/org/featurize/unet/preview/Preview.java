@@ -69,11 +69,13 @@ public final class Preview
 	}
 
 	/**
-	 * Checks, before any compute, that a preview can be written there: a {@code .png} name, not an existing
-	 * file unless {@code overwrite}, a plane within range.
+	 * Checks, before any compute, that a preview can be written there: a {@code .png} name outside the input,
+	 * not an existing file unless {@code overwrite}, a plane within range.
 	 */
-	public static void check( final Path file, final Long plane, final long planes, final boolean overwrite )
+	public static void check( final Path file, final Path input, final Long plane, final long planes, final boolean overwrite )
 	{
+		if ( input != null && file.toAbsolutePath().normalize().startsWith( input.toAbsolutePath().normalize() ) )
+			throw new FeaturizeException( "preview " + file + " lies inside the input " + input + "; the input is never written to" );
 		if ( !file.getFileName().toString().toLowerCase( Locale.ROOT ).endsWith( ".png" ) )
 			throw new FeaturizeException( "preview must name a .png file, got " + file );
 		if ( Files.isDirectory( file ) )

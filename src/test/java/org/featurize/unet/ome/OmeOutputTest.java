@@ -29,7 +29,6 @@ import org.featurize.unet.testutil.Fixtures;
 import org.featurize.unet.zarr.ArraySpec;
 import org.featurize.unet.zarr.DataType;
 import org.featurize.unet.zarr.ZarrArray;
-import org.featurize.unet.zarr.ZarrGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -294,10 +293,5 @@ class OmeOutputTest
 		final List< String > names = new ArrayList<>();
 		axes.forEach( a -> names.add( a.get( "name" ).asText() ) );
 		return String.join( ",", names );
-	}
-
-	static ZarrGroup group( final Path path )
-	{
-		return ZarrGroup.open( path, "" );
 	}
 }

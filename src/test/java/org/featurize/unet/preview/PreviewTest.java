@@ -84,6 +84,9 @@ class PreviewTest
 				() -> run( FeaturizeRequest.of( input ).model( Fixtures.TINY_MODEL ).preview( dir.resolve( "q.jpg" ) ) ) );
 		assertEquals( "preview must name a .png file, got " + dir.resolve( "q.jpg" ), name.getMessage() );
 		assertFalse( Files.exists( dir.resolve( "q.png" ) ) );
+		final FeaturizeException inside = assertThrows( FeaturizeException.class,
+				() -> run( FeaturizeRequest.of( input ).model( Fixtures.TINY_MODEL ).preview( input.resolve( "p.png" ) ) ) );
+		assertTrue( inside.getMessage().endsWith( "lies inside the input " + input + "; the input is never written to" ), inside.getMessage() );
 	}
 
 	@Test

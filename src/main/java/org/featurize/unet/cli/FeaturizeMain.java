@@ -42,7 +42,8 @@ public final class FeaturizeMain implements Callable< Integer >
 	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
 	String dataset = "";
 
-	@Option( names = "--model", paramLabel = "FILE", description = "TorchScript model (default: the shipped UNet)" )
+	@Option( names = "--model", paramLabel = "FILE", description = "TorchScript model, or a bioimage.io model package (folder, rdf.yaml or .zip) "
+			+ "with TorchScript weights (default: the shipped UNet)" )
 	Path model;
 
 	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: the input's chunk)" )
@@ -62,6 +63,21 @@ public final class FeaturizeMain implements Callable< Integer >
 
 	@Option( names = "--output-type", paramLabel = "TYPE", description = "float32 (default) or float16" )
 	String outputType = "float32";
+
+	@Option( names = "--layout", paramLabel = "LAYOUT", description = "seed (default): one array (t, z, y, x, c); ome: OME-Zarr (NGFF 0.4)" )
+	String layout = "seed";
+
+	@Option( names = "--levels", paramLabel = "N", description = "Resolution levels of an OME-Zarr output (default 1: level 0 only)" )
+	Integer levels = 1;
+
+	@Option( names = "--device", paramLabel = "DEVICE", description = "auto (default: a GPU when one is usable), cpu or gpu (refused without a GPU)" )
+	String device = "auto";
+
+	@Option( names = "--preview", paramLabel = "FILE.png", description = "Write a PNG of one plane: the input beside its features' first three principal components" )
+	Path preview;
+
+	@Option( names = "--preview-plane", paramLabel = "N", description = "The preview's plane, t * Z + z (default: the middle z of the first time point)" )
+	Long previewPlane;
 
 	@Option( names = "--overwrite", description = "Replace an existing output" )
 	boolean overwrite;
@@ -105,7 +121,8 @@ public final class FeaturizeMain implements Callable< Integer >
 	{
 		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model )
 				.tile( tile ).halo( halo ).normalization( normalization ).threads( threads ).intraOpThreads( intraOpThreads )
-				.outputType( outputType ).overwrite( overwrite );
+				.outputType( outputType ).overwrite( overwrite ).layout( layout ).levels( levels ).device( device )
+				.preview( preview ).previewPlane( previewPlane );
 		new Featurizer( System.err::println ).run( request, consoleProgress( System.err ), () -> false );
 		System.out.println( output.toAbsolutePath() );
 		return 0;

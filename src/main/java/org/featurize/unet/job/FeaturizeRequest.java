@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.Normalization;
 import org.featurize.unet.io.OutputType;
+import org.featurize.unet.model.Devices;
 
 /**
  * The parameters of one run, named as the command names them. Unset optional values take defaults: the
@@ -39,6 +40,19 @@ public final class FeaturizeRequest
 	String outputType = "float32";
 
 	Long cacheBytes;
+
+	String layout = LAYOUT_SEED;
+
+	int levels = 1;
+
+	String device = Devices.AUTO;
+
+	Path preview;
+
+	Long previewPlane;
+
+	/** The output layouts: the seed's single array {@code (t, z, y, x, c)}, or an OME-Zarr image (NGFF 0.4). */
+	public static final String LAYOUT_SEED = "seed", LAYOUT_OME = "ome";
 
 	public static FeaturizeRequest of( final Path input )
 	{
@@ -122,6 +136,41 @@ public final class FeaturizeRequest
 		return this;
 	}
 
+	/** The output's layout: {@code seed} (the default) or {@code ome}. */
+	public FeaturizeRequest layout( final String layout )
+	{
+		this.layout = layout;
+		return this;
+	}
+
+	/** The number of levels of an OME-Zarr output: 1 (the default) writes level 0 only. */
+	public FeaturizeRequest levels( final Integer levels )
+	{
+		this.levels = levels == null ? 1 : levels;
+		return this;
+	}
+
+	/** The device that runs the model: {@code auto} (the default: a GPU when one is usable), {@code cpu} or {@code gpu}. */
+	public FeaturizeRequest device( final String device )
+	{
+		this.device = device;
+		return this;
+	}
+
+	/** Where to write a PNG picture of one plane's features (input beside its first three principal components); null for none. */
+	public FeaturizeRequest preview( final Path preview )
+	{
+		this.preview = preview;
+		return this;
+	}
+
+	/** The preview's plane as {@code t * Z + z} (the z index for 3D input); null for the middle z of the first time point. */
+	public FeaturizeRequest previewPlane( final Number plane )
+	{
+		this.previewPlane = plane == null ? null : plane.longValue();
+		return this;
+	}
+
 	public Path input()
 	{
 		return input;
@@ -192,6 +241,14 @@ public final class FeaturizeRequest
 			throw new FeaturizeException( String.format( "Percentiles must satisfy 0 <= low < high <= 100, got low %s and high %s",
 					percentileLow, percentileHigh ) );
 		OutputType.parse( outputType );
+		device = Devices.checkName( device );
+		layout = layout == null || layout.isBlank() ? LAYOUT_SEED : layout.trim().toLowerCase( java.util.Locale.ROOT );
+		if ( !layout.equals( LAYOUT_SEED ) && !layout.equals( LAYOUT_OME ) )
+			throw new FeaturizeException( "Unknown layout \"" + layout + "\"; expected \"seed\" or \"ome\"" );
+		if ( levels < 1 )
+			throw new FeaturizeException( "levels must be at least 1 (level 0 only), got " + levels );
+		if ( levels > 1 && !layout.equals( LAYOUT_OME ) )
+			throw new FeaturizeException( "levels=" + levels + " needs layout=ome: the seed layout has one level" );
 		return this;
 	}
 }

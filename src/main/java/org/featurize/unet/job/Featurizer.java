@@ -19,15 +19,22 @@ import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.compute.FeatureOptions;
 import org.featurize.unet.compute.Features;
-import org.featurize.unet.compute.Normalization;
 import org.featurize.unet.io.FeatureLayout;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.FeatureWriter;
 import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
-import org.featurize.unet.model.DjlFeatureModel;
+import org.featurize.unet.model.Devices;
+import org.featurize.unet.bioimageio.BioimageioModel;
+import org.featurize.unet.compute.Normalization;
 import org.featurize.unet.model.FeatureModel;
 import org.featurize.unet.model.Models;
+import org.featurize.unet.ome.OmeInput;
+import org.featurize.unet.ome.OmeLayout;
+import org.featurize.unet.ome.OmeOutput;
+import org.featurize.unet.ome.OmeWriter;
+import org.featurize.unet.preview.Preview;
+import org.featurize.unet.compute.PlaneReader;
 import org.featurize.unet.zarr.Compressor;
 import org.featurize.unet.zarr.Shuffle;
 import org.featurize.unet.zarr.ZarrArray;
@@ -63,11 +70,14 @@ public final class Featurizer
 
 		private final FeatureWriter.Result written;
 
-		Result( final FeatureImage features, final Path output, final FeatureWriter.Result written )
+		private final OmeWriter.Result writtenOme;
+
+		Result( final FeatureImage features, final Path output, final FeatureWriter.Result written, final OmeWriter.Result writtenOme )
 		{
 			this.features = features;
 			this.output = output;
 			this.written = written;
+			this.writtenOme = writtenOme;
 		}
 
 		/** The lazily computed features, axes (x, y, c[, z[, t]]). */
@@ -87,10 +97,16 @@ public final class Featurizer
 			return output;
 		}
 
-		/** What the writer did, or null when nothing was saved. */
+		/** What the writer did, or null when nothing was saved in the seed layout. */
 		public FeatureWriter.Result written()
 		{
 			return written;
+		}
+
+		/** What the OME-Zarr writer did, or null when nothing was saved as OME-Zarr. */
+		public OmeWriter.Result writtenOme()
+		{
+			return writtenOme;
 		}
 	}
 
@@ -98,26 +114,52 @@ public final class Featurizer
 	public Result run( final FeaturizeRequest request, final Progress progress, final BooleanSupplier cancelled )
 	{
 		request.validate();
-		final ZarrArray input = openInput( request );
-		if ( request.output != null )
+		final OmeInput ome = OmeInput.probe( request.input, request.dataset ); // null unless the input is an OME-Zarr image
+		final ZarrArray input = ome != null ? ome.level0() : ZarrArray.open( request.input, request.dataset );
+		final long[] shape = ome != null ? ome.shape() : input.shape();
+		if ( shape.length < 2 || shape.length > 4 )
+			throw new FeaturizeException( String.format(
+					"Input %s has %d dimension%s (shape %s); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x)",
+					input.path(), shape.length, shape.length == 1 ? "" : "s", Arrays.toString( shape ) ) );
+		final boolean omeOutput = request.layout.equals( FeaturizeRequest.LAYOUT_OME );
+		if ( omeOutput )
+			OmeLayout.checkLevels( request.levels, shape[ shape.length - 2 ], shape[ shape.length - 1 ] );
+		if ( request.output != null && omeOutput )
+			OmeOutput.checkBeforeRun( request.output, request.input, request.overwrite );
+		else if ( request.output != null )
 			FeatureOutput.checkBeforeRun( request.output, request.input, request.overwrite );
+		if ( request.preview != null )
+			Preview.check( request.preview, request.input, request.previewPlane, Arrays.stream( shape, 0, shape.length - 2 ).reduce( 1, Math::multiplyExact ),
+					request.overwrite );
 
 		final Path modelFile = modelFile( request );
-		final DjlFeatureModel model = Models.shared( modelFile, request.threads(), request.intraOpThreads() );
-		log.accept( "Model: " + model.description() + "; " + model.engineInfo() );
+		final Devices.Choice device = Devices.choose( request.device, request.intraOpThreads() ); // gpu without one: refused here
+		log.accept( device.message() );
+		final BioimageioModel bioimageio = BioimageioModel.isPackage( modelFile ) // a bioimage.io package: checked against its test tensors
+				? BioimageioModel.shared( modelFile, request.threads(), device.device() ) : null;
+		if ( bioimageio != null && !request.normalization.equals( Normalization.NONE ) )
+			throw new FeaturizeException( "normalization=" + request.normalization + " cannot be combined with a bioimage.io model package: "
+					+ "its own preprocessing normalizes the input (" + bioimageio.rdf() + ")" );
+		final FeatureModel model = bioimageio != null ? null : Models.shared( modelFile, request.threads(), request.intraOpThreads(), device.device() );
+		log.accept( "Model: " + ( bioimageio != null ? bioimageio + ", test output reproduced" : model.description() ) + "; "
+				+ ( bioimageio != null ? bioimageio.engineInfo() : model.engineInfo() ) );
 
-		final FeatureImage features = features( input, model, options( request, input ), null );
-		log.accept( String.format( "Input: %s, shape %s, %s; tile %d x %d, halo %d, normalization %s",
-				input.path(), Arrays.toString( input.shape() ), input.dataType(), features.tiles().tileWidth(), features.tiles().tileHeight(),
+		final FeatureImage features = lazy( input, ome, inputCacheBytes(), model, bioimageio, options( request, input ), null );
+		if ( bioimageio != null && !( ( BioimageioModel.Bound ) features.model() ).preprocessing().isEmpty() )
+			log.accept( "Preprocessing (dataset statistics, computed once): " + ( ( BioimageioModel.Bound ) features.model() ).preprocessing() );
+		log.accept( String.format( "Input: %s%s, shape %s, %s; tile %d x %d, halo %d, normalization %s",
+				input.path(), ome != null ? " (OME-Zarr level 0, axes " + ome.axes() + ")" : "", Arrays.toString( shape ), input.dataType(), features.tiles().tileWidth(), features.tiles().tileHeight(),
 				features.tiles().halo(), features.normalization() ) );
 		if ( request.output == null )
-			return new Result( features, null, null );
+			return withPreview( request, input, ome, new Result( features, null, null, null ) );
 
 		try ( OutputLock lock = OutputLock.acquire( request.output ) )
 		{
+			if ( omeOutput )
+				return withPreview( request, input, ome, writeOme( request, input, ome, modelFile, model, features, progress, cancelled ) );
 			final FeatureLayout layout = new FeatureLayout( features );
 			final FeatureOutput output = FeatureOutput.prepare( request.output, request.input, layout, request.type(), DEFAULT_COMPRESSOR,
-					parameters( request, input, modelFile, features ), details( modelFile, model, features ), request.overwrite );
+					parameters( request, input, modelFile, features ), details( modelFile, features.model(), features ), request.overwrite );
 			log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + ", shape " + Arrays.toString( layout.shape() )
 					+ ", chunks " + Arrays.toString( layout.chunks() ) + ", " + request.type().label() );
 			final FeatureWriter.Result written = new FeatureWriter( features, output.array(), request.threads() ).write( progress, cancelled );
@@ -128,8 +170,74 @@ public final class Featurizer
 			output.markComplete( statistics );
 			log.accept( String.format( "Done: %d planes, %d chunks written, %d already there, %.1f s", written.planes,
 					written.chunksWritten, written.chunksSkipped, written.seconds ) );
-			return new Result( features, request.output, written );
+			return withPreview( request, input, ome, new Result( features, request.output, written, null ) );
 		}
+	}
+
+	/** Writes the preview picture when the request asks for one. */
+	private Result withPreview( final FeaturizeRequest request, final ZarrArray input, final OmeInput ome, final Result result )
+	{
+		if ( request.preview == null )
+			return result;
+		final FeatureImage features = result.features();
+		final long plane = request.previewPlane != null ? request.previewPlane : Preview.defaultPlane( features );
+		log.accept( "Preview: " + Preview.write( request.preview, reader( input, ome, inputCacheBytes() ), features, plane ) );
+		return result;
+	}
+
+	private static < T extends NativeType< T > & RealType< T > > PlaneReader< T > reader( final ZarrArray input, final OmeInput ome,
+			final long cacheBytes )
+	{
+		final RandomAccessibleInterval< T > image = ome != null ? ome.image( cacheBytes ) : ZarrImages.open( input, cacheBytes );
+		return new PlaneReader<>( image );
+	}
+
+	/** Writes the features as an OME-Zarr image; the caller holds the output's lock. */
+	private Result writeOme( final FeaturizeRequest request, final ZarrArray input, final OmeInput ome, final Path modelFile,
+			final FeatureModel model, final FeatureImage features, final Progress progress, final BooleanSupplier cancelled )
+	{
+		final OmeLayout layout = new OmeLayout( features, ome != null ? ome.axes() : OmeLayout.defaultAxes( input.shape().length ), request.levels );
+		final Map< String, Object > parameters = parameters( request, input, modelFile, features );
+		parameters.put( "layout", FeaturizeRequest.LAYOUT_OME );
+		parameters.put( "levels", request.levels );
+		final String name = ( ome != null ? ome.name() : request.input.toAbsolutePath().normalize().getFileName().toString().replaceFirst( "\\.(ome\\.)?zarr$", "" ) )
+				+ " features";
+		final OmeOutput output = OmeOutput.prepare( request.output, request.input, layout, request.type(), DEFAULT_COMPRESSOR, parameters,
+				details( modelFile, features.model(), features ), name, version(), request.overwrite );
+		log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + " as OME-Zarr (NGFF 0.4), axes " + layout.axes()
+				+ ", level 0 shape " + Arrays.toString( layout.shape( 0 ) ) + ", chunks " + Arrays.toString( layout.chunks( 0 ) ) + ", "
+				+ request.levels + " level" + ( request.levels == 1 ? "" : "s" ) + ", " + request.type().label() );
+		final OmeWriter writer = new OmeWriter( layout, output, request.threads() );
+		final OmeWriter.Result written = writer.write( progress, cancelled );
+		final Map< String, Object > statistics = new LinkedHashMap<>();
+		statistics.put( "cells_written", written.cellsWritten );
+		statistics.put( "cells_skipped", written.cellsSkipped );
+		statistics.put( "chunks_written_per_level", toList( written.chunksWritten ) );
+		statistics.put( "seconds", written.seconds );
+		output.markComplete( statistics, writer.windows() );
+		log.accept( String.format( "Done: %d planes, %d tiles computed, %d already there, levels %s chunks written, %.1f s", written.planes,
+				written.cellsWritten, written.cellsSkipped, Arrays.toString( written.chunksWritten ), written.seconds ) );
+		return new Result( features, request.output, null, written );
+	}
+
+
+	private static < T extends NativeType< T > & RealType< T > > FeatureImage lazy( final ZarrArray input, final OmeInput ome,
+			final long cacheBytes, final FeatureModel model, final BioimageioModel bioimageio, final FeatureOptions options,
+			final Normalization normalization )
+	{
+		final RandomAccessibleInterval< T > image = ome != null ? ome.image( cacheBytes ) : ZarrImages.open( input, cacheBytes );
+		if ( bioimageio != null )
+		{
+			final FeatureImage features = Features.lazy( image, bioimageio.bind( new PlaneReader<>( image ) ), options );
+			bioimageio.checkTiles( features.tiles() );
+			return features;
+		}
+		return Features.lazy( image, model, options, normalization );
+	}
+	/** The input's chunk cache: an eighth of the heap, since the features' cache takes a quarter. */
+	private static long inputCacheBytes()
+	{
+		return Math.max( 32L << 20, Runtime.getRuntime().maxMemory() / 8 );
 	}
 
 	// The pieces of a run that every front end shares (this class, the Spark driver and its executors), so
@@ -182,15 +290,10 @@ public final class Featurizer
 	public static FeatureImage features( final ZarrArray input, final FeatureModel model, final FeatureOptions options,
 			final Normalization normalization )
 	{
-		return lazy( input, Math.max( 32L << 20, Runtime.getRuntime().maxMemory() / 8 ), model, options, normalization );
+		return lazy( input, null, inputCacheBytes(), model, null, options, normalization );
 	}
 
-	private static < T extends NativeType< T > & RealType< T > > FeatureImage lazy( final ZarrArray input, final long cacheBytes,
-			final FeatureModel model, final FeatureOptions options, final Normalization normalization )
-	{
-		final RandomAccessibleInterval< T > image = ZarrImages.open( input, cacheBytes );
-		return Features.lazy( image, model, options, normalization );
-	}
+
 
 	/** What makes two runs the same: compared when a run resumes an unfinished output. */
 	public static Map< String, Object > parameters( final FeaturizeRequest request, final ZarrArray input, final Path modelFile,
@@ -199,8 +302,11 @@ public final class Featurizer
 		final Map< String, Object > p = new LinkedHashMap<>();
 		p.put( "input", request.input.toAbsolutePath().normalize().toString() );
 		p.put( "dataset", request.dataset );
-		p.put( "input_shape", toList( input.shape() ) );
-		p.put( "model_sha256", sha256( modelFile ) );
+		p.put( "input_shape", toList( input.shape() ) ); // an OME-Zarr input's level 0, channel axis included
+		p.put( "model_sha256", features.model() instanceof BioimageioModel.Bound
+				? ( ( BioimageioModel.Bound ) features.model() ).model().sha256() : sha256( modelFile ) );
+		if ( features.model() instanceof BioimageioModel.Bound )
+			p.put( "preprocessing", ( ( BioimageioModel.Bound ) features.model() ).preprocessing() );
 		p.put( "tile", List.of( features.tiles().tileHeight(), features.tiles().tileWidth() ) );
 		p.put( "halo", features.tiles().halo() );
 		p.put( "normalization", features.normalization().toMap() );
@@ -208,7 +314,6 @@ public final class Featurizer
 		return p;
 	}
 
-	/** What else a saved output records: the model, the engine, the axes, the padding. */
 	public static Map< String, Object > details( final Path modelFile, final FeatureModel model, final FeatureImage features )
 	{
 		final Map< String, Object > d = new LinkedHashMap<>();
@@ -216,6 +321,8 @@ public final class Featurizer
 		d.put( "model", modelFile.toAbsolutePath().toString() );
 		d.put( "model_description", model.description().toMap() );
 		d.put( "engine", model.engineInfo() );
+		if ( model instanceof BioimageioModel.Bound )
+			d.put( "bioimageio", ( ( BioimageioModel.Bound ) model ).model().toMap() );
 		d.put( "axes", "(t, z, y, x, c) in NumPy order; fewer leading axes for 2D and 3D input" );
 		d.put( "padding", "planes mirrored at their far edges (numpy reflect) up to the model's size multiple" );
 		return d;
@@ -232,7 +339,6 @@ public final class Featurizer
 		return v != null ? v : "development";
 	}
 
-	/** The SHA-256 of a file, in hexadecimal. */
 	public static String sha256( final Path file )
 	{
 		try ( InputStream in = new DigestInputStream( Files.newInputStream( file ), MessageDigest.getInstance( "SHA-256" ) ) )

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
@@ -56,6 +57,12 @@ public final class DjlFeatureModel implements FeatureModel
 	 */
 	public static DjlFeatureModel load( final Path file, final int predictors )
 	{
+		return load( file, predictors, Device.cpu() );
+	}
+
+	/** As {@link #load(Path, int)}, on the given device. */
+	public static DjlFeatureModel load( final Path file, final int predictors, final Device device )
+	{
 		if ( predictors < 1 )
 			throw new ModelException( "The number of predictors must be at least 1, got " + predictors );
 		if ( !Files.isRegularFile( file ) )
@@ -67,23 +74,7 @@ public final class DjlFeatureModel implements FeatureModel
 					"Model %s takes %d input channels (says %s), but the data has 1 channel per pixel",
 					file, declared.inputChannels(), json ) );
 
-		DjlEngine.start();
-		final Criteria< NDList, NDList > criteria = Criteria.builder()
-				.setTypes( NDList.class, NDList.class )
-				.optModelPath( file.toAbsolutePath() )
-				.optEngine( DjlEngine.NAME )
-				.optTranslator( new NoopTranslator() )
-				.build();
-		final ZooModel< NDList, NDList > zoo;
-		try
-		{
-			zoo = criteria.loadModel();
-		}
-		catch ( ModelNotFoundException | MalformedModelException | IOException | EngineException e )
-		{
-			throw new ModelException( "Cannot load " + file + " as a TorchScript model: " + rootMessage( e ), e );
-		}
-		final DjlFeatureModel loaded = new DjlFeatureModel( file, zoo );
+		final DjlFeatureModel loaded = open( file, device );
 		try
 		{
 			loaded.ensurePredictors( predictors );
@@ -97,6 +88,53 @@ public final class DjlFeatureModel implements FeatureModel
 			loaded.close();
 			throw e;
 		}
+	}
+
+	/**
+	 * Loads a TorchScript file with a description given by the caller, who checks the model itself (as a
+	 * bioimage.io package is checked against its own test tensors): no description file is read and no probe
+	 * runs. Forward passes still check the output's shape.
+	 */
+	public static DjlFeatureModel load( final Path file, final int predictors, final Device device, final ModelDescription given )
+	{
+		if ( predictors < 1 )
+			throw new ModelException( "The number of predictors must be at least 1, got " + predictors );
+		if ( !Files.isRegularFile( file ) )
+			throw new ModelException( "Model file not found: " + file );
+		final DjlFeatureModel loaded = open( file, device );
+		try
+		{
+			loaded.ensurePredictors( predictors );
+		}
+		catch ( final RuntimeException e )
+		{
+			loaded.close();
+			throw e;
+		}
+		loaded.description = given;
+		return loaded;
+	}
+
+	private static DjlFeatureModel open( final Path file, final Device device )
+	{
+		DjlEngine.start();
+		final Criteria< NDList, NDList > criteria = Criteria.builder()
+				.setTypes( NDList.class, NDList.class )
+				.optModelPath( file.toAbsolutePath() )
+				.optEngine( DjlEngine.NAME )
+				.optDevice( device )
+				.optTranslator( new NoopTranslator() )
+				.build();
+		final ZooModel< NDList, NDList > zoo;
+		try
+		{
+			zoo = criteria.loadModel();
+		}
+		catch ( ModelNotFoundException | MalformedModelException | IOException | EngineException e )
+		{
+			throw new ModelException( "Cannot load " + file + " as a TorchScript model: " + rootMessage( e ), e );
+		}
+		return new DjlFeatureModel( file, zoo );
 	}
 
 	/** Grows the pool to at least {@code n} predictors. */

@@ -13,6 +13,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 
+import ai.djl.Device;
+
 /**
  * Where models come from: the default model shipped inside the jar, and a process-wide registry so that a
  * model file is loaded once and reused by every later run of the command (the pool grows to the largest
@@ -39,12 +41,18 @@ public final class Models
 	 */
 	public static synchronized DjlFeatureModel shared( final Path file, final int predictors, final int intraOpThreads )
 	{
+		return shared( file, predictors, intraOpThreads, Device.cpu() );
+	}
+
+	/** As {@link #shared(Path, int, int)}, on the given device (a model is loaded once per file and device). */
+	public static synchronized DjlFeatureModel shared( final Path file, final int predictors, final int intraOpThreads, final Device device )
+	{
 		DjlEngine.configure( intraOpThreads );
-		final Key key = Key.of( file );
+		final Key key = Key.of( file, device );
 		DjlFeatureModel model = LOADED.get( key );
 		if ( model == null )
 		{
-			model = DjlFeatureModel.load( file, predictors );
+			model = DjlFeatureModel.load( file, predictors, device );
 			LOADED.put( key, model );
 		}
 		else
@@ -127,18 +135,21 @@ public final class Models
 
 		private final long size, modified;
 
-		private Key( final Path path, final long size, final long modified )
+		private final Device device;
+
+		private Key( final Path path, final long size, final long modified, final Device device )
 		{
 			this.path = path;
 			this.size = size;
 			this.modified = modified;
+			this.device = device;
 		}
 
-		static Key of( final Path file )
+		static Key of( final Path file, final Device device )
 		{
 			try
 			{
-				return new Key( file.toRealPath(), Files.size( file ), Files.getLastModifiedTime( file ).toMillis() );
+				return new Key( file.toRealPath(), Files.size( file ), Files.getLastModifiedTime( file ).toMillis(), device );
 			}
 			catch ( final IOException e )
 			{
@@ -149,13 +160,14 @@ public final class Models
 		@Override
 		public boolean equals( final Object o )
 		{
-			return o instanceof Key && ( ( Key ) o ).path.equals( path ) && ( ( Key ) o ).size == size && ( ( Key ) o ).modified == modified;
+			return o instanceof Key && ( ( Key ) o ).path.equals( path ) && ( ( Key ) o ).size == size && ( ( Key ) o ).modified == modified
+					&& ( ( Key ) o ).device.equals( device );
 		}
 
 		@Override
 		public int hashCode()
 		{
-			return Objects.hash( path, size, modified );
+			return Objects.hash( path, size, modified, device );
 		}
 	}
 }

@@ -34,7 +34,7 @@ import net.imglib2.type.numeric.real.FloatType;
 public class FeaturizeCommand extends ContextCommand
 {
 	/** The numbers that take a default derived from the data or the model when nobody gives them. */
-	static final Set< String > DERIVED_NUMBERS = Set.of( "tile", "halo" );
+	static final Set< String > DERIVED_NUMBERS = Set.of( "tile", "halo", "preview_plane" );
 
 	/** Which of {@link #DERIVED_NUMBERS} nobody gave; see {@link UnsetNumbersPreprocessor}. */
 	private final Set< String > unset = ConcurrentHashMap.newKeySet();
@@ -47,8 +47,9 @@ public class FeaturizeCommand extends ContextCommand
 			description = "Path of the array inside the input; empty for the input itself" )
 	private String dataset = "";
 
-	@Parameter( label = "Model (TorchScript)", style = "open", required = false, persist = false, callback = "modelChanged",
-			description = "A TorchScript .pt file, one channel in, features out; empty for the shipped UNet" )
+	@Parameter( label = "Model (TorchScript or bioimage.io)", style = "open", required = false, persist = false, callback = "modelChanged",
+			description = "A TorchScript .pt file (one channel in, features out), or a bioimage.io model package (its rdf.yaml, or a .zip) "
+					+ "with TorchScript weights; empty for the shipped UNet" )
 	private File model;
 
 	@Parameter( label = "Output Zarr", style = "save", required = false, persist = false,
@@ -76,6 +77,26 @@ public class FeaturizeCommand extends ContextCommand
 
 	@Parameter( label = "Output type", choices = { "float32", "float16" }, persist = false )
 	private String output_type = "float32";
+
+	@Parameter( label = "Output layout", choices = { "seed", "ome" }, persist = false,
+			description = "seed: one Zarr array (t, z, y, x, c); ome: an OME-Zarr image (NGFF 0.4, axes t, c, z, y, x) that Fiji, napari and viv open" )
+	private String layout = "seed";
+
+	@Parameter( label = "Resolution levels (ome)", min = "1", persist = false,
+			description = "Levels of an OME-Zarr output: 1 writes level 0 only; each further level halves y and x by averaging" )
+	private int levels = 1;
+
+	@Parameter( label = "Device", choices = { "auto", "cpu", "gpu" }, persist = false,
+			description = "auto: a GPU when one is usable, else the CPU (the log says which); gpu: refused when none is usable" )
+	private String device = "auto";
+
+	@Parameter( label = "Preview picture (PNG)", style = "save", required = false, persist = false,
+			description = "A PNG of one plane: the input beside the first three principal components of its features as RGB; empty for none" )
+	private File preview;
+
+	@Parameter( label = "Preview plane (t * Z + z)", required = false, persist = false,
+			description = "The plane of the preview, t * Z + z (the z index for 3D input); empty for the middle z of the first time point" )
+	private Integer preview_plane;
 
 	@Parameter( label = "Display", choices = { "none", "ImageJ", "BigDataViewer" }, persist = false,
 			description = "none: only return (and save) the features; ImageJ: a virtual hyperstack; BigDataViewer: one source per feature" )
@@ -105,7 +126,10 @@ public class FeaturizeCommand extends ContextCommand
 				.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
 				.tile( given( "tile", tile ) ).halo( given( "halo", halo ) ).normalization( normalization )
 				.threads( threads )
-				.overwrite( overwrite ).outputType( output_type );
+				.overwrite( overwrite ).outputType( output_type )
+				.layout( layout ).levels( levels ).device( device )
+				.preview( preview == null || preview.getPath().isEmpty() ? null : preview.toPath() )
+				.previewPlane( given( "preview_plane", preview_plane ) );
 		try
 		{
 			final Display shown = Display.parse( display );

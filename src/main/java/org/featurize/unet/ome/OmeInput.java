@@ -1,0 +1,293 @@
+package org.featurize.unet.ome;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.featurize.unet.zarr.ZarrArray;
+import org.featurize.unet.zarr.ZarrAxes;
+import org.featurize.unet.zarr.ZarrException;
+import org.featurize.unet.zarr.ZarrGroup;
+import org.featurize.unet.zarr.ZarrImages;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.NativeType;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
+
+/**
+ * An OME-Zarr image given as input: a group whose attributes hold {@code multiscales} (NGFF 0.1 to 0.4 in
+ * {@code .zattrs}; 0.5 under {@code ome} in {@code zarr.json}). It is read at its full-resolution level (the
+ * first dataset) with its axes: at most one time axis, then at most one channel axis, then two or three space
+ * axes, the last two being y and x. A channel axis of size 1 is dropped; a larger one is refused, since the
+ * model takes one channel. What remains is a {@code ([t,] [z,] y, x)} volume as the rest of the tool expects.
+ */
+public final class OmeInput
+{
+	private final ZarrArray level0;
+
+	private final List< OmeAxis > axes;
+
+	private final int channelAxis;
+
+	private final String name;
+
+	private OmeInput( final ZarrArray level0, final List< OmeAxis > axes, final int channelAxis, final String name )
+	{
+		this.level0 = level0;
+		this.axes = axes;
+		this.channelAxis = channelAxis;
+		this.name = name;
+	}
+
+	/**
+	 * The OME-Zarr image at {@code root/dataset}, or null when that is not a group with {@code multiscales}
+	 * (then it is read as a plain Zarr array, or refused as such).
+	 */
+	public static OmeInput probe( final Path root, final String dataset )
+	{
+		final ZarrGroup group;
+		try
+		{
+			group = ZarrGroup.open( root, dataset == null ? "" : dataset );
+		}
+		catch ( final ZarrException e )
+		{
+			return null;
+		}
+		final Map< String, Object > multiscale = multiscale( group );
+		return multiscale == null ? null : open( group, multiscale );
+	}
+
+	/** The first {@code multiscales} entry of a group's attributes, or null. */
+	static Map< String, Object > multiscale( final ZarrGroup group )
+	{
+		Map< String, Object > attributes = group.attributes();
+		if ( attributes == null )
+			return null;
+		if ( !attributes.containsKey( "multiscales" ) && attributes.get( "ome" ) instanceof Map )
+			attributes = asMap( attributes.get( "ome" ) );
+		final Object multiscales = attributes.get( "multiscales" );
+		if ( multiscales == null )
+			return null;
+		if ( !( multiscales instanceof List ) || ( ( List< ? > ) multiscales ).isEmpty() || !( ( ( List< ? > ) multiscales ).get( 0 ) instanceof Map ) )
+			throw new OmeException( "OME-Zarr " + group.path() + ": \"multiscales\" must be a non-empty list of objects, found " + multiscales );
+		return asMap( ( ( List< ? > ) multiscales ).get( 0 ) );
+	}
+
+	private static OmeInput open( final ZarrGroup group, final Map< String, Object > multiscale )
+	{
+		final String where = "OME-Zarr " + group.path();
+		final Object datasets = multiscale.get( "datasets" );
+		if ( !( datasets instanceof List ) || ( ( List< ? > ) datasets ).isEmpty() || !( ( ( List< ? > ) datasets ).get( 0 ) instanceof Map ) )
+			throw new OmeException( where + ": \"multiscales[0].datasets\" must be a non-empty list of objects, found " + datasets );
+		final Map< String, Object > first = asMap( ( ( List< ? > ) datasets ).get( 0 ) );
+		if ( !( first.get( "path" ) instanceof String ) )
+			throw new OmeException( where + ": the first dataset has no \"path\"" );
+		final String path = ( String ) first.get( "path" );
+		final String arrayPath = group.groupPath().isEmpty() ? path : group.groupPath() + "/" + path;
+		final ZarrArray array = ZarrArray.open( group.root(), arrayPath );
+		final int rank = array.shape().length;
+
+		final List< Map< String, Object > > declared = axes( multiscale, rank, where );
+		final double[] scale = new double[ rank ], translation = new double[ rank ];
+		Arrays.fill( scale, 1 );
+		transforms( first.get( "coordinateTransformations" ), scale, translation, where + " dataset \"" + path + "\"" );
+		transforms( multiscale.get( "coordinateTransformations" ), scale, translation, where + " multiscales[0]" );
+		final List< OmeAxis > axes = new ArrayList<>();
+		for ( int d = 0; d < rank; d++ )
+		{
+			final Map< String, Object > a = declared.get( d );
+			axes.add( new OmeAxis( ( String ) a.get( "name" ), ( String ) a.get( "type" ),
+					a.get( "unit" ) instanceof String ? ( String ) a.get( "unit" ) : null, scale[ d ], translation[ d ] ) );
+		}
+		final int channel = check( axes, array, where );
+		final String name = multiscale.get( "name" ) instanceof String ? ( String ) multiscale.get( "name" ) : group.path().getFileName().toString();
+		return new OmeInput( array, axes, channel, name );
+	}
+
+	/** The axes as maps with name and type, from NGFF 0.4's objects, 0.3's names, or 0.1/0.2's fixed order. */
+	private static List< Map< String, Object > > axes( final Map< String, Object > multiscale, final int rank, final String where )
+	{
+		Object axes = multiscale.get( "axes" );
+		if ( axes == null )
+		{
+			if ( rank != 5 )
+				throw new OmeException( where + " gives no \"axes\" (NGFF before 0.3: (t, c, z, y, x)), but its first level has "
+						+ rank + " dimensions" );
+			axes = List.of( "t", "c", "z", "y", "x" );
+		}
+		if ( !( axes instanceof List ) || ( ( List< ? > ) axes ).size() != rank )
+			throw new OmeException( String.format( "%s: \"axes\" must list one axis per dimension of the first level (%d), found %s",
+					where, rank, axes ) );
+		final List< Map< String, Object > > out = new ArrayList<>();
+		for ( final Object a : ( List< ? > ) axes )
+		{
+			final Map< String, Object > axis;
+			if ( a instanceof String )
+				axis = new java.util.LinkedHashMap<>( Map.of( "name", a, "type", typeOfName( ( String ) a ) ) );
+			else if ( a instanceof Map && asMap( a ).get( "name" ) instanceof String )
+			{
+				axis = new java.util.LinkedHashMap<>( asMap( a ) );
+				if ( !( axis.get( "type" ) instanceof String ) )
+					axis.put( "type", typeOfName( ( String ) axis.get( "name" ) ) );
+			}
+			else
+				throw new OmeException( where + ": an axis must be a name or an object with \"name\", found " + a );
+			out.add( axis );
+		}
+		return out;
+	}
+
+	private static String typeOfName( final String name )
+	{
+		switch ( name.toLowerCase( Locale.ROOT ) )
+		{
+		case "t":
+			return OmeAxis.TIME;
+		case "c":
+			return OmeAxis.CHANNEL;
+		case "x":
+		case "y":
+		case "z":
+			return OmeAxis.SPACE;
+		default:
+			return "";
+		}
+	}
+
+	/** Applies a list of NGFF scale and translation transforms to per-axis scale and translation. */
+	private static void transforms( final Object list, final double[] scale, final double[] translation, final String where )
+	{
+		if ( list == null )
+			return;
+		if ( !( list instanceof List ) )
+			throw new OmeException( where + ": \"coordinateTransformations\" must be a list, found " + list );
+		for ( final Object t : ( List< ? > ) list )
+		{
+			final Map< String, Object > transform = asMap( t );
+			final String type = transform == null ? null : String.valueOf( transform.get( "type" ) );
+			if ( "identity".equals( type ) )
+				continue;
+			if ( !"scale".equals( type ) && !"translation".equals( type ) )
+				throw new OmeException( where + ": only scale and translation transforms given as lists of numbers are supported, found " + t );
+			final Object values = transform.get( type );
+			if ( !( values instanceof List ) || ( ( List< ? > ) values ).size() != scale.length )
+				throw new OmeException( String.format( "%s: a %s needs %d numbers (one per axis), found %s", where, type, scale.length, values ) );
+			for ( int d = 0; d < scale.length; d++ )
+			{
+				final Object v = ( ( List< ? > ) values ).get( d );
+				if ( !( v instanceof Number ) )
+					throw new OmeException( where + ": " + type + " values must be numbers, found " + values );
+				final double x = ( ( Number ) v ).doubleValue();
+				if ( type.equals( "scale" ) )
+				{
+					scale[ d ] *= x;
+					translation[ d ] *= x;
+				}
+				else
+					translation[ d ] += x;
+			}
+		}
+	}
+
+	/** Checks the order and kinds of the axes and the channel's size; returns the channel axis, or -1. */
+	private static int check( final List< OmeAxis > axes, final ZarrArray array, final String where )
+	{
+		final long[] shape = array.shape();
+		int channel = -1, time = -1, space = 0;
+		for ( int d = 0; d < axes.size(); d++ )
+		{
+			final OmeAxis a = axes.get( d );
+			switch ( a.type() )
+			{
+			case OmeAxis.TIME:
+				if ( time >= 0 || channel >= 0 || space > 0 )
+					throw order( where, axes );
+				time = d;
+				break;
+			case OmeAxis.CHANNEL:
+				if ( channel >= 0 || space > 0 )
+					throw order( where, axes );
+				channel = d;
+				break;
+			case OmeAxis.SPACE:
+				space++;
+				break;
+			default:
+				throw new OmeException( String.format( "%s has an axis \"%s\" of type \"%s\"; only time, channel and space axes are supported",
+						where, a.name(), a.type() ) );
+			}
+		}
+		if ( space < 2 || space > 3 ) // time and channel come first (checked above), so the space axes are the last ones
+			throw new OmeException( String.format( "%s has %d space axes %s; expected 2 or 3 (y, x or z, y, x)", where, space, axes ) );
+		if ( channel >= 0 && shape[ channel ] > 1 )
+			throw new OmeException( String.format( "%s has %d channels (axis \"%s\", shape %s); the model takes one channel: "
+					+ "save the channel to featurize as an image of its own (or with a channel axis of size 1)",
+					where, shape[ channel ], axes.get( channel ).name(), Arrays.toString( shape ) ) );
+		return channel;
+	}
+
+	private static OmeException order( final String where, final List< OmeAxis > axes )
+	{
+		return new OmeException( where + " has axes " + axes + " in an order NGFF does not allow: expected time, then channel, then space" );
+	}
+
+	@SuppressWarnings( "unchecked" )
+	private static Map< String, Object > asMap( final Object o )
+	{
+		return o instanceof Map ? ( Map< String, Object > ) o : null;
+	}
+
+	/** The full-resolution array, with all its axes (the channel axis included). */
+	public ZarrArray level0()
+	{
+		return level0;
+	}
+
+	/** The image's name (multiscales' name, else the group's folder name). */
+	public String name()
+	{
+		return name;
+	}
+
+	/** The axes that remain once a size-1 channel axis is dropped, NumPy order: ([t,] [z,] y, x). */
+	public List< OmeAxis > axes()
+	{
+		final List< OmeAxis > kept = new ArrayList<>( axes );
+		if ( channelAxis >= 0 )
+			kept.remove( channelAxis );
+		return kept;
+	}
+
+	/** The shape without the channel axis, NumPy order. */
+	public long[] shape()
+	{
+		final long[] shape = level0.shape();
+		if ( channelAxis < 0 )
+			return shape;
+		final long[] out = new long[ shape.length - 1 ];
+		for ( int d = 0, i = 0; d < shape.length; d++ )
+			if ( d != channelAxis )
+				out[ i++ ] = shape[ d ];
+		return out;
+	}
+
+	/** The full-resolution level as a lazy image without the channel axis, ImgLib2 order (x, y[, z][, t]). */
+	public < T extends NativeType< T > & RealType< T > > RandomAccessibleInterval< T > image( final long cacheBytes )
+	{
+		final RandomAccessibleInterval< T > all = ZarrImages.open( level0, cacheBytes );
+		if ( channelAxis < 0 )
+			return all;
+		return Views.hyperSlice( all, ZarrAxes.toImgLib2Axis( channelAxis, level0.shape().length ), 0 );
+	}
+
+	@Override
+	public String toString()
+	{
+		return "OME-Zarr " + level0.path() + ", axes " + axes;
+	}
+}

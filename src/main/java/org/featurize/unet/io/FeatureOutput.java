@@ -150,12 +150,13 @@ public final class FeatureOutput
 	}
 
 	@SuppressWarnings( "unchecked" )
-	private static Map< String, Object > asMap( final Object o )
+	public static Map< String, Object > asMap( final Object o )
 	{
 		return o instanceof Map ? ( Map< String, Object > ) o : null;
 	}
 
-	private static List< String > differences( final Map< String, Object > before, final Map< String, Object > now )
+	/** What differs between the parameters an earlier run recorded and this run's, one phrase per parameter. */
+	public static List< String > differences( final Map< String, Object > before, final Map< String, Object > now )
 	{
 		final List< String > out = new ArrayList<>();
 		if ( before == null )
@@ -165,7 +166,7 @@ public final class FeatureOutput
 		}
 		for ( final String key : now.keySet() )
 			if ( !sameJson( before.get( key ), now.get( key ) ) )
-				out.add( key + " was " + before.get( key ) + ", now " + now.get( key ) );
+				out.add( key + " was " + ( before.containsKey( key ) ? before.get( key ) : "unset" ) + ", now " + now.get( key ) );
 		for ( final String key : before.keySet() )
 			if ( !now.containsKey( key ) )
 				out.add( key + " was " + before.get( key ) + ", now unset" );
@@ -173,7 +174,7 @@ public final class FeatureOutput
 	}
 
 	/** Equality of JSON values as read back: numbers compare by value, lists and maps element-wise. */
-	static boolean sameJson( final Object a, final Object b )
+	public static boolean sameJson( final Object a, final Object b )
 	{
 		if ( a instanceof Number && b instanceof Number )
 			return ( ( Number ) a ).doubleValue() == ( ( Number ) b ).doubleValue();
@@ -235,7 +236,7 @@ public final class FeatureOutput
 	}
 
 	/** Deletes a Zarr hierarchy or an empty folder; refuses anything else. */
-	private static void delete( final Path output )
+	public static void delete( final Path output )
 	{
 		final boolean zarr = Files.isRegularFile( output.resolve( ".zarray" ) ) || Files.isRegularFile( output.resolve( ".zgroup" ) )
 				|| Files.isRegularFile( output.resolve( "zarr.json" ) );

@@ -1,16 +1,11 @@
 package org.featurize.unet.ome;
 
-import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.OutputException;
@@ -86,7 +81,7 @@ public final class OmeOutput
 			if ( !overwrite )
 			{
 				final Map< String, Object > previous = previousRecord( output );
-				final List< String > differences = differences( asMap( previous.get( "parameters" ) ), parameters );
+				final List< String > differences = FeatureOutput.differences( FeatureOutput.asMap( previous.get( "parameters" ) ), parameters );
 				if ( !differences.isEmpty() )
 					throw new OutputException( "Output " + output + " is an unfinished run with other parameters ("
 							+ String.join( "; ", differences ) + "); run with the same parameters to resume, or set overwrite=true" );
@@ -101,7 +96,7 @@ public final class OmeOutput
 				}
 				return new OmeOutput( group, levels, true, new LinkedHashMap<>( previous ), layout, name );
 			}
-			delete( output );
+			FeatureOutput.delete( output );
 		}
 		final Map< String, Object > record = new LinkedHashMap<>();
 		record.put( "parameters", parameters );
@@ -194,99 +189,7 @@ public final class OmeOutput
 				return null;
 			}
 		}
-		final Map< String, Object > record = attributes == null ? null : asMap( attributes.get( FeatureOutput.KEY ) );
+		final Map< String, Object > record = attributes == null ? null : FeatureOutput.asMap( attributes.get( FeatureOutput.KEY ) );
 		return record != null && record.get( "parameters" ) instanceof Map ? record : null;
-	}
-
-	@SuppressWarnings( "unchecked" )
-	private static Map< String, Object > asMap( final Object o )
-	{
-		return o instanceof Map ? ( Map< String, Object > ) o : null;
-	}
-
-	private static List< String > differences( final Map< String, Object > before, final Map< String, Object > now )
-	{
-		final List< String > out = new ArrayList<>();
-		if ( before == null )
-		{
-			out.add( "no parameters recorded" );
-			return out;
-		}
-		for ( final String key : now.keySet() )
-			if ( !sameJson( before.get( key ), now.get( key ) ) )
-				out.add( key + " was " + ( before.containsKey( key ) ? before.get( key ) : "unset" ) + ", now " + now.get( key ) );
-		for ( final String key : before.keySet() )
-			if ( !now.containsKey( key ) )
-				out.add( key + " was " + before.get( key ) + ", now unset" );
-		return out;
-	}
-
-	/** Equality of JSON values as read back: numbers by value, lists and maps element-wise. */
-	private static boolean sameJson( final Object a, final Object b )
-	{
-		if ( a instanceof Number && b instanceof Number )
-			return ( ( Number ) a ).doubleValue() == ( ( Number ) b ).doubleValue();
-		if ( a instanceof List && b instanceof List )
-		{
-			final List< ? > x = ( List< ? > ) a, y = ( List< ? > ) b;
-			if ( x.size() != y.size() )
-				return false;
-			for ( int i = 0; i < x.size(); i++ )
-				if ( !sameJson( x.get( i ), y.get( i ) ) )
-					return false;
-			return true;
-		}
-		if ( a instanceof Map && b instanceof Map )
-		{
-			final Map< ?, ? > x = ( Map< ?, ? > ) a, y = ( Map< ?, ? > ) b;
-			if ( !x.keySet().equals( y.keySet() ) )
-				return false;
-			for ( final Object k : x.keySet() )
-				if ( !sameJson( x.get( k ), y.get( k ) ) )
-					return false;
-			return true;
-		}
-		return Objects.equals( a, b );
-	}
-
-	/** Deletes a Zarr hierarchy or an empty folder; refuses anything else. */
-	private static void delete( final Path output )
-	{
-		final boolean zarr = Files.isRegularFile( output.resolve( ".zarray" ) ) || Files.isRegularFile( output.resolve( ".zgroup" ) )
-				|| Files.isRegularFile( output.resolve( "zarr.json" ) );
-		try
-		{
-			if ( !Files.isDirectory( output ) )
-				throw new OutputException( "Output " + output + " exists and is not a folder; refusing to replace it" );
-			if ( !zarr )
-				try ( var entries = Files.list( output ) )
-				{
-					if ( entries.findAny().isPresent() )
-						throw new OutputException( "Output " + output + " exists and is not a Zarr array or group; "
-								+ "refusing to delete it even with overwrite=true" );
-				}
-			Files.walkFileTree( output, new SimpleFileVisitor< Path >()
-			{
-				@Override
-				public FileVisitResult visitFile( final Path file, final BasicFileAttributes attrs ) throws IOException
-				{
-					Files.delete( file );
-					return FileVisitResult.CONTINUE;
-				}
-
-				@Override
-				public FileVisitResult postVisitDirectory( final Path dir, final IOException e ) throws IOException
-				{
-					if ( e != null )
-						throw e;
-					Files.delete( dir );
-					return FileVisitResult.CONTINUE;
-				}
-			} );
-		}
-		catch ( final IOException e )
-		{
-			throw new OutputException( "Cannot delete the existing output " + output + ": " + e, e );
-		}
 	}
 }

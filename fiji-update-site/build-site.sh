@@ -9,7 +9,7 @@
 #   --offline         pass -o to Maven (every jar must already be in the local repository)
 #   --previous DB     the db.xml.gz of the site as it is online now: keeps earlier checksums
 #   --timestamp T     yyyyMMddHHmmss of this upload (default: $SOURCE_DATE_EPOCH, else now, UTC)
-#   --model-dir DIR   folder with the default model unet16.pt + unet16.json (default: models/)
+#   --model-dir DIR   folder with the default model unet16.pt + unet16.json and its bfloat16 variant (default: models/)
 #   --no-model        build a site without the model files
 #   --out DIR         output folder (default target/fiji-update-site; replaced if it holds a site)
 set -euo pipefail
@@ -79,7 +79,7 @@ for classifier in $classifiers; do
 done
 
 if [ "$with_model" = 1 ]; then
-	for f in unet16.pt unet16.json; do
+	for f in unet16.pt unet16.json unet16-bf16.pt unet16-bf16.json; do
 		if [ ! -f "$model_dir/$f" ]; then
 			echo "No default model file $model_dir/$f (use --model-dir DIR, or --no-model)" >&2
 			exit 1

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Package the shipped model, models/unet16.pt, as a bioimage.io model package (format 0.5).
+"""Package the shipped model, models/unet16-reference.pt (the trained network; unet16.pt is its faster form), as a bioimage.io model package (format 0.5).
 
 Writes models/unet16.bioimageio/:
 
     rdf.yaml          the model description (bioimage.io model spec 0.5.3)
-    unet16.pt         the TorchScript weights, a copy of models/unet16.pt (the same bytes, so git stores them once)
+    unet16.pt         the TorchScript weights, a copy of models/unet16-reference.pt (the same bytes, so git stores them once)
     test_input.npy    (1, 1, 80, 80) float32: a synthetic microscopy-like plane, min-max scaled to [0, 1]
     test_output.npy   (1, 16, 80, 80) float32: what the weights give for it, computed here with torch
     README.md         the package's documentation
@@ -69,7 +69,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
 
     weights = os.path.join(args.out, "unet16.pt")
-    shutil.copyfile(os.path.join(HERE, "unet16.pt"), weights)
+    shutil.copyfile(os.path.join(HERE, "unet16-reference.pt"), weights)
     model = torch.jit.load(weights).eval()
 
     test_input = test_plane(SIZE)

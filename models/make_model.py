@@ -42,6 +42,11 @@ Everything is seeded; with the same torch build and thread count the weights are
 and with PYTHONHASHSEED fixed (the script restarts itself with 0 if it is unset) so is the file:
 TorchScript writes some constants in set order, which follows string hashing.
 
+Files: NAME-reference.pt is the trained network as written above (plain TorchScript of this
+architecture; the Python original and the parity fixtures run it). NAME.pt and NAME-bf16.pt, which
+the plugin runs, are made from it by export_inference.py: the same function with BatchNorm folded,
+channels-last, and in bfloat16. NAME.json describes the model.
+
 Usage:  /usr/bin/python3 models/make_model.py [--steps N] [--seed S] [--out-dir models]
 """
 import os
@@ -59,6 +64,7 @@ import argparse  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
+import subprocess  # noqa: E402
 import time  # noqa: E402
 from typing import Tuple  # noqa: E402
 
@@ -516,7 +522,7 @@ def main():
         raise SystemExit("an additive constant moved away from 0")
     scripted = torch.jit.script(features)
     os.makedirs(a.out_dir, exist_ok=True)
-    pt_path = os.path.join(a.out_dir, NAME + ".pt")
+    pt_path = os.path.join(a.out_dir, NAME + "-reference.pt")
     scripted.save(pt_path)
     size = os.path.getsize(pt_path)
     print("wrote %s: %d bytes (%.2f MB), sha256 %s" % (pt_path, size, size / 1e6, sha256(pt_path)))
@@ -585,6 +591,9 @@ def main():
         json.dump(desc, f, indent=2)
         f.write("\n")
     print("wrote %s" % json_path)
+    # The files the plugin runs: the same network folded and channels-last (NAME.pt), and its bfloat16 variant.
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_inference.py"),
+                    pt_path, a.out_dir, "--name", NAME], check=True)
     print("summary: params %d, file %d bytes, training %.0fs for %d steps, val raw %.5f "
           "(identity %.5f), val [0,1] %.5f (identity %.5f), receptive field %d, total %.0fs"
           % (n_params, size, train_seconds, a.steps, final_raw, id_raw, final_unit, id_unit,

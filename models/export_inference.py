@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Export the trained UNet (segmentify's architecture, as make_model.py trains it) for inference.
+
+    /usr/bin/python3 models/export_inference.py models/unet16-reference.pt models
+
+writes, beside the reference network:
+
+  unet16.pt       float32, the model the plugin runs: the same weights and the same function, in the form
+                  that runs fastest on a CPU through libtorch (measured with libtorch 2.7.1 through DJL on a
+                  2-core Zen 4, 512 x 512 planes: 1.41x the reference module; see bench/results.md):
+                  - each BatchNorm is folded into the convolution before it. The blocks are
+                    Conv -> ReLU -> BatchNorm with a scale-only BatchNorm (s > 0, no shift), and
+                    s * relu(W x) = relu((s W) x) for s > 0, so the folded network computes the same function;
+                  - activations and weights are channels-last (NHWC in memory), the layout oneDNN's
+                    convolutions, pooling and transposed convolutions use natively: no reorder between
+                    layers. The result is returned as a channels-last (1, 16, H, W) tensor; its
+                    permutation to (1, H, W, 16) is contiguous, which is the Zarr output's chunk order.
+  unet16-bf16.pt  the same network with bfloat16 weights and activations (for CPUs with bf16 dot-product
+                  units, AVX512-BF16 or AMX): the first convolution runs in float32 on the float32 input,
+                  everything after it in bfloat16, and the output is returned as float32.
+
+Both are checked here against the reference (float32, this torch) before they are written. A bfloat16
+variant of any other TorchScript model is made by bf16_variant(), without the folding.
+
+The description beside the reference's export (OUT_DIR/NAME.json, written by make_model.py) gets
+"bfloat16": "NAME-bf16.pt", and NAME-bf16.json describes the variant; precision=bf16 finds it that way.
+
+Usage:  export_inference.py REFERENCE.pt OUT_DIR [--name unet16]
+        export_inference.py --bf16-only MODEL.pt   (any float32 TorchScript model: writes MODEL-bf16.pt and
+                                                    names it in MODEL.json, which must exist)
+"""
+import argparse
+import json
+import os
+import sys
+from typing import List
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+BN_EPS = 1e-5
+
+
+def _folded(state, block):
+    """The two convolutions of a ConvBlock with its BatchNorms folded in: [(weight, bias), ...]."""
+    out = []
+    for conv, bn in ((0, 2), (3, 5)):
+        w = state["%s.%d.weight" % (block, conv)]
+        b = state["%s.%d.bias" % (block, conv)]
+        s = state["%s.%d.weight" % (block, bn)] / torch.sqrt(state["%s.%d.running_var" % (block, bn)] + BN_EPS)
+        t = state["%s.%d.bias" % (block, bn)] - state["%s.%d.running_mean" % (block, bn)] * s
+        if not bool((s > 0).all()):
+            raise SystemExit("%s.%d: a BatchNorm scale is not positive; it cannot move before the ReLU" % (block, bn))
+        if bool((t != 0).any()):
+            raise SystemExit("%s.%d: a BatchNorm shift is not zero; this export handles scale-only BatchNorm" % (block, bn))
+        out.append(((w * s[:, None, None, None]), b * s))
+    return out
+
+
+class InferenceUNet(nn.Module):
+    """segmentify's UNet (k channels, depth 4) with BatchNorm folded, channels-last, optionally bfloat16."""
+
+    def __init__(self, state, bf16: bool):
+        super().__init__()
+        self.bf16 = bf16
+        weights: List[torch.Tensor] = []
+        biases: List[torch.Tensor] = []
+
+        def add(w, b):
+            dtype = torch.bfloat16 if bf16 and len(weights) > 0 else torch.float32
+            weights.append(w.to(dtype).contiguous(memory_format=torch.channels_last))
+            biases.append(b.to(dtype))
+
+        for level in (1, 2, 3, 4):
+            for w, b in _folded(state, "encode_%d.block" % level):
+                add(w, b)
+        add(state["bridge.weight"], state["bridge.bias"])
+        for level in (4, 3, 2, 1):
+            for w, b in _folded(state, "decode_%d.block" % level):
+                add(w, b)
+            add(state["decode_%d.upsample.weight" % level], state["decode_%d.upsample.bias" % level])
+        self.weights = nn.ParameterList([nn.Parameter(w, requires_grad=False) for w in weights])
+        self.biases = nn.ParameterList([nn.Parameter(b, requires_grad=False) for b in biases])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        w: List[torch.Tensor] = [p for p in self.weights]
+        b: List[torch.Tensor] = [p for p in self.biases]
+        x = x.contiguous(memory_format=torch.channels_last)
+        x = F.relu(F.conv2d(x, w[0], b[0], 1, 1))
+        if self.bf16:
+            x = x.to(torch.bfloat16)
+        x = F.relu(F.conv2d(x, w[1], b[1], 1, 1))
+        skips: List[torch.Tensor] = [x]
+        x = F.max_pool2d(x, 2, 2)
+        i = 2
+        for _ in range(3):
+            x = F.relu(F.conv2d(x, w[i], b[i], 1, 1))
+            x = F.relu(F.conv2d(x, w[i + 1], b[i + 1], 1, 1))
+            skips.append(x)
+            x = F.max_pool2d(x, 2, 2)
+            i += 2
+        x = F.conv2d(x, w[i], b[i], 1, 1)
+        i += 1
+        for level in range(4):
+            x = F.relu(F.conv2d(x, w[i], b[i], 1, 1))
+            x = F.relu(F.conv2d(x, w[i + 1], b[i + 1], 1, 1))
+            x = F.conv_transpose2d(x, w[i + 2], b[i + 2], 2, 1, 1) + skips[3 - level]
+            i += 3
+        return x.float()
+
+
+class Bf16Variant(nn.Module):
+    """Any float32 TorchScript model in bfloat16: input cast in, output cast back to float32."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.inner(x.to(torch.bfloat16)).float()
+
+
+def bf16_variant(model_file, out_file):
+    inner = torch.jit.load(model_file).eval().to(torch.bfloat16)
+    torch.jit.script(Bf16Variant(inner)).save(out_file)
+
+
+def name_variant(model_file, variant_file):
+    """Names the variant in the model's description and describes the variant (a copy marked bfloat16)."""
+    json_file = os.path.splitext(model_file)[0] + ".json"
+    with open(json_file) as f:
+        desc = json.load(f)
+    desc.pop("bfloat16", None)
+    variant = dict(desc)
+    variant["name"] = desc.get("name", "model") + "-bf16"
+    variant["dtype"] = "float32 in and out, bfloat16 inside"
+    variant["description"] = ("bfloat16 variant of %s (made by models/export_inference.py). "
+                              % os.path.basename(model_file)) + desc.get("description", "")
+    out = {}
+    for k, v in desc.items():
+        out[k] = v
+        if k == "dtype":
+            out["bfloat16"] = os.path.basename(variant_file)
+    if "bfloat16" not in out:
+        out["bfloat16"] = os.path.basename(variant_file)
+    for path, d in ((json_file, out), (os.path.splitext(variant_file)[0] + ".json", variant)):
+        with open(path, "w") as f:
+            json.dump(d, f, indent=2)
+            f.write("\n")
+        print("wrote %s" % path)
+
+
+def check(reference, exported, what, tolerance):
+    g = torch.Generator().manual_seed(7)
+    x = torch.rand(2, 1, 96, 112, generator=g) * 1000.0
+    with torch.no_grad():
+        want, got = reference(x), exported(x)
+    err = float((got - want).abs().max()) / float(want.abs().max())
+    print("%s vs reference on 2 x 96x112: max|diff| / max|out| = %.3g" % (what, err))
+    if got.shape != want.shape or err > tolerance:
+        raise SystemExit("%s differs from the reference (tolerance %g)" % (what, tolerance))
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--bf16-only":
+        model = sys.argv[2]
+        variant = os.path.splitext(model)[0] + "-bf16.pt"
+        bf16_variant(model, variant)
+        print("wrote %s" % variant)
+        name_variant(model, variant)
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("reference")
+    ap.add_argument("out_dir")
+    ap.add_argument("--name", default="unet16")
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    reference = torch.jit.load(a.reference).eval()
+    state = {k: v.detach().clone() for k, v in reference.state_dict().items()}
+    fast = torch.jit.script(InferenceUNet(state, bf16=False).eval())
+    check(reference, fast, "float32 export", 1e-5)
+    fast_file = os.path.join(a.out_dir, a.name + ".pt")
+    fast.save(fast_file)
+    print("wrote %s (%d bytes)" % (fast_file, os.path.getsize(fast_file)))
+    # bfloat16 convolutions of this torch (1.13) on the CPU are not trusted for the check: the variant is
+    # checked against float32 through libtorch 2.7.1 in the Java tests (PrecisionTest).
+    half = torch.jit.script(InferenceUNet(state, bf16=True).eval())
+    half_file = os.path.join(a.out_dir, a.name + "-bf16.pt")
+    half.save(half_file)
+    print("wrote %s (%d bytes)" % (half_file, os.path.getsize(half_file)))
+    if os.path.exists(os.path.join(a.out_dir, a.name + ".json")):
+        name_variant(fast_file, half_file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -64,6 +64,12 @@ public final class FeaturizeMain implements Callable< Integer >
 	@Option( names = "--output-type", paramLabel = "TYPE", description = "float32 (default) or float16" )
 	String outputType = "float32";
 
+	@Option( names = "--precision", paramLabel = "P", description = "float32 (default) or bf16: the model's bfloat16 variant (about 2x faster on CPUs with bf16 units)" )
+	String precision = "float32";
+
+	@Option( names = "--keep-bits", paramLabel = "N", description = "Mantissa bits kept in the stored features (default 13 for float32: within 1e-4; 10 for float16: lossless; 23: exact)" )
+	Integer keepBits;
+
 	@Option( names = "--layout", paramLabel = "LAYOUT", description = "seed (default): one array (t, z, y, x, c); ome: OME-Zarr (NGFF 0.4)" )
 	String layout = "seed";
 
@@ -121,7 +127,7 @@ public final class FeaturizeMain implements Callable< Integer >
 	{
 		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model )
 				.tile( tile ).halo( halo ).normalization( normalization ).threads( threads ).intraOpThreads( intraOpThreads )
-				.outputType( outputType ).overwrite( overwrite ).layout( layout ).levels( levels ).device( device )
+				.outputType( outputType ).precision( precision ).keepBits( keepBits ).overwrite( overwrite ).layout( layout ).levels( levels ).device( device )
 				.preview( preview ).previewPlane( previewPlane );
 		new Featurizer( System.err::println ).run( request, consoleProgress( System.err ), () -> false );
 		System.out.println( output.toAbsolutePath() );

@@ -145,6 +145,33 @@ public final class FeatureImage
 		return computeTile( pos[ 0 ], pos[ 1 ], pos.length > 3 ? pos[ 3 ] : 0, pos.length > 4 ? pos[ 4 ] : 0 );
 	}
 
+	/**
+	 * The features of cell {@code index} interleaved, (y, x, c) with c fastest, the order of a Zarr chunk of the
+	 * output: from the cache when the cell is there, else computed without entering the cache (a write touches
+	 * each tile once), with the engine handing the result over in that order.
+	 */
+	public float[] interleavedCellData( final long index )
+	{
+		final Cell< FloatArray > cached = cache.getIfPresent( index );
+		final long[] pos = gridPosition( index );
+		final long[] tx = tiles.tileX( pos[ 0 ] ), ty = tiles.tileY( pos[ 1 ] );
+		final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
+		if ( cached != null )
+			return FeatureModel.interleave( cached.getData().getCurrentStorageArray(), channels, tw * th );
+		final long[] rx = tiles.regionX( pos[ 0 ] ), ry = tiles.regionY( pos[ 1 ] );
+		final int rw = ( int ) ( rx[ 1 ] - rx[ 0 ] ), rh = ( int ) ( ry[ 1 ] - ry[ 0 ] );
+		final float[] plane = reader.read( rx[ 0 ], ry[ 0 ], rw, rh, pos.length > 3 ? pos[ 3 ] : 0, pos.length > 4 ? pos[ 4 ] : 0 );
+		normalization.apply( plane );
+		final float[] features = model.predictInterleaved( plane, rh, rw );
+		if ( tw == rw && th == rh )
+			return features;
+		final int ox = ( int ) ( tx[ 0 ] - rx[ 0 ] ), oy = ( int ) ( ty[ 0 ] - ry[ 0 ] );
+		final float[] out = new float[ channels * tw * th ];
+		for ( int y = 0; y < th; y++ )
+			System.arraycopy( features, ( ( oy + y ) * rw + ox ) * channels, out, y * tw * channels, tw * channels );
+		return out;
+	}
+
 	/** The position of a cell in the grid (tile x, tile y, 0[, z[, t]]). */
 	public long[] gridPosition( final long index )
 	{

@@ -84,6 +84,25 @@ public final class FeatureLayout
 	 * Turns one cell's features, (c, h, w) with x fastest, into one full chunk, (H, W, c) with c fastest,
 	 * where (H, W) is the tile size: the part of an edge chunk beyond the image stays zero.
 	 */
+	/**
+	 * A full chunk from {@link FeatureImage#interleavedCellData}: the same array when the tile fills its chunk,
+	 * else its rows in a zeroed chunk (the part of an edge chunk beyond the image).
+	 */
+	public float[] interleavedToChunk( final float[] tile, final long index )
+	{
+		final int tileH = features.tiles().tileHeight(), tileW = features.tiles().tileWidth(), channels = features.channels();
+		final long[] pos = features.gridPosition( index );
+		final int w = ( int ) ( features.tiles().tileX( pos[ 0 ] )[ 1 ] - features.tiles().tileX( pos[ 0 ] )[ 0 ] );
+		final int h = ( int ) ( features.tiles().tileY( pos[ 1 ] )[ 1 ] - features.tiles().tileY( pos[ 1 ] )[ 0 ] );
+		if ( w == tileW && h == tileH )
+			return tile;
+		final float[] chunk = new float[ tileH * tileW * channels ];
+		for ( int y = 0; y < h; y++ )
+			System.arraycopy( tile, y * w * channels, chunk, y * tileW * channels, w * channels );
+		return chunk;
+	}
+
+	/** The chunk of the cell with {@code index} of the features, from the cell's planar data (c, y, x). */
 	public float[] toChunk( final float[] cell, final long index )
 	{
 		final int tileH = features.tiles().tileHeight(), tileW = features.tiles().tileWidth(), channels = features.channels();

@@ -1,7 +1,9 @@
 package org.featurize.unet.io;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -10,13 +12,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.FeatureImage;
@@ -39,7 +40,16 @@ public final class FeatureWriter
 
 	private final int threads;
 
+	private final StoredValues stored;
+
+	/** Writes the values exactly as the output's type holds them. */
 	public FeatureWriter( final FeatureImage features, final ZarrArray array, final int threads )
+	{
+		this( features, array, threads, new StoredValues( OutputType.of( array.dataType() ), OutputType.of( array.dataType() ).mantissaBits() ) );
+	}
+
+	/** Writes the values as {@code stored} says (rounded to fewer mantissa bits, range-checked). */
+	public FeatureWriter( final FeatureImage features, final ZarrArray array, final int threads, final StoredValues stored )
 	{
 		if ( threads < 1 )
 			throw new FeaturizeException( "Threads must be at least 1, got " + threads );
@@ -47,6 +57,7 @@ public final class FeatureWriter
 		this.layout = new FeatureLayout( features );
 		this.array = array;
 		this.threads = threads;
+		this.stored = stored;
 	}
 
 	/** What a run did. */
@@ -118,7 +129,7 @@ public final class FeatureWriter
 				final float[] data;
 				try
 				{
-					data = layout.toChunk( features.cellData( index ), index );
+					data = stored.apply( layout.interleavedToChunk( features.interleavedCellData( index ), index ), "chunk " + Arrays.toString( chunk ) + " of " + array.path() );
 				}
 				catch ( final RuntimeException | Error e )
 				{

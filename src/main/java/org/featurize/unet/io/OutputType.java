@@ -8,13 +8,30 @@ import org.featurize.unet.zarr.DataType;
 /** The data type of the saved features. */
 public enum OutputType
 {
-	FLOAT32( DataType.FLOAT32 ), FLOAT16( DataType.FLOAT16 );
+	/** float32 keeps 13 of its 23 mantissa bits by default (within 1e-4), float16 all of its 10. */
+	FLOAT32( DataType.FLOAT32, 23, 13 ), FLOAT16( DataType.FLOAT16, 10, 10 );
 
 	private final DataType dataType;
 
-	OutputType( final DataType dataType )
+	private final int mantissaBits, defaultKeepBits;
+
+	OutputType( final DataType dataType, final int mantissaBits, final int defaultKeepBits )
 	{
 		this.dataType = dataType;
+		this.mantissaBits = mantissaBits;
+		this.defaultKeepBits = defaultKeepBits;
+	}
+
+	/** The type's stored mantissa bits. */
+	public int mantissaBits()
+	{
+		return mantissaBits;
+	}
+
+	/** The mantissa bits kept when the run asks for no other number; see {@link StoredValues}. */
+	public int defaultKeepBits()
+	{
+		return defaultKeepBits;
 	}
 
 	public DataType dataType()
@@ -26,6 +43,15 @@ public enum OutputType
 	public String label()
 	{
 		return name().toLowerCase( Locale.ROOT );
+	}
+
+	/** The output type that stores {@code type}. */
+	public static OutputType of( final DataType type )
+	{
+		for ( final OutputType t : values() )
+			if ( t.dataType == type )
+				return t;
+		throw new FeaturizeException( "Features are stored as float32 or float16, not " + type );
 	}
 
 	public static OutputType parse( final String name )

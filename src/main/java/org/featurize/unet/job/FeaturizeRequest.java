@@ -39,6 +39,10 @@ public final class FeaturizeRequest
 
 	String outputType = "float32";
 
+	String precision = PRECISION_FLOAT32;
+
+	Integer keepBits;
+
 	Long cacheBytes;
 
 	String layout = LAYOUT_SEED;
@@ -53,6 +57,13 @@ public final class FeaturizeRequest
 
 	/** The output layouts: the seed's single array {@code (t, z, y, x, c)}, or an OME-Zarr image (NGFF 0.4). */
 	public static final String LAYOUT_SEED = "seed", LAYOUT_OME = "ome";
+
+	/**
+	 * The model's arithmetic: float32, or bfloat16 through the model's bfloat16 variant (named by its description's
+	 * {@code "bfloat16"} key; about twice as fast on CPUs with bf16 dot-product units, features within about 1 % of
+	 * the largest feature).
+	 */
+	public static final String PRECISION_FLOAT32 = "float32", PRECISION_BF16 = "bf16";
 
 	public static FeaturizeRequest of( final Path input )
 	{
@@ -127,6 +138,23 @@ public final class FeaturizeRequest
 	public FeaturizeRequest outputType( final String outputType )
 	{
 		this.outputType = outputType;
+		return this;
+	}
+
+	public FeaturizeRequest precision( final String precision )
+	{
+		this.precision = precision;
+		return this;
+	}
+
+	/**
+	 * Mantissa bits kept in the stored features (null: the output type's default, {@link OutputType#defaultKeepBits()}):
+	 * each value is rounded to nearest (ties to even) at that many bits, a relative error of at most
+	 * 2<sup>-(bits + 1)</sup>, and the zeroed low bits compress away.
+	 */
+	public FeaturizeRequest keepBits( final Integer keepBits )
+	{
+		this.keepBits = keepBits;
 		return this;
 	}
 
@@ -216,6 +244,17 @@ public final class FeaturizeRequest
 	}
 
 	/** The output's element type. */
+	public String precision()
+	{
+		return precision;
+	}
+
+	/** The mantissa bits kept: the request's, or the output type's default. */
+	public int keepBits()
+	{
+		return keepBits != null ? keepBits : type().defaultKeepBits();
+	}
+
 	public OutputType type()
 	{
 		return OutputType.parse( outputType );
@@ -240,7 +279,15 @@ public final class FeaturizeRequest
 		if ( normalization.equals( Normalization.PERCENTILE ) && !( percentileLow >= 0 && percentileLow < percentileHigh && percentileHigh <= 100 ) )
 			throw new FeaturizeException( String.format( "Percentiles must satisfy 0 <= low < high <= 100, got low %s and high %s",
 					percentileLow, percentileHigh ) );
-		OutputType.parse( outputType );
+		final OutputType type = OutputType.parse( outputType );
+		precision = precision == null || precision.isBlank() ? PRECISION_FLOAT32 : precision.trim().toLowerCase( java.util.Locale.ROOT );
+		if ( precision.equals( "bfloat16" ) )
+			precision = PRECISION_BF16;
+		if ( !precision.equals( PRECISION_FLOAT32 ) && !precision.equals( PRECISION_BF16 ) )
+			throw new FeaturizeException( "Unknown precision \"" + precision + "\"; expected \"float32\" or \"bf16\"" );
+		if ( keepBits != null && ( keepBits < 1 || keepBits > type.mantissaBits() ) )
+			throw new FeaturizeException( "keep_bits must be 1 to " + type.mantissaBits() + " for " + type.label() + " output (all "
+					+ type.mantissaBits() + ": lossless), got " + keepBits );
 		device = Devices.checkName( device );
 		layout = layout == null || layout.isBlank() ? LAYOUT_SEED : layout.trim().toLowerCase( java.util.Locale.ROOT );
 		if ( !layout.equals( LAYOUT_SEED ) && !layout.equals( LAYOUT_OME ) )

@@ -174,12 +174,27 @@ public final class DjlFeatureModel implements FeatureModel
 	@Override
 	public float[] predict( final float[] plane, final int height, final int width )
 	{
+		return predict( plane, height, width, false );
+	}
+
+	/**
+	 * The engine hands over the output in (y, x, c) order: a channels-last result (as the shipped model's) is
+	 * already in that order in memory, and any other is transposed by libtorch.
+	 */
+	@Override
+	public float[] predictInterleaved( final float[] plane, final int height, final int width )
+	{
+		return predict( plane, height, width, true );
+	}
+
+	private float[] predict( final float[] plane, final int height, final int width, final boolean interleaved )
+	{
 		final ModelDescription d = description;
 		final int m = d.sizeMultiple();
 		if ( height % m != 0 || width % m != 0 )
 			throw new ModelException( String.format( "Plane %d x %d is not a multiple of the model's size multiple %d",
 					width, height, m ) );
-		final Tensor out = forward( plane, 1, height, width );
+		final Tensor out = forward( plane, 1, height, width, interleaved );
 		final long[] s = out.shape;
 		if ( s.length != 4 || s[ 0 ] != 1 || s[ 1 ] != d.outputChannels() || s[ 2 ] != height || s[ 3 ] != width )
 			throw new ModelException( String.format( "Model %s returned shape %s for input (1, 1, %d, %d); expected (1, %d, %d, %d)",
@@ -189,6 +204,17 @@ public final class DjlFeatureModel implements FeatureModel
 
 	/** One forward pass on a (1, channels, height, width) input; borrows a predictor for its duration. */
 	Tensor forward( final float[] data, final int channels, final int height, final int width )
+	{
+		return forward( data, channels, height, width, false );
+	}
+
+	/**
+	 * One forward pass on a (1, channels, height, width) input; borrows a predictor for its duration.
+	 *
+	 * @param interleaved
+	 *            whether to return a 4D result's values in (n, y, x, c) order (the shape stays (n, c, y, x))
+	 */
+	Tensor forward( final float[] data, final int channels, final int height, final int width, final boolean interleaved )
 	{
 		final Predictor< NDList, NDList > predictor;
 		try
@@ -209,7 +235,8 @@ public final class DjlFeatureModel implements FeatureModel
 			NDArray result = output.get( 0 );
 			if ( result.getDataType() != DataType.FLOAT32 )
 				result = result.toType( DataType.FLOAT32, false );
-			return new Tensor( result.getShape().getShape(), result.toFloatArray() );
+			final long[] shape = result.getShape().getShape();
+			return new Tensor( shape, ( interleaved && shape.length == 4 ? result.transpose( 0, 2, 3, 1 ) : result ).toFloatArray() );
 		}
 		catch ( final TranslateException | EngineException e )
 		{

@@ -26,6 +26,34 @@ public interface FeatureModel extends AutoCloseable
 	 */
 	float[] predict( float[] plane, int height, int width );
 
+	/**
+	 * As {@link #predict}, with the result interleaved: {@code height * width * channels} values in C order
+	 * (y, x, c), the order of a Zarr feature chunk (t, z, y, x, c). This implementation transposes
+	 * {@link #predict}'s result; an engine that can hand over its output in that order overrides it.
+	 */
+	default float[] predictInterleaved( final float[] plane, final int height, final int width )
+	{
+		return interleave( predict( plane, height, width ), description().outputChannels(), height * width );
+	}
+
+	/** (c, pixel) to (pixel, c) for {@code channels} planes of {@code pixels} values. */
+	static float[] interleave( final float[] planar, final int channels, final int pixels )
+	{
+		final float[] out = new float[ planar.length ];
+		final int block = 1024; // a block of pixels of every channel stays in the L1 cache
+		for ( int p0 = 0; p0 < pixels; p0 += block )
+		{
+			final int p1 = Math.min( pixels, p0 + block );
+			for ( int c = 0; c < channels; c++ )
+			{
+				final int src = c * pixels;
+				for ( int p = p0; p < p1; p++ )
+					out[ p * channels + c ] = planar[ src + p ];
+			}
+		}
+		return out;
+	}
+
 	/** How many forward passes may run at once (the number of predictors). */
 	int concurrency();
 

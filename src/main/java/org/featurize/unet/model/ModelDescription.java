@@ -81,6 +81,26 @@ public final class ModelDescription
 				json.toString() );
 	}
 
+	/** The file name under {@code "bfloat16"} in a description file, or null when it names none. */
+	static String bf16Variant( final Path json )
+	{
+		final JsonNode root;
+		try
+		{
+			root = new ObjectMapper().readTree( Files.readAllBytes( json ) );
+		}
+		catch ( final IOException e )
+		{
+			throw new ModelException( "Cannot read model description " + json + ": " + e.getMessage(), e );
+		}
+		final JsonNode node = root == null ? null : root.get( "bfloat16" );
+		if ( node == null || node.isNull() )
+			return null;
+		if ( !node.isTextual() || node.asText().isBlank() || node.asText().contains( "/" ) || node.asText().contains( "\\" ) )
+			throw new ModelException( "Model description " + json + ": \"bfloat16\" must name a file beside it, got " + node );
+		return node.asText();
+	}
+
 	private static int requiredInt( final JsonNode root, final String key, final Path json )
 	{
 		final JsonNode node = root.get( key );

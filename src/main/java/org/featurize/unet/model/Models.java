@@ -68,6 +68,8 @@ public final class Models
 	{
 		final byte[] model = resource( DEFAULT_MODEL + ".pt" );
 		final byte[] description = resource( DEFAULT_MODEL + ".json" );
+		final byte[] bf16 = resource( DEFAULT_MODEL + "-bf16.pt" );
+		final byte[] bf16Description = resource( DEFAULT_MODEL + "-bf16.json" );
 		final String hash = sha256( model ).substring( 0, 16 );
 		final Path dir = Paths.get( System.getProperty( "java.io.tmpdir" ),
 				"featurize-unet-" + System.getProperty( "user.name", "user" ), "models", hash );
@@ -75,6 +77,8 @@ public final class Models
 		try
 		{
 			Files.createDirectories( dir );
+			writeIfDifferent( dir.resolve( DEFAULT_MODEL + "-bf16.json" ), bf16Description );
+			writeIfDifferent( dir.resolve( DEFAULT_MODEL + "-bf16.pt" ), bf16 );
 			writeIfDifferent( dir.resolve( DEFAULT_MODEL + ".json" ), description );
 			writeIfDifferent( file, model );
 		}
@@ -83,6 +87,30 @@ public final class Models
 			throw new ModelException( "Cannot extract the default model to " + dir + ": " + e.getMessage(), e );
 		}
 		return file;
+	}
+
+	/**
+	 * The bfloat16 variant of a model: the file its description ({@code model.json}) names under
+	 * {@code "bfloat16"}, beside the model. {@code models/export_inference.py} makes one for any TorchScript model.
+	 *
+	 * @throws ModelException
+	 *             naming the model and what is missing when it has none
+	 */
+	public static Path bf16Variant( final Path model )
+	{
+		final Path json = ModelDescription.descriptionFile( model );
+		final String how = "; models/export_inference.py --bf16-only makes one from a TorchScript model, named in "
+				+ json.getFileName() + " as \"bfloat16\": \"<file>\"";
+		if ( !Files.isRegularFile( json ) )
+			throw new ModelException( "precision=bf16 needs a bfloat16 variant of " + model + ", and it has no description " + json + how );
+		final String name = ModelDescription.bf16Variant( json );
+		if ( name == null )
+			throw new ModelException( "precision=bf16 needs a bfloat16 variant of " + model + ", and its description " + json
+					+ " names none" + how );
+		final Path variant = model.resolveSibling( name );
+		if ( !Files.isRegularFile( variant ) )
+			throw new ModelException( "The bfloat16 variant " + variant + " named by " + json + " is missing" );
+		return variant;
 	}
 
 	private static void writeIfDifferent( final Path target, final byte[] bytes ) throws IOException

@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.io.Progress;
+import org.featurize.unet.io.StoredValues;
 import org.featurize.unet.zarr.ZarrArray;
 
 /**
@@ -27,7 +28,16 @@ public final class OmeWriter
 
 	private final int threads;
 
+	private final StoredValues stored;
+
+	/** Writes level 0 exactly as the output's type holds the values. */
 	public OmeWriter( final OmeLayout layout, final OmeOutput output, final int threads )
+	{
+		this( layout, output, threads, null );
+	}
+
+	/** Writes level 0 as {@code stored} says (rounded to fewer mantissa bits, range-checked); null: exactly. */
+	public OmeWriter( final OmeLayout layout, final OmeOutput output, final int threads, final StoredValues stored )
 	{
 		if ( threads < 1 )
 			throw new FeaturizeException( "Threads must be at least 1, got " + threads );
@@ -35,6 +45,7 @@ public final class OmeWriter
 		this.layout = layout;
 		this.output = output;
 		this.threads = threads;
+		this.stored = stored;
 	}
 
 	/** What a run did. */
@@ -93,7 +104,9 @@ public final class OmeWriter
 				for ( int c = 0; c < channels; c++ )
 					if ( missing[ c ] )
 					{
-						level0.writeChunk( layout.chunkPosition( i, c ), layout.toChunk( cell, i, c ) );
+						final float[] chunk = layout.toChunk( cell, i, c );
+						level0.writeChunk( layout.chunkPosition( i, c ), stored == null ? chunk
+								: stored.apply( chunk, "chunk " + Arrays.toString( layout.chunkPosition( i, c ) ) + " of " + level0.path() ) );
 						chunks.incrementAndGet();
 					}
 				written.incrementAndGet();

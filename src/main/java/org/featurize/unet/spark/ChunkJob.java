@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.UUID;
 
 import org.featurize.unet.compute.Normalization;
+import org.featurize.unet.io.StoredValues;
 
 /**
  * What executors need to compute and write chunks, as the driver resolved it: every default filled in, the
@@ -38,10 +39,18 @@ final class ChunkJob implements Serializable
 	/** Threads per forward pass, or 0 for the task's CPUs ({@code spark.task.cpus}). */
 	final int intraOpThreads;
 
+	/** With the shipped model ({@link #model} null): whether its bfloat16 variant runs. */
+	final boolean bf16;
+
+	/** Rounding and range check of the stored values. */
+	final StoredValues stored;
+
 	ChunkJob( final String input, final String dataset, final long[] inputShape, final String model, final String modelSha256,
 			final int sizeMultiple, final int channels, final int tileWidth, final int tileHeight, final int halo,
-			final Normalization normalization, final String output, final int intraOpThreads )
+			final Normalization normalization, final String output, final int intraOpThreads, final boolean bf16, final StoredValues stored )
 	{
+		this.bf16 = bf16;
+		this.stored = stored;
 		this.input = input;
 		this.dataset = dataset;
 		this.inputShape = inputShape.clone();

@@ -1,5 +1,6 @@
 package org.featurize.unet.spark;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -58,7 +59,8 @@ final class ChunkTask implements FlatMapFunction< Iterator< ChunkRange >, long[]
 					final Fault f = fault;
 					if ( f != null )
 						f.before( i, context != null ? context.attemptNumber() : 0 );
-					run.output.writeChunk( chunk, run.layout.toChunk( run.features.cellData( i ), i ) );
+					run.output.writeChunk( chunk, j.stored.apply( run.layout.interleavedToChunk( run.features.interleavedCellData( i ), i ),
+							"chunk " + Arrays.toString( chunk ) + " of " + j.output ) );
 					written++;
 				}
 			}

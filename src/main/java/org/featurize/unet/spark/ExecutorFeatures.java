@@ -146,7 +146,7 @@ final class ExecutorFeatures
 	static Path modelFile( final ChunkJob job )
 	{
 		if ( job.model == null )
-			return checked( Models.defaultModelFile(), job );
+			return checked( job.bf16 ? Models.bf16Variant( Models.defaultModelFile() ) : Models.defaultModelFile(), job );
 		final Path path = Paths.get( job.model );
 		if ( Files.isRegularFile( path ) )
 			return checked( path, job );

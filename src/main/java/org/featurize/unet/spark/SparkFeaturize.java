@@ -55,6 +55,12 @@ public final class SparkFeaturize implements Callable< Integer >
 	@Option( names = "--output-type", paramLabel = "TYPE", description = "float32 (default) or float16" )
 	String outputType = "float32";
 
+	@Option( names = "--precision", paramLabel = "P", description = "float32 (default) or bf16: the model's bfloat16 variant (about 2x faster on CPUs with bf16 units)" )
+	String precision = "float32";
+
+	@Option( names = "--keep-bits", paramLabel = "N", description = "Mantissa bits kept in the stored features (default 13 for float32: within 1e-4; 10 for float16: lossless; 23: exact)" )
+	Integer keepBits;
+
 	@Option( names = "--overwrite", description = "Replace an existing output" )
 	boolean overwrite;
 
@@ -97,7 +103,7 @@ public final class SparkFeaturize implements Callable< Integer >
 	public Integer call()
 	{
 		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model ).tile( tile )
-				.halo( halo ).normalization( normalization ).intraOpThreads( intraOpThreads ).outputType( outputType ).overwrite( overwrite );
+				.halo( halo ).normalization( normalization ).intraOpThreads( intraOpThreads ).outputType( outputType ).precision( precision ).keepBits( keepBits ).overwrite( overwrite );
 		request.validate(); // before a Spark context is started
 		final SparkConf conf = new SparkConf().setAppName( "featurize " + input.getFileName() );
 		if ( master != null )

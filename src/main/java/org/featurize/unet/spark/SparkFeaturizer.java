@@ -18,6 +18,7 @@ import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.io.FeatureLayout;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.OutputLock;
+import org.featurize.unet.io.StoredValues;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
 import org.featurize.unet.model.DjlFeatureModel;
@@ -86,7 +87,8 @@ public final class SparkFeaturizer
 		final ChunkJob job = new ChunkJob( request.input().toAbsolutePath().normalize().toString(), request.dataset(), input.shape(),
 				request.model() != null ? modelFile.toAbsolutePath().normalize().toString() : null, ( String ) parameters.get( "model_sha256" ),
 				model.description().sizeMultiple(), features.channels(), features.tiles().tileWidth(), features.tiles().tileHeight(),
-				features.tiles().halo(), features.normalization(), request.output().toAbsolutePath().normalize().toString(), intraOpThreads );
+				features.tiles().halo(), features.normalization(), request.output().toAbsolutePath().normalize().toString(), intraOpThreads,
+				request.precision().equals( FeaturizeRequest.PRECISION_BF16 ), new StoredValues( request.type(), request.keepBits() ) );
 
 		try ( OutputLock lock = OutputLock.acquire( request.output() ) )
 		{

@@ -19,10 +19,13 @@ import org.featurize.unet.model.Models;
 
 /**
  * The benchmark of {@code bench/run.sh}: on the same generated volumes and the shipped model, measures
- * interleaved (A B C A B C ...) (a) the pipeline through {@code bin/featurize}, (b) the floor (the same
- * model's forward passes from memory through the same engine, {@link Floor}), (c) the Python original
- * ({@code bench/blog_workflow.py} with Debian's torch, dask and zarr), and once (d) the float32 peak
- * ({@link Peak}); prints a table of medians and ratios (also written to {@code bench/results.md}).
+ * interleaved (A B C A B C ...) (a) the pipeline through {@code bin/featurize}, float32 and bf16, (b) the floor
+ * (the same model's forward passes from memory through the same engine, {@link Floor}), float32 and bf16, (c) the
+ * Python original ({@code bench/blog_workflow.py} with Debian's torch, dask and zarr, running the trained network
+ * as written, {@code models/unet16-reference.pt}), and once (d) the float32 peak ({@link Peak}); then the
+ * accuracy of the outputs (float32 against the original's, bf16 against float32), the bytes of a float16 output,
+ * and the peak RSS of the pipeline on a volume 8 times smaller. Prints a table of medians and ratios (also
+ * written to {@code bench/results.md}).
  */
 public final class Benchmark
 {
@@ -52,7 +55,7 @@ public final class Benchmark
 		long rssKb, bytes;
 	}
 
-	final Path root, work, model;
+	final Path root, work, model, bf16Model, referenceModel;
 
 	final int reps, threads;
 
@@ -63,6 +66,8 @@ public final class Benchmark
 		this.root = root;
 		this.work = root.resolve( "bench/work" );
 		this.model = Models.defaultModelFile();
+		this.bf16Model = Models.bf16Variant( model );
+		this.referenceModel = root.resolve( "models/unet16-reference.pt" );
 		this.reps = reps;
 		this.threads = threads;
 	}
@@ -89,36 +94,100 @@ public final class Benchmark
 		final double peak = parse( exec( javaCommand( Peak.class, Integer.toString( threads ) ), null ), "gflops" );
 		line( "Peak float32 (4096^2 matmul through libtorch, %d threads): %.1f GFLOP/s", threads, peak );
 		line( "" );
-		line( "| volume (t x z x y x x) | pipeline planes/s | floor planes/s | Python original planes/s | pipeline / original | pipeline / floor "
-				+ "| pipeline GFLOP/s (%% of peak) | peak RSS pipeline / original | output bytes pipeline / original |" );
-		line( "|---|---|---|---|---|---|---|---|---|" );
+		final List< String > rows = new ArrayList<>(), quality = new ArrayList<>();
+		String memory = null;
 		for ( final String v : volumes )
 		{
 			final long[] s = Arrays.stream( v.split( "x" ) ).mapToLong( Long::parseLong ).toArray();
-			final Path volume = work.resolve( "vol-" + v + ".zarr" );
-			if ( !Files.exists( volume ) )
-				SampleVolume.write( volume, ( int ) s[ 0 ], ( int ) s[ 1 ], ( int ) s[ 2 ], ( int ) s[ 3 ], 7 );
+			final Path volume = volume( s );
 			final long planes = s[ 0 ] * s[ 1 ];
-			final List< Run > pipeline = new ArrayList<>(), original = new ArrayList<>();
-			final List< Double > floor = new ArrayList<>();
+			final Path outPipeline = work.resolve( "out-pipeline.zarr" ), outBf16 = work.resolve( "out-bf16.zarr" ),
+					outOriginal = work.resolve( "out-original.zarr" );
+			final List< Run > pipeline = new ArrayList<>(), original = new ArrayList<>(), bf16 = new ArrayList<>();
+			final List< Double > floor = new ArrayList<>(), floorBf16 = new ArrayList<>();
 			for ( int r = 0; r < reps; r++ )
 			{
-				pipeline.add( timed( planes, work.resolve( "out-pipeline.zarr" ), List.of( root.resolve( "bin/featurize" ).toString(),
-						volume.toString(), work.resolve( "out-pipeline.zarr" ).toString(), "--overwrite", "--threads", Integer.toString( threads ) ) ) );
+				pipeline.add( timed( planes, outPipeline, featurize( volume, outPipeline ) ) );
 				floor.add( parse( exec( javaCommand( Floor.class, volume.toString(), model.toString(), Integer.toString( threads ), "1" ), null ), "planes_per_s" ) );
-				original.add( timed( planes, work.resolve( "out-original.zarr" ), List.of( "/usr/bin/python3", root.resolve( "bench/blog_workflow.py" ).toString(),
-						volume.toString(), work.resolve( "out-original.zarr" ).toString(), model.toString() ) ) );
-				System.err.printf( "  %s rep %d: pipeline %.2f, floor %.2f, original %.2f planes/s%n", v, r + 1,
-						pipeline.get( r ).planesPerSecond, floor.get( r ), original.get( r ).planesPerSecond );
+				original.add( timed( planes, outOriginal, List.of( "/usr/bin/python3", root.resolve( "bench/blog_workflow.py" ).toString(),
+						volume.toString(), outOriginal.toString(), referenceModel.toString() ) ) );
+				bf16.add( timed( planes, outBf16, featurize( volume, outBf16, "--precision", "bf16" ) ) );
+				floorBf16.add( parse( exec( javaCommand( Floor.class, volume.toString(), bf16Model.toString(), Integer.toString( threads ), "1" ), null ), "planes_per_s" ) );
+				System.err.printf( "  %s rep %d: pipeline %.2f, floor %.2f, original %.2f, bf16 pipeline %.2f, bf16 floor %.2f planes/s%n", v, r + 1,
+						pipeline.get( r ).planesPerSecond, floor.get( r ), original.get( r ).planesPerSecond, bf16.get( r ).planesPerSecond, floorBf16.get( r ) );
 			}
 			final double p = median( pipeline, x -> x.planesPerSecond ), o = median( original, x -> x.planesPerSecond );
-			final double f = floor.stream().sorted().toList().get( floor.size() / 2 );
+			final double f = median( floor, x -> x ), pb = median( bf16, x -> x.planesPerSecond ), fb = median( floorBf16, x -> x );
 			final double gflops = p * 2.0 * macsPerPixel( 16 ) * s[ 2 ] * s[ 3 ] * 1e-9;
-			line( "| %s | %.2f | %.2f | %.2f | %.2fx | %.2f | %.1f (%.0f %%) | %d / %d MB | %.3f |", v, p, f, o, p / o, p / f, gflops,
-					100 * gflops / peak, ( long ) median( pipeline, x -> x.rssKb ) >> 10, ( long ) median( original, x -> x.rssKb ) >> 10,
-					median( pipeline, x -> x.bytes ) / median( original, x -> x.bytes ) );
+			final double gflopsBf16 = pb * 2.0 * macsPerPixel( 16 ) * s[ 2 ] * s[ 3 ] * 1e-9;
+			final double originalBytes = median( original, x -> x.bytes );
+			final Path outHalf = work.resolve( "out-float16.zarr" );
+			timed( planes, outHalf, featurize( volume, outHalf, "--output-type", "float16", "--normalization", "percentile" ) );
+			final Path outHalfOriginalScale = work.resolve( "out-float16-none.zarr" );
+			String half;
+			try
+			{
+				timed( planes, outHalfOriginalScale, featurize( volume, outHalfOriginalScale, "--output-type", "float16" ) );
+				half = String.format( Locale.ROOT, "%.3f", bytes( outHalfOriginalScale ) / originalBytes );
+			}
+			catch ( final IllegalStateException e )
+			{
+				half = "refused (features beyond 65504)";
+			}
+			rows.add( String.format( Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2fx | %.2f | %.1f (%.0f %%) | %.2f | %.2f | %.2fx | %.0f (%.0f %%) | %d / %d MB | %.3f | %s / %.3f |",
+					v, p, f, o, p / o, p / f, gflops, 100 * gflops / peak, pb, fb, pb / o, gflopsBf16, 100 * gflopsBf16 / peak,
+					( long ) median( pipeline, x -> x.rssKb ) >> 10, ( long ) median( original, x -> x.rssKb ) >> 10,
+					median( pipeline, x -> x.bytes ) / originalBytes, half, bytes( outHalf ) / originalBytes ) );
+			quality.add( String.format( Locale.ROOT, "| %s | %.2e | %.2e |", v, Accuracy.maxRelative( outOriginal, outPipeline ),
+					Accuracy.maxRelative( outPipeline, outBf16 ) ) );
+			if ( memory == null && s[ 1 ] % 8 == 0 )
+			{
+				final long[] small = { s[ 0 ], s[ 1 ] / 8, s[ 2 ], s[ 3 ] };
+				final Path smallVolume = volume( small );
+				final Run less = timed( planes / 8, work.resolve( "out-small.zarr" ), featurize( smallVolume, work.resolve( "out-small.zarr" ) ) );
+				final long big = ( long ) median( pipeline, x -> x.rssKb ) >> 10;
+				memory = String.format( Locale.ROOT, "Peak RSS of the pipeline: %d MB for %s, %d MB for %s (8x the planes): %+.0f %%",
+						less.rssKb >> 10, name( small ), big, v, 100.0 * ( big - ( less.rssKb >> 10 ) ) / ( less.rssKb >> 10 ) );
+			}
+		}
+		line( "| volume (t x z x y x x) | pipeline planes/s | floor planes/s | Python original planes/s | pipeline / original | pipeline / floor "
+				+ "| pipeline GFLOP/s (%% of peak) | bf16 pipeline planes/s | bf16 floor planes/s | bf16 / original | bf16 GFLOP/s (%% of float32 peak) "
+				+ "| peak RSS pipeline / original | output bytes / original (13 mantissa bits) | float16 bytes / original (none / percentile) |" );
+		line( "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" );
+		for ( final String row : rows )
+			line( "%s", row );
+		line( "" );
+		line( "| volume | float32 pipeline vs the original: max abs diff / max abs | bf16 vs float32 pipeline: max abs diff / max abs |" );
+		line( "|---|---|---|" );
+		for ( final String row : quality )
+			line( "%s", row );
+		if ( memory != null )
+		{
+			line( "" );
+			line( "%s", memory );
 		}
 		Files.writeString( root.resolve( "bench/results.md" ), report.toString() );
+	}
+
+	Path volume( final long[] s ) throws IOException
+	{
+		final Path volume = work.resolve( "vol-" + name( s ) + ".zarr" );
+		if ( !Files.exists( volume ) )
+			SampleVolume.write( volume, ( int ) s[ 0 ], ( int ) s[ 1 ], ( int ) s[ 2 ], ( int ) s[ 3 ], 7 );
+		return volume;
+	}
+
+	static String name( final long[] s )
+	{
+		return s[ 0 ] + "x" + s[ 1 ] + "x" + s[ 2 ] + "x" + s[ 3 ];
+	}
+
+	List< String > featurize( final Path volume, final Path output, final String... more )
+	{
+		final List< String > cmd = new ArrayList<>( List.of( root.resolve( "bin/featurize" ).toString(), volume.toString(), output.toString(),
+				"--overwrite", "--threads", Integer.toString( threads ) ) );
+		cmd.addAll( List.of( more ) );
+		return cmd;
 	}
 
 	Run timed( final long planes, final Path output, final List< String > command ) throws Exception

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.featurize.unet.io.OutputType;
+import org.featurize.unet.io.StoredValues;
 import org.featurize.unet.zarr.ArraySpec;
 import org.featurize.unet.zarr.Compressor;
 import org.featurize.unet.zarr.DataType;
@@ -15,9 +17,11 @@ import org.featurize.unet.zarr.Shuffle;
 import org.featurize.unet.zarr.ZarrArray;
 
 /**
- * Measures how large a feature array is with each candidate compressor: re-encodes every chunk of an existing
- * output (float32, as the plugin writes it) and prints bytes and encode time per compressor, against the
- * seed's default (what {@code dask.array.to_zarr} uses: Blosc lz4, level 5, byte shuffle).
+ * Measures how large a feature array is with each candidate compressor, with the values exact and rounded to 13
+ * mantissa bits ({@link StoredValues}): re-encodes every chunk of an existing output (written with
+ * {@code keep_bits=23}, exact float32) and prints bytes and encode time (rounding included) per compressor,
+ * against the seed's default on the exact values (what {@code dask.array.to_zarr} uses: Blosc lz4, level 5,
+ * byte shuffle).
  *
  * Usage: java -cp ... org.featurize.unet.bench.CompressorChoice FEATURES.zarr [float16]
  */
@@ -27,6 +31,7 @@ public final class CompressorChoice
 	{
 		final ZarrArray source = ZarrArray.open( Paths.get( args[ 0 ] ), "" );
 		final boolean half = args.length > 1 && args[ 1 ].equals( "float16" );
+		final StoredValues rounding = new StoredValues( OutputType.FLOAT32, 13 );
 		final Map< String, Compressor > candidates = new LinkedHashMap<>();
 		candidates.put( "blosc lz4 5 byte-shuffle (seed)", Compressor.blosc( "lz4", 5, Shuffle.BYTE ) );
 		candidates.put( "none", Compressor.none() );
@@ -36,6 +41,10 @@ public final class CompressorChoice
 		candidates.put( "blosc zstd 3 byte-shuffle", Compressor.blosc( "zstd", 3, Shuffle.BYTE ) );
 		candidates.put( "blosc zstd 5 bit-shuffle", Compressor.blosc( "zstd", 5, Shuffle.BIT ) );
 		candidates.put( "zstd 3", Compressor.zstd( 3 ) );
+		candidates.put( "blosc lz4 5 bit-shuffle, 13 bits", Compressor.blosc( "lz4", 5, Shuffle.BIT ) );
+		candidates.put( "blosc lz4 5 byte-shuffle, 13 bits", Compressor.blosc( "lz4", 5, Shuffle.BYTE ) );
+		candidates.put( "blosc lz4 1 bit-shuffle, 13 bits", Compressor.blosc( "lz4", 1, Shuffle.BIT ) );
+		candidates.put( "blosc zstd 3 bit-shuffle, 13 bits", Compressor.blosc( "zstd", 3, Shuffle.BIT ) );
 		final Path scratch = Files.createTempDirectory( "compressor-choice" );
 		long seed = -1;
 		System.out.printf( "%-34s %14s %8s %10s%n", "compressor" + ( half ? " (float16)" : " (float32)" ), "bytes", "vs seed", "encode s" );
@@ -49,7 +58,8 @@ public final class CompressorChoice
 			final long[] pos = new long[ grid.length ];
 			while ( true )
 			{
-				target.writeChunk( pos, source.readChunk( pos ) );
+				final float[] values = ( float[] ) source.readChunk( pos );
+				target.writeChunk( pos, c.getKey().endsWith( ", 13 bits" ) ? rounding.apply( values, "chunk" ) : values );
 				int d = grid.length - 1;
 				while ( d >= 0 && ++pos[ d ] == grid[ d ] )
 					pos[ d-- ] = 0;

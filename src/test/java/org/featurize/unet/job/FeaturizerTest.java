@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.OutputException;
 import org.featurize.unet.io.Progress;
+import org.featurize.unet.io.StoredValues;
 import org.featurize.unet.testutil.Fixtures;
 import org.featurize.unet.zarr.ArraySpec;
 import org.featurize.unet.zarr.Compressor;
@@ -53,7 +54,8 @@ class FeaturizerTest
 		assertEquals( DataType.FLOAT32, out.dataType() );
 		assertEquals( 2 * 3 * 2 * 3, result.written().chunksWritten );
 		assertArrayEquals( new long[] { 28, 20, 4, 3, 2 }, result.image().dimensionsAsLongArray() );
-		// every saved value equals the lazy image at the mapped position: (t, z, y, x, c) <-> (x, y, c, z, t)
+		// every saved value is the lazy image's at the mapped position, (t, z, y, x, c) <-> (x, y, c, z, t), as stored:
+		// rounded to the default 13 mantissa bits
 		final RandomAccess< FloatType > lazy = result.image().randomAccess();
 		for ( final long[] tz : new long[][] { { 0, 0 }, { 1, 2 }, { 0, 1 } } )
 			for ( final long[] tile : new long[][] { { 0, 0 }, { 1, 2 } } )
@@ -66,7 +68,7 @@ class FeaturizerTest
 						if ( gy >= 20 || gx >= 28 )
 							continue;
 						for ( int c = 0; c < 4; c++ )
-							assertEquals( lazy.setPositionAndGet( gx, gy, c, tz[ 1 ], tz[ 0 ] ).get(), chunk[ ( y * 12 + x ) * 4 + c ], 0 );
+							assertEquals( StoredValues.rounded( lazy.setPositionAndGet( gx, gy, c, tz[ 1 ], tz[ 0 ] ).get(), 13 ), chunk[ ( y * 12 + x ) * 4 + c ], 0 );
 					}
 			}
 		@SuppressWarnings( "unchecked" )

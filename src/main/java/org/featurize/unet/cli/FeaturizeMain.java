@@ -55,7 +55,7 @@ public final class FeaturizeMain implements Callable< Integer >
 	@Option( names = "--normalization", paramLabel = "METHOD", description = "none (default) or percentile" )
 	String normalization = "none";
 
-	@Option( names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core)" )
+	@Option( names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core; fewer, each with more intra-op threads, for tiles larger than 512 x 512)" )
 	Integer threads;
 
 	@Option( names = "--intra-op-threads", paramLabel = "N", description = "Threads per forward pass (default: cores / threads)" )

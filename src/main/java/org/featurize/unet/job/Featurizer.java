@@ -126,6 +126,9 @@ public final class Featurizer
 			throw new FeaturizeException( String.format(
 					"Input %s has %d dimension%s (shape %s); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x)",
 					input.path(), shape.length, shape.length == 1 ? "" : "s", Arrays.toString( shape ) ) );
+		final int[] chunks = input.chunkShape();
+		request.tilePixels( Math.min( request.tile != null ? request.tile : chunks[ chunks.length - 1 ], shape[ shape.length - 1 ] )
+				* Math.min( request.tile != null ? request.tile : chunks[ chunks.length - 2 ], shape[ shape.length - 2 ] ) );
 		final boolean omeOutput = request.layout.equals( FeaturizeRequest.LAYOUT_OME );
 		if ( omeOutput )
 			OmeLayout.checkLevels( request.levels, shape[ shape.length - 2 ], shape[ shape.length - 1 ] );
@@ -157,6 +160,7 @@ public final class Featurizer
 				features.tiles().halo(), features.normalization() ) );
 		if ( request.output == null )
 			return withPreview( request, input, ome, new Result( features, null, null, null ) );
+		checkHeap( features, request.threads(), Runtime.getRuntime().maxMemory() );
 
 		try ( OutputLock lock = OutputLock.acquire( request.output ) )
 		{
@@ -178,6 +182,31 @@ public final class Featurizer
 					written.chunksWritten, written.chunksSkipped, written.seconds ) );
 			return withPreview( request, input, ome, new Result( features, request.output, written, null ) );
 		}
+	}
+
+	/**
+	 * Refuses, before any compute, a write whose chunks in flight would not fit the Java heap: per worker the
+	 * tile's input region, the model's output for it and the finished chunk; per worker again up to two
+	 * finished chunks queued for or being encoded by the writer threads (values, bytes, compressed bytes).
+	 * Without this a large tile ends in an OutOfMemoryError after the first chunks.
+	 */
+	static void checkHeap( final FeatureImage features, final int threads, final long maxHeap )
+	{
+		long region = 0;
+		for ( long i = 0; i < features.tiles().tilesX(); i++ )
+			for ( long j = 0; j < features.tiles().tilesY(); j++ )
+				region = Math.max( region, ( features.tiles().regionX( i )[ 1 ] - features.tiles().regionX( i )[ 0 ] )
+						* ( features.tiles().regionY( j )[ 1 ] - features.tiles().regionY( j )[ 0 ] ) );
+		final long chunk = 4L * features.channels() * features.tiles().tileWidth() * features.tiles().tileHeight();
+		final long worker = 4L * region * ( 1 + features.channels() ) + chunk;
+		final long needed = threads * ( worker + 2 * chunk * 5 / 2 );
+		final long usable = maxHeap * 5 / 8; // the input's chunk cache takes an eighth; the rest is headroom for the collector
+		if ( needed > usable )
+			throw new FeaturizeException( String.format( "Tiles of %d x %d pixels with %d features and %d worker thread%s need about %d MB of Java heap "
+					+ "for the chunks in flight; this JVM may use %d MB (%d MB of it for them). Give Java more memory (bin/featurize: "
+					+ "JAVA_OPTS=-Xmx%dg; Fiji: Edit > Options > Memory & Threads), or use fewer threads or a smaller tile",
+					features.tiles().tileWidth(), features.tiles().tileHeight(), features.channels(), threads, threads == 1 ? "" : "s",
+					needed >> 20, maxHeap >> 20, usable >> 20, Math.max( 2, ( needed * 8 / 5 >> 30 ) + 1 ) ) );
 	}
 
 	/** Writes the preview picture when the request asks for one. */

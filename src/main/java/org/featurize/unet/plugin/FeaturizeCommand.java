@@ -34,7 +34,7 @@ import net.imglib2.type.numeric.real.FloatType;
 public class FeaturizeCommand extends ContextCommand
 {
 	/** The numbers that take a default derived from the data or the model when nobody gives them. */
-	static final Set< String > DERIVED_NUMBERS = Set.of( "tile", "halo", "preview_plane", "keep_bits" );
+	static final Set< String > DERIVED_NUMBERS = Set.of( "tile", "halo", "preview_plane", "keep_bits", "threads" );
 
 	/** Which of {@link #DERIVED_NUMBERS} nobody gave; see {@link UnsetNumbersPreprocessor}. */
 	private final Set< String > unset = ConcurrentHashMap.newKeySet();
@@ -69,8 +69,8 @@ public class FeaturizeCommand extends ContextCommand
 	private String normalization = "none";
 
 	@Parameter( label = "Threads", required = false, persist = false,
-			description = "Worker threads, one model predictor each" )
-	private Integer threads = Runtime.getRuntime().availableProcessors();
+			description = "Worker threads, one model predictor each (default: one per core, fewer for tiles larger than 512 x 512)" )
+	private Integer threads;
 
 	@Parameter( label = "Overwrite an existing output", persist = false )
 	private boolean overwrite = false;
@@ -134,7 +134,7 @@ public class FeaturizeCommand extends ContextCommand
 				.model( model == null || model.getPath().isEmpty() ? null : model.toPath() )
 				.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
 				.tile( given( "tile", tile ) ).halo( given( "halo", halo ) ).normalization( normalization )
-				.threads( threads )
+				.threads( given( "threads", threads ) )
 				.overwrite( overwrite ).outputType( output_type ).precision( precision ).keepBits( given( "keep_bits", keep_bits ) )
 				.layout( layout ).levels( levels ).device( device )
 				.preview( preview == null || preview.getPath().isEmpty() ? null : preview.toPath() )

@@ -1,6 +1,8 @@
 package org.featurize.unet.model;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -236,7 +238,7 @@ public final class DjlFeatureModel implements FeatureModel
 			if ( result.getDataType() != DataType.FLOAT32 )
 				result = result.toType( DataType.FLOAT32, false );
 			final long[] shape = result.getShape().getShape();
-			return new Tensor( shape, ( interleaved && shape.length == 4 ? result.transpose( 0, 2, 3, 1 ) : result ).toFloatArray() );
+			return new Tensor( shape, floats( interleaved && shape.length == 4 ? result.transpose( 0, 2, 3, 1 ) : result ) );
 		}
 		catch ( final TranslateException | EngineException e )
 		{
@@ -247,6 +249,19 @@ public final class DjlFeatureModel implements FeatureModel
 		{
 			idle.add( predictor );
 		}
+	}
+
+	/**
+	 * The values of a result in C order of its shape, copied once: a contiguous tensor (the transposed view of a
+	 * channels-last result is one) is read where libtorch holds it, where {@code toFloatArray()} would first copy
+	 * it into a new direct buffer.
+	 */
+	private static float[] floats( final NDArray array )
+	{
+		final ByteBuffer bytes = array.toByteBuffer( true ).order( ByteOrder.nativeOrder() );
+		final float[] values = new float[ bytes.remaining() / Float.BYTES ];
+		bytes.asFloatBuffer().get( values );
+		return values;
 	}
 
 	@Override

@@ -200,13 +200,13 @@ public final class Featurizer
 		final long chunk = 4L * features.channels() * features.tiles().tileWidth() * features.tiles().tileHeight();
 		final long worker = 4L * region * ( 1 + features.channels() ) + chunk;
 		final long needed = threads * ( worker + 2 * chunk * 5 / 2 );
-		final long usable = maxHeap * 5 / 8; // the input's chunk cache takes an eighth; the rest is headroom for the collector
+		final long usable = maxHeap * 3 / 4; // the input's chunk cache takes an eighth; the rest is headroom for the collector
 		if ( needed > usable )
 			throw new FeaturizeException( String.format( "Tiles of %d x %d pixels with %d features and %d worker thread%s need about %d MB of Java heap "
 					+ "for the chunks in flight; this JVM may use %d MB (%d MB of it for them). Give Java more memory (bin/featurize: "
 					+ "JAVA_OPTS=-Xmx%dg; Fiji: Edit > Options > Memory & Threads), or use fewer threads or a smaller tile",
 					features.tiles().tileWidth(), features.tiles().tileHeight(), features.channels(), threads, threads == 1 ? "" : "s",
-					needed >> 20, maxHeap >> 20, usable >> 20, Math.max( 2, ( needed * 8 / 5 >> 30 ) + 1 ) ) );
+					needed >> 20, maxHeap >> 20, usable >> 20, Math.max( 2, ( needed * 4 / 3 >> 30 ) + 1 ) ) );
 	}
 
 	/** Writes the preview picture when the request asks for one. */

@@ -15,7 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.featurize.unet.cli.SampleVolume;
+import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.model.Models;
+import org.featurize.unet.zarr.ZarrArray;
 
 /**
  * The benchmark of {@code bench/run.sh}: on the same generated volumes and the shipped model, measures
@@ -88,11 +90,12 @@ public final class Benchmark
 	void run( final String[] volumes ) throws Exception
 	{
 		Files.createDirectories( work );
-		line( "Benchmark: %d repetitions interleaved, %d threads, model %s, %d MAC/pixel (%.2f GFLOP per 512 x 512 plane)",
+		line( "Benchmark: %d repetitions interleaved, %d cores (the pipeline's default layout of workers and intra-op threads, the floor the same), model %s, %d MAC/pixel (%.2f GFLOP per 512 x 512 plane)",
 				reps, threads, model.getFileName(), macsPerPixel( 16 ), 2.0 * macsPerPixel( 16 ) * 512 * 512 * 1e-9 );
 		line( "CPU: %s", cpu() );
 		final double peak = parse( exec( javaCommand( Peak.class, Integer.toString( threads ) ), null ), "gflops" );
-		line( "Peak float32 (4096^2 matmul through libtorch, %d threads): %.1f GFLOP/s", threads, peak );
+		line( "Peak float32 through libtorch, %d threads (the best of 2048^2 and 4096^2 matmuls and a 3x3 convolution 256 -> 256 on 128 x 128): %.1f GFLOP/s",
+				threads, peak );
 		line( "" );
 		final List< String > rows = new ArrayList<>(), quality = new ArrayList<>();
 		String memory = null;
@@ -104,19 +107,24 @@ public final class Benchmark
 			final Path outPipeline = work.resolve( "out-pipeline.zarr" ), outBf16 = work.resolve( "out-bf16.zarr" ),
 					outOriginal = work.resolve( "out-original.zarr" );
 			final List< Run > pipeline = new ArrayList<>(), original = new ArrayList<>(), bf16 = new ArrayList<>();
-			final List< Double > floor = new ArrayList<>(), floorBf16 = new ArrayList<>();
+			final List< Double > floor = new ArrayList<>(), floorBf16 = new ArrayList<>(), floorProcess = new ArrayList<>();
 			for ( int r = 0; r < reps; r++ )
 			{
 				pipeline.add( timed( planes, outPipeline, featurize( volume, outPipeline ) ) );
-				floor.add( parse( exec( javaCommand( Floor.class, volume.toString(), model.toString(), Integer.toString( threads ), "1" ), null ), "planes_per_s" ) );
+				final String floorRun = exec( javaCommand( Floor.class, volume.toString(), model.toString(), Integer.toString( workers( s ) ),
+						Integer.toString( Math.max( 1, threads / workers( s ) ) ) ), null );
+				floor.add( parse( floorRun, " planes_per_s" ) );
+				floorProcess.add( parse( floorRun, "process_planes_per_s" ) );
 				original.add( timed( planes, outOriginal, List.of( "/usr/bin/python3", root.resolve( "bench/blog_workflow.py" ).toString(),
 						volume.toString(), outOriginal.toString(), referenceModel.toString() ) ) );
 				bf16.add( timed( planes, outBf16, featurize( volume, outBf16, "--precision", "bf16" ) ) );
-				floorBf16.add( parse( exec( javaCommand( Floor.class, volume.toString(), bf16Model.toString(), Integer.toString( threads ), "1" ), null ), "planes_per_s" ) );
+				floorBf16.add( parse( exec( javaCommand( Floor.class, volume.toString(), bf16Model.toString(), Integer.toString( workers( s ) ),
+						Integer.toString( Math.max( 1, threads / workers( s ) ) ) ), null ), " planes_per_s" ) );
 				System.err.printf( "  %s rep %d: pipeline %.2f, floor %.2f, original %.2f, bf16 pipeline %.2f, bf16 floor %.2f planes/s%n", v, r + 1,
 						pipeline.get( r ).planesPerSecond, floor.get( r ), original.get( r ).planesPerSecond, bf16.get( r ).planesPerSecond, floorBf16.get( r ) );
 			}
 			final double p = median( pipeline, x -> x.planesPerSecond ), o = median( original, x -> x.planesPerSecond );
+			final double fp = median( floorProcess, x -> x );
 			final double f = median( floor, x -> x ), pb = median( bf16, x -> x.planesPerSecond ), fb = median( floorBf16, x -> x );
 			final double gflops = p * 2.0 * macsPerPixel( 16 ) * s[ 2 ] * s[ 3 ] * 1e-9;
 			final double gflopsBf16 = pb * 2.0 * macsPerPixel( 16 ) * s[ 2 ] * s[ 3 ] * 1e-9;
@@ -134,8 +142,8 @@ public final class Benchmark
 			{
 				half = "refused (features beyond 65504)";
 			}
-			rows.add( String.format( Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2fx | %.2f | %.1f (%.0f %%) | %.2f | %.2f | %.2fx | %.0f (%.0f %%) | %d / %d MB | %.3f | %s / %.3f |",
-					v, p, f, o, p / o, p / f, gflops, 100 * gflops / peak, pb, fb, pb / o, gflopsBf16, 100 * gflopsBf16 / peak,
+			rows.add( String.format( Locale.ROOT, "| %s | %.2f | %.2f / %.2f | %.2f | %.2fx | %.2f / %.2f | %.1f (%.0f %%) | %.2f | %.2f | %.2fx | %.0f (%.0f %%) | %d / %d MB | %.3f | %s / %.3f |",
+					v, p, f, fp, o, p / o, p / f, p / fp, gflops, 100 * gflops / peak, pb, fb, pb / o, gflopsBf16, 100 * gflopsBf16 / peak,
 					( long ) median( pipeline, x -> x.rssKb ) >> 10, ( long ) median( original, x -> x.rssKb ) >> 10,
 					median( pipeline, x -> x.bytes ) / originalBytes, half, bytes( outHalf ) / originalBytes ) );
 			quality.add( String.format( Locale.ROOT, "| %s | %.2e | %.2e |", v, Accuracy.maxRelative( outOriginal, outPipeline ),
@@ -150,7 +158,8 @@ public final class Benchmark
 						less.rssKb >> 10, name( small ), big, v, 100.0 * ( big - ( less.rssKb >> 10 ) ) / ( less.rssKb >> 10 ) );
 			}
 		}
-		line( "| volume (t x z x y x x) | pipeline planes/s | floor planes/s | Python original planes/s | pipeline / original | pipeline / floor "
+		line( "| volume (t x z x y x x) | pipeline planes/s | floor planes/s (forward passes / whole process) | Python original planes/s | pipeline / original "
+				+ "| pipeline / floor (forward passes / whole process) "
 				+ "| pipeline GFLOP/s (%% of peak) | bf16 pipeline planes/s | bf16 floor planes/s | bf16 / original | bf16 GFLOP/s (%% of float32 peak) "
 				+ "| peak RSS pipeline / original | output bytes / original (13 mantissa bits) | float16 bytes / original (none / percentile) |" );
 		line( "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" );
@@ -177,15 +186,27 @@ public final class Benchmark
 		return volume;
 	}
 
+	static long[] volumeShape( final Path volume )
+	{
+		return ZarrArray.open( volume, "" ).shape();
+	}
+
 	static String name( final long[] s )
 	{
 		return s[ 0 ] + "x" + s[ 1 ] + "x" + s[ 2 ] + "x" + s[ 3 ];
 	}
 
+	/** The pipeline's worker threads for whole-plane tiles of this volume (its default), which the floor uses too. */
+	int workers( final long[] s )
+	{
+		return FeaturizeRequest.defaultThreads( s[ 2 ] * s[ 3 ], threads );
+	}
+
 	List< String > featurize( final Path volume, final Path output, final String... more )
 	{
 		final List< String > cmd = new ArrayList<>( List.of( root.resolve( "bin/featurize" ).toString(), volume.toString(), output.toString(),
-				"--overwrite", "--threads", Integer.toString( threads ) ) );
+				"--overwrite", "--intra-op-threads", Integer.toString( Math.max( 1, threads / workers( volumeShape( volume ) ) ) ),
+				"--threads", Integer.toString( workers( volumeShape( volume ) ) ) ) );
 		cmd.addAll( List.of( more ) );
 		return cmd;
 	}

@@ -1,5 +1,6 @@
 package org.featurize.unet.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,9 @@ import net.imglib2.type.numeric.RealType;
 /**
  * The floor for the benchmark: the same model's forward passes over the same planes, from memory, through the
  * same engine and thread layout as the pipeline; no reading, writing or tiling. Prints one line
- * {@code FLOOR planes=N seconds=S planes_per_s=R}.
+ * {@code FLOOR planes=N seconds=S planes_per_s=R process_seconds=P process_planes_per_s=Q}: R counts the forward
+ * passes alone (after a warm-up pass per thread), Q the whole process from the JVM's start (engine start, model
+ * load, reading the planes and the warm-up included), which is what a process that only computes costs.
  *
  * Usage: Floor VOLUME.zarr MODEL.pt THREADS INTRA_OP_THREADS
  */
@@ -43,7 +46,10 @@ public final class Floor
 		final long start = System.nanoTime();
 		run( model, planes, h, w, threads );
 		final double seconds = ( System.nanoTime() - start ) * 1e-9;
-		System.out.printf( "FLOOR planes=%d seconds=%.3f planes_per_s=%.3f%n", planes.size(), seconds, planes.size() / seconds );
+		// as a process, like bin/featurize: from the JVM's start (engine start, model load and warm-up included)
+		final double process = ( System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime() ) * 1e-3;
+		System.out.printf( "FLOOR planes=%d seconds=%.3f planes_per_s=%.3f process_seconds=%.3f process_planes_per_s=%.3f%n", planes.size(),
+				seconds, planes.size() / seconds, process, planes.size() / process );
 		System.exit( 0 );
 	}
 

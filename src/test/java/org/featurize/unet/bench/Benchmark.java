@@ -111,6 +111,7 @@ public final class Benchmark
 			for ( int r = 0; r < reps; r++ )
 			{
 				pipeline.add( timed( planes, outPipeline, featurize( volume, outPipeline ) ) );
+				exec( List.of( "sync" ), null ); // the pipeline's write-back is not the floor's
 				final String floorRun = exec( javaCommand( Floor.class, volume.toString(), model.toString(), Integer.toString( workers( s ) ),
 						Integer.toString( Math.max( 1, threads / workers( s ) ) ) ), null );
 				floor.add( parse( floorRun, " planes_per_s" ) );
@@ -118,6 +119,7 @@ public final class Benchmark
 				original.add( timed( planes, outOriginal, List.of( "/usr/bin/python3", root.resolve( "bench/blog_workflow.py" ).toString(),
 						volume.toString(), outOriginal.toString(), referenceModel.toString() ) ) );
 				bf16.add( timed( planes, outBf16, featurize( volume, outBf16, "--precision", "bf16" ) ) );
+				exec( List.of( "sync" ), null );
 				floorBf16.add( parse( exec( javaCommand( Floor.class, volume.toString(), bf16Model.toString(), Integer.toString( workers( s ) ),
 						Integer.toString( Math.max( 1, threads / workers( s ) ) ) ), null ), " planes_per_s" ) );
 				System.err.printf( "  %s rep %d: pipeline %.2f, floor %.2f, original %.2f, bf16 pipeline %.2f, bf16 floor %.2f planes/s%n", v, r + 1,
@@ -211,8 +213,15 @@ public final class Benchmark
 		return cmd;
 	}
 
+	/**
+	 * Runs a command that writes {@code output} and times it. The previous output is deleted and the page cache
+	 * flushed first, outside the timing, so that no run pays for the deletion or the write-back of the run before
+	 * it (on a 2-core machine the kernel's write-back of 2 GB takes seconds of CPU).
+	 */
 	Run timed( final long planes, final Path output, final List< String > command ) throws Exception
 	{
+		delete( output );
+		exec( List.of( "sync" ), null );
 		final List< String > cmd = new ArrayList<>( List.of( "/usr/bin/time", "-f", "PEAK_RSS_KB %M" ) );
 		cmd.addAll( command );
 		final long start = System.nanoTime();
@@ -258,6 +267,17 @@ public final class Benchmark
 	{
 		final double[] v = runs.stream().mapToDouble( f ).sorted().toArray();
 		return v[ v.length / 2 ];
+	}
+
+	static void delete( final Path dir ) throws IOException
+	{
+		if ( !Files.exists( dir ) )
+			return;
+		try ( var files = Files.walk( dir ) )
+		{
+			for ( final Path f : files.sorted( java.util.Comparator.reverseOrder() ).toList() )
+				Files.delete( f );
+		}
 	}
 
 	static long bytes( final Path dir ) throws IOException

@@ -93,19 +93,24 @@ class ReliabilityIT
 	@Test
 	void aSecondRunOnTheSameOutputIsRefusedAndTheFirstCompletes() throws Exception
 	{
-		final Path output = shared.resolve( "contended.zarr" );
-		final Process first = new ProcessBuilder( LauncherIT.LAUNCHER.toString(), input.toString(), output.toString(), "--threads", "1" )
-				.directory( shared.toFile() ).redirectErrorStream( true ).redirectOutput( shared.resolve( "first.log" ).toFile() ).start();
+		// long enough (64 planes on one thread, seconds) that the second JVM reaches the output while the first writes
+		final Path longInput = shared.resolve( "contended-in.zarr" ), output = shared.resolve( "contended.zarr" );
+		SampleVolume.write( longInput, 1, 64, 384, 384, 23 );
+		final Process first = new ProcessBuilder( LauncherIT.LAUNCHER.toString(), longInput.toString(), output.toString(), "--threads", "1",
+				"--intra-op-threads", "1" ).directory( shared.toFile() ).redirectErrorStream( true ).redirectOutput( shared.resolve( "first.log" ).toFile() ).start();
 		final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos( 2 );
 		while ( first.isAlive() && LauncherIT.chunks( output ) == 0 && System.nanoTime() < deadline )
 			Thread.sleep( 20 );
 		assertTrue( first.isAlive(), "the first run is still writing" );
-		final String[] second = LauncherIT.featurize( shared, input.toString(), output.toString(), "--threads", "2" );
+		final String[] second = LauncherIT.featurize( shared, longInput.toString(), output.toString(), "--threads", "2" );
 		assertNotEquals( "0", second[ 0 ] );
 		LauncherIT.assertOneErrorLine( second[ 2 ], "is being written by another run (pid " + first.pid() );
 		assertTrue( first.waitFor( 5, TimeUnit.MINUTES ) );
 		assertEquals( 0, first.exitValue(), Files.readString( shared.resolve( "first.log" ) ) );
-		LauncherIT.assertSameArrays( reference, output );
+		final Path longReference = shared.resolve( "contended-reference.zarr" );
+		final String[] r = LauncherIT.featurize( shared, longInput.toString(), longReference.toString(), "--threads", "2" );
+		assertEquals( "0", r[ 0 ], r[ 2 ] );
+		LauncherIT.assertSameArrays( longReference, output );
 	}
 
 	@Test

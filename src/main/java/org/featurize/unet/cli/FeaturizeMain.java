@@ -10,6 +10,7 @@ import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
+import org.featurize.unet.model.DjlEngine;
 import org.featurize.unet.plugin.ProgressText;
 
 import picocli.CommandLine;
@@ -125,6 +126,7 @@ public final class FeaturizeMain implements Callable< Integer >
 	@Override
 	public Integer call()
 	{
+		DjlEngine.startInBackground(); // while the input and the output are checked
 		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model )
 				.tile( tile ).halo( halo ).normalization( normalization ).threads( threads ).intraOpThreads( intraOpThreads )
 				.outputType( outputType ).precision( precision ).keepBits( keepBits ).overwrite( overwrite ).layout( layout ).levels( levels ).device( device )

@@ -39,6 +39,27 @@ public final class DjlEngine
 			JniUtils.setNumThreads( intraOpThreads );
 	}
 
+	/**
+	 * Starts loading the engine (libtorch, about half a second) on a background thread, for a caller that knows it
+	 * will need it and has other work to do first; {@link #configure} and every model load wait for it. A failure
+	 * here is left for that later call to report.
+	 */
+	public static void startInBackground()
+	{
+		final Thread t = new Thread( () -> {
+			try
+			{
+				start();
+			}
+			catch ( final RuntimeException e )
+			{
+				// reported by the call that needs the engine
+			}
+		}, "featurize-engine-start" );
+		t.setDaemon( true );
+		t.start();
+	}
+
 	/** Starts the engine (once per process) with the thread settings in force. */
 	static synchronized void start()
 	{

@@ -14,6 +14,7 @@ import net.imglib2.img.cell.Cell;
 import net.imglib2.img.cell.CellGrid;
 import net.imglib2.img.cell.LazyCellImg;
 import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.util.Intervals;
 
 /**
  * The lazily computed feature image of an input of 2, 3 or 4 dimensions. Axes are ImgLib2's and
@@ -153,23 +154,11 @@ public final class FeatureImage
 	public float[] interleavedCellData( final long index )
 	{
 		final Cell< FloatArray > cached = cache.getIfPresent( index );
-		final long[] pos = gridPosition( index );
-		final long[] tx = tiles.tileX( pos[ 0 ] ), ty = tiles.tileY( pos[ 1 ] );
-		final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
 		if ( cached != null )
-			return FeatureModel.interleave( cached.getData().getCurrentStorageArray(), channels, tw * th );
-		final long[] rx = tiles.regionX( pos[ 0 ] ), ry = tiles.regionY( pos[ 1 ] );
-		final int rw = ( int ) ( rx[ 1 ] - rx[ 0 ] ), rh = ( int ) ( ry[ 1 ] - ry[ 0 ] );
-		final float[] plane = reader.read( rx[ 0 ], ry[ 0 ], rw, rh, pos.length > 3 ? pos[ 3 ] : 0, pos.length > 4 ? pos[ 4 ] : 0 );
-		normalization.apply( plane );
-		final float[] features = model.predictInterleaved( plane, rh, rw );
-		if ( tw == rw && th == rh )
-			return features;
-		final int ox = ( int ) ( tx[ 0 ] - rx[ 0 ] ), oy = ( int ) ( ty[ 0 ] - ry[ 0 ] );
-		final float[] out = new float[ channels * tw * th ];
-		for ( int y = 0; y < th; y++ )
-			System.arraycopy( features, ( ( oy + y ) * rw + ox ) * channels, out, y * tw * channels, tw * channels );
-		return out;
+			return FeatureModel.interleave( cached.getData().getCurrentStorageArray(), channels,
+					( int ) Intervals.numElements( cached.dimensionsAsLongArray() ) / channels );
+		final long[] pos = gridPosition( index );
+		return tile( pos[ 0 ], pos[ 1 ], pos.length > 3 ? pos[ 3 ] : 0, pos.length > 4 ? pos[ 4 ] : 0, true );
 	}
 
 	/** The position of a cell in the grid (tile x, tile y, 0[, z[, t]]). */
@@ -227,20 +216,30 @@ public final class FeatureImage
 	 */
 	public float[] computeTile( final long ix, final long iy, final long z, final long t )
 	{
+		return tile( ix, iy, z, t, false );
+	}
+
+	/** The model's features of a tile's region (the tile and its halo), cropped to the tile, planar or interleaved. */
+	private float[] tile( final long ix, final long iy, final long z, final long t, final boolean interleaved )
+	{
 		final long[] tx = tiles.tileX( ix ), ty = tiles.tileY( iy );
 		final long[] rx = tiles.regionX( ix ), ry = tiles.regionY( iy );
 		final int rw = ( int ) ( rx[ 1 ] - rx[ 0 ] ), rh = ( int ) ( ry[ 1 ] - ry[ 0 ] );
 		final float[] plane = reader.read( rx[ 0 ], ry[ 0 ], rw, rh, z, t );
 		normalization.apply( plane );
-		final float[] features = model.predict( plane, rh, rw );
+		final float[] features = interleaved ? model.predictInterleaved( plane, rh, rw ) : model.predict( plane, rh, rw );
 		final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
 		if ( tw == rw && th == rh )
 			return features;
 		final int ox = ( int ) ( tx[ 0 ] - rx[ 0 ] ), oy = ( int ) ( ty[ 0 ] - ry[ 0 ] );
 		final float[] out = new float[ channels * tw * th ];
-		for ( int c = 0; c < channels; c++ )
+		if ( interleaved )
 			for ( int y = 0; y < th; y++ )
-				System.arraycopy( features, ( c * rh + oy + y ) * rw + ox, out, ( c * th + y ) * tw, tw );
+				System.arraycopy( features, ( ( oy + y ) * rw + ox ) * channels, out, y * tw * channels, tw * channels );
+		else
+			for ( int c = 0; c < channels; c++ )
+				for ( int y = 0; y < th; y++ )
+					System.arraycopy( features, ( c * rh + oy + y ) * rw + ox, out, ( c * th + y ) * tw, tw );
 		return out;
 	}
 }

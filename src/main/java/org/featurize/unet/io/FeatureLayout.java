@@ -101,23 +101,4 @@ public final class FeatureLayout
 			System.arraycopy( tile, y * w * channels, chunk, y * tileW * channels, w * channels );
 		return chunk;
 	}
-
-	/** The chunk of the cell with {@code index} of the features, from the cell's planar data (c, y, x). */
-	public float[] toChunk( final float[] cell, final long index )
-	{
-		final int tileH = features.tiles().tileHeight(), tileW = features.tiles().tileWidth(), channels = features.channels();
-		final long[] pos = features.gridPosition( index );
-		final int w = ( int ) ( features.tiles().tileX( pos[ 0 ] )[ 1 ] - features.tiles().tileX( pos[ 0 ] )[ 0 ] );
-		final int h = ( int ) ( features.tiles().tileY( pos[ 1 ] )[ 1 ] - features.tiles().tileY( pos[ 1 ] )[ 0 ] );
-		final float[] chunk = new float[ tileH * tileW * channels ];
-		final int plane = w * h;
-		for ( int y = 0; y < h; y++ )
-			for ( int x = 0; x < w; x++ )
-			{
-				final int dst = ( y * tileW + x ) * channels, src = y * w + x;
-				for ( int c = 0; c < channels; c++ )
-					chunk[ dst + c ] = cell[ c * plane + src ];
-			}
-		return chunk;
-	}
 }

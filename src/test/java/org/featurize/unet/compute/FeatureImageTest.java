@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 
 import org.featurize.unet.model.DjlFeatureModel;
+import org.featurize.unet.model.FeatureModel;
 import org.featurize.unet.model.Models;
 import org.featurize.unet.testutil.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,26 @@ class FeatureImageTest
 		// without a halo the tiles see zero padding at their borders: the halo is what makes them exact
 		final float[] noHalo = all( Features.lazy( input, model, FeatureOptions.defaults().tile( 16, 12 ).halo( 0 ) ).image() );
 		assertTrue( maxDiff( whole, noHalo ) > 1e-2 * max, "halo 0 should differ: " + maxDiff( whole, noHalo ) );
+	}
+
+	@Test
+	void interleavedCellsHoldTheSameValuesAsTheCellsComputedOrCached()
+	{
+		final int w = 50, h = 37; // 16 x 12 tiles: inner, right-edge, bottom-edge and corner tiles, each with a halo
+		final FeatureImage features = Features.lazy( ArrayImgs.floats( plane( w, h, 3 ), w, h ), model, FeatureOptions.defaults().tile( 16, 12 ) );
+		for ( long i = 0; i < features.numCells(); i++ )
+		{
+			final float[] planar = features.cellData( i ); // computed, not cached
+			final float[] interleaved = features.interleavedCellData( i ); // computed through the interleaving engine path
+			assertEquals( planar.length, interleaved.length );
+			final int pixels = planar.length / 4;
+			for ( int p = 0; p < pixels; p++ )
+				for ( int c = 0; c < 4; c++ )
+					assertEquals( planar[ c * pixels + p ], interleaved[ p * 4 + c ], 1e-6f * ( float ) maxAbs( planar ), "cell " + i + ", pixel " + p + ", c " + c );
+		}
+		all( features.image() ); // every cell cached now
+		for ( long i = 0; i < features.numCells(); i++ )
+			assertArrayEquals( FeatureModel.interleave( features.cellData( i ), 4, features.cellData( i ).length / 4 ), features.interleavedCellData( i ), "cached cell " + i );
 	}
 
 	@Test

@@ -15,8 +15,8 @@ import org.featurize.unet.plugin.ProgressText;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code bin/featurize}: three forms.
@@ -34,42 +34,18 @@ import picocli.CommandLine.Parameters;
 				"      featurize demo [--output DIR]   (a generated sample volume, featurized with the shipped model)" } )
 public final class FeaturizeMain implements Callable< Integer >
 {
-	@Parameters( index = "0", paramLabel = "INPUT", description = "Input Zarr array or group (2D, 3D or 4D)" )
-	Path input;
-
-	@Parameters( index = "1", paramLabel = "OUTPUT", description = "Output Zarr (created; an unfinished run there is resumed)" )
-	Path output;
-
-	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
-	String dataset = "";
+	@Mixin
+	JobOptions job = new JobOptions();
 
 	@Option( names = "--model", paramLabel = "FILE", description = "TorchScript model, or a bioimage.io model package (folder, rdf.yaml or .zip) "
 			+ "with TorchScript weights (default: the shipped UNet)" )
 	Path model;
-
-	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: the input's chunk)" )
-	Integer tile;
-
-	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: the model's receptive field)" )
-	Integer halo;
-
-	@Option( names = "--normalization", paramLabel = "METHOD", description = "none (default) or percentile" )
-	String normalization = "none";
 
 	@Option( names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core; fewer, each with more intra-op threads, for tiles larger than 512 x 512)" )
 	Integer threads;
 
 	@Option( names = "--intra-op-threads", paramLabel = "N", description = "Threads per forward pass (default: cores / threads)" )
 	Integer intraOpThreads;
-
-	@Option( names = "--output-type", paramLabel = "TYPE", description = "float32 (default) or float16" )
-	String outputType = "float32";
-
-	@Option( names = "--precision", paramLabel = "P", description = "float32 (default) or bf16: the model's bfloat16 variant (about 2x faster on CPUs with bf16 units)" )
-	String precision = "float32";
-
-	@Option( names = "--keep-bits", paramLabel = "N", description = "Mantissa bits kept in the stored features (default 13 for float32: within 1e-4; 10 for float16: lossless; 23: exact)" )
-	Integer keepBits;
 
 	@Option( names = "--layout", paramLabel = "LAYOUT", description = "seed (default): one array (t, z, y, x, c); ome: OME-Zarr (NGFF 0.4)" )
 	String layout = "seed";
@@ -85,9 +61,6 @@ public final class FeaturizeMain implements Callable< Integer >
 
 	@Option( names = "--preview-plane", paramLabel = "N", description = "The preview's plane, t * Z + z (default: the middle z of the first time point)" )
 	Long previewPlane;
-
-	@Option( names = "--overwrite", description = "Replace an existing output" )
-	boolean overwrite;
 
 	public static void main( final String[] args )
 	{
@@ -127,12 +100,10 @@ public final class FeaturizeMain implements Callable< Integer >
 	public Integer call()
 	{
 		DjlEngine.startInBackground(); // while the input and the output are checked
-		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model )
-				.tile( tile ).halo( halo ).normalization( normalization ).threads( threads ).intraOpThreads( intraOpThreads )
-				.outputType( outputType ).precision( precision ).keepBits( keepBits ).overwrite( overwrite ).layout( layout ).levels( levels ).device( device )
-				.preview( preview ).previewPlane( previewPlane );
+		final FeaturizeRequest request = job.request( model ).threads( threads ).intraOpThreads( intraOpThreads ).layout( layout )
+				.levels( levels ).device( device ).preview( preview ).previewPlane( previewPlane );
 		new Featurizer( System.err::println ).run( request, consoleProgress( System.err ), () -> false );
-		System.out.println( output.toAbsolutePath() );
+		System.out.println( job.output().toAbsolutePath() );
 		return 0;
 	}
 

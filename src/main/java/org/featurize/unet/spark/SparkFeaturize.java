@@ -8,12 +8,13 @@ import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.cli.JobOptions;
 import org.featurize.unet.job.FeaturizeRequest;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * The Spark application: {@code spark-submit --class org.featurize.unet.spark.SparkFeaturize featurize-unet.jar
@@ -28,41 +29,14 @@ import picocli.CommandLine.Parameters;
 				"Input, output and model must be at the same path on every machine (or the model shipped with --files)." } )
 public final class SparkFeaturize implements Callable< Integer >
 {
-	@Parameters( index = "0", paramLabel = "INPUT", description = "Input Zarr array or group (2D, 3D or 4D)" )
-	Path input;
-
-	@Parameters( index = "1", paramLabel = "OUTPUT", description = "Output Zarr (created; an unfinished run there is resumed)" )
-	Path output;
-
-	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
-	String dataset = "";
+	@Mixin
+	JobOptions job = new JobOptions();
 
 	@Option( names = "--model", paramLabel = "FILE", description = "TorchScript model (default: the shipped UNet)" )
 	Path model;
 
-	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: the input's chunk)" )
-	Integer tile;
-
-	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: the model's receptive field)" )
-	Integer halo;
-
-	@Option( names = "--normalization", paramLabel = "METHOD", description = "none (default) or percentile" )
-	String normalization = "none";
-
 	@Option( names = "--intra-op-threads", paramLabel = "N", description = "Threads per forward pass (default: spark.task.cpus)" )
 	Integer intraOpThreads;
-
-	@Option( names = "--output-type", paramLabel = "TYPE", description = "float32 (default) or float16" )
-	String outputType = "float32";
-
-	@Option( names = "--precision", paramLabel = "P", description = "float32 (default) or bf16: the model's bfloat16 variant (about 2x faster on CPUs with bf16 units)" )
-	String precision = "float32";
-
-	@Option( names = "--keep-bits", paramLabel = "N", description = "Mantissa bits kept in the stored features (default 13 for float32: within 1e-4; 10 for float16: lossless; 23: exact)" )
-	Integer keepBits;
-
-	@Option( names = "--overwrite", description = "Replace an existing output" )
-	boolean overwrite;
 
 	@Option( names = "--partitions", paramLabel = "N", description = "Number of tasks (default: 4 per core, at most one per chunk)" )
 	Integer partitions;
@@ -102,10 +76,9 @@ public final class SparkFeaturize implements Callable< Integer >
 	@Override
 	public Integer call()
 	{
-		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model ).tile( tile )
-				.halo( halo ).normalization( normalization ).intraOpThreads( intraOpThreads ).outputType( outputType ).precision( precision ).keepBits( keepBits ).overwrite( overwrite );
+		final FeaturizeRequest request = job.request( model ).intraOpThreads( intraOpThreads );
 		request.validate(); // before a Spark context is started
-		final SparkConf conf = new SparkConf().setAppName( "featurize " + input.getFileName() );
+		final SparkConf conf = new SparkConf().setAppName( "featurize " + job.input().getFileName() );
 		if ( master != null )
 			conf.setMaster( master );
 		if ( !conf.contains( "spark.master" ) )
@@ -114,7 +87,7 @@ public final class SparkFeaturize implements Callable< Integer >
 		{
 			new SparkFeaturizer( err::println ).run( spark, request, partitions );
 		}
-		out.println( output.toAbsolutePath() );
+		out.println( job.output().toAbsolutePath() );
 		return 0;
 	}
 

@@ -1,0 +1,65 @@
+package org.featurize.unet.cli;
+
+import java.nio.file.Path;
+
+import org.featurize.unet.job.FeaturizeRequest;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The command-line parameters that {@code bin/featurize} and {@code bin/featurize-spark} share (a picocli mixin):
+ * input and output, and what decides the features and how they are stored. Each command adds its own (the model,
+ * whose kinds differ, threads, layout, Spark's partitions...).
+ */
+public final class JobOptions
+{
+	@Parameters( index = "0", paramLabel = "INPUT", description = "Input Zarr array or group (2D, 3D or 4D)" )
+	Path input;
+
+	@Parameters( index = "1", paramLabel = "OUTPUT", description = "Output Zarr (created; an unfinished run there is resumed)" )
+	Path output;
+
+	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
+	String dataset = "";
+
+	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: the input's chunk)" )
+	Integer tile;
+
+	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: the model's receptive field)" )
+	Integer halo;
+
+	@Option( names = "--normalization", paramLabel = "METHOD", description = "none (default) or percentile" )
+	String normalization = "none";
+
+	@Option( names = "--output-type", paramLabel = "TYPE", description = "float32 (default) or float16" )
+	String outputType = "float32";
+
+	@Option( names = "--precision", paramLabel = "P", description = "float32 (default) or bf16: the model's bfloat16 variant (about 1.75x faster on CPUs with bf16 units)" )
+	String precision = "float32";
+
+	@Option( names = "--keep-bits", paramLabel = "N", description = "Mantissa bits kept in the stored features (default 13 for float32: within 1e-4; 10 for float16: lossless; 23: exact)" )
+	Integer keepBits;
+
+	@Option( names = "--overwrite", description = "Replace an existing output" )
+	boolean overwrite;
+
+	/** The output folder given. */
+	public Path output()
+	{
+		return output;
+	}
+
+	/** The input folder given. */
+	public Path input()
+	{
+		return input;
+	}
+
+	/** A request with these parameters and the model given (null: the shipped one). */
+	public FeaturizeRequest request( final Path model )
+	{
+		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model ).tile( tile ).halo( halo )
+				.normalization( normalization ).outputType( outputType ).precision( precision ).keepBits( keepBits ).overwrite( overwrite );
+	}
+}

@@ -14,7 +14,9 @@ writes, beside the reference network:
                   - activations and weights are channels-last (NHWC in memory), the layout oneDNN's
                     convolutions, pooling and transposed convolutions use natively: no reorder between
                     layers. The result is returned as a channels-last (1, 16, H, W) tensor; its
-                    permutation to (1, H, W, 16) is contiguous, which is the Zarr output's chunk order.
+                    permutation to (1, H, W, 16) is contiguous, which is the Zarr output's chunk order;
+                  - each ReLU and each skip addition works in place on the tensor that the convolution
+                    before it made, instead of allocating and filling a new one (1.06x on the floor).
   unet16-bf16.pt  the same network with bfloat16 weights and activations (for CPUs with bf16 dot-product
                   units, AVX512-BF16 or AMX): the first convolution runs in float32 on the float32 input,
                   everything after it in bfloat16, and the output is returned as float32.
@@ -87,25 +89,25 @@ class InferenceUNet(nn.Module):
         w: List[torch.Tensor] = [p for p in self.weights]
         b: List[torch.Tensor] = [p for p in self.biases]
         x = x.contiguous(memory_format=torch.channels_last)
-        x = F.relu(F.conv2d(x, w[0], b[0], 1, 1))
+        x = F.conv2d(x, w[0], b[0], 1, 1).relu_()
         if self.bf16:
             x = x.to(torch.bfloat16)
-        x = F.relu(F.conv2d(x, w[1], b[1], 1, 1))
+        x = F.conv2d(x, w[1], b[1], 1, 1).relu_()
         skips: List[torch.Tensor] = [x]
         x = F.max_pool2d(x, 2, 2)
         i = 2
         for _ in range(3):
-            x = F.relu(F.conv2d(x, w[i], b[i], 1, 1))
-            x = F.relu(F.conv2d(x, w[i + 1], b[i + 1], 1, 1))
+            x = F.conv2d(x, w[i], b[i], 1, 1).relu_()
+            x = F.conv2d(x, w[i + 1], b[i + 1], 1, 1).relu_()
             skips.append(x)
             x = F.max_pool2d(x, 2, 2)
             i += 2
         x = F.conv2d(x, w[i], b[i], 1, 1)
         i += 1
         for level in range(4):
-            x = F.relu(F.conv2d(x, w[i], b[i], 1, 1))
-            x = F.relu(F.conv2d(x, w[i + 1], b[i + 1], 1, 1))
-            x = F.conv_transpose2d(x, w[i + 2], b[i + 2], 2, 1, 1) + skips[3 - level]
+            x = F.conv2d(x, w[i], b[i], 1, 1).relu_()
+            x = F.conv2d(x, w[i + 1], b[i + 1], 1, 1).relu_()
+            x = F.conv_transpose2d(x, w[i + 2], b[i + 2], 2, 1, 1).add_(skips[3 - level])
             i += 3
         return x.float()
 

@@ -15,7 +15,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * The file system under a Zarr container: whole and ranged reads, and atomic writes (a temporary file in the same
  * folder, forced to disk, then renamed over the target), so that no reader, and no crash, sees half a file.
- * Temporary files start with a dot, which no Zarr key does.
+ * Temporary files start with a dot, which no Zarr key does. Large files are written with direct I/O where the
+ * file system takes it ({@link DirectWrites}).
  */
 final class FileStore {
 
@@ -67,11 +68,17 @@ final class FileStore {
 		try {
 			Files.createDirectories(parent);
 			temporary = Files.createTempFile(parent, "." + file.getFileName() + ".", ".partial");
-			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-				final ByteBuffer buffer = ByteBuffer.wrap(bytes);
-				while (buffer.hasRemaining())
-					channel.write(buffer);
-				channel.force(false);
+			final DirectWrites.Outcome direct = DirectWrites.write(temporary, bytes);
+			if (direct != DirectWrites.Outcome.WRITTEN) {
+				try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
+						StandardOpenOption.TRUNCATE_EXISTING)) {
+					final ByteBuffer buffer = ByteBuffer.wrap(bytes);
+					while (buffer.hasRemaining())
+						channel.write(buffer);
+					channel.force(false);
+				}
+				if (direct == DirectWrites.Outcome.FAILED)
+					DirectWrites.unsupported(temporary);
 			}
 			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
 			temporary = null;

@@ -13,7 +13,8 @@ writes, beside the reference network:
                     s * relu(W x) = relu((s W) x) for s > 0, so the folded network computes the same function;
                   - activations and weights are channels-last (NHWC in memory), the layout oneDNN's
                     convolutions, pooling and transposed convolutions use natively: no reorder between
-                    layers. The result is returned as a channels-last (1, 16, H, W) tensor; its
+                    layers (the one-channel input is given channels-last strides, or libtorch takes it as
+                    NCHW and copies the first layer's output to channels-last). The result is returned as a channels-last (1, 16, H, W) tensor; its
                     permutation to (1, H, W, 16) is contiguous, which is the Zarr output's chunk order;
                   - each ReLU and each skip addition works in place on the tensor that the convolution
                     before it made, instead of allocating and filling a new one (1.06x on the floor).
@@ -88,7 +89,9 @@ class InferenceUNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         w: List[torch.Tensor] = [p for p in self.weights]
         b: List[torch.Tensor] = [p for p in self.biases]
-        x = x.contiguous(memory_format=torch.channels_last)
+        n, h, wd = x.size(0), x.size(2), x.size(3)
+        # one channel is both layouts: these strides say channels-last, so the first convolution's output is too
+        x = x.contiguous().as_strided([n, 1, h, wd], [h * wd, 1, wd, 1])
         x = F.conv2d(x, w[0], b[0], 1, 1).relu_()
         if self.bf16:
             x = x.to(torch.bfloat16)

@@ -1,5 +1,6 @@
 package org.featurize.unet.compute;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 import org.featurize.unet.FeaturizeException;
@@ -153,12 +154,57 @@ public final class FeatureImage
 	 */
 	public float[] interleavedCellData( final long index )
 	{
+		final float[][] out = new float[ 1 ][];
+		interleavedCell( index, ( values, width, height, rowPixels, firstPixel ) -> {
+			final float[] data = new float[ width * height * channels ];
+			for ( int y = 0; y < height; y++ )
+				values.get( ( firstPixel + y * rowPixels ) * channels, data, y * width * channels, width * channels );
+			out[ 0 ] = data;
+		} );
+		return out[ 0 ];
+	}
+
+	/** Receives a tile's features where they lie; see {@link FeatureImage#interleavedCell}. */
+	@FunctionalInterface
+	public interface InterleavedTile
+	{
+		/**
+		 * @param values
+		 *            (pixel, c) with c fastest: pixel {@code (x, y)} of the tile starts at value
+		 *            {@code (firstPixel + y * rowPixels + x) * channels}; valid only during this call
+		 * @param width
+		 *            the tile's width
+		 * @param height
+		 *            the tile's height
+		 * @param rowPixels
+		 *            pixels from one row of the tile to the next (the region's width when the halo is in the values)
+		 * @param firstPixel
+		 *            the pixel of the tile's first value
+		 */
+		void accept( FloatBuffer values, int width, int height, int rowPixels, int firstPixel );
+	}
+
+	/**
+	 * Hands the features of cell {@code index}, interleaved (y, x, c), to {@code tile}: from the cache when the
+	 * cell is there, else computed (without entering the cache) and handed over where the engine holds them, so
+	 * that a writer can encode them without copying the whole result first.
+	 */
+	public void interleavedCell( final long index, final InterleavedTile tile )
+	{
 		final Cell< FloatArray > cached = cache.getIfPresent( index );
 		if ( cached != null )
-			return FeatureModel.interleave( cached.getData().getCurrentStorageArray(), channels,
-					( int ) Intervals.numElements( cached.dimensionsAsLongArray() ) / channels );
+		{
+			final int w = ( int ) cached.dimension( 0 ), h = ( int ) cached.dimension( 1 );
+			tile.accept( FloatBuffer.wrap( FeatureModel.interleave( cached.getData().getCurrentStorageArray(), channels, w * h ) ), w, h, w, 0 );
+			return;
+		}
 		final long[] pos = gridPosition( index );
-		return tile( pos[ 0 ], pos[ 1 ], pos.length > 3 ? pos[ 3 ] : 0, pos.length > 4 ? pos[ 4 ] : 0, true );
+		final long ix = pos[ 0 ], iy = pos[ 1 ], z = pos.length > 3 ? pos[ 3 ] : 0, t = pos.length > 4 ? pos[ 4 ] : 0;
+		final long[] tx = tiles.tileX( ix ), ty = tiles.tileY( iy ), rx = tiles.regionX( ix ), ry = tiles.regionY( iy );
+		final int rw = ( int ) ( rx[ 1 ] - rx[ 0 ] ), rh = ( int ) ( ry[ 1 ] - ry[ 0 ] );
+		final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
+		final int first = ( int ) ( ( ty[ 0 ] - ry[ 0 ] ) * rw + tx[ 0 ] - rx[ 0 ] );
+		model.predictInterleaved( region( ix, iy, z, t ), rh, rw, values -> tile.accept( values, tw, th, rw, first ) );
 	}
 
 	/** The position of a cell in the grid (tile x, tile y, 0[, z[, t]]). */
@@ -216,30 +262,33 @@ public final class FeatureImage
 	 */
 	public float[] computeTile( final long ix, final long iy, final long z, final long t )
 	{
-		return tile( ix, iy, z, t, false );
+		return tile( ix, iy, z, t );
 	}
 
-	/** The model's features of a tile's region (the tile and its halo), cropped to the tile, planar or interleaved. */
-	private float[] tile( final long ix, final long iy, final long z, final long t, final boolean interleaved )
+	/** The model's features of a tile's region (the tile and its halo), (c, y, x), cropped to the tile. */
+	private float[] tile( final long ix, final long iy, final long z, final long t )
 	{
 		final long[] tx = tiles.tileX( ix ), ty = tiles.tileY( iy );
 		final long[] rx = tiles.regionX( ix ), ry = tiles.regionY( iy );
 		final int rw = ( int ) ( rx[ 1 ] - rx[ 0 ] ), rh = ( int ) ( ry[ 1 ] - ry[ 0 ] );
-		final float[] plane = reader.read( rx[ 0 ], ry[ 0 ], rw, rh, z, t );
-		normalization.apply( plane );
-		final float[] features = interleaved ? model.predictInterleaved( plane, rh, rw ) : model.predict( plane, rh, rw );
+		final float[] features = model.predict( region( ix, iy, z, t ), rh, rw );
 		final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
 		if ( tw == rw && th == rh )
 			return features;
 		final int ox = ( int ) ( tx[ 0 ] - rx[ 0 ] ), oy = ( int ) ( ty[ 0 ] - ry[ 0 ] );
 		final float[] out = new float[ channels * tw * th ];
-		if ( interleaved )
+		for ( int c = 0; c < channels; c++ )
 			for ( int y = 0; y < th; y++ )
-				System.arraycopy( features, ( ( oy + y ) * rw + ox ) * channels, out, y * tw * channels, tw * channels );
-		else
-			for ( int c = 0; c < channels; c++ )
-				for ( int y = 0; y < th; y++ )
-					System.arraycopy( features, ( c * rh + oy + y ) * rw + ox, out, ( c * th + y ) * tw, tw );
+				System.arraycopy( features, ( c * rh + oy + y ) * rw + ox, out, ( c * th + y ) * tw, tw );
 		return out;
+	}
+
+	/** The normalized input of a tile's region (the tile and its halo), row-major. */
+	private float[] region( final long ix, final long iy, final long z, final long t )
+	{
+		final long[] rx = tiles.regionX( ix ), ry = tiles.regionY( iy );
+		final float[] plane = reader.read( rx[ 0 ], ry[ 0 ], ( int ) ( rx[ 1 ] - rx[ 0 ] ), ( int ) ( ry[ 1 ] - ry[ 0 ] ), z, t );
+		normalization.apply( plane );
+		return plane;
 	}
 }

@@ -1,5 +1,10 @@
 package org.featurize.unet.io;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
 import org.featurize.unet.compute.FeatureImage;
 
 /**
@@ -51,7 +56,7 @@ public final class FeatureLayout
 	public int[] chunks()
 	{
 		final int[] chunks = new int[ spatial + 1 ];
-		java.util.Arrays.fill( chunks, 1 );
+		Arrays.fill( chunks, 1 );
 		chunks[ spatial - 2 ] = features.tiles().tileHeight();
 		chunks[ spatial - 1 ] = features.tiles().tileWidth();
 		chunks[ spatial ] = features.channels();
@@ -80,25 +85,43 @@ public final class FeatureLayout
 		return z + features.depth() * t;
 	}
 
-	/**
-	 * Turns one cell's features, (c, h, w) with x fastest, into one full chunk, (H, W, c) with c fastest,
-	 * where (H, W) is the tile size: the part of an edge chunk beyond the image stays zero.
-	 */
-	/**
-	 * A full chunk from {@link FeatureImage#interleavedCellData}: the same array when the tile fills its chunk,
-	 * else its rows in a zeroed chunk (the part of an edge chunk beyond the image).
-	 */
-	public float[] interleavedToChunk( final float[] tile, final long index )
+	/** The bytes of one chunk of the saved array, for {@code type}. */
+	public int chunkBytes( final OutputType type )
 	{
-		final int tileH = features.tiles().tileHeight(), tileW = features.tiles().tileWidth(), channels = features.channels();
-		final long[] pos = features.gridPosition( index );
-		final int w = ( int ) ( features.tiles().tileX( pos[ 0 ] )[ 1 ] - features.tiles().tileX( pos[ 0 ] )[ 0 ] );
-		final int h = ( int ) ( features.tiles().tileY( pos[ 1 ] )[ 1 ] - features.tiles().tileY( pos[ 1 ] )[ 0 ] );
-		if ( w == tileW && h == tileH )
-			return tile;
-		final float[] chunk = new float[ tileH * tileW * channels ];
-		for ( int y = 0; y < h; y++ )
-			System.arraycopy( tile, y * w * channels, chunk, y * tileW * channels, w * channels );
-		return chunk;
+		return features.tiles().tileHeight() * features.tiles().tileWidth() * features.channels() * type.dataType().bytesPerElement();
+	}
+
+	/**
+	 * Computes cell {@code index} and encodes it as its chunk of the saved array, in one pass over the model's
+	 * result where the engine holds it: (H, W, c) with c fastest, where (H, W) is the tile size, each value as
+	 * {@code stored} says, in {@code order}; the part of an edge chunk beyond the image is zero (the fill value).
+	 * The bytes that {@link org.featurize.unet.zarr.ZarrArray#writeChunk} makes of {@code stored.apply} of the
+	 * chunk's values, without copying them twice first.
+	 *
+	 * @param raw
+	 *            {@link #chunkBytes} bytes, overwritten
+	 * @param where
+	 *            what the chunk is, for messages; asked only when a value is refused
+	 * @return {@code raw}
+	 * @throws OutputException
+	 *             when a value does not fit the output type
+	 */
+	public byte[] encodeChunk( final long index, final StoredValues stored, final ByteOrder order, final byte[] raw, final Supplier< ? > where )
+	{
+		final int channels = features.channels(), bytes = stored.type().dataType().bytesPerElement();
+		final int chunkRow = features.tiles().tileWidth() * channels * bytes;
+		if ( raw.length != chunkBytes( stored.type() ) )
+			throw new IllegalArgumentException( "A chunk takes " + chunkBytes( stored.type() ) + " bytes, got " + raw.length );
+		final ByteBuffer out = ByteBuffer.wrap( raw ).order( order );
+		features.interleavedCell( index, ( values, width, height, rowPixels, firstPixel ) -> {
+			final int row = width * channels;
+			for ( int y = 0; y < height; y++ )
+			{
+				stored.encode( values, ( firstPixel + y * rowPixels ) * channels, row, out, y * chunkRow, where );
+				Arrays.fill( raw, y * chunkRow + row * bytes, ( y + 1 ) * chunkRow, ( byte ) 0 );
+			}
+			Arrays.fill( raw, height * chunkRow, raw.length, ( byte ) 0 );
+		} );
+		return raw;
 	}
 }

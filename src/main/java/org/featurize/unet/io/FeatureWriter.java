@@ -3,8 +3,10 @@ package org.featurize.unet.io;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +55,8 @@ public final class FeatureWriter
 	{
 		if ( threads < 1 )
 			throw new FeaturizeException( "Threads must be at least 1, got " + threads );
+		if ( array.dataType() != stored.type().dataType() )
+			throw new IllegalArgumentException( "Output " + array.path() + " holds " + array.dataType() + ", not the " + stored.type().label() + " to write" );
 		this.features = features;
 		this.layout = new FeatureLayout( features );
 		this.array = array;
@@ -108,6 +112,9 @@ public final class FeatureWriter
 				progress.update( finished, planes, written.get() == 0 ? 0 : tileRate / tilesPerPlane, tileRate > 0 ? tilesLeft / tileRate : -1 );
 			}
 		};
+		// chunk buffers, reused: at most 3 * threads are in flight (being computed, queued, being written)
+		final Queue< byte[] > buffers = new ConcurrentLinkedQueue<>();
+		final int chunkBytes = layout.chunkBytes( stored.type() );
 		final ThreadPoolExecutor writers = new ThreadPoolExecutor( threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>( threads ),
 				daemons( "featurize-chunk-writer" ), new ThreadPoolExecutor.CallerRunsPolicy() );
 		final Runnable worker = () -> {
@@ -126,10 +133,11 @@ public final class FeatureWriter
 					done.accept( index );
 					continue;
 				}
-				final float[] data;
+				final byte[] pooled = buffers.poll(), raw = pooled != null ? pooled : new byte[ chunkBytes ];
 				try
 				{
-					data = stored.apply( layout.interleavedToChunk( features.interleavedCellData( index ), index ), "chunk " + Arrays.toString( chunk ) + " of " + array.path() );
+					layout.encodeChunk( index, stored, array.byteOrder(), raw,
+							() -> "chunk " + Arrays.toString( chunk ) + " of " + array.path() );
 				}
 				catch ( final RuntimeException | Error e )
 				{
@@ -139,13 +147,17 @@ public final class FeatureWriter
 				writers.execute( () -> { // a computed chunk is written even after another failed: it is good work
 					try
 					{
-						array.writeChunk( chunk, data );
+						array.writeChunkBytes( chunk, raw );
 						written.incrementAndGet();
 						done.accept( index );
 					}
 					catch ( final RuntimeException | Error e )
 					{
 						fail( stop, failure, e );
+					}
+					finally
+					{
+						buffers.offer( raw );
 					}
 				} );
 			}

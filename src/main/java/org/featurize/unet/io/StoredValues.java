@@ -1,6 +1,11 @@
 package org.featurize.unet.io;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.function.Supplier;
+
+import org.featurize.unet.zarr.Half;
 
 /**
  * What happens to feature values on their way to disk: rounding to fewer mantissa bits, so that the output
@@ -69,11 +74,48 @@ public final class StoredValues implements Serializable
 			round( values, keepBits );
 		if ( type == OutputType.FLOAT16 )
 			for ( final float v : values )
-				if ( Math.abs( v ) > FLOAT16_MAX && v != Float.POSITIVE_INFINITY && v != Float.NEGATIVE_INFINITY )
-					throw new OutputException( String.format( "A feature of %s is %.6g, beyond float16's largest value (65504), so it cannot be stored as "
-							+ "float16 without becoming infinity. Use output_type=float32, or normalization=percentile (features then stay near "
-							+ "the model's training range)", where, v ) );
+				checkHalf( v, where );
 		return values;
+	}
+
+	/**
+	 * What {@link #apply} and the Zarr layer's encoding make of {@code count} values, in one pass: reads them from
+	 * {@code values} at index {@code from}, rounds and checks them, and puts their float32 or float16 bits into
+	 * {@code out} from byte {@code at}, in {@code out}'s byte order.
+	 *
+	 * @param where
+	 *            what the values are, for the message; asked only when a value is refused
+	 * @throws OutputException
+	 *             when a finite value does not fit float16
+	 */
+	void encode( final FloatBuffer values, final int from, final int count, final ByteBuffer out, final int at, final Supplier< ? > where )
+	{
+		final int drop = FLOAT32_MANTISSA_BITS - keepBits, half = drop == 0 ? 0 : ( 1 << ( drop - 1 ) ) - 1, mask = -1 << drop;
+		final boolean round = keepBits < type.mantissaBits();
+		if ( type == OutputType.FLOAT32 )
+			for ( int i = 0; i < count; i++ )
+			{
+				final int bits = Float.floatToRawIntBits( values.get( from + i ) );
+				out.putInt( at + 4 * i, round ? roundBits( bits, drop, half, mask ) : bits );
+			}
+		else
+			for ( int i = 0; i < count; i++ )
+			{
+				float v = values.get( from + i );
+				if ( round )
+					v = Float.intBitsToFloat( roundBits( Float.floatToRawIntBits( v ), drop, half, mask ) );
+				if ( Math.abs( v ) > FLOAT16_MAX )
+					checkHalf( v, where.get() );
+				out.putShort( at + 2 * i, Half.fromFloat( v ) );
+			}
+	}
+
+	private static void checkHalf( final float v, final Object where )
+	{
+		if ( Math.abs( v ) > FLOAT16_MAX && v != Float.POSITIVE_INFINITY && v != Float.NEGATIVE_INFINITY )
+			throw new OutputException( String.format( "A feature of %s is %.6g, beyond float16's largest value (65504), so it cannot be stored as "
+					+ "float16 without becoming infinity. Use output_type=float32, or normalization=percentile (features then stay near "
+					+ "the model's training range)", where, v ) );
 	}
 
 	/** One value as {@link #apply} stores it with {@code keep} of float32's mantissa bits. */
@@ -92,13 +134,16 @@ public final class StoredValues implements Serializable
 		final int half = ( 1 << ( drop - 1 ) ) - 1;
 		final int mask = -1 << drop;
 		for ( int i = 0; i < values.length; i++ )
-		{
-			final int bits = Float.floatToRawIntBits( values[ i ] );
-			if ( ( bits & 0x7f800000 ) == 0x7f800000 )
-				continue;
-			// a carry out of the mantissa moves to the next binade, and from the largest float to infinity, as it must
-			values[ i ] = Float.intBitsToFloat( ( bits + half + ( ( bits >>> drop ) & 1 ) ) & mask );
-		}
+			values[ i ] = Float.intBitsToFloat( roundBits( Float.floatToRawIntBits( values[ i ] ), drop, half, mask ) );
+	}
+
+	/** The bits of a float rounded to {@code 23 - drop} mantissa bits; NaN and infinities unchanged. */
+	private static int roundBits( final int bits, final int drop, final int half, final int mask )
+	{
+		if ( ( bits & 0x7f800000 ) == 0x7f800000 )
+			return bits;
+		// a carry out of the mantissa moves to the next binade, and from the largest float to infinity, as it must
+		return ( bits + half + ( ( bits >>> drop ) & 1 ) ) & mask;
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package org.featurize.unet.model;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -189,19 +192,40 @@ public final class DjlFeatureModel implements FeatureModel
 		return predict( plane, height, width, true );
 	}
 
+	/** The result, (y, x, c), is read where libtorch holds it: the values are not copied before {@code result} sees them. */
+	@Override
+	public void predictInterleaved( final float[] plane, final int height, final int width, final Consumer< FloatBuffer > result )
+	{
+		checkSize( height, width );
+		run( plane, 1, height, width, out -> {
+			checkShape( out.getShape().getShape(), height, width );
+			result.accept( view( out.transpose( 0, 2, 3, 1 ) ).asFloatBuffer() );
+			return null;
+		} );
+	}
+
 	private float[] predict( final float[] plane, final int height, final int width, final boolean interleaved )
 	{
-		final ModelDescription d = description;
-		final int m = d.sizeMultiple();
+		checkSize( height, width );
+		final Tensor out = forward( plane, 1, height, width, interleaved );
+		checkShape( out.shape, height, width );
+		return out.data;
+	}
+
+	private void checkSize( final int height, final int width )
+	{
+		final int m = description.sizeMultiple();
 		if ( height % m != 0 || width % m != 0 )
 			throw new ModelException( String.format( "Plane %d x %d is not a multiple of the model's size multiple %d",
 					width, height, m ) );
-		final Tensor out = forward( plane, 1, height, width, interleaved );
-		final long[] s = out.shape;
-		if ( s.length != 4 || s[ 0 ] != 1 || s[ 1 ] != d.outputChannels() || s[ 2 ] != height || s[ 3 ] != width )
+	}
+
+	private void checkShape( final long[] s, final int height, final int width )
+	{
+		final int channels = description.outputChannels();
+		if ( s.length != 4 || s[ 0 ] != 1 || s[ 1 ] != channels || s[ 2 ] != height || s[ 3 ] != width )
 			throw new ModelException( String.format( "Model %s returned shape %s for input (1, 1, %d, %d); expected (1, %d, %d, %d)",
-					file, Tensor.format( s ), height, width, d.outputChannels(), height, width ) );
-		return out.data;
+					file, Tensor.format( s ), height, width, channels, height, width ) );
 	}
 
 	/** One forward pass on a (1, channels, height, width) input; borrows a predictor for its duration. */
@@ -217,6 +241,20 @@ public final class DjlFeatureModel implements FeatureModel
 	 *            whether to return a 4D result's values in (n, y, x, c) order (the shape stays (n, c, y, x))
 	 */
 	Tensor forward( final float[] data, final int channels, final int height, final int width, final boolean interleaved )
+	{
+		return run( data, channels, height, width, result -> {
+			final long[] shape = result.getShape().getShape();
+			return new Tensor( shape, floats( interleaved && shape.length == 4 ? result.transpose( 0, 2, 3, 1 ) : result ) );
+		} );
+	}
+
+	/**
+	 * One forward pass on a (1, channels, height, width) input; borrows a predictor for its duration.
+	 *
+	 * @param read
+	 *            what to make of the float32 result, while its memory is held
+	 */
+	private < R > R run( final float[] data, final int channels, final int height, final int width, final Function< NDArray, R > read )
 	{
 		final Predictor< NDList, NDList > predictor;
 		try
@@ -237,8 +275,7 @@ public final class DjlFeatureModel implements FeatureModel
 			NDArray result = output.get( 0 );
 			if ( result.getDataType() != DataType.FLOAT32 )
 				result = result.toType( DataType.FLOAT32, false );
-			final long[] shape = result.getShape().getShape();
-			return new Tensor( shape, floats( interleaved && shape.length == 4 ? result.transpose( 0, 2, 3, 1 ) : result ) );
+			return read.apply( result );
 		}
 		catch ( final TranslateException | EngineException e )
 		{
@@ -258,10 +295,16 @@ public final class DjlFeatureModel implements FeatureModel
 	 */
 	private static float[] floats( final NDArray array )
 	{
-		final ByteBuffer bytes = array.toByteBuffer( true ).order( ByteOrder.nativeOrder() );
+		final ByteBuffer bytes = view( array );
 		final float[] values = new float[ bytes.remaining() / Float.BYTES ];
 		bytes.asFloatBuffer().get( values );
 		return values;
+	}
+
+	/** The values of a result in C order of its shape, where libtorch holds them if it is contiguous. */
+	private static ByteBuffer view( final NDArray array )
+	{
+		return array.toByteBuffer( true ).order( ByteOrder.nativeOrder() );
 	}
 
 	@Override

@@ -1,5 +1,8 @@
 package org.featurize.unet.model;
 
+import java.nio.FloatBuffer;
+import java.util.function.Consumer;
+
 /**
  * A per-pixel model: one float plane in, {@link ModelDescription#outputChannels()} float planes of the same
  * size out. Implementations are thread-safe; at most {@link #concurrency()} forward passes run at once and
@@ -34,6 +37,18 @@ public interface FeatureModel extends AutoCloseable
 	default float[] predictInterleaved( final float[] plane, final int height, final int width )
 	{
 		return interleave( predict( plane, height, width ), description().outputChannels(), height * width );
+	}
+
+	/**
+	 * As {@link #predictInterleaved(float[], int, int)}, handing the values to {@code result} instead of copying
+	 * them into an array: {@code height * width * channels} values in (y, x, c) order from the buffer's index 0,
+	 * valid only until {@code result} returns (an engine hands over its own memory). A caller that encodes the
+	 * values on their way to disk saves a copy of the whole result. This implementation wraps
+	 * {@link #predictInterleaved(float[], int, int)}.
+	 */
+	default void predictInterleaved( final float[] plane, final int height, final int width, final Consumer< FloatBuffer > result )
+	{
+		result.accept( FloatBuffer.wrap( predictInterleaved( plane, height, width ) ) );
 	}
 
 	/** (c, pixel) to (pixel, c) for {@code channels} planes of {@code pixels} values. */

@@ -40,6 +40,7 @@ final class ChunkTask implements FlatMapFunction< Iterator< ChunkRange >, long[]
 		final ChunkJob j = job.value();
 		final int intraOpThreads = j.intraOpThreads > 0 ? j.intraOpThreads : context != null ? context.cpus() : 1;
 		long written = 0, skipped = 0;
+		byte[] raw = null; // one chunk's bytes, reused
 		try ( ExecutorFeatures.Lease lease = ExecutorFeatures.lease( j, intraOpThreads ) )
 		{
 			final ExecutorFeatures run = lease.run;
@@ -59,8 +60,10 @@ final class ChunkTask implements FlatMapFunction< Iterator< ChunkRange >, long[]
 					final Fault f = fault;
 					if ( f != null )
 						f.before( i, context != null ? context.attemptNumber() : 0 );
-					run.output.writeChunk( chunk, j.stored.apply( run.layout.interleavedToChunk( run.features.interleavedCellData( i ), i ),
-							"chunk " + Arrays.toString( chunk ) + " of " + j.output ) );
+					if ( raw == null )
+						raw = new byte[ run.layout.chunkBytes( j.stored.type() ) ];
+					run.output.writeChunkBytes( chunk, run.layout.encodeChunk( i, j.stored, run.output.byteOrder(), raw,
+							() -> "chunk " + Arrays.toString( chunk ) + " of " + j.output ) );
 					written++;
 				}
 			}

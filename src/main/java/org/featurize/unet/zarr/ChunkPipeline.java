@@ -66,7 +66,15 @@ final class ChunkPipeline {
 	 * @return the bytes to store
 	 */
 	byte[] encode(final Object data) {
-		byte[] bytes = Elements.encode(data, type, byteOrder);
+		return encodeBytes(Elements.encode(data, type, byteOrder));
+	}
+
+	/**
+	 * @param raw the chunk's elements in C order of the shape, in the data type and byte order, checked by the caller
+	 * @return the bytes to store
+	 */
+	byte[] encodeBytes(final byte[] raw) {
+		byte[] bytes = raw;
 		if (transpose != null)
 			bytes = Transpose.encode(bytes, shape, transpose, type.bytesPerElement());
 		for (final ByteCodec codec : codecs)

@@ -4,7 +4,7 @@ package org.featurize.unet.zarr;
  * IEEE 754 half precision (binary16) to and from single precision, bit for bit as NumPy does it: widening is
  * exact, narrowing rounds to nearest, ties to even; NaN payloads keep their top bits.
  */
-final class Half {
+public final class Half {
 
 	private Half() {
 		// static utility
@@ -14,7 +14,7 @@ final class Half {
 	 * @param half the 16 bits of a binary16 value
 	 * @return the same value as a float (exact)
 	 */
-	static float toFloat(final short half) {
+	public static float toFloat(final short half) {
 		final int bits = half & 0xffff;
 		final int sign = (bits & 0x8000) << 16;
 		final int exponent = (bits >>> 10) & 0x1f;
@@ -33,7 +33,7 @@ final class Half {
 	 * @param value a float
 	 * @return the 16 bits of the nearest binary16 value (ties to even; overflow to infinity)
 	 */
-	static short fromFloat(final float value) {
+	public static short fromFloat(final float value) {
 		final int bits = Float.floatToRawIntBits(value);
 		final int sign = (bits >>> 16) & 0x8000;
 		final int abs = bits & 0x7fffffff;

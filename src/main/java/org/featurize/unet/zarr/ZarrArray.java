@@ -277,7 +277,28 @@ public final class ZarrArray {
 		checkGrid(gridPosition);
 		Elements.check(data, meta.type, meta.pipeline.elements, "Chunk " + Arrays.toString(gridPosition) + " of "
 				+ dir);
-		final byte[] encoded = meta.pipeline.encode(data);
+		store(gridPosition, meta.pipeline.encode(data));
+	}
+
+	/**
+	 * Writes one chunk from its elements already encoded: what {@link #writeChunk} makes of a primitive array, the
+	 * elements in C order of the chunk shape, each in the array's data type and byte order. For writers that
+	 * encode values where they lie (a native buffer) instead of copying them into an array first.
+	 *
+	 * @param gridPosition the chunk's position in the grid, Zarr axis order
+	 * @param raw exactly {@code chunk elements x bytes per element} bytes
+	 * @throws IllegalArgumentException if raw has another length
+	 */
+	public void writeChunkBytes(final long[] gridPosition, final byte[] raw) {
+		checkGrid(gridPosition);
+		if (raw.length != meta.pipeline.rawBytes)
+			throw new IllegalArgumentException("Chunk " + Arrays.toString(gridPosition) + " of " + dir + " takes "
+					+ meta.pipeline.rawBytes + " bytes (" + meta.pipeline.elements + " elements of " + meta.type + "), got "
+					+ raw.length);
+		store(gridPosition, meta.pipeline.encodeBytes(raw));
+	}
+
+	private void store(final long[] gridPosition, final byte[] encoded) {
 		if (meta.sharding == null) {
 			FileStore.writeAtomic(chunkFile(gridPosition), encoded);
 			return;

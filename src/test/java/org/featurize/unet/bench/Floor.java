@@ -61,7 +61,7 @@ public final class Floor
 		for ( int t = 0; t < threads; t++ )
 			futures.add( pool.submit( () -> {
 				for ( int i = next.getAndIncrement(); i < planes.size(); i = next.getAndIncrement() )
-					model.predictInterleaved( planes.get( i ), h, w );
+					model.predictInterleaved( planes.get( i ), h, w, values -> {} ); // the pipeline reads the values where they lie too
 			} ) );
 		for ( final Future< ? > f : futures )
 			f.get();

@@ -152,7 +152,7 @@ public final class Featurizer
 		log.accept( "Model: " + ( bioimageio != null ? bioimageio + ", test output reproduced" : model.description() ) + "; "
 				+ ( bioimageio != null ? bioimageio.engineInfo() : model.engineInfo() ) );
 
-		final FeatureImage features = lazy( input, ome, inputCacheBytes(), model, bioimageio, options( request, input ), null );
+		final FeatureImage features = lazy( input, ome, sweepCacheBytes( input, request.threads() ), model, bioimageio, options( request, input ), null );
 		if ( bioimageio != null && !( ( BioimageioModel.Bound ) features.model() ).preprocessing().isEmpty() )
 			log.accept( "Preprocessing (dataset statistics, computed once): " + ( ( BioimageioModel.Bound ) features.model() ).preprocessing() );
 		log.accept( String.format( "Input: %s%s, shape %s, %s; tile %d x %d, halo %d, normalization %s",
@@ -273,6 +273,22 @@ public final class Featurizer
 	private static long inputCacheBytes()
 	{
 		return Math.max( 32L << 20, Runtime.getRuntime().maxMemory() / 8 );
+	}
+
+	/**
+	 * The input's chunk cache for a run that sweeps the planes in order: room for the chunks that hold the planes
+	 * in flight (one per worker, and the next two), at least 32 MB, at most {@link #inputCacheBytes()}. More only
+	 * keeps chunks that the sweep has passed, and makes the heap grow with the volume.
+	 */
+	static long sweepCacheBytes( final ZarrArray input, final int threads )
+	{
+		final long[] shape = input.shape();
+		final int[] chunks = input.chunkShape();
+		final int n = shape.length;
+		double layer = input.dataType().bytesPerElement(); // the chunks that one plane touches
+		for ( int d = 0; d < n; d++ )
+			layer *= d >= n - 2 ? Math.ceil( ( double ) shape[ d ] / chunks[ d ] ) * chunks[ d ] : chunks[ d ];
+		return ( long ) Math.min( inputCacheBytes(), Math.max( 32L << 20, ( threads + 2.0 ) * layer ) );
 	}
 
 	// The pieces of a run that every front end shares (this class, the Spark driver and its executors), so

@@ -17,7 +17,7 @@ import org.featurize.unet.zarr.ZarrArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** How a run sizes itself to memory: worker threads for large tiles, and the heap check before any compute. */
+/** How a run sizes itself to memory: worker threads for large tiles, the input's cache, and the heap check before any compute. */
 class MemoryPlanTest
 {
 	@Test
@@ -33,6 +33,28 @@ class MemoryPlanTest
 		assertEquals( FeaturizeRequest.defaultThreads( 768 * 1024, cores ), request.threads() );
 		assertEquals( Math.max( 1, cores / request.threads() ), request.intraOpThreads() );
 		assertEquals( 3, FeaturizeRequest.of( Path.of( "in.zarr" ) ).threads( 3 ).tilePixels( 768 * 1024 ).threads(), "a given number stays" );
+	}
+
+	@Test
+	void aSweepCachesTheInputChunksOfThePlanesInFlightNotTheWholeVolume( @TempDir final Path dir )
+	{
+		final long heapEighth = Math.max( 32L << 20, Runtime.getRuntime().maxMemory() / 8 );
+		// 4 x 48 planes of 512 x 512 uint16, a chunk per plane: 100 MB in all, 0.5 MB a plane: the 32 MB floor
+		final ZarrArray planes = array( dir, "planes", new long[] { 4, 48, 512, 512 }, new int[] { 1, 1, 512, 512 } );
+		assertEquals( 32L << 20, Featurizer.sweepCacheBytes( planes, 2 ) );
+		// chunks 16 planes deep, 256 x 256 across 1000 x 1000 (4 x 4 chunks): a plane touches 16 chunks of 2 MB,
+		// which the next 15 planes read again; 2 workers and the next two planes: 4 layers of 32 MB
+		final ZarrArray deep = array( dir, "deep", new long[] { 64, 1000, 1000 }, new int[] { 16, 256, 256 } );
+		assertEquals( Math.min( heapEighth, 4L * 16 * 16 * 256 * 256 * 2 ), Featurizer.sweepCacheBytes( deep, 2 ) );
+		// planes of 20000 x 20000: never more than an eighth of the heap
+		final ZarrArray huge = array( dir, "huge", new long[] { 2, 20000, 20000 }, new int[] { 1, 4096, 4096 } );
+		assertEquals( heapEighth, Featurizer.sweepCacheBytes( huge, 4 ) );
+	}
+
+	private static ZarrArray array( final Path dir, final String name, final long[] shape, final int[] chunks )
+	{
+		return ZarrArray.create( dir.resolve( name ), "", org.featurize.unet.zarr.ArraySpec.builder().shape( shape ).chunks( chunks )
+				.dataType( org.featurize.unet.zarr.DataType.UINT16 ).zarrFormat( 2 ).build() );
 	}
 
 	@Test

@@ -179,17 +179,26 @@ public final class DjlFeatureModel implements FeatureModel
 	@Override
 	public float[] predict( final float[] plane, final int height, final int width )
 	{
-		return predict( plane, height, width, false );
+		checkSize( height, width );
+		final Tensor out = forward( plane, 1, height, width );
+		checkShape( out.shape, height, width );
+		return out.data;
 	}
 
 	/**
 	 * The engine hands over the output in (y, x, c) order: a channels-last result (as the shipped model's) is
-	 * already in that order in memory, and any other is transposed by libtorch.
+	 * already in that order in memory, and any other is transposed by libtorch. Copied once, from where libtorch
+	 * holds it.
 	 */
 	@Override
 	public float[] predictInterleaved( final float[] plane, final int height, final int width )
 	{
-		return predict( plane, height, width, true );
+		final float[][] out = new float[ 1 ][];
+		predictInterleaved( plane, height, width, values -> {
+			out[ 0 ] = new float[ values.remaining() ];
+			values.get( out[ 0 ] );
+		} );
+		return out[ 0 ];
 	}
 
 	/** The result, (y, x, c), is read where libtorch holds it: the values are not copied before {@code result} sees them. */
@@ -202,14 +211,6 @@ public final class DjlFeatureModel implements FeatureModel
 			result.accept( view( out.transpose( 0, 2, 3, 1 ) ).asFloatBuffer() );
 			return null;
 		} );
-	}
-
-	private float[] predict( final float[] plane, final int height, final int width, final boolean interleaved )
-	{
-		checkSize( height, width );
-		final Tensor out = forward( plane, 1, height, width, interleaved );
-		checkShape( out.shape, height, width );
-		return out.data;
 	}
 
 	private void checkSize( final int height, final int width )
@@ -231,21 +232,7 @@ public final class DjlFeatureModel implements FeatureModel
 	/** One forward pass on a (1, channels, height, width) input; borrows a predictor for its duration. */
 	Tensor forward( final float[] data, final int channels, final int height, final int width )
 	{
-		return forward( data, channels, height, width, false );
-	}
-
-	/**
-	 * One forward pass on a (1, channels, height, width) input; borrows a predictor for its duration.
-	 *
-	 * @param interleaved
-	 *            whether to return a 4D result's values in (n, y, x, c) order (the shape stays (n, c, y, x))
-	 */
-	Tensor forward( final float[] data, final int channels, final int height, final int width, final boolean interleaved )
-	{
-		return run( data, channels, height, width, result -> {
-			final long[] shape = result.getShape().getShape();
-			return new Tensor( shape, floats( interleaved && shape.length == 4 ? result.transpose( 0, 2, 3, 1 ) : result ) );
-		} );
+		return run( data, channels, height, width, result -> new Tensor( result.getShape().getShape(), floats( result ) ) );
 	}
 
 	/**
@@ -289,9 +276,8 @@ public final class DjlFeatureModel implements FeatureModel
 	}
 
 	/**
-	 * The values of a result in C order of its shape, copied once: a contiguous tensor (the transposed view of a
-	 * channels-last result is one) is read where libtorch holds it, where {@code toFloatArray()} would first copy
-	 * it into a new direct buffer.
+	 * The values of a result in C order of its shape, copied once: a contiguous tensor is read where libtorch holds
+	 * it, where {@code toFloatArray()} would first copy it into a new direct buffer.
 	 */
 	private static float[] floats( final NDArray array )
 	{

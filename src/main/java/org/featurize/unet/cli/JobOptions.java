@@ -38,8 +38,12 @@ public final class JobOptions
 	@Option( names = "--precision", paramLabel = "P", description = "float32 (default) or bf16: the model's bfloat16 variant (about 1.75x faster on CPUs with bf16 units)" )
 	String precision = "float32";
 
-	@Option( names = "--keep-bits", paramLabel = "N", description = "Mantissa bits kept in the stored features (default 13 for float32: within 1e-4; 10 for float16: lossless; 23: exact)" )
+	@Option( names = "--keep-bits", paramLabel = "N", description = "Mantissa bits kept in the stored features (default 13 for float32: within 6.1e-5; 10 for float16)" )
 	Integer keepBits;
+
+	@Option( names = "--rounding", paramLabel = "HOW", description = "block (default): each value within 2^-(bits+1) of the largest of its channel in its chunk; "
+			+ "value: within 2^-(bits+1) of itself; none: exact" )
+	String rounding;
 
 	@Option( names = "--overwrite", description = "Replace an existing output" )
 	boolean overwrite;
@@ -60,6 +64,6 @@ public final class JobOptions
 	public FeaturizeRequest request( final Path model )
 	{
 		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model ).tile( tile ).halo( halo )
-				.normalization( normalization ).outputType( outputType ).precision( precision ).keepBits( keepBits ).overwrite( overwrite );
+				.normalization( normalization ).outputType( outputType ).precision( precision ).keepBits( keepBits ).rounding( rounding ).overwrite( overwrite );
 	}
 }

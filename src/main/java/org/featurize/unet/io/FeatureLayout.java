@@ -96,7 +96,7 @@ public final class FeatureLayout
 	 * result where the engine holds it: (H, W, c) with c fastest, where (H, W) is the tile size, each value as
 	 * {@code stored} says, in {@code order}; the part of an edge chunk beyond the image is zero (the fill value).
 	 * The bytes that {@link org.featurize.unet.zarr.ZarrArray#writeChunk} makes of {@code stored.apply} of the
-	 * chunk's values, without copying them twice first.
+	 * chunk's values (the zero padding of an edge chunk sets no channel's step), without copying them first.
 	 *
 	 * @param raw
 	 *            {@link #chunkBytes} bytes, overwritten
@@ -115,11 +115,9 @@ public final class FeatureLayout
 		final ByteBuffer out = ByteBuffer.wrap( raw ).order( order );
 		features.interleavedCell( index, ( values, width, height, rowPixels, firstPixel ) -> {
 			final int row = width * channels;
+			stored.encode( values, firstPixel * channels, rowPixels * channels, row, height, channels, out, 0, chunkRow, where );
 			for ( int y = 0; y < height; y++ )
-			{
-				stored.encode( values, ( firstPixel + y * rowPixels ) * channels, row, out, y * chunkRow, where );
 				Arrays.fill( raw, y * chunkRow + row * bytes, ( y + 1 ) * chunkRow, ( byte ) 0 );
-			}
 			Arrays.fill( raw, height * chunkRow, raw.length, ( byte ) 0 );
 		} );
 		return raw;

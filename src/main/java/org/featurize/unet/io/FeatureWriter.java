@@ -47,7 +47,7 @@ public final class FeatureWriter
 	/** Writes the values exactly as the output's type holds them. */
 	public FeatureWriter( final FeatureImage features, final ZarrArray array, final int threads )
 	{
-		this( features, array, threads, new StoredValues( OutputType.of( array.dataType() ), OutputType.of( array.dataType() ).mantissaBits() ) );
+		this( features, array, threads, StoredValues.exact( OutputType.of( array.dataType() ) ) );
 	}
 
 	/** Writes the values as {@code stored} says (rounded to fewer mantissa bits, range-checked). */

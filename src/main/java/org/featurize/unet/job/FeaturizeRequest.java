@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.Normalization;
 import org.featurize.unet.io.OutputType;
+import org.featurize.unet.io.Rounding;
+import org.featurize.unet.io.StoredValues;
 import org.featurize.unet.model.Devices;
 
 /**
@@ -45,6 +47,8 @@ public final class FeaturizeRequest
 	String precision = PRECISION_FLOAT32;
 
 	Integer keepBits;
+
+	String rounding;
 
 	Long cacheBytes;
 
@@ -152,12 +156,19 @@ public final class FeaturizeRequest
 
 	/**
 	 * Mantissa bits kept in the stored features (null: the output type's default, {@link OutputType#defaultKeepBits()}):
-	 * each value is rounded to nearest (ties to even) at that many bits, a relative error of at most
-	 * 2<sup>-(bits + 1)</sup>, and the zeroed low bits compress away.
+	 * with the default {@link Rounding#BLOCK}, every value is within 2<sup>-(bits + 1)</sup> of the largest |value|
+	 * of its channel in its chunk; with {@link Rounding#VALUE}, of itself. The zeroed low bits compress away.
 	 */
 	public FeaturizeRequest keepBits( final Integer keepBits )
 	{
 		this.keepBits = keepBits;
+		return this;
+	}
+
+	/** How the stored features are rounded: {@code block} (null: the default), {@code value} or {@code none}; see {@link Rounding}. */
+	public FeaturizeRequest rounding( final String rounding )
+	{
+		this.rounding = rounding;
 		return this;
 	}
 
@@ -274,10 +285,22 @@ public final class FeaturizeRequest
 		return precision;
 	}
 
-	/** The mantissa bits kept: the request's, or the output type's default. */
+	/** The mantissa bits kept: the request's, or the output type's default (all of them with rounding=none). */
 	public int keepBits()
 	{
-		return keepBits != null ? keepBits : type().defaultKeepBits();
+		return keepBits != null ? keepBits : rounding() == Rounding.NONE ? type().mantissaBits() : type().defaultKeepBits();
+	}
+
+	/** How the stored features are rounded. */
+	public Rounding rounding()
+	{
+		return Rounding.parse( rounding );
+	}
+
+	/** What happens to the features on their way to disk: {@link #type}, {@link #keepBits} and {@link #rounding}. */
+	public StoredValues storedValues()
+	{
+		return new StoredValues( type(), keepBits(), rounding() );
 	}
 
 	/** The output's element type. */
@@ -312,8 +335,12 @@ public final class FeaturizeRequest
 		if ( !precision.equals( PRECISION_FLOAT32 ) && !precision.equals( PRECISION_BF16 ) )
 			throw new FeaturizeException( "Unknown precision \"" + precision + "\"; expected \"float32\" or \"bf16\"" );
 		if ( keepBits != null && ( keepBits < 1 || keepBits > type.mantissaBits() ) )
-			throw new FeaturizeException( "keep_bits must be 1 to " + type.mantissaBits() + " for " + type.label() + " output (all "
-					+ type.mantissaBits() + ": lossless), got " + keepBits );
+			throw new FeaturizeException( "keep_bits must be 1 to " + type.mantissaBits() + " for " + type.label() + " output, got " + keepBits
+					+ " (rounding=none stores the values exactly)" );
+		final Rounding r = Rounding.parse( rounding );
+		if ( r == Rounding.NONE && keepBits != null )
+			throw new FeaturizeException( "keep_bits=" + keepBits + " has no effect with rounding=none (the values stored exactly): give one of them" );
+		rounding = r.label();
 		device = Devices.checkName( device );
 		layout = layout == null || layout.isBlank() ? LAYOUT_SEED : layout.trim().toLowerCase( java.util.Locale.ROOT );
 		if ( !layout.equals( LAYOUT_SEED ) && !layout.equals( LAYOUT_OME ) )

@@ -27,7 +27,7 @@ import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.FeatureWriter;
 import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
-import org.featurize.unet.io.StoredValues;
+import org.featurize.unet.io.OutputType;
 import org.featurize.unet.model.Devices;
 import org.featurize.unet.model.FeatureModel;
 import org.featurize.unet.model.Models;
@@ -53,11 +53,23 @@ import net.imglib2.type.numeric.real.FloatType;
 public final class Featurizer
 {
 	/**
-	 * The compressor of saved features: Blosc LZ4 (level 5) with bit shuffle. On features rounded to 13 mantissa
-	 * bits it stores 0.63 of the Python original's bytes (Blosc zstd-3 with bit shuffle: 0.62) at a third of zstd's
-	 * encoding time (measured with {@code bench.CompressorChoice}; see bench/results.md).
+	 * The compressor of float32 features: Blosc LZ4 (level 5) with bit shuffle. On the shipped model's features,
+	 * rounded per channel and chunk to 13 bits, it stores 0.49 of the Python original's bytes (Blosc zstd-1 with bit
+	 * shuffle: 0.47 at 1.7 times the time; measured with {@code bench.CompressorChoice}, see bench/results.md).
 	 */
-	public static final Compressor DEFAULT_COMPRESSOR = Compressor.blosc( "lz4", 5, Shuffle.BIT );
+	public static final Compressor FLOAT32_COMPRESSOR = Compressor.blosc( "lz4", 5, Shuffle.BIT );
+
+	/**
+	 * The compressor of float16 features, the type asked for to save space: Blosc zstd (level 1) with bit shuffle,
+	 * 0.94 of LZ4's bytes at twice its time (zstd-3: 0.88 at four times).
+	 */
+	public static final Compressor FLOAT16_COMPRESSOR = Compressor.blosc( "zstd", 1, Shuffle.BIT );
+
+	/** The compressor of saved features of {@code type}. */
+	public static Compressor compressor( final OutputType type )
+	{
+		return type == OutputType.FLOAT16 ? FLOAT16_COMPRESSOR : FLOAT32_COMPRESSOR;
+	}
 
 	private final Consumer< String > log;
 
@@ -167,12 +179,12 @@ public final class Featurizer
 			if ( omeOutput )
 				return withPreview( request, input, ome, writeOme( request, input, ome, modelFile, model, features, progress, cancelled ) );
 			final FeatureLayout layout = new FeatureLayout( features );
-			final FeatureOutput output = FeatureOutput.prepare( request.output, request.input, layout, request.type(), DEFAULT_COMPRESSOR,
+			final FeatureOutput output = FeatureOutput.prepare( request.output, request.input, layout, request.type(), compressor( request.type() ),
 					parameters( request, input, modelFile, features ), details( modelFile, features.model(), features ), request.overwrite );
 			log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + ", shape " + Arrays.toString( layout.shape() )
 					+ ", chunks " + Arrays.toString( layout.chunks() ) + ", " + request.type().label() );
 			final FeatureWriter.Result written = new FeatureWriter( features, output.array(), request.threads(),
-					new StoredValues( request.type(), request.keepBits() ) ).write( progress, cancelled );
+					request.storedValues() ).write( progress, cancelled );
 			final Map< String, Object > statistics = new LinkedHashMap<>();
 			statistics.put( "chunks_written", written.chunksWritten );
 			statistics.put( "chunks_skipped", written.chunksSkipped );
@@ -237,12 +249,12 @@ public final class Featurizer
 		parameters.put( "levels", request.levels );
 		final String name = ( ome != null ? ome.name() : request.input.toAbsolutePath().normalize().getFileName().toString().replaceFirst( "\\.(ome\\.)?zarr$", "" ) )
 				+ " features";
-		final OmeOutput output = OmeOutput.prepare( request.output, request.input, layout, request.type(), DEFAULT_COMPRESSOR, parameters,
+		final OmeOutput output = OmeOutput.prepare( request.output, request.input, layout, request.type(), compressor( request.type() ), parameters,
 				details( modelFile, features.model(), features ), name, version(), request.overwrite );
 		log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + " as OME-Zarr (NGFF 0.4), axes " + layout.axes()
 				+ ", level 0 shape " + Arrays.toString( layout.shape( 0 ) ) + ", chunks " + Arrays.toString( layout.chunks( 0 ) ) + ", "
 				+ request.levels + " level" + ( request.levels == 1 ? "" : "s" ) + ", " + request.type().label() );
-		final OmeWriter writer = new OmeWriter( layout, output, request.threads(), new StoredValues( request.type(), request.keepBits() ) );
+		final OmeWriter writer = new OmeWriter( layout, output, request.threads(), request.storedValues() );
 		final OmeWriter.Result written = writer.write( progress, cancelled );
 		final Map< String, Object > statistics = new LinkedHashMap<>();
 		statistics.put( "cells_written", written.cellsWritten );
@@ -368,6 +380,7 @@ public final class Featurizer
 		p.put( "output_type", request.type().label() );
 		p.put( "precision", request.precision() );
 		p.put( "keep_bits", request.keepBits() );
+		p.put( "rounding", request.rounding().label() );
 		return p;
 	}
 

@@ -106,7 +106,7 @@ public final class OmeWriter
 					{
 						final float[] chunk = layout.toChunk( cell, i, c );
 						level0.writeChunk( layout.chunkPosition( i, c ), stored == null ? chunk
-								: stored.apply( chunk, "chunk " + Arrays.toString( layout.chunkPosition( i, c ) ) + " of " + level0.path() ) );
+								: stored.apply( chunk, 1, "chunk " + Arrays.toString( layout.chunkPosition( i, c ) ) + " of " + level0.path() ) );
 						chunks.incrementAndGet();
 					}
 				written.incrementAndGet();

@@ -83,9 +83,14 @@ public class FeaturizeCommand extends ContextCommand
 	private String precision = "float32";
 
 	@Parameter( label = "Mantissa bits kept", required = false, persist = false,
-			description = "Rounds each stored feature to this many mantissa bits so that the output compresses (relative error at most 2^-(bits+1)); "
-					+ "default 13 for float32 (within 1e-4), 10 for float16 (lossless); 23 keeps float32 exact" )
+			description = "Rounds the stored features to this many mantissa bits so that the output compresses: "
+					+ "default 13 for float32 (within 6.1e-5), 10 for float16" )
 	private Integer keep_bits;
+
+	@Parameter( label = "Rounding", choices = { "block", "value", "none" }, persist = false,
+			description = "block: each value within 2^-(bits+1) of the largest of its channel in its chunk (smallest output); "
+					+ "value: each within 2^-(bits+1) of itself; none: the values exactly" )
+	private String rounding = "block";
 
 	@Parameter( label = "Output layout", choices = { "seed", "ome" }, persist = false,
 			description = "seed: one Zarr array (t, z, y, x, c); ome: an OME-Zarr image (NGFF 0.4, axes t, c, z, y, x) that Fiji, napari and viv open" )
@@ -135,7 +140,7 @@ public class FeaturizeCommand extends ContextCommand
 				.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
 				.tile( given( "tile", tile ) ).halo( given( "halo", halo ) ).normalization( normalization )
 				.threads( given( "threads", threads ) )
-				.overwrite( overwrite ).outputType( output_type ).precision( precision ).keepBits( given( "keep_bits", keep_bits ) )
+				.overwrite( overwrite ).outputType( output_type ).precision( precision ).keepBits( given( "keep_bits", keep_bits ) ).rounding( rounding )
 				.layout( layout ).levels( levels ).device( device )
 				.preview( preview == null || preview.getPath().isEmpty() ? null : preview.toPath() )
 				.previewPlane( given( "preview_plane", preview_plane ) );

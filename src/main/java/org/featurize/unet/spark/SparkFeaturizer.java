@@ -88,7 +88,7 @@ public final class SparkFeaturizer
 				request.model() != null ? modelFile.toAbsolutePath().normalize().toString() : null, ( String ) parameters.get( "model_sha256" ),
 				model.description().sizeMultiple(), features.channels(), features.tiles().tileWidth(), features.tiles().tileHeight(),
 				features.tiles().halo(), features.normalization(), request.output().toAbsolutePath().normalize().toString(), intraOpThreads,
-				request.precision().equals( FeaturizeRequest.PRECISION_BF16 ), new StoredValues( request.type(), request.keepBits() ) );
+				request.precision().equals( FeaturizeRequest.PRECISION_BF16 ), request.storedValues() );
 
 		try ( OutputLock lock = OutputLock.acquire( request.output() ) )
 		{
@@ -96,7 +96,7 @@ public final class SparkFeaturizer
 			final Map< String, Object > details = Featurizer.details( modelFile, model, features );
 			details.put( "spark", sparkDetails( spark, intraOpThreads ) );
 			final FeatureOutput output = FeatureOutput.prepare( request.output(), request.input(), layout, request.type(),
-					Featurizer.DEFAULT_COMPRESSOR, parameters, details, request.overwrite() );
+					Featurizer.compressor( request.type() ), parameters, details, request.overwrite() );
 			final long chunks = features.numCells();
 			final List< ChunkRange > ranges = ChunkRange.split( chunks,
 					partitions != null ? partitions : Math.max( 1, 4 * spark.defaultParallelism() ) );

@@ -47,11 +47,10 @@ public final class Half {
 			return (short) (sign | 0x7c00);
 		if (abs >= 0x38800000) { // normal half: 2^-14 and above
 			final int mantissa = abs & 0x7fffff;
-			int rounded = ((((abs >>> 23) - 112) << 10) | (mantissa >>> 13));
+			final int rounded = ((((abs >>> 23) - 112) << 10) | (mantissa >>> 13));
+			// up when the rest is over half, or half with an odd last bit: no branch, as the rest is noise
 			final int rest = mantissa & 0x1fff;
-			if (rest > 0x1000 || (rest == 0x1000 && (rounded & 1) == 1))
-				rounded++;
-			return (short) (sign | rounded);
+			return (short) (sign | (rounded + ((rest + 0xfff + (rounded & 1)) >>> 13)));
 		}
 		if (abs <= 0x33000000) // 2^-25 and below round to zero
 			return (short) sign;

@@ -165,7 +165,7 @@ public final class Benchmark
 		line( "| volume (t x z x y x x) | pipeline planes/s | floor planes/s (forward passes / whole process) | Python original planes/s | pipeline / original "
 				+ "| pipeline / floor (forward passes / whole process) "
 				+ "| pipeline GFLOP/s (%% of peak) | bf16 pipeline planes/s | bf16 floor planes/s | bf16 / original | bf16 GFLOP/s (%% of float32 peak) "
-				+ "| peak RSS pipeline / original | output bytes / original (13 mantissa bits) | float16 bytes / original (none / percentile) |" );
+				+ "| peak RSS pipeline / original | output bytes / original (13 bits per channel and chunk) | float16 bytes / original (none / percentile) |" );
 		line( "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" );
 		for ( final String row : rows )
 			line( "%s", row );

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.featurize.unet.io.OutputType;
+import org.featurize.unet.io.Rounding;
 import org.featurize.unet.io.StoredValues;
 import org.featurize.unet.zarr.ArraySpec;
 import org.featurize.unet.zarr.Compressor;
@@ -17,11 +18,11 @@ import org.featurize.unet.zarr.Shuffle;
 import org.featurize.unet.zarr.ZarrArray;
 
 /**
- * Measures how large a feature array is with each candidate compressor, with the values exact and rounded to 13
- * mantissa bits ({@link StoredValues}): re-encodes every chunk of an existing output (written with
- * {@code keep_bits=23}, exact float32) and prints bytes and encode time (rounding included) per compressor,
- * against the seed's default on the exact values (what {@code dask.array.to_zarr} uses: Blosc lz4, level 5,
- * byte shuffle).
+ * Measures how large a feature array is with each candidate compressor and rounding ({@link StoredValues}):
+ * re-encodes every chunk of an existing output (written with {@code rounding=none}, exact float32) and prints bytes
+ * and encode time (rounding included) per candidate, against the seed's default on the exact values (what
+ * {@code dask.array.to_zarr} uses: Blosc lz4, level 5, byte shuffle). With {@code float16}, the values are stored
+ * as float16 (the features must fit it: write the source with {@code normalization=percentile}).
  *
  * Usage: java -cp ... org.featurize.unet.bench.CompressorChoice FEATURES.zarr [float16]
  */
@@ -31,35 +32,37 @@ public final class CompressorChoice
 	{
 		final ZarrArray source = ZarrArray.open( Paths.get( args[ 0 ] ), "" );
 		final boolean half = args.length > 1 && args[ 1 ].equals( "float16" );
-		final StoredValues rounding = new StoredValues( OutputType.FLOAT32, 13 );
-		final Map< String, Compressor > candidates = new LinkedHashMap<>();
-		candidates.put( "blosc lz4 5 byte-shuffle (seed)", Compressor.blosc( "lz4", 5, Shuffle.BYTE ) );
-		candidates.put( "none", Compressor.none() );
-		candidates.put( "blosc lz4 5 bit-shuffle", Compressor.blosc( "lz4", 5, Shuffle.BIT ) );
-		candidates.put( "blosc zstd 1 bit-shuffle", Compressor.blosc( "zstd", 1, Shuffle.BIT ) );
-		candidates.put( "blosc zstd 3 bit-shuffle", Compressor.blosc( "zstd", 3, Shuffle.BIT ) );
-		candidates.put( "blosc zstd 3 byte-shuffle", Compressor.blosc( "zstd", 3, Shuffle.BYTE ) );
-		candidates.put( "blosc zstd 5 bit-shuffle", Compressor.blosc( "zstd", 5, Shuffle.BIT ) );
-		candidates.put( "zstd 3", Compressor.zstd( 3 ) );
-		candidates.put( "blosc lz4 5 bit-shuffle, 13 bits", Compressor.blosc( "lz4", 5, Shuffle.BIT ) );
-		candidates.put( "blosc lz4 5 byte-shuffle, 13 bits", Compressor.blosc( "lz4", 5, Shuffle.BYTE ) );
-		candidates.put( "blosc lz4 1 bit-shuffle, 13 bits", Compressor.blosc( "lz4", 1, Shuffle.BIT ) );
-		candidates.put( "blosc zstd 3 bit-shuffle, 13 bits", Compressor.blosc( "zstd", 3, Shuffle.BIT ) );
+		final OutputType type = half ? OutputType.FLOAT16 : OutputType.FLOAT32;
+		final int bits = type.defaultKeepBits(), channels = source.chunkShape()[ source.chunkShape().length - 1 ];
+		final StoredValues exact = StoredValues.exact( type ), value = new StoredValues( type, bits, Rounding.VALUE ),
+				block = new StoredValues( type, bits, Rounding.BLOCK );
+		final Map< String, Object[] > candidates = new LinkedHashMap<>();
+		candidates.put( "blosc lz4 5 byte-shuffle (seed)", new Object[] { Compressor.blosc( "lz4", 5, Shuffle.BYTE ), StoredValues.exact( OutputType.FLOAT32 ) } );
+		candidates.put( "blosc lz4 5 bit-shuffle", new Object[] { Compressor.blosc( "lz4", 5, Shuffle.BIT ), exact } );
+		candidates.put( "blosc zstd 3 bit-shuffle", new Object[] { Compressor.blosc( "zstd", 3, Shuffle.BIT ), exact } );
+		for ( final StoredValues rounded : new StoredValues[] { value, block } )
+		{
+			final String how = ", " + bits + " bits per " + ( rounded == value ? "value" : "block" );
+			candidates.put( "blosc lz4 5 bit-shuffle" + how, new Object[] { Compressor.blosc( "lz4", 5, Shuffle.BIT ), rounded } );
+			candidates.put( "blosc lz4 5 byte-shuffle" + how, new Object[] { Compressor.blosc( "lz4", 5, Shuffle.BYTE ), rounded } );
+			candidates.put( "blosc zstd 1 bit-shuffle" + how, new Object[] { Compressor.blosc( "zstd", 1, Shuffle.BIT ), rounded } );
+			candidates.put( "blosc zstd 3 bit-shuffle" + how, new Object[] { Compressor.blosc( "zstd", 3, Shuffle.BIT ), rounded } );
+		}
 		final Path scratch = Files.createTempDirectory( "compressor-choice" );
 		long seed = -1;
-		System.out.printf( "%-34s %14s %8s %10s%n", "compressor" + ( half ? " (float16)" : " (float32)" ), "bytes", "vs seed", "encode s" );
-		for ( final Map.Entry< String, Compressor > c : candidates.entrySet() )
+		System.out.printf( "%-44s %14s %8s %10s%n", "compressor (" + type.label() + ")", "bytes", "vs seed", "encode s" );
+		for ( final Map.Entry< String, Object[] > c : candidates.entrySet() )
 		{
-			final Path out = scratch.resolve( c.getKey().replace( ' ', '_' ) );
+			final StoredValues stored = ( StoredValues ) c.getValue()[ 1 ];
+			final Path out = scratch.resolve( c.getKey().replace( ' ', '_' ).replace( ",", "" ) );
 			final ZarrArray target = ZarrArray.create( out, "", ArraySpec.builder().shape( source.shape() ).chunks( source.chunkShape() )
-					.dataType( half ? DataType.FLOAT16 : DataType.FLOAT32 ).compressor( c.getValue() ).zarrFormat( 2 ).build() );
+					.dataType( stored.type().dataType() ).compressor( ( Compressor ) c.getValue()[ 0 ] ).zarrFormat( 2 ).build() );
 			final long start = System.nanoTime();
 			final long[] grid = source.gridShape();
 			final long[] pos = new long[ grid.length ];
 			while ( true )
 			{
-				final float[] values = ( float[] ) source.readChunk( pos );
-				target.writeChunk( pos, c.getKey().endsWith( ", 13 bits" ) ? rounding.apply( values, "chunk" ) : values );
+				target.writeChunk( pos, stored.apply( ( float[] ) source.readChunk( pos ), channels, "chunk" ) );
 				int d = grid.length - 1;
 				while ( d >= 0 && ++pos[ d ] == grid[ d ] )
 					pos[ d-- ] = 0;
@@ -70,7 +73,7 @@ public final class CompressorChoice
 			final long bytes = size( out );
 			if ( seed < 0 )
 				seed = bytes;
-			System.out.printf( "%-34s %14d %8.3f %10.2f%n", c.getKey(), bytes, ( double ) bytes / seed, seconds );
+			System.out.printf( "%-44s %14d %8.3f %10.2f%n", c.getKey(), bytes, ( double ) bytes / seed, seconds );
 		}
 	}
 

@@ -57,8 +57,11 @@ class FeatureLayoutTest
 		final FeatureImage features = features( 1 );
 		final FeatureLayout layout = new FeatureLayout( features );
 		int n = 0;
-		for ( final StoredValues stored : new StoredValues[] { new StoredValues( OutputType.FLOAT32, 13 ), new StoredValues( OutputType.FLOAT32, 23 ),
-				new StoredValues( OutputType.FLOAT32, 4 ), new StoredValues( OutputType.FLOAT16, 10 ), new StoredValues( OutputType.FLOAT16, 6 ) } )
+		for ( final StoredValues stored : new StoredValues[] { new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK ),
+				new StoredValues( OutputType.FLOAT32, 13, Rounding.VALUE ), StoredValues.exact( OutputType.FLOAT32 ),
+				new StoredValues( OutputType.FLOAT32, 4, Rounding.BLOCK ), new StoredValues( OutputType.FLOAT32, 4, Rounding.VALUE ),
+				new StoredValues( OutputType.FLOAT16, 10, Rounding.BLOCK ), StoredValues.exact( OutputType.FLOAT16 ),
+				new StoredValues( OutputType.FLOAT16, 6, Rounding.VALUE ), new StoredValues( OutputType.FLOAT16, 6, Rounding.BLOCK ) } )
 			for ( final ByteOrder order : new ByteOrder[] { ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN } )
 			{
 				final ZarrArray expected = array( layout, stored, order, "expected" + n ), actual = array( layout, stored, order, "actual" + n++ );
@@ -71,7 +74,7 @@ class FeatureLayoutTest
 					for ( long i = 0; i < features.numCells(); i++ )
 					{
 						final long[] chunk = layout.chunkPosition( i );
-						expected.writeChunk( chunk, stored.apply( fullChunk( features, i ), "chunk " + i ) );
+						expected.writeChunk( chunk, stored.apply( fullChunk( features, i ), features.channels(), "chunk " + i ) );
 						Arrays.fill( raw, ( byte ) 0x55 ); // what a reused buffer held: the edge padding must not keep it
 						actual.writeChunkBytes( chunk, layout.encodeChunk( i, stored, order, raw, () -> "chunk" ) );
 						final String key = String.join( ".", Arrays.stream( chunk ).mapToObj( Long::toString ).toArray( String[]::new ) );
@@ -80,7 +83,7 @@ class FeatureLayoutTest
 					}
 				}
 			}
-		assertEquals( 10, n );
+		assertEquals( 18, n );
 	}
 
 	@Test
@@ -88,7 +91,7 @@ class FeatureLayoutTest
 	{
 		final FeatureImage features = features( 1e4f );
 		final FeatureLayout layout = new FeatureLayout( features );
-		final StoredValues stored = new StoredValues( OutputType.FLOAT16, 10 );
+		final StoredValues stored = new StoredValues( OutputType.FLOAT16, 10, Rounding.BLOCK );
 		final OutputException e = assertThrows( OutputException.class, () -> {
 			for ( long i = 0; i < features.numCells(); i++ )
 				layout.encodeChunk( i, stored, ByteOrder.LITTLE_ENDIAN, new byte[ layout.chunkBytes( stored.type() ) ], () -> "the test chunk" );
@@ -100,7 +103,7 @@ class FeatureLayoutTest
 	void aBufferOfAnotherSizeIsRefused()
 	{
 		final FeatureLayout layout = new FeatureLayout( features( 1 ) );
-		final StoredValues stored = new StoredValues( OutputType.FLOAT32, 23 );
+		final StoredValues stored = StoredValues.exact( OutputType.FLOAT32 );
 		assertThrows( IllegalArgumentException.class, () -> layout.encodeChunk( 0, stored, ByteOrder.LITTLE_ENDIAN, new byte[ 12 ], () -> "" ) );
 	}
 

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.OutputException;
 import org.featurize.unet.io.Progress;
+import org.featurize.unet.io.OutputType;
+import org.featurize.unet.io.Rounding;
 import org.featurize.unet.io.StoredValues;
 import org.featurize.unet.testutil.Fixtures;
 import org.featurize.unet.zarr.ArraySpec;
@@ -47,7 +49,7 @@ class FeaturizerTest
 	void savesTheSeedLayoutEqualToTheLazyImage( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = volume( dir ), output = dir.resolve( "out.zarr" );
-		final Featurizer.Result result = run( FeaturizeRequest.of( input ).output( output ).model( TINY ).threads( 2 ).tile( 12 ) );
+		final Featurizer.Result result = run( FeaturizeRequest.of( input ).output( output ).model( TINY ).threads( 2 ).tile( 12 ).rounding( "value" ) );
 		final ZarrArray out = ZarrArray.open( output, "" );
 		assertArrayEquals( new long[] { 2, 3, 20, 28, 4 }, out.shape() );
 		assertArrayEquals( new int[] { 1, 1, 12, 12, 4 }, out.chunkShape() );
@@ -55,7 +57,7 @@ class FeaturizerTest
 		assertEquals( 2 * 3 * 2 * 3, result.written().chunksWritten );
 		assertArrayEquals( new long[] { 28, 20, 4, 3, 2 }, result.image().dimensionsAsLongArray() );
 		// every saved value is the lazy image's at the mapped position, (t, z, y, x, c) <-> (x, y, c, z, t), as stored:
-		// rounded to the default 13 mantissa bits
+		// rounded to 13 mantissa bits
 		final RandomAccess< FloatType > lazy = result.image().randomAccess();
 		for ( final long[] tz : new long[][] { { 0, 0 }, { 1, 2 }, { 0, 1 } } )
 			for ( final long[] tile : new long[][] { { 0, 0 }, { 1, 2 } } )
@@ -78,16 +80,62 @@ class FeaturizerTest
 	}
 
 	@Test
+	void theDefaultRoundsEachChannelOfEachChunkToOneStep( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = volume( dir ), rounded = dir.resolve( "rounded.zarr" ), exact = dir.resolve( "exact.zarr" );
+		run( FeaturizeRequest.of( input ).output( rounded ).model( TINY ).threads( 2 ).tile( 12 ) );
+		run( FeaturizeRequest.of( input ).output( exact ).model( TINY ).threads( 2 ).tile( 12 ).rounding( "none" ) );
+		final ZarrArray r = ZarrArray.open( rounded, "" ), e = ZarrArray.open( exact, "" );
+		final StoredValues block = new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK );
+		double worst = 0;
+		for ( long t = 0; t < 2; t++ )
+			for ( long z = 0; z < 3; z++ )
+				for ( long ty = 0; ty < 2; ty++ )
+					for ( long tx = 0; tx < 3; tx++ )
+					{
+						final float[] exactChunk = ( float[] ) e.readChunk( t, z, ty, tx, 0 ), stored = ( float[] ) r.readChunk( t, z, ty, tx, 0 );
+						assertArrayEquals( block.apply( exactChunk.clone(), 4, "chunk" ), stored, 0f );
+						final double[] largest = new double[ 4 ];
+						for ( int i = 0; i < stored.length; i++ )
+							largest[ i % 4 ] = Math.max( largest[ i % 4 ], Math.abs( exactChunk[ i ] ) );
+						for ( int i = 0; i < stored.length; i++ )
+							worst = Math.max( worst, Math.abs( stored[ i ] - exactChunk[ i ] ) / largest[ i % 4 ] );
+					}
+		assertTrue( worst <= 0x1p-14 && worst > 0x1p-16, "within 2^-14 of the largest of the channel in the chunk, and rounded: " + worst );
+		assertEquals( "block", parameters( rounded ).get( "rounding" ) );
+		assertEquals( "none", parameters( exact ).get( "rounding" ) );
+		assertEquals( 23, parameters( exact ).get( "keep_bits" ) );
+	}
+
+	@SuppressWarnings( "unchecked" )
+	static Map< String, Object > parameters( final Path output )
+	{
+		return ( Map< String, Object > ) ( ( Map< String, Object > ) ZarrArray.open( output, "" ).attributes().get( FeatureOutput.KEY ) ).get( "parameters" );
+	}
+
+	@Test
 	void float16OutputRoundsTheFloat32Output( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = volume( dir );
-		run( FeaturizeRequest.of( input ).output( dir.resolve( "f32.zarr" ) ).model( TINY ) );
+		run( FeaturizeRequest.of( input ).output( dir.resolve( "f32.zarr" ) ).model( TINY ).rounding( "none" ) );
 		run( FeaturizeRequest.of( input ).output( dir.resolve( "f16.zarr" ) ).model( TINY ).outputType( "float16" ) );
-		final ZarrArray f32 = ZarrArray.open( dir.resolve( "f32.zarr" ), "" ), f16 = ZarrArray.open( dir.resolve( "f16.zarr" ), "" );
+		run( FeaturizeRequest.of( input ).output( dir.resolve( "f16-value.zarr" ) ).model( TINY ).outputType( "float16" ).rounding( "value" ) );
+		final ZarrArray f32 = ZarrArray.open( dir.resolve( "f32.zarr" ), "" ), f16 = ZarrArray.open( dir.resolve( "f16.zarr" ), "" ),
+				f16Value = ZarrArray.open( dir.resolve( "f16-value.zarr" ), "" );
 		assertEquals( DataType.FLOAT16, f16.dataType() );
-		final float[] a = ( float[] ) f32.readChunk( 1, 1, 0, 0, 0 ), b = ( float[] ) f16.readChunk( 1, 1, 0, 0, 0 );
+		assertEquals( Featurizer.FLOAT16_COMPRESSOR, f16.compressor() );
+		assertEquals( Featurizer.FLOAT32_COMPRESSOR, f32.compressor() );
+		final float[] a = ( float[] ) f32.readChunk( 1, 1, 0, 0, 0 ), b = ( float[] ) f16.readChunk( 1, 1, 0, 0, 0 ),
+				c = ( float[] ) f16Value.readChunk( 1, 1, 0, 0, 0 );
+		final double[] largest = new double[ 4 ];
 		for ( int i = 0; i < a.length; i++ )
-			assertEquals( a[ i ], b[ i ], Math.abs( a[ i ] ) / 1024 + 1e-7, "at " + i );
+			largest[ i % 4 ] = Math.max( largest[ i % 4 ], Math.abs( a[ i ] ) );
+		for ( int i = 0; i < a.length; i++ )
+		{
+			// by default within float16's precision at the largest of the channel in the chunk; per value, at the value
+			assertEquals( a[ i ], b[ i ], largest[ i % 4 ] / 2048, "at " + i );
+			assertEquals( a[ i ], c[ i ], Math.abs( a[ i ] ) / 2048 + 0x1p-25, "at " + i );
+		}
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package org.featurize.unet.job;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,8 +42,8 @@ class PrecisionTest
 	void bf16StaysWithinOnePercentOfFloat32AndIsRecorded( @TempDir final Path dir )
 	{
 		final Path f32 = dir.resolve( "f32.zarr" ), bf16 = dir.resolve( "bf16.zarr" );
-		FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( f32 ).keepBits( 23 ).threads( 2 ) );
-		FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( bf16 ).keepBits( 23 ).precision( "bf16" ).threads( 2 ) );
+		FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( f32 ).rounding( "none" ).threads( 2 ) );
+		FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( bf16 ).rounding( "none" ).precision( "bf16" ).threads( 2 ) );
 		final float[] a = all( f32 ), b = all( bf16 );
 		double max = 0, diff = 0;
 		for ( int i = 0; i < a.length; i++ )
@@ -73,21 +74,49 @@ class PrecisionTest
 	}
 
 	@Test
-	void theDefaultKeepsThirteenBitsAndTwentyThreeKeepTheValuesExact( @TempDir final Path dir )
+	void eachRoundingKeepsItsBoundAndNoneKeepsTheValuesExact( @TempDir final Path dir )
 	{
-		final Path exact = dir.resolve( "exact.zarr" ), rounded = dir.resolve( "rounded.zarr" );
-		FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( exact ).keepBits( 23 ).threads( 2 ) );
-		FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( rounded ).threads( 2 ) );
-		final float[] a = all( exact ), b = all( rounded );
+		final Path exact = dir.resolve( "exact.zarr" ), block = dir.resolve( "block.zarr" ), value = dir.resolve( "value.zarr" ),
+				exactByBits = dir.resolve( "exact-by-bits.zarr" );
+		FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( exact ).rounding( "none" ).threads( 2 ) );
+		FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( block ).threads( 2 ) );
+		FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( value ).rounding( "value" ).threads( 2 ) );
+		FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( exactByBits ).rounding( "value" ).keepBits( 23 ).threads( 2 ) );
+		final ZarrArray e = ZarrArray.open( exact, "" ), b = ZarrArray.open( block, "" ), v = ZarrArray.open( value, "" );
+		final int channels = e.chunkShape()[ e.chunkShape().length - 1 ];
+		final long[] grid = e.gridShape(), pos = new long[ grid.length ];
+		double worstBlock = 0;
 		boolean changed = false;
-		for ( int i = 0; i < a.length; i++ )
+		long blockZeros = 0, valueZeros = 0;
+		do
 		{
-			assertTrue( Math.abs( a[ i ] - b[ i ] ) <= 0x1p-14 * Math.abs( a[ i ] ), "value " + i + ": " + a[ i ] + " stored as " + b[ i ] );
-			assertEquals( 0, Float.floatToRawIntBits( b[ i ] ) & 0x3ff, "the 10 low mantissa bits are zero" );
-			changed |= a[ i ] != b[ i ];
+			final float[] x = ( float[] ) e.readChunk( pos ), xb = ( float[] ) b.readChunk( pos ), xv = ( float[] ) v.readChunk( pos );
+			final double[] largest = new double[ channels ];
+			for ( int i = 0; i < x.length; i++ )
+				largest[ i % channels ] = Math.max( largest[ i % channels ], Math.abs( x[ i ] ) );
+			for ( int i = 0; i < x.length; i++ )
+			{
+				assertTrue( Math.abs( x[ i ] - xv[ i ] ) <= 0x1p-14 * Math.abs( x[ i ] ), "value " + i + ": " + x[ i ] + " stored as " + xv[ i ] );
+				assertEquals( 0, Float.floatToRawIntBits( xv[ i ] ) & 0x3ff, "rounding=value zeroes the 10 low mantissa bits" );
+				worstBlock = Math.max( worstBlock, Math.abs( x[ i ] - xb[ i ] ) / largest[ i % channels ] );
+				changed |= x[ i ] != xv[ i ];
+				blockZeros += Integer.numberOfTrailingZeros( Float.floatToRawIntBits( xb[ i ] ) | 1 << 23 );
+				valueZeros += Integer.numberOfTrailingZeros( Float.floatToRawIntBits( xv[ i ] ) | 1 << 23 );
+			}
+			int d = grid.length - 1;
+			while ( d >= 0 && ++pos[ d ] == grid[ d ] )
+				pos[ d-- ] = 0;
+			if ( d < 0 )
+				break;
 		}
+		while ( true );
 		assertTrue( changed );
-		assertEquals( 13, parameters( rounded ).get( "keep_bits" ) );
+		assertTrue( worstBlock <= 0x1p-14 && worstBlock > 0x1p-16, "rounding=block: within 2^-14 of the largest of the channel in the chunk: " + worstBlock );
+		assertTrue( blockZeros > valueZeros * 1.2, "rounding=block zeroes more low bits than rounding=value: " + blockZeros + " vs " + valueZeros );
+		assertArrayEquals( all( exact ), all( exactByBits ) );
+		assertEquals( 13, parameters( block ).get( "keep_bits" ) );
+		assertEquals( "block", parameters( block ).get( "rounding" ) );
+		assertEquals( "value", parameters( value ).get( "rounding" ) );
 		assertEquals( 23, parameters( exact ).get( "keep_bits" ) );
 	}
 
@@ -108,10 +137,14 @@ class PrecisionTest
 		final Path out = dir.resolve( "out.zarr" );
 		assertEquals( "Unknown precision \"fp8\"; expected \"float32\" or \"bf16\"", assertThrows( FeaturizeException.class,
 				() -> FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( out ).precision( "fp8" ) ) ).getMessage() );
-		assertEquals( "keep_bits must be 1 to 23 for float32 output (all 23: lossless), got 24", assertThrows( FeaturizeException.class,
+		assertEquals( "keep_bits must be 1 to 23 for float32 output, got 24 (rounding=none stores the values exactly)", assertThrows( FeaturizeException.class,
 				() -> FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( out ).keepBits( 24 ) ) ).getMessage() );
-		assertEquals( "keep_bits must be 1 to 10 for float16 output (all 10: lossless), got 12", assertThrows( FeaturizeException.class,
+		assertEquals( "keep_bits must be 1 to 10 for float16 output, got 12 (rounding=none stores the values exactly)", assertThrows( FeaturizeException.class,
 				() -> FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( out ).outputType( "float16" ).keepBits( 12 ) ) ).getMessage() );
+		assertEquals( "Unknown rounding \"nearest\"; expected \"block\", \"value\" or \"none\"", assertThrows( FeaturizeException.class,
+				() -> FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( out ).rounding( "nearest" ) ) ).getMessage() );
+		assertEquals( "keep_bits=12 has no effect with rounding=none (the values stored exactly): give one of them", assertThrows( FeaturizeException.class,
+				() -> FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( out ).rounding( "none" ).keepBits( 12 ) ) ).getMessage() );
 		assertThrows( FeaturizeException.class, () -> FeaturizerTest.run( FeaturizeRequest.of( INPUT ).output( out ).keepBits( 0 ) ) );
 		assertFalse( Files.exists( out ) );
 	}

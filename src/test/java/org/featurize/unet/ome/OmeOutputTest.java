@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.io.OutputException;
 import org.featurize.unet.io.Progress;
+import org.featurize.unet.io.OutputType;
+import org.featurize.unet.io.Rounding;
 import org.featurize.unet.io.StoredValues;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
@@ -94,7 +97,7 @@ class OmeOutputTest
 	void writesLevelZeroAsTheFeaturesAndEachLevelAsTheMeanOfTheLevelAbove( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out.ome.zarr" );
-		final Featurizer.Result result = run( ome( input, output, 3 ) );
+		final Featurizer.Result result = run( ome( input, output, 3 ).rounding( "value" ) );
 		assertNull( result.written() );
 		assertEquals( 2 * 3 * 2 * 3, result.writtenOme().cellsWritten );
 		assertArrayEquals( new long[] { 2 * 3 * 2 * 3 * 4, 2 * 4 * 3 * 1 * 2, 2 * 4 * 3 }, result.writtenOme().chunksWritten );
@@ -109,7 +112,7 @@ class OmeOutputTest
 		assertArrayEquals( new int[] { 1, 1, 1, 5, 7 }, l2.chunkShape() );
 		assertEquals( DataType.FLOAT32, l0.dataType() );
 
-		// level 0 is the lazy image as stored (rounded to the default 13 mantissa bits): (t, c, z, y, x) <-> (x, y, c, z, t)
+		// level 0 is the lazy image as stored (each value rounded to 13 mantissa bits): (t, c, z, y, x) <-> (x, y, c, z, t)
 		final float[] v0 = all( l0 );
 		final RandomAccess< FloatType > lazy = result.image().randomAccess();
 		for ( int t = 0; t < 2; t++ )
@@ -128,6 +131,28 @@ class OmeOutputTest
 			for ( int x = 0; x < 4; x++ )
 				sum += v0[ y * 28 + x ];
 		assertEquals( sum / 16, v2[ 0 ], 1e-5 );
+	}
+
+	@Test
+	void levelZeroChunksAreRoundedPerChunkByDefault( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), rounded = dir.resolve( "rounded.ome.zarr" ), exact = dir.resolve( "exact.ome.zarr" );
+		run( ome( input, rounded, 1 ) );
+		run( ome( input, exact, 1 ).rounding( "none" ) );
+		final ZarrArray r = ZarrArray.open( rounded, "0" ), e = ZarrArray.open( exact, "0" );
+		final StoredValues block = new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK );
+		int differ = 0;
+		for ( long t = 0; t < 2; t++ )
+			for ( long c = 0; c < 4; c++ )
+				for ( long z = 0; z < 3; z++ )
+					for ( long ty = 0; ty < 2; ty++ )
+						for ( long tx = 0; tx < 3; tx++ )
+						{
+							final float[] exactChunk = ( float[] ) e.readChunk( t, c, z, ty, tx ), stored = ( float[] ) r.readChunk( t, c, z, ty, tx );
+							assertArrayEquals( block.apply( exactChunk.clone(), 1, "chunk" ), stored, 0f, "chunk " + t + ", " + c + ", " + z + ", " + ty + ", " + tx );
+							differ += Arrays.equals( exactChunk, stored ) ? 0 : 1;
+						}
+		assertTrue( differ > 100, "rounding changed the values: " + differ + " of 144 chunks" );
 	}
 
 	@Test

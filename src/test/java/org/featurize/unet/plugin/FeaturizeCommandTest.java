@@ -69,6 +69,7 @@ class FeaturizeCommandTest
 		assertEquals( Integer.class, types.get( "threads" ) );
 		assertEquals( String.class, types.get( "normalization" ) );
 		assertEquals( String.class, types.get( "output_type" ) );
+		assertEquals( String.class, types.get( "rounding" ) );
 		assertEquals( boolean.class, types.get( "overwrite" ) );
 		assertEquals( 1, context.service( CommandService.class ).getCommands().stream()
 				.filter( c -> c.getMenuPath() != null && c.getMenuPath().getLeaf() != null && "UNet".equals( c.getMenuPath().getLeaf().getName() ) ).count() );
@@ -83,11 +84,14 @@ class FeaturizeCommandTest
 		args.put( "output", output.toFile() );
 		args.put( "model", Fixtures.TINY_MODEL.toFile() );
 		args.put( "threads", 2 );
+		args.put( "rounding", "value" );
 		final CommandModule module = context.service( CommandService.class ).run( FeaturizeCommand.class, false, args ).get();
 		assertFalse( module.isCanceled(), module.getCancelReason() );
 		final RandomAccessibleInterval< ? > features = ( RandomAccessibleInterval< ? > ) module.getOutput( "features" );
 		assertArrayEquals( new long[] { 28, 20, 4, 3, 2 }, features.dimensionsAsLongArray() );
 		assertArrayEquals( new long[] { 2, 3, 20, 28, 4 }, ZarrArray.open( output, "" ).shape() );
+		final Map< ?, ? > record = ( Map< ?, ? > ) ZarrArray.open( output, "" ).attributes().get( "featurize" );
+		assertEquals( "value", ( ( Map< ?, ? > ) record.get( "parameters" ) ).get( "rounding" ) );
 	}
 
 	@Test

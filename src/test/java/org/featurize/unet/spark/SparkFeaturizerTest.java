@@ -23,6 +23,7 @@ import org.featurize.unet.compute.Normalization;
 import org.featurize.unet.io.OutputException;
 import org.featurize.unet.io.OutputType;
 import org.featurize.unet.io.Progress;
+import org.featurize.unet.io.Rounding;
 import org.featurize.unet.io.StoredValues;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
@@ -215,7 +216,7 @@ class SparkFeaturizerTest
 		spark.addFile( TINY.resolveSibling( "tiny_unet_described.json" ).toString() );
 		final ChunkJob job = new ChunkJob( input.toString(), "", new long[] { 2, 3, 20, 28 }, dir.resolve( "only-on-the-driver/tiny_unet_described.pt" ).toString(),
 				Featurizer.sha256( TINY ), 4, 4, 12, 12, 19, Normalization.none(), output.toString(), 1, false,
-				new StoredValues( OutputType.FLOAT32, 13 ) );
+				new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK ) );
 		final long[] counts = new SparkFeaturizer( s -> {} ).runTasks( spark, job, ChunkRange.split( 36, 4 ) );
 		assertEquals( 1, counts[ 0 ] );
 		assertEquals( 35, counts[ 1 ] );
@@ -229,7 +230,7 @@ class SparkFeaturizerTest
 		onSpark( request( input, output ).overwrite( true ) );
 		final Path missing = dir.resolve( "elsewhere/tiny.pt" );
 		final ChunkJob job = new ChunkJob( input.toString(), "", new long[] { 2, 3, 20, 28 }, missing.toString(), "0", 4, 4, 12, 12, 19,
-				Normalization.none(), output.toString(), 1, false, new StoredValues( OutputType.FLOAT32, 13 ) );
+				Normalization.none(), output.toString(), 1, false, new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK ) );
 		final FeaturizeException e = assertThrows( FeaturizeException.class,
 				() -> new SparkFeaturizer( s -> {} ).runTasks( spark, job, List.of( new ChunkRange( 0, 1 ) ) ) );
 		assertTrue( e.getMessage().contains( "cannot find the model " + missing ) && e.getMessage().contains( "spark-submit --files" )

@@ -3,6 +3,7 @@ package org.featurize.unet.io;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 import org.featurize.unet.zarr.Half;
@@ -153,7 +154,7 @@ public final class StoredValues implements Serializable
 		{
 			final Block block = new Block( values, from, rowStride, rowValues, rows, channels );
 			final FloatBuffer outFloats = type == OutputType.FLOAT32 ? out.asFloatBuffer() : null;
-			final float[] buffer = new float[ block.lanes ];
+			final float[] buffer = block.buffer;
 			for ( int r = 0; r < rows; r++ )
 				for ( int s = 0; s < rowValues; s += block.lanes )
 				{
@@ -210,6 +211,22 @@ public final class StoredValues implements Serializable
 			}
 	}
 
+	/** The arrays of one thread's {@link Block}s, so that encoding a chunk allocates nothing. */
+	private static final ThreadLocal< Scratch > SCRATCH = ThreadLocal.withInitial( () -> new Scratch( LANES ) );
+
+	private static final class Scratch
+	{
+		final float[] largest, buffer, scale, step;
+
+		Scratch( final int lanes )
+		{
+			largest = new float[ lanes ];
+			buffer = new float[ lanes ];
+			scale = new float[ lanes ];
+			step = new float[ lanes ];
+		}
+	}
+
 	/**
 	 * The steps of one chunk under {@link Rounding#BLOCK}. The loops run over "lanes": runs of whole pixels as long
 	 * as {@link #LANES} values, each lane with its channel's scale and step, which the JIT compiles to vector
@@ -228,10 +245,16 @@ public final class StoredValues implements Serializable
 		/** Whether a value is NaN, which the float arithmetic would not pass unchanged. */
 		private boolean nan;
 
+		/** {@link #lanes} values to copy rows into. */
+		final float[] buffer;
+
 		Block( final FloatBuffer values, final int from, final int rowStride, final int rowValues, final int rows, final int channels )
 		{
 			lanes = channels * Math.max( 1, LANES / channels );
-			final float[] largest = new float[ lanes ], buffer = new float[ lanes ];
+			final Scratch scratch = lanes <= LANES ? SCRATCH.get() : new Scratch( lanes );
+			final float[] largest = scratch.largest;
+			Arrays.fill( largest, 0, lanes, 0f );
+			buffer = scratch.buffer;
 			for ( int r = 0; r < rows; r++ )
 				for ( int s = 0; s < rowValues; s += lanes )
 				{
@@ -256,8 +279,8 @@ public final class StoredValues implements Serializable
 						if ( Float.isFinite( v ) )
 							perChannel[ i % channels ] = Math.max( perChannel[ i % channels ], Math.abs( v ) );
 					}
-			laneScale = new float[ lanes ];
-			laneStep = new float[ lanes ];
+			laneScale = scratch.scale;
+			laneStep = scratch.step;
 			boolean normal = keepBits <= 21; // v * scale stays below 2^(keepBits + 1), which roundFloat needs below 2^22
 			final double[] s = new double[ channels ], t = new double[ channels ];
 			for ( int c = 0; c < channels; c++ )

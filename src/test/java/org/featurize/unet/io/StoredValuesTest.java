@@ -44,21 +44,14 @@ class StoredValuesTest
 	@Test
 	void roundingAgreesWithNumcodecsBitRoundForEveryKeptBitCount( @TempDir final Path tmp ) throws IOException
 	{
-		final Path python = External.python();
 		final float[] values = samples( 20000, 3 );
-		final Path in = tmp.resolve( "values.f4" );
-		Files.write( in, bytes( values ) );
 		for ( final int keep : new int[] { 1, 5, 10, 13, 16, 22 } )
 		{
-			final Path out = tmp.resolve( "rounded" + keep + ".f4" );
-			External.run( List.of( python.toString(), "-c",
-					"import sys, numpy as np\n"
-							+ "from numcodecs import BitRound\n"
+			final float[] expected = python( tmp, values, keep,
+					"from numcodecs import BitRound\n"
 							+ "v = np.fromfile(sys.argv[1], dtype='<f4')\n"
 							+ "with np.errstate(over='ignore', invalid='ignore'):\n"
-							+ "    BitRound(keepbits=int(sys.argv[3])).encode(v).view('<f4').tofile(sys.argv[2])\n",
-					in.toString(), out.toString(), Integer.toString( keep ) ), null, Duration.ofSeconds( 60 ) );
-			final float[] expected = floats( Files.readAllBytes( out ) );
+							+ "    BitRound(keepbits=keep).encode(v).view('<f4').tofile(sys.argv[2])\n" );
 			final float[] got = values.clone();
 			StoredValues.round( got, keep );
 			for ( int i = 0; i < got.length; i++ )
@@ -117,29 +110,21 @@ class StoredValuesTest
 	@Test
 	void blockRoundingAgreesWithNumPyForEveryKeptBitCount( @TempDir final Path tmp ) throws IOException
 	{
-		final Path python = External.python();
 		for ( final boolean nonFinite : new boolean[] { false, true } )
 		{
 			final float[] values = channels( 3000, 17, nonFinite );
-			final Path in = tmp.resolve( "values.f4" );
-			Files.write( in, bytes( values ) );
 			for ( final int keep : new int[] { 1, 5, 10, 13, 16, 21, 22, 23 } )
 			{
-				final Path out = tmp.resolve( "rounded" + keep + ".f4" );
 				// the largest finite |value| of each channel sets its step: 2^(exponent of the largest - keep)
-				External.run( List.of( python.toString(), "-c",
-						"import sys, numpy as np\n"
-								+ "v = np.fromfile(sys.argv[1], dtype='<f4').reshape(-1, 5).astype(np.float64)\n"
-								+ "keep = int(sys.argv[3])\n"
+				final float[] expected = python( tmp, values, keep,
+						"v = np.fromfile(sys.argv[1], dtype='<f4').reshape(-1, 5).astype(np.float64)\n"
 								+ "largest = np.where(np.isfinite(v), np.abs(v), 0).max(axis=0)\n"
 								+ "exponent = np.where(largest > 0, np.frexp(largest)[1] - 1, keep)\n"
 								+ "step = np.ldexp(1.0, exponent - keep)\n"
 								+ "r = np.where(np.isnan(v), v, np.round(v / step) * step).astype('<f4')\n"
 								+ "nan = np.isnan(v)\n"
 								+ "r[nan] = np.fromfile(sys.argv[1], dtype='<f4').reshape(-1, 5)[nan]\n"
-								+ "r.tofile(sys.argv[2])\n",
-						in.toString(), out.toString(), Integer.toString( keep ) ), null, Duration.ofSeconds( 60 ) );
-				final float[] expected = floats( Files.readAllBytes( out ) );
+								+ "r.tofile(sys.argv[2])\n" );
 				final StoredValues stored = new StoredValues( OutputType.FLOAT32, keep, Rounding.BLOCK );
 				final float[] applied = stored.apply( values.clone(), 5, "test" );
 				// encoded from rows with gaps between them: short rows, and rows longer than one vectorized loop
@@ -153,6 +138,19 @@ class StoredValuesTest
 				}
 			}
 		}
+	}
+
+	/**
+	 * What a NumPy {@code script} makes of {@code values}: it reads them from {@code sys.argv[1]} (float32,
+	 * little-endian), finds {@code keep} set, and writes its floats to {@code sys.argv[2]}.
+	 */
+	static float[] python( final Path tmp, final float[] values, final int keep, final String script ) throws IOException
+	{
+		final Path in = tmp.resolve( "values.f4" ), out = tmp.resolve( "result.f4" );
+		Files.write( in, bytes( values ) );
+		External.run( List.of( External.python().toString(), "-c", "import sys, numpy as np\nkeep = int(sys.argv[3])\n" + script, in.toString(),
+				out.toString(), Integer.toString( keep ) ), null, Duration.ofSeconds( 60 ) );
+		return floats( Files.readAllBytes( out ) );
 	}
 
 	/** {@code values} encoded as float32, little-endian, {@code rowPixels} pixels a row, from a buffer with a gap between rows. */

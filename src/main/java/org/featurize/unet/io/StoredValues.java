@@ -3,6 +3,7 @@ package org.featurize.unet.io;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
@@ -154,6 +155,7 @@ public final class StoredValues implements Serializable
 		{
 			final Block block = new Block( values, from, rowStride, rowValues, rows, channels );
 			final FloatBuffer outFloats = type == OutputType.FLOAT32 ? out.asFloatBuffer() : null;
+			final ShortBuffer outHalves = block.exactHalves ? out.asShortBuffer() : null;
 			final float[] buffer = block.buffer;
 			for ( int r = 0; r < rows; r++ )
 				for ( int s = 0; s < rowValues; s += block.lanes )
@@ -163,8 +165,10 @@ public final class StoredValues implements Serializable
 					block.round( buffer, 0, n );
 					if ( outFloats != null )
 						outFloats.put( o / 4 + s, buffer, 0, n );
+					else if ( outHalves == null || !exactHalves( buffer, n, block.halves ) )
+						putHalves( buffer, n, out, o + 2 * s, where ); // also where a value is beyond float16, to refuse it
 					else
-						putHalves( buffer, n, out, o + 2 * s, where );
+						outHalves.put( o / 2 + s, block.halves, 0, n );
 				}
 		}
 		else
@@ -176,6 +180,24 @@ public final class StoredValues implements Serializable
 	{
 		if ( channels < 1 || values % channels != 0 )
 			throw new IllegalArgumentException( values + " values are not whole pixels of " + channels + " channels" );
+	}
+
+	/**
+	 * The float16 bits of {@code n} values that float16 holds exactly, without {@link Half#fromFloat}'s rounding:
+	 * false, with {@code halves} unfinished, when a value is beyond float16's largest (or infinite).
+	 */
+	private static boolean exactHalves( final float[] values, final int n, final short[] halves )
+	{
+		int largest = 0;
+		for ( int i = 0; i < n; i++ )
+		{
+			final int bits = Float.floatToRawIntBits( values[ i ] ), abs = bits & 0x7fffffff;
+			largest = Math.max( largest, abs );
+			// a normal float16: the exponent rebased and the 10 kept bits; below 2^-14 a multiple of 2^-24
+			final int magnitude = abs >= 0x38800000 ? ( abs - 0x38000000 ) >>> 13 : ( int ) ( Float.intBitsToFloat( abs ) * 0x1p24f );
+			halves[ i ] = ( short ) ( ( bits >>> 16 ) & 0x8000 | magnitude );
+		}
+		return largest <= Float.floatToRawIntBits( FLOAT16_MAX );
 	}
 
 	private static void putHalves( final float[] values, final int n, final ByteBuffer out, final int at, final Supplier< ? > where )
@@ -218,8 +240,11 @@ public final class StoredValues implements Serializable
 	{
 		final float[] largest, buffer, scale, step;
 
+		final short[] halves;
+
 		Scratch( final int lanes )
 		{
+			halves = new short[ lanes ];
 			largest = new float[ lanes ];
 			buffer = new float[ lanes ];
 			scale = new float[ lanes ];
@@ -247,6 +272,14 @@ public final class StoredValues implements Serializable
 
 		/** {@link #lanes} values to copy rows into. */
 		final float[] buffer;
+
+		/**
+		 * Whether every rounded value in float16's range is a float16 (each channel's step at least float16's
+		 * smallest, 2^-24, at most 10 bits kept, no NaN); then {@link #halves} takes their bits.
+		 */
+		final boolean exactHalves;
+
+		final short[] halves;
 
 		Block( final FloatBuffer values, final int from, final int rowStride, final int rowValues, final int rows, final int channels )
 		{
@@ -298,6 +331,11 @@ public final class StoredValues implements Serializable
 			}
 			scale = normal && !nan ? null : s;
 			step = normal && !nan ? null : t;
+			boolean exact = type == OutputType.FLOAT16 && scale == null && keepBits <= Half.MANTISSA_BITS;
+			for ( int c = 0; c < channels; c++ )
+				exact &= t[ c ] >= 0x1p-24;
+			exactHalves = exact;
+			halves = exact ? scratch.halves : null;
 		}
 
 		/** Rounds {@code n} values (whole pixels) of {@code v} from index {@code at} in place. */

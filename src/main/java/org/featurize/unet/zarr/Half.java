@@ -6,6 +6,9 @@ package org.featurize.unet.zarr;
  */
 public final class Half {
 
+	/** The mantissa bits a binary16 value stores. */
+	public static final int MANTISSA_BITS = 10;
+
 	private Half() {
 		// static utility
 	}

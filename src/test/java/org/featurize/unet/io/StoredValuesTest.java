@@ -231,6 +231,34 @@ class StoredValuesTest
 	}
 
 	@Test
+	void float16EncodingIsTheConversionOfTheRoundedValues()
+	{
+		final Random random = new Random( 31 );
+		// channels whose float16 values are normal and subnormal, one whose step is below float16's smallest (2^-24),
+		// one of zeros; then the same with an infinity, and with a NaN, which take the slower paths
+		final float[] scales = { 100f, 0x1p-6f, 0x1p-16f, 0f };
+		for ( final float special : new float[] { 0f, Float.POSITIVE_INFINITY, Float.NaN } )
+			for ( final int keep : new int[] { 10, 7, 3 } )
+			{
+				final float[] values = new float[ 4 * 3000 ];
+				for ( int i = 0; i < values.length; i++ )
+					values[ i ] = ( float ) ( random.nextGaussian() * scales[ i % 4 ] );
+				values[ 4 * 1234 + 1 ] = special == 0f ? values[ 4 * 1234 + 1 ] : special;
+				final StoredValues stored = new StoredValues( OutputType.FLOAT16, keep, Rounding.BLOCK );
+				final float[] rounded = stored.apply( values.clone(), 4, "test" );
+				final ByteBuffer halves = ByteBuffer.wrap( encodeInRows( stored, values, 4, 1500 ) ).order( ByteOrder.LITTLE_ENDIAN );
+				int subnormals = 0;
+				for ( int i = 0; i < values.length; i++ )
+				{
+					final short h = halves.getShort( 2 * i );
+					assertEquals( org.featurize.unet.zarr.Half.fromFloat( rounded[ i ] ), h, "keep " + keep + ", " + special + ", value " + i + ": " + values[ i ] );
+					subnormals += ( h & 0x7c00 ) == 0 && ( h & 0x3ff ) != 0 ? 1 : 0;
+				}
+				assertTrue( subnormals > 100, "float16 subnormals were encoded: " + subnormals );
+			}
+	}
+
+	@Test
 	void nonFiniteValuesPassUnchangedAndAllBitsKeepEverything()
 	{
 		final float nanWithPayload = Float.intBitsToFloat( 0x7f800001 );

@@ -262,12 +262,6 @@ public final class FeatureImage
 	 */
 	public float[] computeTile( final long ix, final long iy, final long z, final long t )
 	{
-		return tile( ix, iy, z, t );
-	}
-
-	/** The model's features of a tile's region (the tile and its halo), (c, y, x), cropped to the tile. */
-	private float[] tile( final long ix, final long iy, final long z, final long t )
-	{
 		final long[] tx = tiles.tileX( ix ), ty = tiles.tileY( iy );
 		final long[] rx = tiles.regionX( ix ), ry = tiles.regionY( iy );
 		final int rw = ( int ) ( rx[ 1 ] - rx[ 0 ] ), rh = ( int ) ( ry[ 1 ] - ry[ 0 ] );

@@ -187,21 +187,9 @@ public final class DjlFeatureModel implements FeatureModel
 
 	/**
 	 * The engine hands over the output in (y, x, c) order: a channels-last result (as the shipped model's) is
-	 * already in that order in memory, and any other is transposed by libtorch. Copied once, from where libtorch
-	 * holds it.
+	 * already in that order in memory, and any other is transposed by libtorch. The result is read where libtorch
+	 * holds it: the values are not copied before {@code result} sees them.
 	 */
-	@Override
-	public float[] predictInterleaved( final float[] plane, final int height, final int width )
-	{
-		final float[][] out = new float[ 1 ][];
-		predictInterleaved( plane, height, width, values -> {
-			out[ 0 ] = new float[ values.remaining() ];
-			values.get( out[ 0 ] );
-		} );
-		return out[ 0 ];
-	}
-
-	/** The result, (y, x, c), is read where libtorch holds it: the values are not copied before {@code result} sees them. */
 	@Override
 	public void predictInterleaved( final float[] plane, final int height, final int width, final Consumer< FloatBuffer > result )
 	{

@@ -64,6 +64,19 @@ class FeatureWriterTest
 	}
 
 	@Test
+	void valuesOfAnotherTypeThanTheOutputsAreRefusedNamingBoth( @TempDir final Path dir )
+	{
+		final FeatureImage features = Features.lazy( ArrayImgs.floats( 16, 16, 2 ), Models.shared( Fixtures.TINY_MODEL, 1, 1 ), FeatureOptions.defaults() );
+		final FeatureLayout layout = new FeatureLayout( features );
+		final ZarrArray half = ZarrArray.create( dir.resolve( "half.zarr" ), "", ArraySpec.builder().shape( layout.shape() )
+				.chunks( layout.chunks() ).dataType( OutputType.FLOAT16.dataType() ).compressor( Compressor.none() ).zarrFormat( 2 ).build() );
+		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class,
+				() -> new FeatureWriter( features, half, 1, StoredValues.exact( OutputType.FLOAT32 ) ) );
+		assertEquals( "Output " + half.path() + " holds " + half.dataType() + ", not the float32 to write", e.getMessage() );
+		assertEquals( 0, new FeatureWriter( features, half, 1 ).write( Progress.NONE, () -> false ).chunksSkipped, "the output's own type is written" );
+	}
+
+	@Test
 	void theFirstFailureStopsEveryWorkerAndKeepsWhatWasWritten( @TempDir final Path dir )
 	{
 		final FailingModel model = new FailingModel();

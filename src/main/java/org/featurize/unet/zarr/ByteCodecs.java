@@ -53,6 +53,81 @@ final class ByteCodecs {
 		}
 	}
 
+	/**
+	 * Checks that the native library behind a compressor loads, so that a codec that cannot work fails when its array
+	 * is opened or created, with a message that says why, rather than at its first chunk with a linkage error.
+	 *
+	 * @param compressor the description
+	 * @throws ZarrException naming the library, the reason and the temporary folder it is unpacked into
+	 */
+	static void requireLibrary(final Compressor compressor) {
+		switch (compressor.kind()) {
+		case BLOSC:
+			BloscLibrary.INSTANCE.require();
+			break;
+		case ZSTD:
+			ZstdLibrary.INSTANCE.require();
+			break;
+		default:
+			break;
+		}
+	}
+
+	/**
+	 * A codec's native library, loaded once. blosc-java and zstd-jni unpack theirs from their jars into the temporary
+	 * folder ({@code java.io.tmpdir}) the first time their classes are used; a folder that is missing, read-only or
+	 * full, or a platform without a build, leaves the class unusable, and every later use fails with a
+	 * {@link LinkageError} that says little. That first failure is kept here and explained on every use.
+	 */
+	static final class NativeLibrary {
+
+		private final String codec;
+
+		private final String artifact;
+
+		private final String failure;
+
+		private final Throwable cause;
+
+		NativeLibrary(final String codec, final String artifact, final String className) {
+			this.codec = codec;
+			this.artifact = artifact;
+			String problem = null;
+			Throwable error = null;
+			try {
+				Class.forName(className, true, ByteCodecs.class.getClassLoader());
+			} catch (final LinkageError | ClassNotFoundException e) {
+				error = e;
+				Throwable root = e;
+				while (root.getCause() != null && root.getCause() != root)
+					root = root.getCause();
+				problem = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+			}
+			this.failure = problem;
+			this.cause = error;
+		}
+
+		/** @throws ZarrException if the library did not load */
+		void require() {
+			if (failure == null)
+				return;
+			throw new ZarrException("Cannot use " + codec + " compression: its native library, from " + artifact
+					+ ", did not load (" + failure + "). " + artifact + " unpacks it into the temporary folder "
+					+ System.getProperty("java.io.tmpdir") + " (java.io.tmpdir) when first used: that folder must"
+					+ " exist, be writable and have room for it (about 1 MB). Another folder can be given with"
+					+ " -Djava.io.tmpdir=DIR (for bin/featurize: JAVA_OPTS=-Djava.io.tmpdir=DIR).", cause);
+		}
+	}
+
+	private static final class BloscLibrary {
+		static final NativeLibrary INSTANCE = new NativeLibrary("Blosc", "blosc-java",
+				"com.scalableminds.bloscjava.Blosc");
+	}
+
+	private static final class ZstdLibrary {
+		static final NativeLibrary INSTANCE = new NativeLibrary("Zstandard", "zstd-jni", "com.github.luben.zstd.Zstd");
+	}
+
 	static ZarrChunkException corrupt(final Object where, final String codec, final String problem,
 			final Throwable cause) {
 		final String reason = problem != null ? problem : cause != null ? cause.getClass().getSimpleName() : "unknown";
@@ -69,6 +144,7 @@ final class ByteCodecs {
 		final int typesize;
 
 		BloscCodec(final Compressor compressor, final int typesize) {
+			BloscLibrary.INSTANCE.require();
 			this.compressor = compressor;
 			this.typesize = typesize;
 		}
@@ -188,6 +264,7 @@ final class ByteCodecs {
 		final boolean checksum;
 
 		ZstdCodec(final int level, final boolean checksum) {
+			ZstdLibrary.INSTANCE.require();
 			this.level = level;
 			this.checksum = checksum;
 		}

@@ -50,6 +50,7 @@ public final class ZarrArray {
 	 * @throws ZarrNotFoundException if there is no array there
 	 * @throws ZarrFormatException if the metadata is malformed
 	 * @throws ZarrUnsupportedException if it uses a data type, codec or feature not handled here
+	 * @throws ZarrException if the native library of its compressor (Blosc, Zstandard) cannot be loaded
 	 */
 	public static ZarrArray open(final Path root, final String arrayPath) {
 		final String path = Nodes.normalize(arrayPath);
@@ -79,10 +80,13 @@ public final class ZarrArray {
 	 * @return the new array, with no chunks
 	 * @throws ZarrExistsException if an array or group exists there and the spec does not say overwrite, or if a
 	 *         parent is an array
+	 * @throws ZarrException if the native library of its compressor (Blosc, Zstandard) cannot be loaded; nothing is
+	 *         written then
 	 */
 	public static ZarrArray create(final Path root, final String arrayPath, final ArraySpec spec) {
 		final String path = Nodes.normalize(arrayPath);
 		final Path dir = Nodes.resolve(root, path);
+		ByteCodecs.requireLibrary(spec.compressor()); // before anything is written
 		Nodes.prepare(root, path, spec.zarrFormat(), spec.overwrite());
 		if (spec.zarrFormat() == 3) {
 			Json.write(dir.resolve(MetadataV3.FILE), MetadataV3.toJson(spec));

@@ -1,9 +1,12 @@
 package org.featurize.unet.model;
 
+import java.io.IOException;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.util.Utils;
 
 /**
  * Starts DJL's PyTorch engine the way this project needs it: offline (the native library comes from the
@@ -77,10 +80,26 @@ public final class DjlEngine
 		}
 		catch ( final EngineException | IllegalArgumentException e )
 		{
-			throw new ModelException( "Cannot start DJL's PyTorch engine (is pytorch-native-cpu for this platform on the class path?): "
-					+ DjlFeatureModel.rootMessage( e ), e );
+			throw new ModelException( failure( e ), e );
 		}
 		started = true;
+	}
+
+	/**
+	 * What stopped the engine. DJL unpacks libtorch (about 0.5 GB) from the {@code pytorch-native-cpu} jar into its
+	 * cache folder the first time; a folder that is read-only, missing or full fails there with an I/O error whose
+	 * message is often the bare path, so that case names the folder, the reason and how to choose another.
+	 */
+	static String failure( final Throwable e )
+	{
+		for ( Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause() )
+			if ( c instanceof IOException )
+				return String.format( "Cannot start DJL's PyTorch engine: its native library could not be unpacked into DJL's cache folder %s "
+						+ "(%s: %s). That folder must be writable and have room for it (about 0.5 GB); another can be given with "
+						+ "-DENGINE_CACHE_DIR=DIR (for bin/featurize: JAVA_OPTS=-DENGINE_CACHE_DIR=DIR) or the environment variable ENGINE_CACHE_DIR.",
+						Utils.getEngineCacheDir( "pytorch" ), c.getClass().getSimpleName(), c.getMessage() );
+		return "Cannot start DJL's PyTorch engine (is pytorch-native-cpu for this platform on the class path?): "
+				+ DjlFeatureModel.rootMessage( e );
 	}
 
 	/** "PyTorch 2.7.1 on cpu(), 2 intra-op threads". */

@@ -24,6 +24,7 @@ import org.featurize.unet.compute.TileGrid;
 import org.featurize.unet.model.DjlFeatureModel;
 import org.featurize.unet.model.FeatureModel;
 import org.featurize.unet.model.ModelDescription;
+import org.featurize.unet.model.Models;
 
 import ai.djl.Device;
 
@@ -176,7 +177,8 @@ public final class BioimageioModel
 		}
 		catch ( final IOException e )
 		{
-			throw new BioimageioException( "Cannot extract the bioimage.io package " + zip + " to " + dir + ": " + e.getMessage(), e );
+			throw new BioimageioException( "Cannot extract the bioimage.io package " + zip + " to " + dir + " (" + e.getClass().getSimpleName() + ": "
+					+ e.getMessage() + "): " + Models.temporaryFolderHelp(), e );
 		}
 	}
 

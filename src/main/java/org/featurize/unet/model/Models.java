@@ -60,6 +60,13 @@ public final class Models
 		return model;
 	}
 
+	/** What to do when the temporary folder cannot take what is unpacked into it: which folder, and how to choose another. */
+	public static String temporaryFolderHelp()
+	{
+		return "the temporary folder " + System.getProperty( "java.io.tmpdir" ) + " (java.io.tmpdir) must be writable and have room; "
+				+ "another can be given with -Djava.io.tmpdir=DIR (for bin/featurize: JAVA_OPTS=-Djava.io.tmpdir=DIR)";
+	}
+
 	/**
 	 * The shipped default model as a file (DJL loads models from files): extracted from the jar once into
 	 * {@code <java.io.tmpdir>/featurize-unet-<user>/models/<sha-256 prefix>/}, with its description.
@@ -84,7 +91,8 @@ public final class Models
 		}
 		catch ( final IOException e )
 		{
-			throw new ModelException( "Cannot extract the default model to " + dir + ": " + e.getMessage(), e );
+			throw new ModelException( "Cannot extract the default model to " + dir + " (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+					+ "): " + temporaryFolderHelp() + ", or give a model file (model=, --model)", e );
 		}
 		return file;
 	}

@@ -74,6 +74,7 @@ public final class DjlEngine
 			System.setProperty( "ai.djl.pytorch.num_threads", Integer.toString( DEFAULT_INTRA_OP_THREADS ) );
 		if ( System.getProperty( "ai.djl.pytorch.num_interop_threads" ) == null )
 			System.setProperty( "ai.djl.pytorch.num_interop_threads", "1" );
+		NativeMemory.keepFreedMemory();
 		try
 		{
 			Engine.getEngine( NAME );

@@ -10,7 +10,8 @@ import com.sun.jna.NativeLibrary;
  * (16 float channels of a 768 x 1024 plane: 50 MB). glibc serves anything over its mmap threshold with a fresh mapping
  * and unmaps it when freed; the threshold adapts upwards, but never past 32 MB, so every pass page-faults (and the
  * kernel zeroes) its largest tensors again: at 768 x 1024 that made a pass 260 ms instead of 200 ms. Keeping freed
- * memory in the heap (mmap and trim thresholds of 1 GiB, {@code mallopt}) lets later passes reuse it. The peak is
+ * memory in the heap (mmap and trim thresholds of 1 GiB and a top pad of 64 MB, {@code mallopt}) lets later passes
+ * reuse it. The peak is
  * the same, but it stays reserved for reuse until the process ends (in Fiji: until Fiji quits); glibc cannot give
  * back the memory of its per-thread heaps on request ({@code malloc_trim} only trims the main heap's top).
  * <p>
@@ -24,10 +25,19 @@ public final class NativeMemory
 {
 	private static final int M_TRIM_THRESHOLD = -1;
 
+	private static final int M_TOP_PAD = -2;
+
 	private static final int M_MMAP_THRESHOLD = -3;
 
 	/** Larger than any activation. */
 	static final int KEEP_BYTES = 1 << 30;
+
+	/**
+	 * A worker thread's allocations live in heaps of at most 64 MB, and glibc deletes a thread's extra heap as soon as
+	 * it is all free, whatever the thresholds: a forward pass needs several, so each pass faulted them in again. A top
+	 * pad of one such heap keeps them (address space only, until used).
+	 */
+	static final int TOP_PAD_BYTES = 64 << 20;
 
 	private static String state;
 
@@ -64,9 +74,10 @@ public final class NativeMemory
 			c.getFunction( "gnu_get_libc_version" ); // glibc only: mallopt elsewhere means other things, or nothing
 			final Function mallopt = c.getFunction( "mallopt" );
 			if ( mallopt.invokeInt( new Object[] { M_MMAP_THRESHOLD, KEEP_BYTES } ) != 1
-					|| mallopt.invokeInt( new Object[] { M_TRIM_THRESHOLD, KEEP_BYTES } ) != 1 )
+					|| mallopt.invokeInt( new Object[] { M_TRIM_THRESHOLD, KEEP_BYTES } ) != 1
+					|| mallopt.invokeInt( new Object[] { M_TOP_PAD, TOP_PAD_BYTES } ) != 1 )
 				return "unchanged: mallopt refused";
-			return "kept: glibc's mmap and trim thresholds are " + KEEP_BYTES + " bytes";
+			return "kept: glibc's mmap and trim thresholds are " + KEEP_BYTES + " bytes, its top pad " + TOP_PAD_BYTES;
 		}
 		catch ( final LinkageError | RuntimeException e )
 		{

@@ -8,13 +8,16 @@ import com.sun.jna.Memory;
 
 /**
  * Run in its own JVM by {@link NativeMemoryTest} (glibc's settings are per process): with argument "keep" calls
- * {@link NativeMemory#keepFreedMemory()} first and prints what it did. Then allocates, fills and frees a 48 MB native
- * block (through malloc, as libtorch does) 4 times on a thread of its own (as a worker), printing the process's minor
- * page faults for each: "faults N N N N".
+ * {@link NativeMemory#keepFreedMemory()} first and prints what it did. Then, on a thread of its own (as a worker), does
+ * what a forward pass does 4 times: allocates and fills 6 native blocks of 20 MB (through malloc, as libtorch does;
+ * more than one 64 MB heap of a thread holds), then frees them; prints the process's minor page faults for each pass:
+ * "faults N N N N".
  */
 public final class NativeMemoryProbe
 {
-	static final long BYTES = 48L << 20;
+	static final long BYTES = 20L << 20;
+
+	static final int BLOCKS = 6;
 
 	private NativeMemoryProbe()
 	{}
@@ -28,7 +31,7 @@ public final class NativeMemoryProbe
 			try
 			{
 				for ( int i = 0; i < 4; i++ )
-					line.append( ' ' ).append( faultsOfOneBlock() );
+					line.append( ' ' ).append( faultsOfOnePass() );
 			}
 			catch ( final IOException e )
 			{
@@ -40,13 +43,17 @@ public final class NativeMemoryProbe
 		System.out.println( line );
 	}
 
-	private static long faultsOfOneBlock() throws IOException
+	private static long faultsOfOnePass() throws IOException
 	{
 		final long before = minorFaults();
-		try ( Memory block = new Memory( BYTES ) )
+		final Memory[] blocks = new Memory[ BLOCKS ];
+		for ( int i = 0; i < BLOCKS; i++ )
 		{
-			block.setMemory( 0, BYTES, ( byte ) 1 );
+			blocks[ i ] = new Memory( BYTES );
+			blocks[ i ].setMemory( 0, BYTES, ( byte ) 1 );
 		}
+		for ( final Memory block : blocks )
+			block.close();
 		return minorFaults() - before;
 	}
 

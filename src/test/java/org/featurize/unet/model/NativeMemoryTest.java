@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 /**
  * glibc keeps the memory that forward passes free, so that the next pass reuses it instead of page-faulting fresh
  * mappings; settings given in the environment, or -Dfeaturize.malloc=default, are left alone. Checked by what the
- * kernel counts (minor page faults of a 48 MB block allocated, filled and freed 4 times), in JVMs of their own.
+ * kernel counts (minor page faults of 6 blocks of 20 MB allocated, filled and freed by a thread, 4 times), in JVMs of
+ * their own.
  */
 class NativeMemoryTest
 {
-	private static final long PAGES = NativeMemoryProbe.BYTES / 4096;
+	/** The pages of one pass's blocks. */
+	private static final long PAGES = NativeMemoryProbe.BLOCKS * NativeMemoryProbe.BYTES / 4096;
 
 	@BeforeAll
 	static void glibcOnly() throws IOException
@@ -36,11 +38,12 @@ class NativeMemoryTest
 	void freedMemoryIsKeptForTheNextPass() throws Exception
 	{
 		final List< String > out = probe( "keep", Map.of() );
-		assertEquals( "kept: glibc's mmap and trim thresholds are " + NativeMemory.KEEP_BYTES + " bytes", out.get( 0 ), out.toString() );
+		assertEquals( "kept: glibc's mmap and trim thresholds are " + NativeMemory.KEEP_BYTES + " bytes, its top pad " + NativeMemory.TOP_PAD_BYTES,
+				out.get( 0 ), out.toString() );
 		final long[] f = faults( out.get( 1 ) );
 		assertTrue( f[ 0 ] >= PAGES * 9 / 10, "the first block is new memory: " + out );
 		for ( int i = 1; i < 4; i++ )
-			assertTrue( f[ i ] < PAGES / 10, "later blocks reuse it: " + out );
+			assertTrue( f[ i ] < PAGES / 20, "later passes reuse it: " + out );
 	}
 
 	@Test
@@ -48,7 +51,7 @@ class NativeMemoryTest
 	{
 		final long[] f = faults( probe( "default", Map.of() ).get( 0 ) );
 		for ( int i = 0; i < 4; i++ )
-			assertTrue( f[ i ] >= PAGES * 9 / 10, "glibc's default maps and unmaps blocks this large: " + Arrays.toString( f ) );
+			assertTrue( f[ i ] >= PAGES / 2, "glibc's default gives most of it back: " + Arrays.toString( f ) );
 	}
 
 	@Test
@@ -59,7 +62,7 @@ class NativeMemoryTest
 				probe( "keep", Map.of( "GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=65536" ) ).get( 0 ) );
 		final List< String > off = probe( "keep", Map.of(), "-Dfeaturize.malloc=default" );
 		assertEquals( "unchanged: -Dfeaturize.malloc=default", off.get( 0 ) );
-		assertTrue( faults( off.get( 1 ) )[ 2 ] >= PAGES * 9 / 10, off.toString() );
+		assertTrue( faults( off.get( 1 ) )[ 2 ] >= PAGES / 2, off.toString() );
 	}
 
 	private static long[] faults( final String line )

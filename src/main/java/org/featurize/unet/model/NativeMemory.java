@@ -11,13 +11,14 @@ import com.sun.jna.NativeLibrary;
  * and unmaps it when freed; the threshold adapts upwards, but never past 32 MB, so every pass page-faults (and the
  * kernel zeroes) its largest tensors again: at 768 x 1024 that made a pass 260 ms instead of 200 ms. Keeping freed
  * memory in the heap (mmap and trim thresholds of 1 GiB and a top pad of 64 MB, {@code mallopt}) lets later passes
- * reuse it. The peak is
- * the same, but it stays reserved for reuse until the process ends (in Fiji: until Fiji quits); glibc cannot give
- * back the memory of its per-thread heaps on request ({@code malloc_trim} only trims the main heap's top).
+ * reuse it. The peak is the same, but it stays reserved for reuse until the process ends (in Fiji: until Fiji
+ * quits); glibc cannot give back the memory of its per-thread heaps on request ({@code malloc_trim} only trims the
+ * main heap's top).
  * <p>
  * Done once per process, by the engine's start, so that every way in (Fiji, {@code bin/featurize}, Spark executors,
  * the Java API) gets it. Only with glibc, through JNA (which DJL and Fiji ship); left alone where the environment
- * already sets these ({@code MALLOC_MMAP_THRESHOLD_}, {@code MALLOC_TRIM_THRESHOLD_}, {@code GLIBC_TUNABLES}) or
+ * already sets these ({@code MALLOC_MMAP_THRESHOLD_}, {@code MALLOC_TRIM_THRESHOLD_}, {@code MALLOC_TOP_PAD_},
+ * {@code GLIBC_TUNABLES}) or
  * where {@code -Dfeaturize.malloc=default} says so. Any failure leaves glibc's defaults, which are correct, only
  * slower.
  */
@@ -62,12 +63,12 @@ public final class NativeMemory
 			return "unchanged: not Linux";
 		if ( "default".equals( System.getProperty( "featurize.malloc" ) ) )
 			return "unchanged: -Dfeaturize.malloc=default";
-		for ( final String variable : new String[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_" } )
+		for ( final String variable : new String[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_" } )
 			if ( System.getenv( variable ) != null )
 				return "unchanged: " + variable + " is set";
 		final String tunables = System.getenv( "GLIBC_TUNABLES" );
-		if ( tunables != null && ( tunables.contains( "mmap_threshold" ) || tunables.contains( "trim_threshold" ) ) )
-			return "unchanged: GLIBC_TUNABLES sets the thresholds";
+		if ( tunables != null && ( tunables.contains( "mmap_threshold" ) || tunables.contains( "trim_threshold" ) || tunables.contains( "top_pad" ) ) )
+			return "unchanged: GLIBC_TUNABLES sets them";
 		try
 		{
 			final NativeLibrary c = NativeLibrary.getInstance( "c" );

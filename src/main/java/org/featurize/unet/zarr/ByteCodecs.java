@@ -79,7 +79,7 @@ final class ByteCodecs {
 	 * full, or a platform without a build, leaves the class unusable, and every later use fails with a
 	 * {@link LinkageError} that says little. That first failure is kept here and explained on every use.
 	 */
-	static final class NativeLibrary {
+	static final class CodecLibrary {
 
 		private final String codec;
 
@@ -89,7 +89,7 @@ final class ByteCodecs {
 
 		private final Throwable cause;
 
-		NativeLibrary(final String codec, final String artifact, final String className) {
+		CodecLibrary(final String codec, final String artifact, final String className) {
 			this.codec = codec;
 			this.artifact = artifact;
 			String problem = null;
@@ -120,12 +120,12 @@ final class ByteCodecs {
 	}
 
 	private static final class BloscLibrary {
-		static final NativeLibrary INSTANCE = new NativeLibrary("Blosc", "blosc-java",
+		static final CodecLibrary INSTANCE = new CodecLibrary("Blosc", "blosc-java",
 				"com.scalableminds.bloscjava.Blosc");
 	}
 
 	private static final class ZstdLibrary {
-		static final NativeLibrary INSTANCE = new NativeLibrary("Zstandard", "zstd-jni", "com.github.luben.zstd.Zstd");
+		static final CodecLibrary INSTANCE = new CodecLibrary("Zstandard", "zstd-jni", "com.github.luben.zstd.Zstd");
 	}
 
 	static ZarrChunkException corrupt(final Object where, final String codec, final String problem,

@@ -58,7 +58,8 @@ class NativeMemoryTest
 	void settingsInTheEnvironmentAreLeftAlone() throws Exception
 	{
 		assertEquals( "unchanged: MALLOC_TRIM_THRESHOLD_ is set", probe( "keep", Map.of( "MALLOC_TRIM_THRESHOLD_", "131072" ) ).get( 0 ) );
-		assertEquals( "unchanged: GLIBC_TUNABLES sets the thresholds",
+		assertEquals( "unchanged: MALLOC_TOP_PAD_ is set", probe( "keep", Map.of( "MALLOC_TOP_PAD_", "131072" ) ).get( 0 ) );
+		assertEquals( "unchanged: GLIBC_TUNABLES sets them",
 				probe( "keep", Map.of( "GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=65536" ) ).get( 0 ) );
 		final List< String > off = probe( "keep", Map.of(), "-Dfeaturize.malloc=default" );
 		assertEquals( "unchanged: -Dfeaturize.malloc=default", off.get( 0 ) );

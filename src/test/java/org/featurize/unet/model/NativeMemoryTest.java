@@ -30,8 +30,21 @@ class NativeMemoryTest
 	@BeforeAll
 	static void glibcOnly() throws IOException
 	{
-		assumeTrue( System.getProperty( "os.name" ).startsWith( "Linux" ) && Files.exists( Path.of( "/proc/self/stat" ) ),
-				"glibc's allocator on Linux" );
+		assumeTrue( System.getProperty( "os.name" ).startsWith( "Linux" ) && Files.exists( Path.of( "/proc/self/stat" ) ) && glibc(),
+				"glibc's allocator on Linux (musl and others have no such settings, and NativeMemory leaves them alone)" );
+	}
+
+	private static boolean glibc()
+	{
+		try
+		{
+			com.sun.jna.NativeLibrary.getInstance( "c" ).getFunction( "gnu_get_libc_version" );
+			return true;
+		}
+		catch ( final UnsatisfiedLinkError e )
+		{
+			return false;
+		}
 	}
 
 	@Test

@@ -75,6 +75,9 @@ public final class DjlEngine
 		if ( System.getProperty( "ai.djl.pytorch.num_interop_threads" ) == null )
 			System.setProperty( "ai.djl.pytorch.num_interop_threads", "1" );
 		NativeMemory.keepFreedMemory();
+		final String cache = EngineCache.check();
+		if ( cache.startsWith( "damaged" ) )
+			System.err.println( "featurize: DJL's unpacked libtorch was " + cache );
 		try
 		{
 			Engine.getEngine( NAME );

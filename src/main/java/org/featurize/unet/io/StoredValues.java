@@ -30,7 +30,7 @@ import org.featurize.unet.zarr.Half;
  * <li>{@link Rounding#NONE}: the values as computed.</li>
  * </ul>
  * NaN and infinities pass unchanged and do not set a channel's step. float16 stores at most 65504: a feature beyond
- * that would be stored as infinity, silently losing it, so {@link #apply} and {@link Chunk#encode} refuse it with a
+ * that would be stored as infinity, silently losing it, so {@link #apply} and {@link #encode} refuse it with a
  * message that says what to do instead.
  */
 public final class StoredValues implements Serializable

@@ -19,7 +19,7 @@ import com.sun.jna.NativeLibrary;
  * the Java API) gets it. Only with glibc, through JNA (which DJL and Fiji ship); left alone where the environment
  * already sets these ({@code MALLOC_MMAP_THRESHOLD_}, {@code MALLOC_TRIM_THRESHOLD_}, {@code MALLOC_TOP_PAD_},
  * {@code GLIBC_TUNABLES}) or
- * where {@code -Dfeaturize.malloc=default} says so. Any failure leaves glibc's defaults, which are correct, only
+ * where {@code -Dfeaturize.malloc=default} says so ({@code keep}, the default, is the other value). Any failure leaves glibc's defaults, which are correct, only
  * slower.
  */
 public final class NativeMemory
@@ -49,6 +49,8 @@ public final class NativeMemory
 	 * Makes glibc keep freed memory for reuse, once per process.
 	 *
 	 * @return what was done, or why not (for logs and tests)
+	 * @throws ModelException
+	 *             when {@code -Dfeaturize.malloc} is neither {@code keep} nor {@code default}
 	 */
 	public static synchronized String keepFreedMemory()
 	{
@@ -61,7 +63,11 @@ public final class NativeMemory
 	{
 		if ( !System.getProperty( "os.name", "" ).toLowerCase( Locale.ROOT ).startsWith( "linux" ) )
 			return "unchanged: not Linux";
-		if ( "default".equals( System.getProperty( "featurize.malloc" ) ) )
+		final String asked = System.getProperty( "featurize.malloc" );
+		if ( asked != null && !asked.equals( "default" ) && !asked.equals( "keep" ) )
+			throw new ModelException( "-Dfeaturize.malloc must be \"keep\" (glibc keeps freed memory for the next forward pass; the default) or "
+					+ "\"default\" (glibc's own settings), got \"" + asked + "\"" );
+		if ( "default".equals( asked ) )
 			return "unchanged: -Dfeaturize.malloc=default";
 		for ( final String variable : new String[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_" } )
 			if ( System.getenv( variable ) != null )

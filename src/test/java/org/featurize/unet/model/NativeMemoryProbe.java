@@ -8,7 +8,7 @@ import com.sun.jna.Memory;
 
 /**
  * Run in its own JVM by {@link NativeMemoryTest} (glibc's settings are per process): with argument "keep" calls
- * {@link NativeMemory#keepFreedMemory()} first and prints what it did. Then, on a thread of its own (as a worker), does
+ * {@link NativeMemory#keepFreedMemory()} first and prints what it did (or what it refused, and stops). Then, on a thread of its own (as a worker), does
  * what a forward pass does 4 times: allocates and fills 6 native blocks of 20 MB (through malloc, as libtorch does;
  * more than one 64 MB heap of a thread holds), then frees them; prints the process's minor page faults for each pass:
  * "faults N N N N".
@@ -25,7 +25,15 @@ public final class NativeMemoryProbe
 	public static void main( final String[] args ) throws Exception
 	{
 		if ( args[ 0 ].equals( "keep" ) )
-			System.out.println( NativeMemory.keepFreedMemory() );
+			try
+			{
+				System.out.println( NativeMemory.keepFreedMemory() );
+			}
+			catch ( final ModelException e )
+			{
+				System.out.println( "ModelException: " + e.getMessage() );
+				return;
+			}
 		final StringBuilder line = new StringBuilder( "faults" );
 		final Thread worker = new Thread( () -> {
 			try

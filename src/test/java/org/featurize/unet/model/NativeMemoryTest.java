@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.featurize.unet.testutil.External;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,14 @@ class NativeMemoryTest
 		final List< String > off = probe( "keep", Map.of(), "-Dfeaturize.malloc=default" );
 		assertEquals( "unchanged: -Dfeaturize.malloc=default", off.get( 0 ) );
 		assertTrue( faults( off.get( 1 ) )[ 2 ] >= PAGES / 2, off.toString() );
+		assertTrue( probe( "keep", Map.of(), "-Dfeaturize.malloc=keep" ).get( 0 ).startsWith( "kept: " ) );
+	}
+
+	@Test
+	void anUnknownSettingIsRefusedNamingTheValues() throws Exception
+	{
+		assertEquals( List.of( "ModelException: -Dfeaturize.malloc must be \"keep\" (glibc keeps freed memory for the next forward pass; the default) "
+				+ "or \"default\" (glibc's own settings), got \"off\"" ), probe( "keep", Map.of(), "-Dfeaturize.malloc=off" ) );
 	}
 
 	private static long[] faults( final String line )
@@ -87,10 +96,9 @@ class NativeMemoryTest
 
 	private static List< String > probe( final String mode, final Map< String, String > env, final String... options ) throws Exception
 	{
-		final List< String > cmd = new ArrayList<>( List.of( Path.of( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Xmx64m" ) );
-		cmd.addAll( List.of( options ) );
-		cmd.addAll( List.of( "-cp", System.getProperty( "java.class.path" ), NativeMemoryProbe.class.getName(), mode ) );
-		final ProcessBuilder pb = new ProcessBuilder( cmd ).redirectErrorStream( true );
+		final List< String > jvm = new ArrayList<>( List.of( "-Xmx64m" ) );
+		jvm.addAll( List.of( options ) );
+		final ProcessBuilder pb = new ProcessBuilder( External.javaCommand( jvm, NativeMemoryProbe.class, mode ) ).redirectErrorStream( true );
 		pb.environment().keySet().removeIf( k -> k.startsWith( "MALLOC_" ) || k.equals( "GLIBC_TUNABLES" ) );
 		pb.environment().putAll( env );
 		final Process p = pb.start();

@@ -56,11 +56,9 @@ class UnpackFoldersTest
 	/** The probe's last line. */
 	private static String probe( final String what, final String... options )
 	{
-		final List< String > cmd = new ArrayList<>( List.of( Path.of( System.getProperty( "java.home" ), "bin", "java" ).toString(),
-				"-Dai.djl.offline=true", "-Dslf4j.internal.verbosity=ERROR" ) );
-		cmd.addAll( List.of( options ) );
-		cmd.addAll( List.of( "-cp", System.getProperty( "java.class.path" ), UnpackProbe.class.getName(), what ) );
-		final String out = External.run( cmd, null, Duration.ofMinutes( 2 ) ).strip();
+		final List< String > jvm = new ArrayList<>( List.of( "-Dai.djl.offline=true", "-Dslf4j.internal.verbosity=ERROR" ) );
+		jvm.addAll( List.of( options ) );
+		final String out = External.run( External.javaCommand( jvm, UnpackProbe.class, what ), null, Duration.ofMinutes( 2 ) ).strip();
 		return out.lines().reduce( ( a, b ) -> b ).orElse( "" );
 	}
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,6 +111,24 @@ public final class External {
 				throw e;
 			}));
 		}
+	}
+
+	/**
+	 * The command that runs {@code main} in a JVM of its own (this JVM's java, this class path), for what needs a
+	 * process to itself: a crash, a full heap, settings read once per process.
+	 *
+	 * @param jvmOptions options before the class path (-Xmx, -D...)
+	 * @param main the class whose main runs
+	 * @param args its arguments
+	 * @return a modifiable list
+	 */
+	public static List<String> javaCommand(final List<String> jvmOptions, final Class<?> main, final String... args) {
+		final List<String> cmd = new ArrayList<>();
+		cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		cmd.addAll(jvmOptions);
+		cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+		cmd.addAll(List.of(args));
+		return cmd;
 	}
 
 	/**

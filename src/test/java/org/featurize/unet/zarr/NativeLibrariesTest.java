@@ -36,9 +36,8 @@ class NativeLibrariesTest {
 					.compressor((Compressor) a[1]).build()).writeChunk(new long[] { 0 }, data);
 		final Path notAFolder = Files.writeString(root.resolve("not-a-folder"), "a file");
 		final Path tmp = notAFolder.resolve("tmp");
-		final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		final String out = External.run(List.of(java, "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty(
-				"java.class.path"), NativeLibraryProbe.class.getName(), root.toString()), null, Duration.ofMinutes(1));
+		final String out = External.run(External.javaCommand(List.of("-Djava.io.tmpdir=" + tmp), NativeLibraryProbe.class,
+				root.toString()), null, Duration.ofMinutes(1));
 		final List<String> lines = Arrays.asList(out.strip().split("\n"));
 		assertEquals(6, lines.size(), out);
 		for (int i = 0; i < 4; i++) {

@@ -40,10 +40,8 @@ class ZarrImagesHeapTest {
 				}
 
 		final long cacheBytes = 48 * MIB;
-		final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		final String out = External.run(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-cp",
-				System.getProperty("java.class.path"), HeapSweep.class.getName(), root.toString(), "big",
-				String.valueOf(cacheBytes)), null, Duration.ofMinutes(3)).trim();
+		final String out = External.run(External.javaCommand(List.of("-Xmx128m", "-XX:+UseSerialGC"), HeapSweep.class,
+				root.toString(), "big", String.valueOf(cacheBytes)), null, Duration.ofMinutes(3)).trim();
 		final String[] f = out.substring(out.lastIndexOf('\n') + 1).split(" ");
 		final long pixels = Long.parseLong(f[0]);
 		final long usedAfterGc = Long.parseLong(f[3]);

@@ -136,11 +136,9 @@ class ZarrReaderRegressionTest {
 		for (int i = 0; i < data.length; i += 4096)
 			data[i] = 1;
 		array.writeChunk(new long[] { 0 }, data);
-		final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		final String out = External.run(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:ErrorFile="
-				+ root.resolve("hs_err_%p.log"), "-cp",
-				System.getProperty("java.class.path"), FullHeapRead.class.getName(), root.toString(), "blosc", "8"),
-				null, Duration.ofMinutes(2));
+		final String out = External.run(External.javaCommand(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:ErrorFile="
+				+ root.resolve("hs_err_%p.log")), FullHeapRead.class, root.toString(), "blosc", "8"), null,
+				Duration.ofMinutes(2));
 		assertTrue(out.contains("refused Chunk " + array.path().resolve("0")), out);
 		assertTrue(out.contains("more than the Java heap can hold now"), out);
 		assertTrue(out.contains("written") || out.contains("write: OutOfMemoryError"), out);

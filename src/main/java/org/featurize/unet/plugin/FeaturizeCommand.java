@@ -1,18 +1,18 @@
 package org.featurize.unet.plugin;
 
 import java.io.File;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -28,66 +28,76 @@ import net.imglib2.type.numeric.real.FloatType;
  * Plugins &gt; Featurize &gt; UNet: per-pixel UNet features of a Zarr volume, computed lazily and, when
  * an output is given, saved as Zarr {@code (t, z, y, x, c)}. The returned image has axes
  * {@code (x, y, c, z, t)}. Parameter values do not persist from one run to the next.
+ * <p>
+ * The dialog asks first for what every run needs (input, output, model, display), then, under a header, for
+ * the expert settings, each showing the value the run would use ({@link FijiCommand}). The numbers whose
+ * default depends on the input or the model (tile, halo, threads, keep_bits, preview_plane) are text: empty
+ * means that default, so that what the macro recorder writes replays to the same run.
  */
 @Plugin( type = Command.class, menuPath = "Plugins>Featurize>UNet", label = "UNet", headless = true,
 		description = "Per-pixel features of a Zarr volume from a pre-trained UNet, lazily computed, saved as Zarr" )
-public class FeaturizeCommand extends ContextCommand
+public class FeaturizeCommand extends FijiCommand
 {
-	/** The numbers that take a default derived from the data or the model when nobody gives them. */
-	static final Set< String > DERIVED_NUMBERS = Set.of( "tile", "halo", "preview_plane", "keep_bits", "threads" );
-
-	/** Which of {@link #DERIVED_NUMBERS} nobody gave; see {@link UnsetNumbersPreprocessor}. */
-	private final Set< String > unset = ConcurrentHashMap.newKeySet();
-
-	@Parameter( label = "Input Zarr", style = "directory", persist = false, callback = "inputChanged",
+	@Parameter( label = "Input Zarr", style = "directory", persist = false, callback = "refreshDefaults",
 			description = "A Zarr array (or the group that holds it) of 2, 3 or 4 dimensions: (y, x), (z, y, x) or (t, z, y, x)" )
 	private File input;
-
-	@Parameter( label = "Dataset inside the input", required = false, persist = false,
-			description = "Path of the array inside the input; empty for the input itself" )
-	private String dataset = "";
-
-	@Parameter( label = "Model (TorchScript or bioimage.io)", style = "open", required = false, persist = false, callback = "modelChanged",
-			description = "A TorchScript .pt file (one channel in, features out), or a bioimage.io model package (its rdf.yaml, or a .zip) "
-					+ "with TorchScript weights; empty for the shipped UNet" )
-	private File model;
 
 	@Parameter( label = "Output Zarr", style = "save", required = false, persist = false,
 			description = "Where to save the features; empty to compute them lazily only" )
 	private File output;
 
-	@Parameter( label = "Tile size (pixels)", required = false, persist = false,
-			description = "Side of the square tiles fed to the model; empty for the input's chunk" )
-	private Integer tile;
+	@Parameter( label = "Overwrite an existing output", persist = false )
+	private boolean overwrite = false;
 
-	@Parameter( label = "Halo (pixels)", required = false, persist = false,
-			description = "Context read around each tile; empty for the model's receptive field" )
-	private Integer halo;
+	@Parameter( label = "Model (TorchScript or bioimage.io)", style = "open", required = false, persist = false, callback = "refreshDefaults",
+			description = "A TorchScript .pt file (one channel in, features out), or a bioimage.io model package (its rdf.yaml, or a .zip) "
+					+ "with TorchScript weights; empty for the shipped UNet" )
+	private File model;
+
+	@Parameter( label = "Display", choices = { "none", "ImageJ", "BigDataViewer" }, persist = false,
+			description = "none: only return (and save) the features; ImageJ: a virtual hyperstack; BigDataViewer: one source per feature" )
+	private String display = "none";
+
+	@Parameter( visibility = ItemVisibility.MESSAGE, required = false, persist = false )
+	private String expert = "<html><b>Expert settings</b>: the values shown are those the run uses (empty text: the default)";
+
+	@Parameter( label = "Dataset inside the input", required = false, persist = false, callback = "refreshDefaults",
+			description = "Path of the array inside the input; empty for the input itself" )
+	private String dataset = "";
 
 	@Parameter( label = "Normalization", choices = { "none", "percentile" }, persist = false,
 			description = "none: raw values (as the original); percentile: 1st..99.8th percentile of the dataset to 0..1" )
 	private String normalization = "none";
 
+	@Parameter( label = "Tile size (pixels)", required = false, persist = false, callback = "refreshDefaults",
+			description = "Side of the square tiles fed to the model; empty for the input's chunk" )
+	private String tile = "";
+
+	@Parameter( label = "Halo (pixels)", required = false, persist = false,
+			description = "Context read around each tile; empty for the model's receptive field" )
+	private String halo = "";
+
 	@Parameter( label = "Threads", required = false, persist = false,
-			description = "Worker threads, one model predictor each (default: one per core, fewer for tiles larger than 512 x 512)" )
-	private Integer threads;
+			description = "Worker threads, one model predictor each; empty for one per core, fewer for tiles larger than 512 x 512" )
+	private String threads = "";
 
-	@Parameter( label = "Overwrite an existing output", persist = false )
-	private boolean overwrite = false;
+	@Parameter( label = "Device", choices = { "auto", "cpu", "gpu" }, persist = false,
+			description = "auto: a GPU when one is usable, else the CPU (the log says which); gpu: refused when none is usable" )
+	private String device = "auto";
 
-	@Parameter( label = "Output type", choices = { "float32", "float16" }, persist = false )
-	private String output_type = "float32";
-
-	@Parameter( label = "Precision", choices = { "float32", "bf16" }, persist = false,
+	@Parameter( label = "Precision", choices = { "float32", "bf16" }, persist = false, callback = "refreshDefaults",
 			description = "float32, or bf16: the model's bfloat16 variant, about twice as fast on CPUs with bf16 units, features within about 1 % of the largest" )
 	private String precision = "float32";
 
-	@Parameter( label = "Mantissa bits kept", required = false, persist = false,
-			description = "Rounds the stored features to this many mantissa bits so that the output compresses: "
-					+ "default 13 for float32 (within 6.1e-5), 10 for float16" )
-	private Integer keep_bits;
+	@Parameter( label = "Output type", choices = { "float32", "float16" }, persist = false, callback = "refreshDefaults" )
+	private String output_type = "float32";
 
-	@Parameter( label = "Rounding", choices = { "block", "value", "none" }, persist = false,
+	@Parameter( label = "Mantissa bits kept", required = false, persist = false,
+			description = "Rounds the stored features to this many mantissa bits so that the output compresses; "
+					+ "empty for 13 with float32 (within 6.1e-5), 10 with float16, all with rounding none" )
+	private String keep_bits = "";
+
+	@Parameter( label = "Rounding", choices = { "block", "value", "none" }, persist = false, callback = "refreshDefaults",
 			description = "block: each value within 2^-(bits+1) of the largest of its channel in its chunk (smallest output); "
 					+ "value: each within 2^-(bits+1) of itself; none: the values exactly" )
 	private String rounding = "block";
@@ -100,21 +110,13 @@ public class FeaturizeCommand extends ContextCommand
 			description = "Levels of an OME-Zarr output: 1 writes level 0 only; each further level halves y and x by averaging" )
 	private int levels = 1;
 
-	@Parameter( label = "Device", choices = { "auto", "cpu", "gpu" }, persist = false,
-			description = "auto: a GPU when one is usable, else the CPU (the log says which); gpu: refused when none is usable" )
-	private String device = "auto";
-
 	@Parameter( label = "Preview picture (PNG)", style = "save", required = false, persist = false,
 			description = "A PNG of one plane: the input beside the first three principal components of its features as RGB; empty for none" )
 	private File preview;
 
 	@Parameter( label = "Preview plane (t * Z + z)", required = false, persist = false,
 			description = "The plane of the preview, t * Z + z (the z index for 3D input); empty for the middle z of the first time point" )
-	private Integer preview_plane;
-
-	@Parameter( label = "Display", choices = { "none", "ImageJ", "BigDataViewer" }, persist = false,
-			description = "none: only return (and save) the features; ImageJ: a virtual hyperstack; BigDataViewer: one source per feature" )
-	private String display = "none";
+	private String preview_plane = "";
 
 	@Parameter( label = "Features", type = ItemIO.OUTPUT )
 	private RandomAccessibleInterval< FloatType > features;
@@ -134,18 +136,18 @@ public class FeaturizeCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		final FeaturizeRequest request = FeaturizeRequest.of( input == null ? null : input.toPath() )
-				.dataset( dataset )
-				.model( model == null || model.getPath().isEmpty() ? null : model.toPath() )
-				.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
-				.tile( given( "tile", tile ) ).halo( given( "halo", halo ) ).normalization( normalization )
-				.threads( given( "threads", threads ) )
-				.overwrite( overwrite ).outputType( output_type ).precision( precision ).keepBits( given( "keep_bits", keep_bits ) ).rounding( rounding )
-				.layout( layout ).levels( levels ).device( device )
-				.preview( preview == null || preview.getPath().isEmpty() ? null : preview.toPath() )
-				.previewPlane( given( "preview_plane", preview_plane ) );
 		try
 		{
+			final FeaturizeRequest request = FeaturizeRequest.of( input == null ? null : input.toPath() )
+					.dataset( dataset )
+					.model( model == null || model.getPath().isEmpty() ? null : model.toPath() )
+					.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
+					.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).normalization( normalization )
+					.threads( number( "threads", threads ) )
+					.overwrite( overwrite ).outputType( output_type ).precision( precision ).keepBits( number( "keep_bits", keep_bits ) )
+					.rounding( rounding ).layout( layout ).levels( levels ).device( device )
+					.preview( preview == null || preview.getPath().isEmpty() ? null : preview.toPath() )
+					.previewPlane( number( "preview_plane", preview_plane ) );
 			final Display shown = Display.parse( display );
 			shown.checkCanShow();
 			IJ.resetEscape();
@@ -183,33 +185,36 @@ public class FeaturizeCommand extends ContextCommand
 		return name + ( dataset == null || dataset.isEmpty() ? "" : "/" + dataset ) + " features";
 	}
 
-	/** A number somebody gave (in a dialog, a macro, an argument list), or null for the default. */
-	private Integer given( final String name, final Integer value )
+	/**
+	 * What the run would use for the numbers that default to something derived from the input and the model,
+	 * as far as the input's metadata and the model's description file tell ({@link DialogDefaults}).
+	 */
+	@Override
+	protected Map< String, Object > dialogDefaults()
 	{
-		return value == null || unset.contains( name ) && value == 0 ? null : value;
+		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset );
+		final Integer chunkTile = DialogDefaults.tile( chunkAndShape );
+		Integer tileNow;
+		try
+		{
+			tileNow = number( "tile", tile );
+		}
+		catch ( final FeaturizeException e )
+		{
+			tileNow = null;
+		}
+		final Map< String, Object > defaults = new LinkedHashMap<>();
+		defaults.put( "tile", text( chunkTile ) );
+		defaults.put( "halo", text( DialogDefaults.halo( model, precision ) ) );
+		defaults.put( "threads", text( DialogDefaults.threads( tileNow != null && tileNow > 0 ? tileNow : chunkTile, chunkAndShape ) ) );
+		defaults.put( "keep_bits", text( DialogDefaults.keepBits( output_type, rounding ) ) );
+		defaults.put( "preview_plane", text( DialogDefaults.previewPlane( chunkAndShape ) ) );
+		return defaults;
 	}
 
-	/** Called before SciJava fills unset numbers with 0: remembers that nobody gave this one. */
-	void markUnset( final String name )
+	private static String text( final Object value )
 	{
-		unset.add( name );
-	}
-
-	/** In a dialog: once an input is chosen, offer its chunk as tile and the model's receptive field as halo. */
-	protected void inputChanged()
-	{
-		final Integer chunk = DialogDefaults.tileOf( input, dataset );
-		if ( chunk != null )
-			tile = chunk;
-		modelChanged();
-	}
-
-	/** In a dialog: once a model is chosen, offer its receptive field as halo (when its description says it). */
-	protected void modelChanged()
-	{
-		final Integer field = DialogDefaults.receptiveFieldOf( model );
-		if ( field != null )
-			halo = field;
+		return value == null ? "" : value.toString();
 	}
 
 	private void progress( final long done, final long total, final double rate, final double eta )

@@ -1,6 +1,15 @@
 /**
- * The SciJava command behind Plugins &gt; Featurize &gt; UNet: thin, headless-safe, with snake_case
- * parameters that read well in macros and in {@code --run} argument lists. It only maps its parameters to a
- * {@link org.featurize.unet.job.FeaturizeRequest} and reports progress and failure the SciJava way.
+ * The SciJava commands of Fiji's Plugins &gt; Featurize menu: thin, headless-safe, with snake_case parameters that
+ * read well in macros and in {@code --run} argument lists. Each only maps its parameters to a request of the
+ * rooms below and reports progress and failure the SciJava way.
+ * <p>
+ * Every command extends {@link org.featurize.unet.plugin.FijiCommand} and so behaves in Fiji as its users expect,
+ * by construction: its dialog shows the values the run would use (never a 0 for "unset"), what the macro recorder
+ * writes replays to the same run, a macro that gives only some parameters runs with the defaults for the rest
+ * without a dialog ({@link org.featurize.unet.plugin.FijiRunPreprocessor}), and no window opens for an output
+ * unless the command's own display parameter asks for it ({@link org.featurize.unet.plugin.FijiOutputsPostprocessor}).
+ * A new command gets all of this by extending {@code FijiCommand}, implementing
+ * {@link org.featurize.unet.plugin.FijiCommand#dialogDefaults()} for inputs whose default depends on other
+ * inputs, and being added to the tests' list of covered commands ({@code FijiMacrosTest}).
  */
 package org.featurize.unet.plugin;

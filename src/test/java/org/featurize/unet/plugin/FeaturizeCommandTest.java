@@ -64,9 +64,12 @@ class FeaturizeCommandTest
 		assertEquals( File.class, types.get( "model" ) );
 		assertEquals( File.class, types.get( "output" ) );
 		assertEquals( String.class, types.get( "dataset" ) );
-		assertEquals( Integer.class, types.get( "tile" ) );
-		assertEquals( Integer.class, types.get( "halo" ) );
-		assertEquals( Integer.class, types.get( "threads" ) );
+		// numbers whose default depends on the input or the model: text, empty for that default (see FijiCommand)
+		assertEquals( String.class, types.get( "tile" ) );
+		assertEquals( String.class, types.get( "halo" ) );
+		assertEquals( String.class, types.get( "threads" ) );
+		assertEquals( String.class, types.get( "keep_bits" ) );
+		assertEquals( String.class, types.get( "preview_plane" ) );
 		assertEquals( String.class, types.get( "normalization" ) );
 		assertEquals( String.class, types.get( "output_type" ) );
 		assertEquals( String.class, types.get( "rounding" ) );

@@ -1,0 +1,227 @@
+package org.featurize.unet.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.featurize.unet.job.FeaturizeRequest;
+import org.featurize.unet.testutil.External;
+import org.featurize.unet.testutil.Fixtures;
+import org.featurize.unet.zarr.ArraySpec;
+import org.featurize.unet.zarr.Compressor;
+import org.featurize.unet.zarr.DataType;
+import org.featurize.unet.zarr.ZarrArray;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandService;
+
+import net.imglib2.RandomAccessibleInterval;
+
+/**
+ * The commands in Fiji as its users meet them, through {@link LegacyLayer} (the legacy layer as FACTS.md describes
+ * it): what the recorder writes replays to the same run; a macro that gives some parameters runs with the
+ * defaults for the rest, without a dialog; no window opens that nobody asked for; the dialog shows the run's
+ * real defaults, never a 0 for "unset".
+ */
+class FijiMacrosTest
+{
+	/** The commands of this project and a menu run of each that shows its dialog's defaults: every one is here. */
+	static final List< Class< ? > > COVERED = List.of( FeaturizeCommand.class );
+
+	private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+	/** A (t, z, y, x) = (1, 3, 20, 28) volume in square 16 x 16 chunks, at {@code dir/square.zarr}. */
+	static Path squareChunks( final Path dir )
+	{
+		final Path input = dir.resolve( "square.zarr" );
+		final ZarrArray a = ZarrArray.create( input, "", ArraySpec.builder().shape( 1, 3, 20, 28 ).chunks( 1, 1, 16, 16 )
+				.dataType( DataType.UINT16 ).compressor( Compressor.zstd( 3 ) ).zarrFormat( 2 ).build() );
+		for ( int z = 0; z < 3; z++ )
+			for ( int y = 0; y < 2; y++ )
+				for ( int x = 0; x < 2; x++ )
+				{
+					final short[] p = new short[ 16 * 16 ];
+					for ( int i = 0; i < p.length; i++ )
+						p[ i ] = ( short ) ( 100 * z + 7 * ( i % 16 ) + 3 * ( i / 16 ) + 40 * x + 20 * y );
+					a.writeChunk( new long[] { 0, z, y, x }, p );
+				}
+		return input;
+	}
+
+	private static Map< String, Object > typed( final Object... keysAndValues )
+	{
+		final Map< String, Object > m = new LinkedHashMap<>();
+		for ( int i = 0; i < keysAndValues.length; i += 2 )
+			m.put( ( String ) keysAndValues[ i ], keysAndValues[ i + 1 ] );
+		return m;
+	}
+
+	private static Map< ?, ? > parameters( final Path output )
+	{
+		return ( Map< ?, ? > ) ( ( Map< ?, ? > ) ZarrArray.open( output, "" ).attributes().get( "featurize" ) ).get( "parameters" );
+	}
+
+	private static void assertSameChunks( final Path a, final Path b )
+	{
+		final ZarrArray x = ZarrArray.open( a, "" ), y = ZarrArray.open( b, "" );
+		assertArrayEquals( x.shape(), y.shape() );
+		for ( long t = 0; t < x.shape()[ 0 ]; t++ )
+			for ( long z = 0; z < x.shape()[ 1 ]; z++ )
+				assertArrayEquals( ( float[] ) x.readChunk( t, z, 0, 0, 0 ), ( float[] ) y.readChunk( t, z, 0, 0, 0 ), "chunk t " + t + ", z " + z );
+		assertEquals( parameters( a ), parameters( b ) );
+	}
+
+	@Test
+	void aRecordedLineReplaysToTheSameRunInTheGuiAndHeadless( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out.zarr" ), first = dir.resolve( "first.zarr" );
+		final String recorded;
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( FeaturizeCommand.class,
+					typed( "input", input.toFile(), "output", output.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "threads", "2" ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			recorded = menu.recorded;
+			// the chunk is 20 x 28, not square: only an empty tile says "the chunk"
+			assertEquals( "run(\"UNet\", \"input=" + input + " output=" + output + " overwrite=false model=" + Fixtures.TINY_MODEL
+					+ " display=none dataset= normalization=none tile= halo=19 threads=2 device=auto precision=float32 output_type=float32"
+					+ " keep_bits=13 rounding=block layout=seed levels=1 preview_plane=1\");", recorded );
+			assertEquals( List.of(), menu.windows );
+			Files.move( output, first );
+
+			final LegacyLayer.Run gui = fiji.macro( recorded );
+			assertFalse( gui.canceled(), gui.cancelReason() );
+			assertEquals( Map.of(), gui.opened, "no dialog" );
+			assertSameChunks( first, output );
+		}
+		try ( var files = Files.walk( output ) )
+		{
+			files.sorted( java.util.Comparator.reverseOrder() ).forEach( f -> f.toFile().delete() );
+		}
+		try ( LegacyLayer headless = new LegacyLayer( false ) )
+		{
+			final LegacyLayer.Run run = headless.macro( recorded );
+			assertFalse( run.canceled(), run.cancelReason() );
+			assertSameChunks( first, output );
+		}
+	}
+
+	/** The README's macro, with its paths replaced by the fixture's. */
+	static String readmeMacro( final Path input, final Path output ) throws Exception
+	{
+		final List< String > lines = Files.readAllLines( External.projectDir().resolve( "README.md" ) ).stream()
+				.filter( l -> l.startsWith( "run(\"UNet\"" ) ).collect( Collectors.toList() );
+		assertEquals( 1, lines.size(), "the README shows one macro line: " + lines );
+		return lines.get( 0 ).replace( "/data/in.zarr", input.toString() ).replace( "/data/out.zarr", output.toString() );
+	}
+
+	@Test
+	void theReadmesMacroRunsWithTheDefaultsForTheRestWithoutADialogOrAWindow( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out.zarr" );
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run run = fiji.macro( readmeMacro( input, output ) );
+			assertFalse( run.canceled(), run.cancelReason() );
+			assertEquals( Map.of(), run.opened, "no dialog" );
+			assertEquals( List.of(), run.windows, "no window" );
+			assertNull( run.recorded, "a macro run records nothing" );
+			assertArrayEquals( new long[] { 2, 3, 20, 28, 16 }, ZarrArray.open( output, "" ).shape(), "the shipped model's 16 features" );
+			final Map< ?, ? > p = parameters( output );
+			assertEquals( List.of( 20, 28 ), p.get( "tile" ), "the chunk" );
+			assertEquals( 13, p.get( "keep_bits" ) );
+			assertNotNull( run.module.getOutput( "features" ), "a script still gets the features" );
+		}
+	}
+
+	private static void assertNull( final Object o, final String message )
+	{
+		assertEquals( null, o, message );
+	}
+
+	@Test
+	void anExplicitZeroWhereZeroIsInvalidIsAnError( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir );
+		final String start = "run(\"UNet\", \"input=" + input + " model=" + Fixtures.TINY_MODEL + " output=" + dir.resolve( "o.zarr" );
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			assertEquals( "threads must be at least 1, got 0", fiji.macro( start + " threads=0\");" ).cancelReason() );
+			assertEquals( "tile must be a positive number of pixels, got 0", fiji.macro( start + " tile=0\");" ).cancelReason() );
+			assertEquals( "keep_bits must be 1 to 23 for float32 output, got 0 (rounding=none stores the values exactly)",
+					fiji.macro( start + " keep_bits=0\");" ).cancelReason() );
+			assertEquals( "tile must be a whole number (or empty for the default), got \"16px\"", fiji.macro( start + " tile=16px\");" ).cancelReason() );
+			assertFalse( dir.resolve( "o.zarr" ).toFile().exists() );
+			final LegacyLayer.Run halo0 = fiji.macro( start + " halo=0\");" );
+			assertFalse( halo0.canceled(), halo0.cancelReason() );
+			assertEquals( 0, parameters( dir.resolve( "o.zarr" ) ).get( "halo" ), "a halo of 0 given is a halo of 0" );
+		}
+	}
+
+	@Test
+	void theDialogShowsTheRunsRealDefaultsNeverAZero( @TempDir final Path dir ) throws Exception
+	{
+		try ( LegacyLayer fiji = new LegacyLayer( false ) )
+		{
+			for ( final CommandInfo c : fiji.context.service( CommandService.class ).getCommands() )
+				if ( c.getClassName().startsWith( "org.featurize." ) )
+				{
+					assertTrue( FijiCommand.class.isAssignableFrom( c.loadClass() ), c.getClassName() + " extends FijiCommand" );
+					assertTrue( COVERED.contains( c.loadClass() ), c.getClassName() + " is a command of this project: show its dialog's defaults here" );
+				}
+		}
+
+		final Path input = squareChunks( dir ), output = dir.resolve( "dialog.zarr" ), plain = dir.resolve( "plain.zarr" );
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( FeaturizeCommand.class,
+					typed( "input", input.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "output", output.toFile() ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			// when the dialog opens: nothing known of the input yet; the shipped model's halo, its bits, a thread per core
+			assertEquals( "", menu.opened.get( "tile" ) );
+			assertEquals( String.valueOf( DialogDefaults.halo( null, "float32" ) ), menu.opened.get( "halo" ) );
+			assertEquals( String.valueOf( CORES ), menu.opened.get( "threads" ) );
+			assertEquals( "13", menu.opened.get( "keep_bits" ) );
+			assertEquals( "", menu.opened.get( "preview_plane" ) );
+			assertEquals( 1, menu.opened.get( "levels" ) );
+			for ( final Map.Entry< String, Object > e : menu.opened.entrySet() )
+				assertFalse( "0".equals( String.valueOf( e.getValue() ) ), e.getKey() + " shows 0" );
+			// once the input and the model are chosen: the chunk, the model's receptive field, the middle plane
+			assertEquals( "16", menu.atOk.get( "tile" ) );
+			assertEquals( String.valueOf( Fixtures.TINY_RECEPTIVE_FIELD ), menu.atOk.get( "halo" ) );
+			assertEquals( String.valueOf( FeaturizeRequest.defaultThreads( 16 * 16, CORES ) ), menu.atOk.get( "threads" ) );
+			assertEquals( "1", menu.atOk.get( "preview_plane" ) );
+
+			// the same input, model and output given and nothing else: the run's own defaults are those the dialog showed
+			final LegacyLayer.Run given = fiji.macro( "run(\"UNet\", \"input=" + input + " model=" + Fixtures.TINY_MODEL + " output=" + plain + "\");" );
+			assertFalse( given.canceled(), given.cancelReason() );
+			assertSameChunks( output, plain );
+			assertEquals( List.of( 16, 16 ), parameters( plain ).get( "tile" ) );
+			assertEquals( Fixtures.TINY_RECEPTIVE_FIELD, parameters( plain ).get( "halo" ) );
+			assertEquals( 13, parameters( plain ).get( "keep_bits" ) );
+			final RandomAccessibleInterval< ? > features = ( RandomAccessibleInterval< ? > ) given.module.getOutput( "features" );
+			assertEquals( menu.atOk.get( "preview_plane" ), String.valueOf( features.dimension( 3 ) / 2 ), "the middle z" );
+
+			// the bits follow the output type and the rounding; a number the user typed stays
+			final LegacyLayer.Run half = fiji.menu( FeaturizeCommand.class, typed( "tile", "8", "input", input.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "output_type", "float16" ) );
+			assertEquals( "10", half.atOk.get( "keep_bits" ) );
+			assertEquals( "8", half.atOk.get( "tile" ), "typed before the input, kept after it" );
+			assertEquals( String.valueOf( FeaturizeRequest.defaultThreads( 8 * 8, CORES ) ), half.atOk.get( "threads" ) );
+			final LegacyLayer.Run exact = fiji.menu( FeaturizeCommand.class, typed( "input", input.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "rounding", "none" ) );
+			assertEquals( "", exact.atOk.get( "keep_bits" ), "rounding=none takes no bits" );
+			assertFalse( exact.canceled(), exact.cancelReason() );
+			assertTrue( exact.recorded.contains( " rounding=none " ) && exact.recorded.contains( " keep_bits= " ), exact.recorded );
+			assertFalse( exact.recorded.contains( "expert" ), "the section header is not recorded: " + exact.recorded );
+		}
+	}
+}

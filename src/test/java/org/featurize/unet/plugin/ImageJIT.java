@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ImageJ 1.x for real, in a window under Xvfb: a macro {@code run("UNet", ...)} reaches the command, and a
- * screenshot of the ImageJ display of a featurized sample shows structure.
+ * ImageJ 1.x for real, in a window under Xvfb: a macro {@code run("UNet", ...)} reaches the command through the
+ * modelled legacy layer with its user interface (no dialog, only the window asked for), and a screenshot of the ImageJ display of a featurized sample shows structure.
  */
 class ImageJIT
 {
@@ -70,12 +70,23 @@ class ImageJIT
 	}
 
 	@Test
-	void aMacroRunsTheCommand( @TempDir final Path dir ) throws Exception
+	void aMacroRunsTheCommandWithoutADialogAndOpensOnlyTheWindowAskedFor( @TempDir final Path dir ) throws Exception
 	{
-		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out put.zarr" );
-		final String macro = "run(\"UNet\", \"input=[" + input + "] output=[" + output + "] model=[" + Fixtures.TINY_MODEL + "] threads=2 tile=14\");";
-		final String[] r = session( dir, "macro", pluginsDir( dir ).toString(), macro );
+		final Path input = Fixtures.volume( dir );
+
+		// the README's macro, as it stands, gives three parameters: the rest take their defaults, no dialog, no window
+		final Path readme = dir.resolve( "readme out.zarr" );
+		final String[] r = session( dir, "macro", pluginsDir( dir ).toString(), FijiMacrosTest.readmeMacro( input, readme ) );
 		assertEquals( "0", r[ 0 ], r[ 1 ] );
+		assertTrue( r[ 1 ].contains( "UNet done, windows: 0" ), r[ 1 ] );
+		assertArrayEquals( new long[] { 2, 3, 20, 28, 16 }, ZarrArray.open( readme, "" ).shape() );
+
+		final Path output = dir.resolve( "out put.zarr" );
+		final String macro = "run(\"UNet\", \"input=[" + input + "] output=[" + output + "] model=[" + Fixtures.TINY_MODEL
+				+ "] threads=2 tile=14 display=ImageJ\");";
+		final String[] s = session( dir, "macro", pluginsDir( dir ).toString(), macro );
+		assertEquals( "0", s[ 0 ], s[ 1 ] );
+		assertTrue( s[ 1 ].contains( "UNet done, windows: 1" ), "display=ImageJ opens one window: " + s[ 1 ] );
 		final ZarrArray out = ZarrArray.open( output, "" );
 		assertArrayEquals( new long[] { 2, 3, 20, 28, 4 }, out.shape() );
 		assertArrayEquals( new int[] { 1, 1, 14, 14, 4 }, out.chunkShape(), "tile=14 reached the command" );
@@ -84,7 +95,7 @@ class ImageJIT
 		final String bad = "run(\"UNet\", \"input=[" + input + "] output=[" + dir.resolve( "o2.zarr" ) + "] model=[" + Fixtures.TINY_MODEL + "] halo=-4\");";
 		final String[] b = session( dir, "macro", pluginsDir( dir ).toString(), bad );
 		assertEquals( "1", b[ 0 ], b[ 1 ] );
-		assertTrue( b[ 1 ].contains( "halo must be zero or a positive number of pixels, got -4" ), b[ 1 ] );
+		assertTrue( b[ 1 ].contains( "UNet failed: halo must be zero or a positive number of pixels, got -4" ), b[ 1 ] );
 	}
 
 	@Test

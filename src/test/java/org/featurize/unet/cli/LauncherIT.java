@@ -80,6 +80,17 @@ class LauncherIT
 		}
 	}
 
+	/** The argument list of the README's headless example (Fiji's launcher form), with its paths replaced. */
+	static String readmeHeadlessArguments( final Path in, final Path out ) throws IOException
+	{
+		final String prefix = "ImageJ-linux64 --headless --run UNet \"";
+		final List< String > lines = Files.readAllLines( External.projectDir().resolve( "README.md" ) ).stream()
+				.filter( l -> l.startsWith( prefix ) ).toList();
+		assertEquals( 1, lines.size(), "the README shows one headless example: " + lines );
+		final String line = lines.get( 0 );
+		return line.substring( prefix.length(), line.lastIndexOf( '"' ) ).replace( "/data/in.zarr", in.toString() ).replace( "/data/out.zarr", out.toString() );
+	}
+
 	@Test
 	void bothFormsWriteTheSameFeaturesThatPythonReads() throws Exception
 	{
@@ -87,7 +98,7 @@ class LauncherIT
 		final String[] a = featurize( shared, input.toString(), plain.toString(), "--threads", "2" );
 		assertEquals( "0", a[ 0 ], a[ 2 ] );
 		assertTrue( a[ 2 ].contains( "planes 2/2 (100%)" ), a[ 2 ] );
-		final String[] b = featurize( shared, "--headless", "--run", "UNet", "input='" + input + "',output='" + fiji + "',threads=2" );
+		final String[] b = featurize( shared, "--headless", "--run", "UNet", readmeHeadlessArguments( input, fiji ) );
 		assertEquals( "0", b[ 0 ], b[ 2 ] );
 		final String[] c = featurize( shared, "--headless", "--run", "org.featurize.unet.plugin.FeaturizeCommand",
 				"input='" + input + "', output='" + byClass + "', threads=1" );

@@ -116,13 +116,40 @@ class FijiMacrosTest
 		}
 	}
 
+	/** The README's macro line ({@code full}: the line it says the recorder writes), with its paths replaced. */
+	static String readmeLine( final boolean full, final Path input, final Path output ) throws Exception
+	{
+		final List< String > lines = Files.readAllLines( External.projectDir().resolve( "README.md" ) ).stream()
+				.filter( l -> l.startsWith( "run(\"UNet\"" ) && l.contains( " preview_plane=" ) == full ).collect( Collectors.toList() );
+		assertEquals( 1, lines.size(), "the README shows one such macro line: " + lines );
+		return lines.get( 0 ).replace( "/data/in.zarr", input.toString() ).replace( "/data/out.zarr", output.toString() );
+	}
+
 	/** The README's macro, with its paths replaced by the fixture's. */
 	static String readmeMacro( final Path input, final Path output ) throws Exception
 	{
-		final List< String > lines = Files.readAllLines( External.projectDir().resolve( "README.md" ) ).stream()
-				.filter( l -> l.startsWith( "run(\"UNet\"" ) ).collect( Collectors.toList() );
-		assertEquals( 1, lines.size(), "the README shows one macro line: " + lines );
-		return lines.get( 0 ).replace( "/data/in.zarr", input.toString() ).replace( "/data/out.zarr", output.toString() );
+		return readmeLine( false, input, output );
+	}
+
+	@Test
+	void theReadmeSaysWhatTheRecorderWrites( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = dir.resolve( "in.zarr" ), output = dir.resolve( "out.zarr" );
+		final ZarrArray a = ZarrArray.create( input, "", ArraySpec.builder().shape( 3, 256, 256 ).chunks( 1, 256, 256 )
+				.dataType( DataType.UINT16 ).compressor( Compressor.zstd( 3 ) ).zarrFormat( 2 ).build() );
+		for ( int z = 0; z < 3; z++ )
+		{
+			final short[] p = new short[ 256 * 256 ];
+			for ( int i = 0; i < p.length; i++ )
+				p[ i ] = ( short ) ( 100 * z + ( i % 256 ) + ( i / 256 ) % 37 );
+			a.writeChunk( new long[] { z, 0, 0 }, p );
+		}
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( FeaturizeCommand.class, typed( "input", input.toFile(), "output", output.toFile(), "threads", "2" ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			assertEquals( readmeLine( true, input, output ), menu.recorded );
+		}
 	}
 
 	@Test

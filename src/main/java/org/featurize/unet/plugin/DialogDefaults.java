@@ -18,6 +18,8 @@ import org.featurize.unet.zarr.ZarrArray;
  * The defaults a run of {@link FeaturizeCommand} would use, as far as they are cheap to know before it runs:
  * read from the input's metadata and the model's description file, never from the model itself. Each is a
  * value that, given explicitly, makes the same run as leaving it empty, or null where no such value is known.
+ * They are hints for a dialog, asked for while the user types a path: an input or a model that cannot be read
+ * (yet) gives null here, and the run itself reports what is wrong with it.
  */
 final class DialogDefaults
 {
@@ -39,7 +41,7 @@ final class DialogDefaults
 				return null;
 			return new long[][] { { chunks[ chunks.length - 2 ], chunks[ chunks.length - 1 ] }, shape };
 		}
-		catch ( final FeaturizeException e )
+		catch ( final RuntimeException e ) // a path half typed, a file that is not Zarr: no hint; the run says why
 		{
 			return null;
 		}
@@ -106,7 +108,7 @@ final class DialogDefaults
 			final Path json = ModelDescription.descriptionFile( file );
 			return Files.isRegularFile( json ) ? ModelDescription.read( json ).receptiveField() : null;
 		}
-		catch ( final FeaturizeException e )
+		catch ( final RuntimeException e ) // no readable description: only the model could say; the run measures it
 		{
 			return null;
 		}

@@ -194,10 +194,10 @@ public class FeaturizeCommand extends FijiCommand
 	{
 		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset );
 		final Integer chunkTile = DialogDefaults.tile( chunkAndShape );
-		Integer tileNow;
+		Integer tileNow; // the tile the run will use: the chunk's unless the user (or a caller) gave one
 		try
 		{
-			tileNow = number( "tile", tile );
+			tileNow = showsDefault( "tile" ) ? chunkTile : number( "tile", tile );
 		}
 		catch ( final FeaturizeException e )
 		{

@@ -65,15 +65,22 @@ public abstract class FijiCommand extends ContextCommand
 		if ( module == null )
 			return;
 		for ( final Map.Entry< String, Object > e : dialogDefaults().entrySet() )
-		{
-			final String name = e.getKey();
-			final Object now = module.getInput( name );
-			final boolean untouched = shown.containsKey( name ) ? Objects.equals( shown.get( name ), now ) : !module.isInputResolved( name );
-			if ( !untouched )
-				continue;
-			module.setInput( name, e.getValue() );
-			shown.put( name, e.getValue() );
-		}
+			if ( showsDefault( e.getKey() ) )
+			{
+				module.setInput( e.getKey(), e.getValue() );
+				shown.put( e.getKey(), e.getValue() );
+			}
+	}
+
+	/**
+	 * Whether an input holds the default this class shows (or will show) in it: nobody gave it before the dialog
+	 * opened and the user has not changed what the dialog showed.
+	 */
+	protected boolean showsDefault( final String name )
+	{
+		if ( module == null )
+			return false;
+		return shown.containsKey( name ) ? Objects.equals( shown.get( name ), module.getInput( name ) ) : !module.isInputResolved( name );
 	}
 
 	/**

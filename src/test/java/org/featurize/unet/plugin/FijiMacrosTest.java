@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -43,27 +44,34 @@ class FijiMacrosTest
 	/** A (t, z, y, x) = (1, 3, 20, 28) volume in square 16 x 16 chunks, at {@code dir/square.zarr}. */
 	static Path squareChunks( final Path dir )
 	{
+		return squareChunks( dir, 16 );
+	}
+
+	/** A (t, z, y, x) = (1, 3, 20, 28) volume in square chunks of that side, at {@code dir/square.zarr}. */
+	static Path squareChunks( final Path dir, final int chunk )
+	{
 		final Path input = dir.resolve( "square.zarr" );
-		final ZarrArray a = ZarrArray.create( input, "", ArraySpec.builder().shape( 1, 3, 20, 28 ).chunks( 1, 1, 16, 16 )
+		final ZarrArray a = ZarrArray.create( input, "", ArraySpec.builder().shape( 1, 3, 20, 28 ).chunks( 1, 1, chunk, chunk )
 				.dataType( DataType.UINT16 ).compressor( Compressor.zstd( 3 ) ).zarrFormat( 2 ).build() );
 		for ( int z = 0; z < 3; z++ )
-			for ( int y = 0; y < 2; y++ )
-				for ( int x = 0; x < 2; x++ )
+			for ( int y = 0; y * chunk < 20; y++ )
+				for ( int x = 0; x * chunk < 28; x++ )
 				{
-					final short[] p = new short[ 16 * 16 ];
+					final short[] p = new short[ chunk * chunk ];
 					for ( int i = 0; i < p.length; i++ )
-						p[ i ] = ( short ) ( 100 * z + 7 * ( i % 16 ) + 3 * ( i / 16 ) + 40 * x + 20 * y );
+						p[ i ] = ( short ) ( 100 * z + 7 * ( i % chunk ) + 3 * ( i / chunk ) + 40 * x + 20 * y );
 					a.writeChunk( new long[] { 0, z, y, x }, p );
 				}
 		return input;
 	}
 
-	private static Map< String, Object > typed( final Object... keysAndValues )
+	/** What a user types into the dialog, in this order. */
+	private static List< Map.Entry< String, Object > > typed( final Object... keysAndValues )
 	{
-		final Map< String, Object > m = new LinkedHashMap<>();
+		final List< Map.Entry< String, Object > > typed = new ArrayList<>();
 		for ( int i = 0; i < keysAndValues.length; i += 2 )
-			m.put( ( String ) keysAndValues[ i ], keysAndValues[ i + 1 ] );
-		return m;
+			typed.add( new AbstractMap.SimpleEntry<>( ( String ) keysAndValues[ i ], keysAndValues[ i + 1 ] ) );
+		return typed;
 	}
 
 	private static Map< ?, ? > parameters( final Path output )
@@ -244,6 +252,12 @@ class FijiMacrosTest
 			assertEquals( "10", half.atOk.get( "keep_bits" ) );
 			assertEquals( "8", half.atOk.get( "tile" ), "typed before the input, kept after it" );
 			assertEquals( String.valueOf( FeaturizeRequest.defaultThreads( 8 * 8, CORES ) ), half.atOk.get( "threads" ) );
+			// another input chosen after the first: its chunk, and the threads for that tile
+			final Path wide = squareChunks( dir.resolve( "wide" ), 32 );
+			final LegacyLayer.Run again = fiji.menu( FeaturizeCommand.class,
+					typed( "input", input.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "input", wide.toFile() ) );
+			assertEquals( "32", again.atOk.get( "tile" ) );
+			assertEquals( String.valueOf( FeaturizeRequest.defaultThreads( 20 * 28, CORES ) ), again.atOk.get( "threads" ), "a 32 tile over 20 x 28 planes" );
 			final LegacyLayer.Run exact = fiji.menu( FeaturizeCommand.class, typed( "input", input.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "rounding", "none" ) );
 			assertEquals( "", exact.atOk.get( "keep_bits" ), "rounding=none takes no bits" );
 			assertFalse( exact.canceled(), exact.cancelReason() );

@@ -61,8 +61,8 @@ final class LegacyLayer implements AutoCloseable
 
 	final Context context;
 
-	/** What the user types into the next dialog, by input name, in this order. */
-	private Map< String, Object > typed = Map.of();
+	/** What the user types into the next dialog: input names and values, in this order. */
+	private List< Map.Entry< String, Object > > typed = List.of();
 
 	private Run current;
 
@@ -120,7 +120,7 @@ final class LegacyLayer implements AutoCloseable
 	}
 
 	/** Plugins &gt; ... &gt; the command, in the menu: a dialog where the user types {@code typed}, then OK. */
-	Run menu( final Class< ? extends Command > command, final Map< String, Object > typedInDialog )
+	Run menu( final Class< ? extends Command > command, final List< Map.Entry< String, Object > > typedInDialog )
 	{
 		typed = typedInDialog;
 		return runHere( command );
@@ -184,7 +184,7 @@ final class LegacyLayer implements AutoCloseable
 		}
 		finally
 		{
-			typed = Map.of();
+			typed = List.of();
 		}
 	}
 
@@ -240,7 +240,7 @@ final class LegacyLayer implements AutoCloseable
 			for ( final ModuleItem< ? > input : asked )
 				layer.current.opened.put( input.getName(), module.getInput( input.getName() ) );
 			final ConvertService convert = context().service( ConvertService.class );
-			for ( final Map.Entry< String, Object > e : layer.typed.entrySet() )
+			for ( final Map.Entry< String, Object > e : layer.typed )
 			{
 				final ModuleItem< ? > item = module.getInfo().getInput( e.getKey() );
 				final Object value = convert.convert( e.getValue(), item.getType() );

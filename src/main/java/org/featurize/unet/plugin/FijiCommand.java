@@ -28,8 +28,13 @@ import ij.Macro;
  * ask for them. An explicit value is taken as given, so an explicit 0 where 0 is invalid is an error.</li>
  * <li><b>No window nobody asked for.</b> Outputs are for scripts; the framework never shows them. A command
  * shows what its own display parameter asks, once.</li>
- * <li>Section headers ({@code ItemVisibility.MESSAGE} inputs) are not recorded.</li>
+ * <li><b>Essential inputs first.</b> The Swing dialog (scijava-ui-swing) lays out the inputs in the order they
+ * are declared, in one list without groups; a command declares what every run needs first, then an
+ * {@code ItemVisibility.MESSAGE} input as the header of its expert settings. Such headers are not recorded.</li>
  * </ul>
+ * A new command extends this class, implements {@link #dialogDefaults()} (an empty map when no default depends on
+ * other inputs), names {@code refreshDefaults} as the callback of the inputs those defaults depend on, and is
+ * added to the commands the tests cover ({@code FijiMacrosTest.COVERED}), which fails until it is.
  */
 public abstract class FijiCommand extends ContextCommand
 {

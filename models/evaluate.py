@@ -22,7 +22,7 @@ saw.
     /usr/bin/python3 models/evaluate.py --model new=models/training/checkpoint.pt \\
         --model old=/tmp/unet16-old.pt --stacks 3 --markdown table.md
 
-A model is a TorchScript file or a training checkpoint of make_model.py. `--previews DIR` also
+A model is a TorchScript file or a training checkpoint of train_features.py. `--previews DIR` also
 writes pictures of the features (their first three principal components as RGB) of images that
 ship with scikit-image.
 """
@@ -388,7 +388,7 @@ def filter_features(plane):
 
 
 class Network:
-    """A feature model: a TorchScript file, or a make_model.py checkpoint (its feature
+    """A feature model: a TorchScript file, or a train_features.py checkpoint (its feature
     extractor)."""
 
     def __init__(self, path):
@@ -397,9 +397,9 @@ class Network:
         self.torch = torch
         if path.endswith(".pt") and _is_checkpoint(path):
             sys.path.insert(0, HERE)
-            import make_model
-            model = make_model.MultiTask()
-            make_model.make_bias_free(model.features)
+            import train_features
+            model = train_features.MultiTask()
+            train_features.make_bias_free(model.features)
             model.load_state_dict(torch.load(path)["model"])
             self.net = model.features.eval()
         else:

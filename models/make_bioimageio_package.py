@@ -93,10 +93,8 @@ def main():
         "type": "model",
         "name": "unet16 features",
         "description": "A bias-free UNet (segmentify's architecture, k = 16, without its 1x1 head and sigmoid) that turns one 2D "
-                       "plane into 16 features per pixel, for pixel classification (a random forest on a user's scribbles). "
-                       "Trained on simulated microscopy scenes with dense ground truth through temporary multi-task heads "
-                       "(foreground, boundaries, distances, thickness, structure kind, instance embedding, denoising), "
-                       "removed at export; not a segmentation model by itself.",
+                       "plane into 16 features per pixel. Generic structure features learned by denoising synthetic "
+                       "microscopy-like planes; not a segmentation model.",
         "authors": [{"name": "featurize-unet developers"}],
         "maintainers": [{"name": "featurize-unet developers", "github_user": "featurize"}],
         "cite": [{"text": "Mohan et al., Robust and interpretable blind image denoising via bias-free convolutional neural "

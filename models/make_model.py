@@ -52,13 +52,8 @@ Usage:  /usr/bin/python3 models/make_model.py [--steps N] [--seed S] [--out-dir 
 import os
 import sys
 
-# PYTHONHASHSEED fixes the order of some constants in the TorchScript file. The malloc settings
-# keep glibc from unmapping and page-faulting again, at every step, the large activations of
-# the training heads (without them a step takes 3 to 4 times as long).
-_ENV = {"PYTHONHASHSEED": "0", "MALLOC_MMAP_THRESHOLD_": "1073741824",
-        "MALLOC_TRIM_THRESHOLD_": "1073741824", "MALLOC_TOP_PAD_": "67108864"}
-if __name__ == "__main__" and any(os.environ.get(k) != v for k, v in _ENV.items()):
-    os.environ.update(_ENV)
+if os.environ.get("PYTHONHASHSEED") != "0":
+    os.environ["PYTHONHASHSEED"] = "0"
     os.execv(sys.executable, [sys.executable] + sys.argv)
 
 # Before numpy and torch load OpenBLAS: one BLAS thread (ConvTranspose2d runs on it), two torch
@@ -76,17 +71,12 @@ from typing import Tuple  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
-from scipy import ndimage as ndi  # noqa: E402
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import simulate  # noqa: E402
 
 TORCH_THREADS = 2
 WIDTH = 16          # k: widths k, 2k, 4k, 8k, bridge 16k
 DEPTH = 4           # pooling steps
 SIZE_MULTIPLE = 2 ** DEPTH
 NAME = "unet16"
-STEPS = 7000
 
 
 # ----------------------------------------------------------------------------------------------
@@ -160,32 +150,17 @@ class UNetFeatures(nn.Module):
         return self.decode_1(x, skip_1)
 
 
-
-class MultiTask(nn.Module):
-    """Training wrapper: the features and temporary heads (dropped at export).
-
-    The heads are one small per-pixel MLP (1x1 convolutions 16 -> 64 -> OUTPUTS) so the 16 features
-    must carry, pixel by pixel, what the targets ask for: foreground, boundaries, distances inside
-    and outside structures, the structure's thickness, its kind, an instance embedding, and the
-    noise-free plane at three scales.
-    """
+class Denoiser(nn.Module):
+    """Training wrapper: the features and a temporary 1x1 head that predicts the clean plane."""
 
     def __init__(self, k: int = WIDTH):
         super().__init__()
         self.features = UNetFeatures(k)
-        self.head = nn.Sequential(nn.Conv2d(k, 64, 1), nn.ReLU(), nn.Conv2d(64, OUTPUTS, 1))
+        self.head = nn.Conv2d(k, 1, kernel_size=1, bias=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(x))
 
-
-# Head outputs (channels of MultiTask's result)
-FG, BOUNDARY, INSIDE, OUTSIDE, THICK = 0, 1, 2, 3, 4
-KIND0 = 5                      # 7 logits, one per simulate.KINDS
-EMB0, EMB_DIM = 12, 8          # instance embedding
-CLEAN0 = 20                    # noise-free plane, its Gaussian blurs at sigma 3 and 10
-SMOOTHING = (0.0, 3.0, 10.0)
-OUTPUTS = 23
 
 def make_bias_free(model):
     """Zero every additive constant and stop it from training; BatchNorm keeps its scale."""
@@ -305,110 +280,154 @@ def measure_halo(model, planes, centre=256):
 
 
 # ----------------------------------------------------------------------------------------------
-# Training data: simulated scenes (simulate.py) through a random microscope and camera
+# Synthetic microscopy-like planes
 # ----------------------------------------------------------------------------------------------
 
-SCENE = 256          # scenes are drawn at 256 x 256
-POOL = 1000          # scenes held at a time
-REFRESH_EVERY = 100  # steps between refreshes of REFRESH_SLOTS scenes
-REFRESH_SLOTS = 25
-MARGIN = 16          # blurred with a margin, then cropped
+def _box(h, w, cy, cx, ry, rx):
+    y0, y1 = max(0, int(cy - ry)), min(h, int(cy + ry) + 2)
+    x0, x1 = max(0, int(cx - rx)), min(w, int(cx + rx) + 2)
+    return y0, y1, x0, x1
 
 
-def scene_entry(seed, slot, version):
-    rng = np.random.default_rng([seed, slot, version])
-    signal, instances, kinds, family = simulate.scene(rng, SCENE)
-    return signal, instances, kinds, simulate.targets(instances, kinds)
+def _add_cells(img, rng, n, radius, amp, ring_prob):
+    """Soft-edged ellipses (cells, nuclei); some drawn as rings (membranes)."""
+    h, w = img.shape
+    for _ in range(n):
+        cy, cx = rng.uniform(-8, h + 8), rng.uniform(-8, w + 8)
+        a = rng.uniform(*radius)
+        b = a * rng.uniform(0.55, 1.0)
+        theta = rng.uniform(0, math.pi)
+        edge = rng.uniform(0.6, 2.0)
+        peak = rng.uniform(*amp)
+        reach = a + 4 * edge + 3
+        y0, y1, x0, x1 = _box(h, w, cy, cx, reach, reach)
+        if y0 >= y1 or x0 >= x1:
+            continue
+        yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float64)
+        dy, dx = yy - cy, xx - cx
+        u = dx * math.cos(theta) + dy * math.sin(theta)
+        v = -dx * math.sin(theta) + dy * math.cos(theta)
+        rho = np.sqrt((u / a) ** 2 + (v / b) ** 2)
+        dist = (rho - 1.0) * math.sqrt(a * b)  # approximate signed distance to the outline
+        if rng.uniform() < ring_prob:
+            shape = np.exp(-0.5 * (dist / edge) ** 2)
+        else:
+            shape = 1.0 / (1.0 + np.exp(np.clip(dist / (0.5 * edge), -40, 40)))
+            # mild interior texture
+            shape *= 1.0 + 0.25 * np.sin(u / rng.uniform(2, 6) + rng.uniform(0, 6)) * np.sin(
+                v / rng.uniform(2, 6) + rng.uniform(0, 6))
+        img[y0:y1, x0:x1] += peak * shape
 
 
-def slot_version(slot, step):
-    """How many refreshes have replaced `slot` by `step` (refresh j, at step j * REFRESH_EVERY,
-    replaces slots (j - 1) * REFRESH_SLOTS ... j * REFRESH_SLOTS - 1, modulo POOL)."""
-    refreshes = step // REFRESH_EVERY
-    passes, rest = divmod(refreshes * REFRESH_SLOTS, POOL)
-    return passes + (1 if slot < rest else 0)
+def _add_spots(img, rng, n, sigma, amp):
+    """Diffraction-limited spots: small Gaussians."""
+    h, w = img.shape
+    for _ in range(n):
+        cy, cx = rng.uniform(0, h), rng.uniform(0, w)
+        s = rng.uniform(*sigma)
+        y0, y1, x0, x1 = _box(h, w, cy, cx, 4 * s, 4 * s)
+        gy = np.exp(-0.5 * ((np.arange(y0, y1) - cy) / s) ** 2)
+        gx = np.exp(-0.5 * ((np.arange(x0, x1) - cx) / s) ** 2)
+        img[y0:y1, x0:x1] += rng.uniform(*amp) * np.outer(gy, gx)
 
 
-def sample(rng, entry, patch):
-    """(input, truth, clean): one augmented crop in canonical units (the noisy plane divided by
-    its 0.5-99.5 percentile span), its targets (6, p, p), kinds and instances, and the noise-free
-    plane at SMOOTHING's scales in the same units."""
-    signal, instances, kinds, tg = entry
-    size = patch + 2 * MARGIN
-    y, x = rng.integers(0, SCENE - size + 1, 2)
-    expected, noisy = simulate.image(rng, signal[y:y + size, x:x + size])
-    lo, hi = np.percentile(noisy, [0.5, 99.5])
-    if rng.uniform() < 0.15:  # as normalization=percentile gives it: the low end at 0
-        shift = lo
-    else:
-        shift = 0.0
-    span = hi - lo if hi > lo else 1.0
-    cut = (slice(MARGIN, MARGIN + patch),) * 2
-    clean = [expected if s == 0 else ndi.gaussian_filter(expected, s) for s in SMOOTHING]
-    clean = np.stack([(c[cut] - shift) / span for c in clean])
-    inp = ((noisy[cut] - shift) / span)[None]
-    ys, xs = slice(y + MARGIN, y + MARGIN + patch), slice(x + MARGIN, x + MARGIN + patch)
-    truth = tg[:, ys, xs]
-    k, inst = kinds[ys, xs], instances[ys, xs]
-    rot, flip = rng.integers(4), rng.uniform() < 0.5
-
-    def aug(a):
-        a = np.rot90(a, rot, axes=(-2, -1))
-        return np.ascontiguousarray(a[..., ::-1] if flip else a)
-
-    return aug(inp), aug(truth), aug(k), aug(inst), aug(clean)
+def _add_filaments(img, rng, n, length, sigma, amp):
+    """Smooth random curves with a Gaussian cross-section (microtubules, neurites)."""
+    h, w = img.shape
+    step = 0.5
+    for _ in range(n):
+        m = int(rng.uniform(*length) / step)
+        angle = rng.uniform(0, 2 * math.pi) + np.cumsum(rng.normal(0, 0.04, m))
+        pts = np.stack([np.cumsum(step * np.sin(angle)), np.cumsum(step * np.cos(angle))], 1)
+        pts += np.array([rng.uniform(0, h), rng.uniform(0, w)])
+        s = rng.uniform(*sigma)
+        peak = rng.uniform(*amp)
+        pad = 4 * s + 1
+        y0, y1 = max(0, int(pts[:, 0].min() - pad)), min(h, int(pts[:, 0].max() + pad) + 1)
+        x0, x1 = max(0, int(pts[:, 1].min() - pad)), min(w, int(pts[:, 1].max() + pad) + 1)
+        if y0 >= y1 or x0 >= x1:
+            continue
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        grid = np.stack([yy.ravel(), xx.ravel()], 1).astype(np.float64)
+        d2 = np.full(grid.shape[0], np.inf)
+        for chunk in np.array_split(pts, max(1, m // 64)):
+            diff = grid[:, None, :] - chunk[None, :, :]
+            d2 = np.minimum(d2, (diff ** 2).sum(-1).min(1))
+        img[y0:y1, x0:x1] += peak * np.exp(-0.5 * d2 / s ** 2).reshape(yy.shape)
 
 
-def make_batch(rng, pool, patch, n):
-    items = [sample(rng, pool[rng.integers(len(pool))], patch) for _ in range(n)]
-    inp = torch.from_numpy(np.stack([t[0] for t in items]).astype(np.float32))
-    truth = torch.from_numpy(np.stack([t[1] for t in items]))
-    kinds = torch.from_numpy(np.stack([t[2] for t in items]).astype(np.int64))
-    inst = torch.from_numpy(np.stack([np.unique(t[3], return_inverse=True)[1].reshape(t[3].shape)
-                                      for t in items]).astype(np.int64))
-    clean = torch.from_numpy(np.stack([t[4] for t in items]).astype(np.float32))
-    return inp, truth, kinds, inst, clean
+def clean_plane(rng, h, w):
+    """Expected photon counts of one plane (no offset, no noise), float64 (h, w)."""
+    area = h * w / 65536.0  # in units of a 256 x 256 plane
+    signal = np.zeros((h, w))
+    if rng.uniform() < 0.7:
+        _add_cells(signal, rng, rng.poisson(8 * area), (12, 40), (20, 200), ring_prob=0.3)
+    if rng.uniform() < 0.5:
+        _add_cells(signal, rng, rng.poisson(10 * area), (4, 10), (50, 500), ring_prob=0.0)
+    if rng.uniform() < 0.6:
+        _add_spots(signal, rng, rng.poisson(60 * area), (0.8, 2.5), (50, 1200))
+    if rng.uniform() < 0.6:
+        _add_filaments(signal, rng, rng.poisson(6 * area) + 1, (30, 220), (0.6, 1.6), (40, 500))
+    yy = np.linspace(-1, 1, h)[:, None]
+    xx = np.linspace(-1, 1, w)[None, :]
+    cy, cx = rng.uniform(-0.8, 0.8, 2)
+    illumination = np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / rng.uniform(1.0, 4.0))
+    g = rng.normal(0, 1, 2)
+    background = rng.uniform(2, 40) * (1 + rng.uniform(0, 0.5) * (g[0] * yy + g[1] * xx) / 2)
+    return np.clip(background, 0, None) + signal * illumination
 
 
-# ----------------------------------------------------------------------------------------------
-# Losses
-# ----------------------------------------------------------------------------------------------
+def camera(rng, photons):
+    """Noise-free and noisy camera counts of one plane, float64.
 
-def embedding_loss(emb, inst, pull_margin=0.5, push_margin=1.5):
-    """Discriminative loss (De Brabandere et al. 2017): pixels near their instance's mean,
-    instance means apart. emb (b, d, h, w), inst (b, h, w) consecutive ids from 0."""
-    total = emb.new_zeros(())
-    for e, ids in zip(emb, inst):
-        e = e.flatten(1)                       # (d, n)
-        ids = ids.flatten()
-        k = int(ids.max()) + 1
-        counts = torch.bincount(ids, minlength=k).clamp_min(1).to(e.dtype)
-        means = torch.zeros(e.shape[0], k, dtype=e.dtype).index_add_(1, ids, e) / counts
-        dist = (e - means[:, ids]).norm(dim=0)
-        pull = torch.zeros(k, dtype=e.dtype).index_add_(0, ids, (dist - pull_margin).clamp_min(0) ** 2)
-        loss = (pull / counts).mean()
-        if k > 1:
-            pair = torch.cdist(means.t(), means.t())
-            off = ~torch.eye(k, dtype=torch.bool)
-            loss = loss + ((2 * push_margin - pair[off]).clamp_min(0) ** 2).mean()
-        total = total + loss + 1e-3 * means.norm(dim=0).mean()
-    return total / emb.shape[0]
+    A random exposure (0.03 to 1 of the photons) sets the signal-to-noise ratio, a gain maps the
+    brightest expected pixel to 300 - 4000 counts above an offset of 80 - 120, read noise has a
+    standard deviation of 1.5 - 6 counts; counts are rounded and clipped like uint16 data.
+    """
+    exposure = math.exp(rng.uniform(math.log(0.03), 0.0))
+    photons = exposure * photons
+    gain = math.exp(rng.uniform(math.log(300), math.log(4000))) / max(photons.max(), 1e-9)
+    offset = rng.uniform(80, 120)
+    read = rng.uniform(1.5, 6.0)
+    expected = offset + gain * photons
+    noisy = offset + gain * rng.poisson(photons) + rng.normal(0, read, photons.shape)
+    return expected, np.clip(np.round(noisy), 0, 65535)
 
 
-def losses(out, truth, kinds, inst, clean):
-    """Each training objective, as a dict of scalars."""
-    bce = nn.functional.binary_cross_entropy_with_logits
-    mask = truth[:, 5]
-    thick = ((out[:, THICK] - truth[:, 4]) ** 2 * mask).sum() / mask.sum().clamp_min(1)
-    return {
-        "fg": bce(out[:, FG], truth[:, 0]),
-        "boundary": bce(out[:, BOUNDARY], truth[:, 1], pos_weight=torch.tensor(4.0)),
-        "distances": 5 * (nn.functional.mse_loss(out[:, INSIDE], truth[:, 2])
-                          + nn.functional.mse_loss(out[:, OUTSIDE], truth[:, 3]) + thick),
-        "kind": nn.functional.cross_entropy(out[:, KIND0:KIND0 + len(simulate.KINDS)], kinds),
-        "embedding": embedding_loss(out[:, EMB0:EMB0 + EMB_DIM], inst),
-        "denoise": 10 * nn.functional.mse_loss(out[:, CLEAN0:CLEAN0 + len(SMOOTHING)], clean),
-    }
+def sample(rng, photons, unit_range):
+    """(input, target, scale): the noisy plane in raw counts, or min-max scaled to [0, 1]; the
+    noise-free plane in the same units; the noisy plane's 0.5 - 99.5 percentile range."""
+    clean, noisy = camera(rng, photons)
+    if unit_range:
+        lo, hi = noisy.min(), noisy.max()
+        span = hi - lo if hi > lo else 1.0
+        clean, noisy = (clean - lo) / span, (noisy - lo) / span
+    p_lo, p_hi = np.percentile(noisy, [0.5, 99.5])
+    return noisy.astype(np.float32), clean.astype(np.float32), max(p_hi - p_lo, 1e-6)
+
+
+def random_crop(rng, plane, size):
+    y = rng.integers(0, plane.shape[0] - size + 1)
+    x = rng.integers(0, plane.shape[1] - size + 1)
+    crop = plane[y:y + size, x:x + size]
+    crop = np.rot90(crop, rng.integers(0, 4))
+    return np.ascontiguousarray(crop[:, ::-1] if rng.uniform() < 0.5 else crop)
+
+
+def batch(rng, pool, size, n):
+    """n samples as tensors (inputs, targets, scales); the first half in raw counts, the second
+    half in [0, 1]."""
+    items = [sample(rng, random_crop(rng, pool[rng.integers(len(pool))], size), i >= n // 2)
+             for i in range(n)]
+    inputs = torch.from_numpy(np.stack([t[0] for t in items])[:, None])
+    targets = torch.from_numpy(np.stack([t[1] for t in items])[:, None])
+    scales = torch.tensor([t[2] for t in items], dtype=torch.float32)[:, None, None, None]
+    return inputs, targets, scales
+
+
+def scaled_mse(pred, target, scale):
+    """Per-plane mean squared error in units of the plane's intensity range."""
+    return ((pred - target) / scale).pow(2).flatten(1).mean(1)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -416,74 +435,40 @@ def losses(out, truth, kinds, inst, clean):
 # ----------------------------------------------------------------------------------------------
 
 def evaluate(model, val):
+    """Mean scaled MSE on the raw and on the [0, 1] half of the validation set."""
+    inputs, targets, scales = val
     with torch.no_grad():
-        parts = [losses(model(b[0]), *b[1:]) for b in val]
-    return {k: sum(float(p[k]) for p in parts) / len(parts) for k in parts[0]}
+        loss = scaled_mse(model(inputs), targets, scales)
+    half = inputs.shape[0] // 2
+    return float(loss[:half].mean()), float(loss[half:].mean())
 
 
-def train(model, a, checkpoint):
-    """Adam with a short warm-up and cosine decay, gradient norm clipped at 1, eval mode all
-    along (BatchNorm is a fixed per-channel scale times a trained gamma). Checkpoints every
-    a.checkpoint_every steps; a run started again with --resume goes on from the last one with
-    the same scenes and batches it would have drawn."""
+def train(model, pool, val, steps, seed, patch, batch_size, lr):
+    """Adam, cosine decay of the learning rate, gradient norm clipped at 1; eval mode all along
+    (BatchNorm is a fixed per-channel scale times a trained gamma)."""
+    rng = np.random.default_rng(seed + 1)
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.Adam(params, lr=a.lr)
-    warm = 100
-
-    def rate(s):
-        return min(1.0, (s + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(s, a.steps) / a.steps))
-
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, rate)
-    start, log, elapsed = 0, [], 0.0
-    if a.resume and os.path.exists(checkpoint):
-        state = torch.load(checkpoint)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        sched.load_state_dict(state["scheduler"])
-        start, log, elapsed = state["step"], state["log"], state["seconds"]
-        print("resumed at step %d (%.0fs of training so far)" % (start, elapsed), flush=True)
-
+    opt = torch.optim.Adam(params, lr=lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
+    log = []
     t0 = time.perf_counter()
-    pool = [scene_entry(a.seed, i, slot_version(i, start)) for i in range(POOL)]
-    print("scene pool: %d scenes of %dx%d in %.0fs" % (POOL, SCENE, SCENE, time.perf_counter() - t0),
-          flush=True)
-    val_rng = np.random.default_rng([a.seed, 1000])
-    val_pool = [scene_entry(a.seed + 1000, i, 0) for i in range(48)]
-    val = [make_batch(val_rng, val_pool, a.patch, 8) for _ in range(4)]
-    if start == 0:
-        calibrate_scales(model.features, val[0][0])
-
-    model.eval()
     running = None
-    t0 = time.perf_counter() - elapsed
-    for step in range(start + 1, a.steps + 1):
-        if step % REFRESH_EVERY == 0:
-            j = step // REFRESH_EVERY
-            for i in range(REFRESH_SLOTS):
-                slot = ((j - 1) * REFRESH_SLOTS + i) % POOL
-                pool[slot] = scene_entry(a.seed, slot, slot_version(slot, step))
-        rng = np.random.default_rng([a.seed, 7, step])
-        inp, *rest = make_batch(rng, pool, a.patch, a.batch)
-        parts = losses(model(inp), *rest)
-        loss = sum(parts.values())
+    model.eval()
+    for step in range(1, steps + 1):
+        inputs, targets, scales = batch(rng, pool, patch, batch_size)
+        loss = scaled_mse(model(inputs), targets, scales).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         sched.step()
-        running = float(loss) if running is None else 0.98 * running + 0.02 * float(loss)
-        if step % a.log_every == 0 or step == a.steps or step == start + 1:
-            v = evaluate(model, val)
-            log.append({"step": step, "seconds": time.perf_counter() - t0, "train": running,
-                        "val": v})
-            print("step %6d  %7.0fs  train %.4f  val %s" % (
-                step, log[-1]["seconds"], running,
-                "  ".join("%s %.4f" % kv for kv in v.items())), flush=True)
-        if step % a.checkpoint_every == 0 or step == a.steps:
-            torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
-                        "scheduler": sched.state_dict(), "step": step, "log": log,
-                        "seconds": time.perf_counter() - t0}, checkpoint + ".tmp")
-            os.replace(checkpoint + ".tmp", checkpoint)
+        running = float(loss) if running is None else 0.95 * running + 0.05 * float(loss)
+        if step % max(1, steps // 20) == 0 or step == steps or step == 1:
+            raw, unit = evaluate(model, val)
+            log.append((step, time.perf_counter() - t0, running, raw, unit))
+            print("step %5d  %6.1fs  train (moving avg) %.5f  val raw %.5f  val [0,1] %.5f"
+                  % log[-1], flush=True)
     return log, time.perf_counter() - t0
 
 
@@ -492,62 +477,44 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def check_planes(seed):
-    """Two 512 x 512 planes for the export checks: raw camera counts and min-max scaled."""
-    rng = np.random.default_rng([seed, 2000])
-    planes = []
-    for unit in (False, True):
-        signal = simulate.scene(rng, 512, "membranes" if unit else "nuclei")[0]
-        noisy = simulate.image(rng, signal)[1]
-        if unit:
-            noisy = (noisy - noisy.min()) / max(noisy.max() - noisy.min(), 1e-9)
-        planes.append(noisy.astype(np.float32))
-    return torch.from_numpy(np.stack(planes)[:, None])
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--steps", type=int, default=STEPS, help="training steps (default %d)" % STEPS)
+    ap.add_argument("--steps", type=int, default=1200, help="training steps (default 1200)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out-dir", default=os.path.dirname(os.path.abspath(__file__)))
-    ap.add_argument("--patch", type=int, default=192, help="training patch size")
-    ap.add_argument("--batch", type=int, default=6, help="patches per step")
+    ap.add_argument("--patch", type=int, default=128, help="training patch size")
+    ap.add_argument("--batch", type=int, default=8, help="planes per step (half raw, half [0,1])")
     ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--log-every", type=int, default=500)
-    ap.add_argument("--checkpoint-every", type=int, default=500)
-    ap.add_argument("--checkpoint", default=None,
-                    help="checkpoint file (default OUT_DIR/training/checkpoint.pt)")
-    ap.add_argument("--resume", action="store_true", help="go on from the checkpoint")
-    ap.add_argument("--train-only", action="store_true", help="stop after training")
-    ap.add_argument("--export-only", action="store_true",
-                    help="export the checkpoint's network without training")
     a = ap.parse_args()
 
     torch.set_num_threads(TORCH_THREADS)
+    torch.use_deterministic_algorithms(True)
     torch.manual_seed(a.seed)
     t_start = time.perf_counter()
-    checkpoint = a.checkpoint or os.path.join(a.out_dir, "training", "checkpoint.pt")
-    os.makedirs(os.path.dirname(checkpoint), exist_ok=True)
 
-    model = MultiTask(WIDTH)
-    make_bias_free(model.features)
+    rng = np.random.default_rng(a.seed)
+    t0 = time.perf_counter()
+    pool = [clean_plane(rng, 256, 256) for _ in range(96)]
+    val_rng = np.random.default_rng(a.seed + 1000)
+    val = batch(val_rng, [clean_plane(val_rng, 256, 256) for _ in range(8)], a.patch, 16)
+    print("data: 96 training planes 256x256, 8 held out; %.1fs" % (time.perf_counter() - t0))
+
+    model = Denoiser(WIDTH)
+    make_bias_free(model)
+    calib_rng = np.random.default_rng(a.seed + 3000)
+    calibrate_scales(model, batch(calib_rng, pool, a.patch, 16)[0][8:])  # the [0, 1] half
     features = model.features
     n_params = sum(p.numel() for p in features.parameters())
     print("parameters: %d in the feature extractor (%d trained; the biases stay 0)"
-          % (n_params, sum(p.numel() for p in features.parameters() if p.requires_grad)), flush=True)
+          % (n_params, sum(p.numel() for p in features.parameters() if p.requires_grad)))
+    with torch.no_grad():
+        identity = scaled_mse(val[0], val[1], val[2])
+    id_raw, id_unit = float(identity[:8].mean()), float(identity[8:].mean())
+    print("identity (the noisy plane as the answer): val raw %.5f  val [0,1] %.5f"
+          % (id_raw, id_unit))
 
-    if a.export_only:
-        state = torch.load(checkpoint)
-        model.load_state_dict(state["model"])
-        log, train_seconds, steps = state["log"], state["seconds"], state["step"]
-    else:
-        log, train_seconds = train(model, a, checkpoint)
-        steps = a.steps
-    with open(os.path.join(os.path.dirname(checkpoint), "log.json"), "w") as f:
-        json.dump({"steps": steps, "seconds": train_seconds, "seed": a.seed, "patch": a.patch,
-                   "batch": a.batch, "lr": a.lr, "log": log}, f, indent=1)
-    if a.train_only:
-        return
+    log, train_seconds = train(model, pool, val, a.steps, a.seed, a.patch, a.batch, a.lr)
+    final_raw, final_unit = log[-1][3], log[-1][4]
 
     # Export the feature extractor alone, in eval mode.
     features.eval()
@@ -563,7 +530,10 @@ def main():
     # Eager vs scripted (reloaded from the file), repeatability, homogeneity.
     loaded = torch.jit.load(pt_path)
     loaded.eval()
-    big = check_planes(a.seed)
+    check_rng = np.random.default_rng(a.seed + 2000)
+    planes = [sample(check_rng, clean_plane(check_rng, 512, 512), unit)[0]
+              for unit in (False, True)]
+    big = torch.from_numpy(np.stack(planes)[:, None])
     with torch.no_grad():
         eager, ts1, ts2, scaled = features(big), loaded(big), loaded(big), loaded(big * 0.001)
     diff = float((eager - ts1).abs().max())
@@ -588,6 +558,9 @@ def main():
     r_measured = max(max(max(yy), max(xx)) for yy, xx in measured)
     print("receptive field radius: analytic %d, measured with autograd %d" % (r_analytic,
                                                                                r_measured))
+    print("  per alignment r = o mod 16, analytic (before, after): %s" % analytic)
+    print("  measured y (up, down): %s" % [m[0] for m in measured])
+    print("  measured x (left, right): %s" % [m[1] for m in measured])
     if r_measured > r_analytic:
         raise SystemExit("measured reach exceeds the analytic bound: the derivation is wrong")
     radius = r_analytic  # the bound; autograd can only confirm it (max pooling routes gradients)
@@ -601,18 +574,17 @@ def main():
         "receptive_field": radius,
         "axes": "bcyx",
         "dtype": "float32",
-        "trained_on": ("simulated microscopy scenes with dense ground truth (models/simulate.py: "
-                       "nuclei, membrane-outlined cells, EM-like membranes, textured tissue, "
-                       "filaments and fibres, spots; anisotropic blur, Poisson and read noise, "
-                       "random exposure, gain and offset); multi-task heads (foreground, "
-                       "boundaries, inside and outside distances, thickness, structure kind, "
-                       "instance embedding, denoising at three scales) removed at export; "
-                       "%d steps of %d patches %dx%d" % (steps, a.batch, a.patch, a.patch)),
+        "trained_on": ("synthetic microscopy-like 2D planes (cells, membranes, nuclei, spots, "
+                       "filaments, uneven background; Poisson and Gaussian noise), half in raw "
+                       "camera counts (offset 80-120, peaks 300-4000 above it), half min-max "
+                       "scaled to [0, 1]; task: denoising through a temporary 1x1 head, "
+                       "%d steps of %d patches %dx%d" % (a.steps, a.batch, a.patch, a.patch)),
         "description": ("UNet feature extractor with segmentify's architecture (k = 16) and its "
                         "final 1x1 convolution and sigmoid removed: 16 features per pixel at full "
-                        "resolution, trained for pixel classification. Bias-free, so scaling the "
-                        "input by a > 0 scales the features by a. Made by models/make_model.py; "
-                        "see models/README.md."),
+                        "resolution. Bias-free, so scaling the input by a > 0 scales the features "
+                        "by a. Generic structure features from synthetic data, not a segmentation "
+                        "model. Use normalization=percentile for data unlike the training ranges. "
+                        "Made by models/make_model.py; see models/README.md."),
     }
     json_path = os.path.join(a.out_dir, NAME + ".json")
     with open(json_path, "w") as f:
@@ -622,9 +594,10 @@ def main():
     # The files the plugin runs: the same network folded and channels-last (NAME.pt), and its bfloat16 variant.
     subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_inference.py"),
                     pt_path, a.out_dir, "--name", NAME], check=True)
-    print("summary: params %d, file %d bytes, training %.0fs for %d steps, receptive field %d, "
-          "total %.0fs" % (n_params, size, train_seconds, steps, radius,
-                           time.perf_counter() - t_start))
+    print("summary: params %d, file %d bytes, training %.0fs for %d steps, val raw %.5f "
+          "(identity %.5f), val [0,1] %.5f (identity %.5f), receptive field %d, total %.0fs"
+          % (n_params, size, train_seconds, a.steps, final_raw, id_raw, final_unit, id_unit,
+             radius, time.perf_counter() - t_start))
 
 
 if __name__ == "__main__":

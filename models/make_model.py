@@ -472,6 +472,43 @@ def train(model, pool, val, steps, seed, patch, batch_size, lr):
     return log, time.perf_counter() - t0
 
 
+def check_export(features, loaded, big):
+    """Checks of an exported network on planes `big` (N, 1, H, W), raw counts first, then [0, 1]:
+    the file reloaded gives the eager model's output, twice the same, and is homogeneous; prints the
+    features' spread and the receptive field, analytic and measured with autograd. Returns (the
+    radius, the measured reach)."""
+    with torch.no_grad():
+        eager, ts1, ts2, scaled = features(big), loaded(big), loaded(big), loaded(big * 0.001)
+    diff = float((eager - ts1).abs().max())
+    peak = float(eager.abs().max())
+    homog = float((scaled * 1000.0 - ts1).abs().max()) / peak
+    print("eager vs scripted on 2 x 512x512: max|diff| %.3g (max|out| %.4g); repeat equal: %s; "
+          "|f(x/1000) * 1000 - f(x)| / max|f(x)| = %.2g"
+          % (diff, peak, bool(torch.equal(ts1, ts2)), homog))
+    if diff > 1e-5 * max(1.0, peak) or not torch.equal(ts1, ts2) or homog > 1e-4:
+        raise SystemExit("scripted model differs from the eager one, varies, or is not homogeneous")
+    for i, what in enumerate(("raw counts", "[0,1]")):
+        std = ts1[i].std(dim=(1, 2))
+        print("features of a 512x512 plane in %s: input max %.4g; per-channel spatial std min "
+              "%.3g median %.3g max %.3g; max|out| %.4g"
+              % (what, float(big[i].max()), float(std.min()), float(std.median()),
+                 float(std.max()), float(ts1[i].abs().max())))
+
+    # Receptive field: analytic and measured.
+    analytic = analytic_halo()
+    r_analytic = max(max(p) for p in analytic)
+    measured = measure_halo(loaded, big)
+    r_measured = max(max(max(yy), max(xx)) for yy, xx in measured)
+    print("receptive field radius: analytic %d, measured with autograd %d" % (r_analytic,
+                                                                               r_measured))
+    print("  per alignment r = o mod 16, analytic (before, after): %s" % analytic)
+    print("  measured y (up, down): %s" % [m[0] for m in measured])
+    print("  measured x (left, right): %s" % [m[1] for m in measured])
+    if r_measured > r_analytic:
+        raise SystemExit("measured reach exceeds the analytic bound: the derivation is wrong")
+    return r_analytic, r_measured  # the bound; autograd can only confirm it (max pooling routes gradients)
+
+
 def sha256(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
@@ -534,36 +571,7 @@ def main():
     planes = [sample(check_rng, clean_plane(check_rng, 512, 512), unit)[0]
               for unit in (False, True)]
     big = torch.from_numpy(np.stack(planes)[:, None])
-    with torch.no_grad():
-        eager, ts1, ts2, scaled = features(big), loaded(big), loaded(big), loaded(big * 0.001)
-    diff = float((eager - ts1).abs().max())
-    peak = float(eager.abs().max())
-    homog = float((scaled * 1000.0 - ts1).abs().max()) / peak
-    print("eager vs scripted on 2 x 512x512: max|diff| %.3g (max|out| %.4g); repeat equal: %s; "
-          "|f(x/1000) * 1000 - f(x)| / max|f(x)| = %.2g"
-          % (diff, peak, bool(torch.equal(ts1, ts2)), homog))
-    if diff > 1e-5 * max(1.0, peak) or not torch.equal(ts1, ts2) or homog > 1e-4:
-        raise SystemExit("scripted model differs from the eager one, varies, or is not homogeneous")
-    for i, what in enumerate(("raw counts", "[0,1]")):
-        std = ts1[i].std(dim=(1, 2))
-        print("features of a 512x512 plane in %s: input max %.4g; per-channel spatial std min "
-              "%.3g median %.3g max %.3g; max|out| %.4g"
-              % (what, float(big[i].max()), float(std.min()), float(std.median()),
-                 float(std.max()), float(ts1[i].abs().max())))
-
-    # Receptive field: analytic and measured.
-    analytic = analytic_halo()
-    r_analytic = max(max(p) for p in analytic)
-    measured = measure_halo(loaded, big)
-    r_measured = max(max(max(yy), max(xx)) for yy, xx in measured)
-    print("receptive field radius: analytic %d, measured with autograd %d" % (r_analytic,
-                                                                               r_measured))
-    print("  per alignment r = o mod 16, analytic (before, after): %s" % analytic)
-    print("  measured y (up, down): %s" % [m[0] for m in measured])
-    print("  measured x (left, right): %s" % [m[1] for m in measured])
-    if r_measured > r_analytic:
-        raise SystemExit("measured reach exceeds the analytic bound: the derivation is wrong")
-    radius = r_analytic  # the bound; autograd can only confirm it (max pooling routes gradients)
+    radius, _ = check_export(features, loaded, big)
 
     desc = {
         "name": NAME,

@@ -58,8 +58,7 @@ from scipy import ndimage as ndi  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simulate  # noqa: E402
 from make_model import (NAME, SIZE_MULTIPLE, TORCH_THREADS, WIDTH, UNetFeatures,  # noqa: E402
-                        additive_constants, analytic_halo, calibrate_scales, make_bias_free,
-                        measure_halo)
+                        additive_constants, calibrate_scales, check_export, make_bias_free)
 
 STEPS = 4000
 # The decay of the 4000-step run measured in models/README.md: planned over 7000 steps, shortened
@@ -371,33 +370,7 @@ def main():
     loaded = torch.jit.load(pt_path)
     loaded.eval()
     big = check_planes(a.seed)
-    with torch.no_grad():
-        eager, ts1, ts2, scaled = features(big), loaded(big), loaded(big), loaded(big * 0.001)
-    diff = float((eager - ts1).abs().max())
-    peak = float(eager.abs().max())
-    homog = float((scaled * 1000.0 - ts1).abs().max()) / peak
-    print("eager vs scripted on 2 x 512x512: max|diff| %.3g (max|out| %.4g); repeat equal: %s; "
-          "|f(x/1000) * 1000 - f(x)| / max|f(x)| = %.2g"
-          % (diff, peak, bool(torch.equal(ts1, ts2)), homog))
-    if diff > 1e-5 * max(1.0, peak) or not torch.equal(ts1, ts2) or homog > 1e-4:
-        raise SystemExit("scripted model differs from the eager one, varies, or is not homogeneous")
-    for i, what in enumerate(("raw counts", "[0,1]")):
-        std = ts1[i].std(dim=(1, 2))
-        print("features of a 512x512 plane in %s: input max %.4g; per-channel spatial std min "
-              "%.3g median %.3g max %.3g; max|out| %.4g"
-              % (what, float(big[i].max()), float(std.min()), float(std.median()),
-                 float(std.max()), float(ts1[i].abs().max())))
-
-    # Receptive field: analytic and measured.
-    analytic = analytic_halo()
-    r_analytic = max(max(p) for p in analytic)
-    measured = measure_halo(loaded, big)
-    r_measured = max(max(max(yy), max(xx)) for yy, xx in measured)
-    print("receptive field radius: analytic %d, measured with autograd %d" % (r_analytic,
-                                                                               r_measured))
-    if r_measured > r_analytic:
-        raise SystemExit("measured reach exceeds the analytic bound: the derivation is wrong")
-    radius = r_analytic  # the bound; autograd can only confirm it (max pooling routes gradients)
+    radius, reach = check_export(features, loaded, big)
 
     desc = {
         "name": NAME,

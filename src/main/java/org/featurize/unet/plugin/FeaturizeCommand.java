@@ -34,12 +34,12 @@ import net.imglib2.type.numeric.real.FloatType;
 public class FeaturizeCommand extends ContextCommand
 {
 	/** The numbers that take a default derived from the data or the model when nobody gives them. */
-	static final Set< String > DERIVED_NUMBERS = Set.of( "tile", "halo", "preview_plane", "keep_bits", "threads" );
+	static final Set< String > DERIVED_NUMBERS = Set.of( "tile", "halo", "chunk", "preview_plane", "keep_bits", "threads" );
 
 	/** Which of {@link #DERIVED_NUMBERS} nobody gave; see {@link UnsetNumbersPreprocessor}. */
 	private final Set< String > unset = ConcurrentHashMap.newKeySet();
 
-	@Parameter( label = "Input Zarr", style = "directory", persist = false, callback = "inputChanged",
+	@Parameter( label = "Input Zarr", style = "directory", persist = false,
 			description = "A Zarr array (or the group that holds it) of 2, 3 or 4 dimensions: (y, x), (z, y, x) or (t, z, y, x)" )
 	private File input;
 
@@ -47,7 +47,7 @@ public class FeaturizeCommand extends ContextCommand
 			description = "Path of the array inside the input; empty for the input itself" )
 	private String dataset = "";
 
-	@Parameter( label = "Model (TorchScript or bioimage.io)", style = "open", required = false, persist = false, callback = "modelChanged",
+	@Parameter( label = "Model (TorchScript or bioimage.io)", style = "open", required = false, persist = false,
 			description = "A TorchScript .pt file (one channel in, features out), or a bioimage.io model package (its rdf.yaml, or a .zip) "
 					+ "with TorchScript weights; empty for the shipped UNet" )
 	private File model;
@@ -57,12 +57,16 @@ public class FeaturizeCommand extends ContextCommand
 	private File output;
 
 	@Parameter( label = "Tile size (pixels)", required = false, persist = false,
-			description = "Side of the square tiles fed to the model; empty for the input's chunk" )
+			description = "Side of the square tiles fed to the model; empty to have it chosen for speed within the memory" )
 	private Integer tile;
 
 	@Parameter( label = "Halo (pixels)", required = false, persist = false,
-			description = "Context read around each tile; empty for the model's receptive field" )
+			description = "Context read around each tile; empty for the model's measured halo (tiles within 1e-4 of the whole plane)" )
 	private Integer halo;
+
+	@Parameter( label = "Output chunk (pixels)", required = false, persist = false,
+			description = "Side of the output's square chunks; empty for whole planes up to 64 MiB, 1024 x 1024 chunks beyond" )
+	private Integer chunk;
 
 	@Parameter( label = "Normalization", choices = { "none", "percentile" }, persist = false,
 			description = "none: raw values (as the original); percentile: 1st..99.8th percentile of the dataset to 0..1" )
@@ -138,7 +142,7 @@ public class FeaturizeCommand extends ContextCommand
 				.dataset( dataset )
 				.model( model == null || model.getPath().isEmpty() ? null : model.toPath() )
 				.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
-				.tile( given( "tile", tile ) ).halo( given( "halo", halo ) ).normalization( normalization )
+				.tile( given( "tile", tile ) ).halo( given( "halo", halo ) ).chunk( given( "chunk", chunk ) ).normalization( normalization )
 				.threads( given( "threads", threads ) )
 				.overwrite( overwrite ).outputType( output_type ).precision( precision ).keepBits( given( "keep_bits", keep_bits ) ).rounding( rounding )
 				.layout( layout ).levels( levels ).device( device )
@@ -193,23 +197,6 @@ public class FeaturizeCommand extends ContextCommand
 	void markUnset( final String name )
 	{
 		unset.add( name );
-	}
-
-	/** In a dialog: once an input is chosen, offer its chunk as tile and the model's receptive field as halo. */
-	protected void inputChanged()
-	{
-		final Integer chunk = DialogDefaults.tileOf( input, dataset );
-		if ( chunk != null )
-			tile = chunk;
-		modelChanged();
-	}
-
-	/** In a dialog: once a model is chosen, offer its receptive field as halo (when its description says it). */
-	protected void modelChanged()
-	{
-		final Integer field = DialogDefaults.receptiveFieldOf( model );
-		if ( field != null )
-			halo = field;
 	}
 
 	private void progress( final long done, final long total, final double rate, final double eta )

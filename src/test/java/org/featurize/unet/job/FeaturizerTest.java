@@ -49,7 +49,7 @@ class FeaturizerTest
 	void savesTheSeedLayoutEqualToTheLazyImage( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = volume( dir ), output = dir.resolve( "out.zarr" );
-		final Featurizer.Result result = run( FeaturizeRequest.of( input ).output( output ).model( TINY ).threads( 2 ).tile( 12 ).rounding( "value" ) );
+		final Featurizer.Result result = run( FeaturizeRequest.of( input ).output( output ).model( TINY ).threads( 2 ).tile( 12 ).chunk( 12 ).rounding( "value" ) );
 		final ZarrArray out = ZarrArray.open( output, "" );
 		assertArrayEquals( new long[] { 2, 3, 20, 28, 4 }, out.shape() );
 		assertArrayEquals( new int[] { 1, 1, 12, 12, 4 }, out.chunkShape() );
@@ -83,8 +83,8 @@ class FeaturizerTest
 	void theDefaultRoundsEachChannelOfEachChunkToOneStep( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = volume( dir ), rounded = dir.resolve( "rounded.zarr" ), exact = dir.resolve( "exact.zarr" );
-		run( FeaturizeRequest.of( input ).output( rounded ).model( TINY ).threads( 2 ).tile( 12 ) );
-		run( FeaturizeRequest.of( input ).output( exact ).model( TINY ).threads( 2 ).tile( 12 ).rounding( "none" ) );
+		run( FeaturizeRequest.of( input ).output( rounded ).model( TINY ).threads( 2 ).tile( 12 ).chunk( 12 ) );
+		run( FeaturizeRequest.of( input ).output( exact ).model( TINY ).threads( 2 ).tile( 12 ).chunk( 12 ).rounding( "none" ) );
 		final ZarrArray r = ZarrArray.open( rounded, "" ), e = ZarrArray.open( exact, "" );
 		final StoredValues block = new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK );
 		double worst = 0;
@@ -142,11 +142,11 @@ class FeaturizerTest
 	void aCancelledRunResumesToTheSameOutput( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = volume( dir ), whole = dir.resolve( "whole.zarr" ), resumed = dir.resolve( "resumed.zarr" );
-		run( FeaturizeRequest.of( input ).output( whole ).model( TINY ).tile( 12 ) );
+		run( FeaturizeRequest.of( input ).output( whole ).model( TINY ).tile( 12 ).chunk( 12 ) );
 		final AtomicInteger polls = new AtomicInteger();
-		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( resumed ).model( TINY ).tile( 12 ).threads( 1 );
+		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( resumed ).model( TINY ).tile( 12 ).chunk( 12 ).threads( 1 );
 		assertThrows( CancellationException.class, () -> new Featurizer( s -> {} ).run( request, Progress.NONE, () -> polls.incrementAndGet() > 10 ) );
-		assertThrows( OutputException.class, () -> run( FeaturizeRequest.of( input ).output( resumed ).model( TINY ).tile( 8 ) ),
+		assertThrows( OutputException.class, () -> run( FeaturizeRequest.of( input ).output( resumed ).model( TINY ).tile( 8 ).chunk( 8 ) ),
 				"other parameters are refused" );
 		final Featurizer.Result second = run( request );
 		assertEquals( 10, second.written().chunksSkipped );

@@ -66,6 +66,7 @@ class FeaturizeCommandTest
 		assertEquals( String.class, types.get( "dataset" ) );
 		assertEquals( Integer.class, types.get( "tile" ) );
 		assertEquals( Integer.class, types.get( "halo" ) );
+		assertEquals( Integer.class, types.get( "chunk" ) );
 		assertEquals( Integer.class, types.get( "threads" ) );
 		assertEquals( String.class, types.get( "normalization" ) );
 		assertEquals( String.class, types.get( "output_type" ) );
@@ -147,6 +148,7 @@ class FeaturizeCommandTest
 		args.put( "output", dir.resolve( "o.zarr" ).toFile() );
 		args.put( "model", Fixtures.TINY_MODEL.toFile() );
 		args.put( "tile", 4 );
+		args.put( "chunk", 4 );
 		args.put( "threads", 1 );
 		final CancelOnProgress canceller = new CancelOnProgress();
 		context.service( EventService.class ).subscribe( canceller );

@@ -73,12 +73,12 @@ class ImageJIT
 	void aMacroRunsTheCommand( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out put.zarr" );
-		final String macro = "run(\"UNet\", \"input=[" + input + "] output=[" + output + "] model=[" + Fixtures.TINY_MODEL + "] threads=2 tile=14\");";
+		final String macro = "run(\"UNet\", \"input=[" + input + "] output=[" + output + "] model=[" + Fixtures.TINY_MODEL + "] threads=2 tile=14 chunk=14\");";
 		final String[] r = session( dir, "macro", pluginsDir( dir ).toString(), macro );
 		assertEquals( "0", r[ 0 ], r[ 1 ] );
 		final ZarrArray out = ZarrArray.open( output, "" );
 		assertArrayEquals( new long[] { 2, 3, 20, 28, 4 }, out.shape() );
-		assertArrayEquals( new int[] { 1, 1, 14, 14, 4 }, out.chunkShape(), "tile=14 reached the command" );
+		assertArrayEquals( new int[] { 1, 1, 14, 14, 4 }, out.chunkShape(), "tile=14 chunk=14 reached the command" );
 
 		// a bad value aborts the macro with the command's reason
 		final String bad = "run(\"UNet\", \"input=[" + input + "] output=[" + dir.resolve( "o2.zarr" ) + "] model=[" + Fixtures.TINY_MODEL + "] halo=-4\");";

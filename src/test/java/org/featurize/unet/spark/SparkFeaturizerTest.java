@@ -77,7 +77,7 @@ class SparkFeaturizerTest
 
 	static FeaturizeRequest request( final Path input, final Path output )
 	{
-		return FeaturizeRequest.of( input ).output( output ).model( TINY ).tile( 12 ).intraOpThreads( 1 );
+		return FeaturizeRequest.of( input ).output( output ).model( TINY ).tile( 12 ).chunk( 12 ).intraOpThreads( 1 );
 	}
 
 	static void oneMachine( final FeaturizeRequest request )
@@ -215,7 +215,7 @@ class SparkFeaturizerTest
 		spark.addFile( TINY.toString() );
 		spark.addFile( TINY.resolveSibling( "tiny_unet_described.json" ).toString() );
 		final ChunkJob job = new ChunkJob( input.toString(), "", new long[] { 2, 3, 20, 28 }, dir.resolve( "only-on-the-driver/tiny_unet_described.pt" ).toString(),
-				Featurizer.sha256( TINY ), 4, 4, 12, 12, 19, Normalization.none(), output.toString(), 1, false,
+				Featurizer.sha256( TINY ), 4, 4, 12, 12, 19, 12, 12, Normalization.none(), output.toString(), 1, false,
 				new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK ) );
 		final long[] counts = new SparkFeaturizer( s -> {} ).runTasks( spark, job, ChunkRange.split( 36, 4 ) );
 		assertEquals( 1, counts[ 0 ] );
@@ -229,7 +229,7 @@ class SparkFeaturizerTest
 		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out.zarr" );
 		onSpark( request( input, output ).overwrite( true ) );
 		final Path missing = dir.resolve( "elsewhere/tiny.pt" );
-		final ChunkJob job = new ChunkJob( input.toString(), "", new long[] { 2, 3, 20, 28 }, missing.toString(), "0", 4, 4, 12, 12, 19,
+		final ChunkJob job = new ChunkJob( input.toString(), "", new long[] { 2, 3, 20, 28 }, missing.toString(), "0", 4, 4, 12, 12, 19, 12, 12,
 				Normalization.none(), output.toString(), 1, false, new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK ) );
 		final FeaturizeException e = assertThrows( FeaturizeException.class,
 				() -> new SparkFeaturizer( s -> {} ).runTasks( spark, job, List.of( new ChunkRange( 0, 1 ) ) ) );

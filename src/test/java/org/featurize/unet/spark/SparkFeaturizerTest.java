@@ -107,6 +107,24 @@ class SparkFeaturizerTest
 	}
 
 	@Test
+	void aBlockedInputGivesTheSameBytesAsOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		// 3D blocks that span planes and times; the tile, halo and chunks chosen by each, not given; then tiles that
+		// cover several chunks
+		final Path input = Fixtures.volume( dir, "blocks.zarr", 2, 2, 8, 8 );
+		final Path single = dir.resolve( "single.zarr" ), cluster = dir.resolve( "spark.zarr" );
+		oneMachine( FeaturizeRequest.of( input ).output( single ).model( TINY ).intraOpThreads( 1 ) );
+		onSpark( FeaturizeRequest.of( input ).output( cluster ).model( TINY ).intraOpThreads( 1 ) );
+		assertSameOutput( single, cluster );
+		assertEquals( java.util.List.of( 20, 28 ), record( cluster ).get( "parameters" ) instanceof Map
+				? ( ( Map< ?, ? > ) record( cluster ).get( "parameters" ) ).get( "chunk" ) : null, "whole planes" );
+		final Path singleTiles = dir.resolve( "single-tiles.zarr" ), clusterTiles = dir.resolve( "spark-tiles.zarr" );
+		oneMachine( FeaturizeRequest.of( input ).output( singleTiles ).model( TINY ).tile( 16 ).chunk( 8 ).intraOpThreads( 1 ) );
+		onSpark( FeaturizeRequest.of( input ).output( clusterTiles ).model( TINY ).tile( 16 ).chunk( 8 ).intraOpThreads( 1 ) );
+		assertSameOutput( singleTiles, clusterTiles );
+	}
+
+	@Test
 	void theShippedModelGivesTheSameBytesAsOneMachine( @TempDir final Path dir ) throws Exception
 	{
 		if ( SparkFeaturizerTest.class.getResource( "/models/" + Models.DEFAULT_MODEL + ".pt" ) == null )

@@ -172,6 +172,7 @@ public final class Featurizer
 		final int halo = request.halo != null ? request.halo
 				: bioimageio != null ? description.defaultHalo() : ModelHalos.of( model, sha256( modelFile ), log );
 		final Geometry geometry = geometry( request, shape, description, halo, request.threads() );
+		checkInputChunks( input, geometry, Runtime.getRuntime().maxMemory() );
 		final long cacheBytes = sweepCacheBytes( input, geometry, Runtime.getRuntime().maxMemory() );
 		final CachedZarrImage< ? > cached = ome == null ? ZarrImages.openCached( input, cacheBytes ) : null;
 		final FeatureImage features = lazy( input, ome, cached, cacheBytes, model, bioimageio, options( request, geometry ), null );
@@ -205,6 +206,27 @@ public final class Featurizer
 					written.chunksWritten, written.chunksSkipped, written.seconds, reads ) );
 			return withPreview( request, input, ome, new Result( features, request.output, written, null ) );
 		}
+	}
+
+	/**
+	 * Refuses, before anything is written, an input whose chunks are too large to decode in this heap beside the
+	 * chunks in flight (a 16384 x 16384 float32 plane stored as one chunk is 1 GiB once decoded, and its compressed
+	 * bytes are read whole first): without this the run would end in an OutOfMemoryError at its first tile.
+	 */
+	static void checkInputChunks( final ZarrArray input, final Geometry geometry, final long maxHeap )
+	{
+		final long[] shape = input.shape();
+		final int[] chunks = input.chunkShape();
+		long chunk = input.dataType().bytesPerElement();
+		for ( int d = 0; d < shape.length; d++ )
+			chunk *= Math.min( chunks[ d ], shape[ d ] );
+		final long needed = geometry.heapBytes() + chunk + chunk / 2; // decoded, and the compressed bytes while decoding
+		if ( needed > maxHeap / 8 * 7 )
+			throw new FeaturizeException( String.format( "The input's chunks %s of %s hold %d MB each once decoded; with the chunks in flight "
+					+ "(%s) that needs about %d MB of Java heap, and this JVM may use %d MB. Give Java more memory (bin/featurize: "
+					+ "JAVA_OPTS=-Xmx%dg; Fiji: Edit > Options > Memory & Threads), or store the input in smaller chunks",
+					Arrays.toString( chunks ), input.dataType(), chunk >> 20, geometry, needed >> 20, maxHeap >> 20,
+					Math.max( 2, ( needed * 8 / 7 >> 30 ) + 1 ) ) );
 	}
 
 	/**

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class HaloMeasurementTest
 {
 	/** Output = the input filtered along x and y with weights 2^-|d| for |d| <= radius, zero beyond the plane. */
-	static final class DecayingFilter implements FeatureModel
+	static class DecayingFilter implements FeatureModel
 	{
 		final int radius, field;
 

@@ -84,4 +84,20 @@ class MemoryPlanTest
 		assertTrue( e.getMessage().contains( "Edit > Options > Memory & Threads" ), e.getMessage() );
 		assertFalse( Files.exists( output ) );
 	}
+
+	@Test
+	void anInputWhoseChunksCannotBeDecodedInTheHeapIsRefusedBeforeAnythingIsWritten( @TempDir final Path dir )
+	{
+		// a 16384 x 16384 float32 plane stored as one chunk: 1 GiB once decoded, which with its compressed bytes and the chunks
+		// in flight is more than the test JVM's heap (2 GB)
+		final Path input = dir.resolve( "one-chunk.zarr" ), output = dir.resolve( "out.zarr" );
+		ZarrArray.create( input, "", org.featurize.unet.zarr.ArraySpec.builder().shape( 1, 16384, 16384 ).chunks( 1, 16384, 16384 )
+				.dataType( org.featurize.unet.zarr.DataType.FLOAT32 ).zarrFormat( 2 ).build() );
+		final FeaturizeException e = assertThrows( FeaturizeException.class,
+				() -> FeaturizerTest.run( FeaturizeRequest.of( input ).output( output ).model( org.featurize.unet.testutil.Fixtures.TINY_MODEL ) ) );
+		assertTrue( e.getMessage().startsWith( "The input's chunks [1, 16384, 16384] of FLOAT32 hold 1024 MB each once decoded; with the chunks "
+				+ "in flight (tile 1024 x 1024, halo " ), e.getMessage() );
+		assertTrue( e.getMessage().contains( "or store the input in smaller chunks" ), e.getMessage() );
+		assertFalse( Files.exists( output ) );
+	}
 }

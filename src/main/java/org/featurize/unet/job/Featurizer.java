@@ -170,7 +170,9 @@ public final class Featurizer
 
 		final ModelDescription description = bioimageio != null ? bioimageio.description() : model.description();
 		final int halo = request.halo != null ? request.halo
-				: bioimageio != null ? description.defaultHalo() : ModelHalos.of( model, sha256( modelFile ), log );
+				: bioimageio != null ? description.defaultHalo()
+						: ModelHalos.forRequest( request, model, modelFile, () -> Models.shared(
+								request.model != null ? request.model : Models.defaultModelFile(), 1, request.intraOpThreads(), device.device() ), log );
 		final Geometry geometry = geometry( request, shape, description, halo, request.threads() );
 		checkInputChunks( input, geometry, Runtime.getRuntime().maxMemory() );
 		final long cacheBytes = sweepCacheBytes( input, geometry, Runtime.getRuntime().maxMemory() );

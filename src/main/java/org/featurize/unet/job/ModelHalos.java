@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The default halo of a model: its description's {@code "effective_halo"} when it has one; else the one that
  * {@link HaloMeasurement} measures, once per model (by SHA-256) and machine: kept in this JVM and in a small JSON file
- * in the user's cache folder ({@code $XDG_CACHE_HOME/featurize-unet/halo/<sha256>.json}, else
+ * in the user's cache folder ({@code $XDG_CACHE_HOME/featurize-unet/halo/<sha256>-v<procedure>.json}, else
  * {@code ~/.cache/featurize-unet/halo}; {@code -Dfeaturize.haloCache=DIR} chooses another), which a later run, a
  * Spark executor or Fiji reads instead of measuring again. The model's own folder is never written to.
  */
@@ -30,6 +30,35 @@ public final class ModelHalos
 
 	private ModelHalos()
 	{}
+
+	/**
+	 * The default halo of a request's model: for {@code precision=bf16}, the float32 model's (the context a network
+	 * needs is the network's; bfloat16 rounding would make every tile differ from the whole plane whatever the halo),
+	 * loaded for the measurement only when it was not measured before.
+	 */
+	public static int forRequest( final FeaturizeRequest request, final FeatureModel model, final Path modelFile,
+			final java.util.function.Supplier< FeatureModel > float32, final Consumer< String > log )
+	{
+		if ( model.description().effectiveHalo() >= 0 )
+			return model.description().effectiveHalo();
+		if ( !request.precision().equals( FeaturizeRequest.PRECISION_BF16 ) )
+			return of( model, Featurizer.sha256( modelFile ), log );
+		final Path file = request.model() != null ? request.model() : org.featurize.unet.model.Models.defaultModelFile();
+		final String sha = Featurizer.sha256( file );
+		final Integer known = known( sha, model.description().receptiveField() );
+		return known != null ? known : of( float32.get(), sha, log );
+	}
+
+	private static Integer known( final String sha256, final int receptiveField )
+	{
+		final Integer inMemory = KNOWN.get( sha256 + ":" + receptiveField );
+		return inMemory != null ? inMemory : read( folder().resolve( fileName( sha256 ) ), receptiveField );
+	}
+
+	private static String fileName( final String sha256 )
+	{
+		return sha256 + "-v" + HaloMeasurement.VERSION + ".json";
+	}
 
 	/** The halo that tiles of {@code model} (whose file has SHA-256 {@code sha256}) get by default. */
 	public static int of( final FeatureModel model, final String sha256, final Consumer< String > log )
@@ -45,7 +74,7 @@ public final class ModelHalos
 			final Integer again = KNOWN.get( key );
 			if ( again != null )
 				return again;
-			final Path file = folder().resolve( sha256 + ".json" );
+			final Path file = folder().resolve( fileName( sha256 ) );
 			Integer halo = read( file, model.description().receptiveField() );
 			if ( halo == null )
 			{
@@ -97,6 +126,8 @@ public final class ModelHalos
 		root.put( "effective_halo", m.halo() );
 		root.put( "receptive_field", receptiveField );
 		root.put( "tolerance", HaloMeasurement.TOLERANCE );
+		root.put( "share_of_tolerance", HaloMeasurement.SHARE );
+		root.put( "procedure_version", HaloMeasurement.VERSION );
 		final Map< String, Double > errors = new LinkedHashMap<>();
 		m.errors().forEach( ( h, e ) -> errors.put( Integer.toString( h ), e ) );
 		root.put( "errors_by_halo", errors );

@@ -82,7 +82,9 @@ public final class SparkFeaturizer
 		final DjlFeatureModel model = Models.shared( modelFile, 1, intraOpThreads > 0 ? intraOpThreads : taskCpus( spark ) );
 		log.accept( "Model: " + model.description() + "; " + model.engineInfo() );
 		// one worker per task: the tile and chunks that bin/featurize chooses wherever one worker fits its heap
-		final int halo = request.haloGiven() != null ? request.haloGiven() : ModelHalos.of( model, Featurizer.sha256( modelFile ), log );
+		final int halo = request.haloGiven() != null ? request.haloGiven()
+				: ModelHalos.forRequest( request, model, modelFile, () -> Models.shared( request.model() != null ? request.model()
+						: Models.defaultModelFile(), 1, intraOpThreads > 0 ? intraOpThreads : taskCpus( spark ) ), log );
 		final Geometry geometry = Featurizer.geometry( request, input.shape(), model.description(), halo, 1 );
 		final FeatureImage features = Featurizer.features( input, model, Featurizer.options( request, geometry ), null );
 		log.accept( String.format( "Input: %s, shape %s, %s, chunks %s; normalization %s", input.path(), Arrays.toString( input.shape() ),

@@ -10,7 +10,7 @@ import org.featurize.unet.model.FeatureModel;
  * How far context actually matters for a model: the smallest halo at which a tile's features equal the whole
  * plane's within {@link #TOLERANCE} of the largest feature, measured with a few forward passes. The receptive field
  * is the bound where a pixel can matter at all; a trained network's dependence on far pixels decays long before it
- * (the shipped UNet: receptive field 136, tiles within a quarter of 1e-4 from a halo of 64).
+ * (the shipped UNet: receptive field 136, tiles within half of 1e-4 from a halo of 48 on the probes).
  * <p>
  * The procedure: on planes large enough for a tile of 4 size multiples with the receptive field on every side, four
  * inputs (uniform noise in [0, 1), the same noise as camera counts 100 + 1000 x, smooth blobs of many sizes on a
@@ -19,9 +19,10 @@ import org.featurize.unet.model.FeatureModel;
  * then, for each candidate halo (the multiples of the size multiple up to the receptive field), the tile's region as
  * {@link TileGrid} makes it. The error of a halo is the largest |tile - whole plane| over the tile, divided by the
  * largest |whole plane| of that input, the largest over the inputs. The chosen halo is the smallest candidate from
- * which on every candidate's error is at most a quarter of the tolerance ({@link #SHARE}; the rest is a margin for
- * content unlike the probes: on the benchmark's stripes the shipped model's tiles of 1024 differ from the whole plane
- * by 7.6e-5 with a halo of 48, where the probes said 3.9e-5, and by 2.9e-5 with 64); the receptive field when none is.
+ * which on every candidate's error is at most half the tolerance ({@link #SHARE}; the rest is a margin for content
+ * unlike the probes: on the benchmark's stripes the shipped model's tiles of 1024 differ from the whole plane by
+ * 7.6e-5 with a halo of 48, where the probes said 3.9e-5, and by 2.9e-5 with 64, which {@code halo=64} gives at
+ * some cost in speed); the receptive field when none is.
  * Measure a model in float32: a bfloat16 variant's rounding makes every tile differ from the whole plane by more than
  * the tolerance, whatever the halo.
  */
@@ -31,10 +32,10 @@ public final class HaloMeasurement
 	public static final double TOLERANCE = 1e-4;
 
 	/** The share of {@link #TOLERANCE} the probes may use; the rest is a margin for content unlike them. */
-	public static final double SHARE = 0.25;
+	public static final double SHARE = 0.5;
 
 	/** The procedure's version: measurements kept by an earlier one are made again. */
-	public static final int VERSION = 2;
+	public static final int VERSION = 3;
 
 	private final int halo;
 
@@ -46,7 +47,7 @@ public final class HaloMeasurement
 		this.errors = errors;
 	}
 
-	/** The smallest halo that keeps tiles within a quarter of the tolerance of the whole plane on the probes. */
+	/** The smallest halo that keeps tiles within half the tolerance of the whole plane on the probes. */
 	public int halo()
 	{
 		return halo;

@@ -77,8 +77,8 @@ class HaloMeasurementTest
 	@Test
 	void theHaloIsWhereFarPixelsStopMatteringNotTheReceptiveField()
 	{
-		// weights 2^-d: a halo of h leaves out about 2^-h of the (nonnegative) sum; a quarter of the tolerance, 2.5e-5,
-		// needs h >= 16 (2^-16 = 1.5e-5); 12 is not enough (2^-12 = 2.4e-4)
+		// weights 2^-d: a halo of h leaves out about 2^-h of the (nonnegative) sum; half the tolerance, 5e-5, needs
+		// h >= 16 (2^-16 = 1.5e-5); 12 is not enough (2^-12 = 2.4e-4)
 		final HaloMeasurement m = HaloMeasurement.of( new DecayingFilter( 40, 40 ) );
 		assertEquals( 16, m.halo(), m.toString() );
 		assertEquals( 11, m.errors().size(), "candidates 0, 4, ..., 40: " + m.errors() );

@@ -580,6 +580,9 @@ def main():
         "output_channels": WIDTH,
         "size_multiple": SIZE_MULTIPLE,
         "receptive_field": radius,
+        # the halo that keeps tiles within 1e-4 of the whole plane, as the plugin's HaloMeasurement (procedure 3)
+        # measured it for the shipped weights; for new weights, remove it and let the plugin measure
+        "effective_halo": 48,
         "axes": "bcyx",
         "dtype": "float32",
         "trained_on": ("synthetic microscopy-like 2D planes (cells, membranes, nuclei, spots, "

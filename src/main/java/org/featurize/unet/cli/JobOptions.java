@@ -23,11 +23,16 @@ public final class JobOptions
 	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
 	String dataset = "";
 
-	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: the input's chunk)" )
+	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: chosen for speed within the memory, "
+			+ "whatever the input's chunks)" )
 	Integer tile;
 
-	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: the model's receptive field)" )
+	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: the model's measured halo)" )
 	Integer halo;
+
+	@Option( names = "--chunk", paramLabel = "PX", description = "Side of the output's square chunks (default: whole planes up to "
+			+ "64 MiB of features, 1024 x 1024 beyond)" )
+	Integer chunk;
 
 	@Option( names = "--normalization", paramLabel = "METHOD", description = "none (default) or percentile" )
 	String normalization = "none";
@@ -63,7 +68,7 @@ public final class JobOptions
 	/** A request with these parameters and the model given (null: the shipped one). */
 	public FeaturizeRequest request( final Path model )
 	{
-		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model ).tile( tile ).halo( halo )
+		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
 				.normalization( normalization ).outputType( outputType ).precision( precision ).keepBits( keepBits ).rounding( rounding ).overwrite( overwrite );
 	}
 }

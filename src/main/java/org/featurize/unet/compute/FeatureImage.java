@@ -20,10 +20,12 @@ import net.imglib2.util.Intervals;
 /**
  * The lazily computed feature image of an input of 2, 3 or 4 dimensions. Axes are ImgLib2's and
  * ImageJ's: {@code (x, y, c)}, {@code (x, y, c, z)} or {@code (x, y, c, z, t)}, with {@code c} the model's
- * feature channels. Each cell is one tile of one plane with all channels; it is computed when first touched
- * (the tile plus halo, read from the input, normalized, run through the model, cropped back) and kept in a
- * cache bounded in bytes, from which it is evicted and recomputed as needed. Thread-safe: a cell touched by
- * several threads at once is computed once.
+ * feature channels. Each cell is one output chunk of one plane with all channels (see {@link Geometry}); it is
+ * computed when first touched from the compute tiles that cover it (each tile plus halo read from the input,
+ * normalized, run through the model, cropped back; a tile that covers several cells is kept for its neighbours
+ * in a small cache of its own) and kept in a cache bounded in bytes, from which it is evicted and recomputed as
+ * needed. A cell that is exactly one tile goes from the model to its consumer without a copy. Thread-safe: a cell
+ * (or a shared tile) touched by several threads at once is computed once.
  */
 public final class FeatureImage
 {
@@ -45,9 +47,24 @@ public final class FeatureImage
 
 	private final LazyCellImg< FloatType, FloatArray > image;
 
+	private final int cellWidth, cellHeight;
+
+	private final CellOrder order;
+
+	/** Tiles that cover parts of several cells, kept for the next of those cells; null when tiles nest in cells. */
+	private final LoadingCache< Long, float[] > sharedTiles;
+
 	FeatureImage( final PlaneReader< ? > reader, final FeatureModel model, final TileGrid tiles,
 			final Normalization normalization, final long cacheBytes )
 	{
+		this( reader, model, tiles, tiles.tileWidth(), tiles.tileHeight(), normalization, cacheBytes );
+	}
+
+	FeatureImage( final PlaneReader< ? > reader, final FeatureModel model, final TileGrid tiles, final int cellWidth, final int cellHeight,
+			final Normalization normalization, final long cacheBytes )
+	{
+		if ( cellWidth < 1 || cellHeight < 1 )
+			throw new FeaturizeException( String.format( "Chunk size must be positive, got %d x %d", cellWidth, cellHeight ) );
 		if ( cacheBytes < 1 )
 			throw new FeaturizeException( "Cache size must be positive, got " + cacheBytes );
 		this.reader = reader;
@@ -63,8 +80,10 @@ public final class FeatureImage
 		dims[ 0 ] = in[ 0 ];
 		dims[ 1 ] = in[ 1 ];
 		dims[ 2 ] = channels;
-		cell[ 0 ] = tiles.tileWidth();
-		cell[ 1 ] = tiles.tileHeight();
+		this.cellWidth = ( int ) Math.min( cellWidth, in[ 0 ] );
+		this.cellHeight = ( int ) Math.min( cellHeight, in[ 1 ] );
+		cell[ 0 ] = this.cellWidth;
+		cell[ 1 ] = this.cellHeight;
 		cell[ 2 ] = channels;
 		for ( int d = 2; d < in.length; d++ )
 		{
@@ -78,6 +97,45 @@ public final class FeatureImage
 				.executor( Runnable::run ) // evict on the calling thread: the bound holds without a lag
 				.build( this::loadCell );
 		this.image = new LazyCellImg<>( cellGrid, new FloatType(), cache::get );
+		this.order = new CellOrder( in[ 0 ], in[ 1 ], this.cellWidth, this.cellHeight, tiles.tileWidth(), tiles.tileHeight(), depth * frames );
+		final boolean nested = ( this.cellWidth % tiles.tileWidth() == 0 || this.cellWidth == in[ 0 ] )
+				&& ( this.cellHeight % tiles.tileHeight() == 0 || this.cellHeight == in[ 1 ] );
+		final long tileBytes = 4L * channels * tiles.tileWidth() * tiles.tileHeight();
+		this.sharedTiles = nested ? null : Caffeine.newBuilder()
+				.maximumWeight( 4 * tileBytes + 1 )
+				.weigher( ( final Long key, final float[] value ) -> ( int ) Math.min( Integer.MAX_VALUE, 4L * value.length ) )
+				.executor( Runnable::run )
+				.build( this::loadTile );
+	}
+
+	/** The width of a cell (an output chunk), at most the plane's. */
+	public int cellWidth()
+	{
+		return cellWidth;
+	}
+
+	/** The height of a cell (an output chunk), at most the plane's. */
+	public int cellHeight()
+	{
+		return cellHeight;
+	}
+
+	/** The number of groups of cells that share tiles ({@link CellOrder}): what a worker takes at a time. */
+	public long cellGroups()
+	{
+		return order.groups();
+	}
+
+	/** The positions {@code [from, to)}, in {@link #orderedCell} order, of group {@code g}'s cells. */
+	public long[] cellGroup( final long g )
+	{
+		return order.group( g );
+	}
+
+	/** The cell index of the {@code i}-th cell in computing order: plane by plane, cells sharing a tile together. */
+	public long orderedCell( final long i )
+	{
+		return order.cell( i );
 	}
 
 	/** The lazy image, axes (x, y, c[, z[, t]]). */
@@ -143,8 +201,7 @@ public final class FeatureImage
 		final Cell< FloatArray > cached = cache.getIfPresent( index );
 		if ( cached != null )
 			return cached.getData().getCurrentStorageArray();
-		final long[] pos = gridPosition( index );
-		return computeTile( pos[ 0 ], pos[ 1 ], pos.length > 3 ? pos[ 3 ] : 0, pos.length > 4 ? pos[ 4 ] : 0 );
+		return computeCell( index );
 	}
 
 	/**
@@ -199,7 +256,14 @@ public final class FeatureImage
 			return;
 		}
 		final long[] pos = gridPosition( index );
-		final long ix = pos[ 0 ], iy = pos[ 1 ], z = pos.length > 3 ? pos[ 3 ] : 0, t = pos.length > 4 ? pos[ 4 ] : 0;
+		final long[] single = singleTile( pos );
+		if ( single == null ) // assembled from tiles: handed over as one copy
+		{
+			final int w = cellDimension( pos, 0 ), h = cellDimension( pos, 1 );
+			tile.accept( FloatBuffer.wrap( FeatureModel.interleave( computeCell( index ), channels, w * h ) ), w, h, w, 0 );
+			return;
+		}
+		final long ix = single[ 0 ], iy = single[ 1 ], z = pos.length > 3 ? pos[ 3 ] : 0, t = pos.length > 4 ? pos[ 4 ] : 0;
 		final long[] tx = tiles.tileX( ix ), ty = tiles.tileY( iy ), rx = tiles.regionX( ix ), ry = tiles.regionY( iy );
 		final int rw = ( int ) ( rx[ 1 ] - rx[ 0 ] ), rh = ( int ) ( ry[ 1 ] - ry[ 0 ] );
 		final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
@@ -244,16 +308,80 @@ public final class FeatureImage
 	public void invalidateAll()
 	{
 		cache.invalidateAll();
+		if ( sharedTiles != null )
+			sharedTiles.invalidateAll();
 	}
 
 	private Cell< FloatArray > loadCell( final Long index )
 	{
 		final long[] pos = gridPosition( index );
-		final float[] data = computeTile( pos[ 0 ], pos[ 1 ], pos.length > 3 ? pos[ 3 ] : 0, pos.length > 4 ? pos[ 4 ] : 0 );
+		final float[] data = computeCell( index );
 		final long[] min = new long[ pos.length ];
 		final int[] dims = new int[ pos.length ];
 		cellGrid.getCellDimensions( pos, min, dims );
 		return new Cell<>( dims, min, new FloatArray( data ) );
+	}
+
+	private int cellDimension( final long[] pos, final int d )
+	{
+		final long min = pos[ d ] * ( d == 0 ? cellWidth : cellHeight );
+		return ( int ) ( Math.min( cellGrid.imgDimension( d ), min + ( d == 0 ? cellWidth : cellHeight ) ) - min );
+	}
+
+	/** The tile {ix, iy} that is exactly the cell at grid position {@code pos}, or null when the cell is made of parts of tiles. */
+	private long[] singleTile( final long[] pos )
+	{
+		final long x0 = pos[ 0 ] * cellWidth, y0 = pos[ 1 ] * cellHeight;
+		if ( x0 % tiles.tileWidth() != 0 || y0 % tiles.tileHeight() != 0 )
+			return null;
+		final long ix = x0 / tiles.tileWidth(), iy = y0 / tiles.tileHeight();
+		final long[] tx = tiles.tileX( ix ), ty = tiles.tileY( iy );
+		return tx[ 1 ] - tx[ 0 ] == cellDimension( pos, 0 ) && ty[ 1 ] - ty[ 0 ] == cellDimension( pos, 1 ) ? new long[] { ix, iy } : null;
+	}
+
+	/**
+	 * Computes the features of cell {@code index}: (c, y, x) with x fastest, from the tiles that cover it (a tile that
+	 * covers other cells too comes from, and stays in, the shared tiles' cache).
+	 */
+	public float[] computeCell( final long index )
+	{
+		final long[] pos = gridPosition( index );
+		final long z = pos.length > 3 ? pos[ 3 ] : 0, t = pos.length > 4 ? pos[ 4 ] : 0;
+		final long[] single = singleTile( pos );
+		if ( single != null )
+			return computeTile( single[ 0 ], single[ 1 ], z, t );
+		final long x0 = pos[ 0 ] * cellWidth, y0 = pos[ 1 ] * cellHeight;
+		final int w = cellDimension( pos, 0 ), h = cellDimension( pos, 1 );
+		final float[] out = new float[ channels * w * h ];
+		final int tw = tiles.tileWidth(), th = tiles.tileHeight();
+		for ( long iy = y0 / th; iy <= ( y0 + h - 1 ) / th; iy++ )
+			for ( long ix = x0 / tw; ix <= ( x0 + w - 1 ) / tw; ix++ )
+			{
+				final long[] tx = tiles.tileX( ix ), ty = tiles.tileY( iy );
+				final int tileW = ( int ) ( tx[ 1 ] - tx[ 0 ] ), tileH = ( int ) ( ty[ 1 ] - ty[ 0 ] );
+				final float[] data = sharedTiles != null ? sharedTiles.get( tileKey( ix, iy, z, t ) ) : computeTile( ix, iy, z, t );
+				// the part of the tile inside the cell
+				final long fx = Math.max( x0, tx[ 0 ] ), tox = Math.min( x0 + w, tx[ 1 ] );
+				final long fy = Math.max( y0, ty[ 0 ] ), toy = Math.min( y0 + h, ty[ 1 ] );
+				final int n = ( int ) ( tox - fx );
+				for ( int c = 0; c < channels; c++ )
+					for ( long y = fy; y < toy; y++ )
+						System.arraycopy( data, ( int ) ( ( c * tileH + ( y - ty[ 0 ] ) ) * tileW + ( fx - tx[ 0 ] ) ),
+								out, ( int ) ( ( c * h + ( y - y0 ) ) * w + ( fx - x0 ) ), n );
+			}
+		return out;
+	}
+
+	private long tileKey( final long ix, final long iy, final long z, final long t )
+	{
+		return ix + tiles.tilesX() * ( iy + tiles.tilesY() * ( z + depth * t ) );
+	}
+
+	private float[] loadTile( final Long key )
+	{
+		final long ix = key % tiles.tilesX(), rest = key / tiles.tilesX();
+		final long iy = rest % tiles.tilesY(), plane = rest / tiles.tilesY();
+		return computeTile( ix, iy, plane % depth, plane / depth );
 	}
 
 	/**

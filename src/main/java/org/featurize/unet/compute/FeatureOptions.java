@@ -3,13 +3,15 @@ package org.featurize.unet.compute;
 import org.featurize.unet.FeaturizeException;
 
 /**
- * How features are computed: tile size, halo, normalization and cache size. Unset values take their
- * defaults when the image is made: the tile is the whole plane, the halo is the model's receptive field,
- * normalization is {@code none}, the cache is a quarter of the maximum heap.
+ * How features are computed: tile size, halo, cell (output chunk) size, normalization and cache size. Unset values
+ * take their defaults when the image is made: tile and cell as {@link Geometry#choose} makes them for this machine
+ * (a cell is the tile when only the tile is given), the halo is the model's ({@link
+ * org.featurize.unet.model.ModelDescription#defaultHalo()}), normalization is {@code none}, the cache is a quarter
+ * of the maximum heap.
  */
 public final class FeatureOptions
 {
-	private int tileWidth = -1, tileHeight = -1, halo = -1;
+	private int tileWidth = -1, tileHeight = -1, halo = -1, chunkWidth = -1, chunkHeight = -1;
 
 	private String normalization = Normalization.NONE;
 
@@ -35,6 +37,22 @@ public final class FeatureOptions
 		this.tileWidth = width;
 		this.tileHeight = height;
 		return this;
+	}
+
+	/** The cells of the lazy image, which are the chunks of a saved output. */
+	public FeatureOptions chunk( final int width, final int height )
+	{
+		if ( width < 1 || height < 1 )
+			throw new FeaturizeException( String.format( "Chunk size must be positive, got %d x %d", width, height ) );
+		this.chunkWidth = width;
+		this.chunkHeight = height;
+		return this;
+	}
+
+	/** Tile, halo and chunk as {@code geometry} chose them. */
+	public FeatureOptions geometry( final Geometry geometry )
+	{
+		return tile( geometry.tileWidth(), geometry.tileHeight() ).halo( geometry.halo() ).chunk( geometry.chunkWidth(), geometry.chunkHeight() );
 	}
 
 	public FeatureOptions halo( final int pixels )
@@ -79,6 +97,21 @@ public final class FeatureOptions
 	int tileHeight()
 	{
 		return tileHeight;
+	}
+
+	boolean hasChunk()
+	{
+		return chunkWidth > 0;
+	}
+
+	int chunkWidth()
+	{
+		return chunkWidth;
+	}
+
+	int chunkHeight()
+	{
+		return chunkHeight;
 	}
 
 	boolean hasHalo()

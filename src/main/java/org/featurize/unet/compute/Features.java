@@ -34,14 +34,41 @@ public final class Features
 	{
 		final PlaneReader< T > reader = new PlaneReader<>( input );
 		final long width = input.dimension( 0 ), height = input.dimension( 1 );
-		final int tileWidth = options.hasTile() ? options.tileWidth() : ( int ) Math.min( width, Integer.MAX_VALUE );
-		final int tileHeight = options.hasTile() ? options.tileHeight() : ( int ) Math.min( height, Integer.MAX_VALUE );
-		final int halo = options.hasHalo() ? options.halo() : model.description().receptiveField();
+		final int halo = options.hasHalo() ? options.halo() : model.description().defaultHalo();
+		int tileWidth = options.tileWidth(), tileHeight = options.tileHeight(), chunkWidth = options.chunkWidth(), chunkHeight = options.chunkHeight();
+		if ( !options.hasTile() )
+		{
+			final Geometry g = Geometry.choose( machine( Geometry.inputs().plane( width, height )
+					.model( model.description().outputChannels(), model.description().sizeMultiple(), halo )
+					.chunk( options.hasChunk() ? Math.max( options.chunkWidth(), options.chunkHeight() ) : null ) ) );
+			tileWidth = g.tileWidth();
+			tileHeight = g.tileHeight();
+			if ( !options.hasChunk() )
+			{
+				chunkWidth = g.chunkWidth();
+				chunkHeight = g.chunkHeight();
+			}
+		}
+		else if ( !options.hasChunk() ) // only the tile given: the cells are the tiles
+		{
+			chunkWidth = tileWidth;
+			chunkHeight = tileHeight;
+		}
 		final TileGrid tiles = new TileGrid( width, height, tileWidth, tileHeight, halo, model.description().sizeMultiple() );
 		final Normalization used = normalization != null ? normalization
 				: options.normalization().equals( Normalization.PERCENTILE )
 						? Normalization.percentile( reader, options.lowPercentile(), options.highPercentile() )
 						: Normalization.none();
-		return new FeatureImage( reader, model, tiles, used, options.cacheBytes() );
+		return new FeatureImage( reader, model, tiles, chunkWidth, chunkHeight, used, options.cacheBytes() );
+	}
+
+	/** {@code inputs} with this JVM's cores, maximum heap and the machine's physical memory. */
+	public static Geometry.Inputs machine( final Geometry.Inputs inputs )
+	{
+		long physical = Long.MAX_VALUE;
+		if ( java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean )
+			physical = ( ( com.sun.management.OperatingSystemMXBean ) java.lang.management.ManagementFactory.getOperatingSystemMXBean() )
+					.getTotalMemorySize();
+		return inputs.cores( Runtime.getRuntime().availableProcessors() ).memory( Runtime.getRuntime().maxMemory(), physical );
 	}
 }

@@ -10,7 +10,8 @@ import org.featurize.unet.compute.FeatureImage;
 /**
  * The one place that maps the feature image's axes, ImgLib2's {@code (x, y, c[, z[, t]])}, to the saved
  * array's, the seed's NumPy order {@code ([t, [z,]] y, x, c)}, and the cells of one to the chunks of the
- * other: a chunk holds one tile of one plane with all channels, channels fastest.
+ * other: a chunk holds one cell of the image, a rectangle of one plane ({@link FeatureImage#cellWidth()} x
+ * {@link FeatureImage#cellHeight()}) with all channels, channels fastest.
  */
 public final class FeatureLayout
 {
@@ -52,13 +53,13 @@ public final class FeatureLayout
 		return shape;
 	}
 
-	/** Chunk shape of the saved array: one tile, all channels. */
+	/** Chunk shape of the saved array: one cell, all channels. */
 	public int[] chunks()
 	{
 		final int[] chunks = new int[ spatial + 1 ];
 		Arrays.fill( chunks, 1 );
-		chunks[ spatial - 2 ] = features.tiles().tileHeight();
-		chunks[ spatial - 1 ] = features.tiles().tileWidth();
+		chunks[ spatial - 2 ] = features.cellHeight();
+		chunks[ spatial - 1 ] = features.cellWidth();
 		chunks[ spatial ] = features.channels();
 		return chunks;
 	}
@@ -88,12 +89,12 @@ public final class FeatureLayout
 	/** The bytes of one chunk of the saved array, for {@code type}. */
 	public int chunkBytes( final OutputType type )
 	{
-		return features.tiles().tileHeight() * features.tiles().tileWidth() * features.channels() * type.dataType().bytesPerElement();
+		return Math.toIntExact( ( long ) features.cellHeight() * features.cellWidth() * features.channels() * type.dataType().bytesPerElement() );
 	}
 
 	/**
 	 * Computes cell {@code index} and encodes it as its chunk of the saved array, in one pass over the model's
-	 * result where the engine holds it: (H, W, c) with c fastest, where (H, W) is the tile size, each value as
+	 * result where the engine holds it: (H, W, c) with c fastest, where (H, W) is the cell size, each value as
 	 * {@code stored} says, in {@code order}; the part of an edge chunk beyond the image is zero (the fill value).
 	 * The bytes that {@link org.featurize.unet.zarr.ZarrArray#writeChunk} makes of {@code stored.apply} of the
 	 * chunk's values (the zero padding of an edge chunk sets no channel's step), without copying them first.
@@ -109,7 +110,7 @@ public final class FeatureLayout
 	public byte[] encodeChunk( final long index, final StoredValues stored, final ByteOrder order, final byte[] raw, final Supplier< ? > where )
 	{
 		final int channels = features.channels(), bytes = stored.type().dataType().bytesPerElement();
-		final int chunkRow = features.tiles().tileWidth() * channels * bytes;
+		final int chunkRow = features.cellWidth() * channels * bytes;
 		if ( raw.length != chunkBytes( stored.type() ) )
 			throw new IllegalArgumentException( "A chunk takes " + chunkBytes( stored.type() ) + " bytes, got " + raw.length );
 		final ByteBuffer out = ByteBuffer.wrap( raw ).order( order );

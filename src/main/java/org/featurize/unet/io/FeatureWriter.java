@@ -28,7 +28,8 @@ import org.featurize.unet.zarr.ZarrException;
 
 /**
  * Computes and writes every chunk of a feature image that its output lacks, from several worker threads
- * that take chunks in order, so that planes finish one after the other. Each chunk is written atomically by
+ * that take chunks in order (the chunks that share a compute tile together), so that planes finish one after the
+ * other. Each chunk is written atomically by
  * the Zarr layer, so a chunk that exists is complete and is skipped: that is how an interrupted run resumes.
  * The first failure stops the other workers; finished chunks stay.
  */
@@ -117,49 +118,54 @@ public final class FeatureWriter
 		final int chunkBytes = layout.chunkBytes( stored.type() );
 		final ThreadPoolExecutor writers = new ThreadPoolExecutor( threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>( threads ),
 				daemons( "featurize-chunk-writer" ), new ThreadPoolExecutor.CallerRunsPolicy() );
+		final long groups = features.cellGroups(); // the chunks that share a tile, taken by one worker together
 		final Runnable worker = () -> {
-			for ( long i = next.getAndIncrement(); i < cells; i = next.getAndIncrement() )
+			for ( long g = next.getAndIncrement(); g < groups; g = next.getAndIncrement() )
 			{
-				if ( stop.get() || cancelled.getAsBoolean() || Thread.currentThread().isInterrupted() )
+				final long[] range = features.cellGroup( g );
+				for ( long k = range[ 0 ]; k < range[ 1 ]; k++ )
 				{
-					stop.set( true );
-					return;
-				}
-				final long index = i;
-				final long[] chunk = layout.chunkPosition( index );
-				if ( array.chunkExists( chunk ) )
-				{
-					skipped.incrementAndGet();
-					done.accept( index );
-					continue;
-				}
-				final byte[] pooled = buffers.poll(), raw = pooled != null ? pooled : new byte[ chunkBytes ];
-				try
-				{
-					layout.encodeChunk( index, stored, array.byteOrder(), raw,
-							() -> "chunk " + Arrays.toString( chunk ) + " of " + array.path() );
-				}
-				catch ( final RuntimeException | Error e )
-				{
-					fail( stop, failure, e );
-					return;
-				}
-				writers.execute( () -> { // a computed chunk is written even after another failed: it is good work
+					if ( stop.get() || cancelled.getAsBoolean() || Thread.currentThread().isInterrupted() )
+					{
+						stop.set( true );
+						return;
+					}
+					final long index = features.orderedCell( k );
+					final long[] chunk = layout.chunkPosition( index );
+					if ( array.chunkExists( chunk ) )
+					{
+						skipped.incrementAndGet();
+						done.accept( index );
+						continue;
+					}
+					final byte[] pooled = buffers.poll(), raw = pooled != null ? pooled : new byte[ chunkBytes ];
 					try
 					{
-						array.writeChunkBytes( chunk, raw );
-						written.incrementAndGet();
-						done.accept( index );
+						layout.encodeChunk( index, stored, array.byteOrder(), raw,
+								() -> "chunk " + Arrays.toString( chunk ) + " of " + array.path() );
 					}
 					catch ( final RuntimeException | Error e )
 					{
 						fail( stop, failure, e );
+						return;
 					}
-					finally
-					{
-						buffers.offer( raw );
-					}
-				} );
+					writers.execute( () -> { // a computed chunk is written even after another failed: it is good work
+						try
+						{
+							array.writeChunkBytes( chunk, raw );
+							written.incrementAndGet();
+							done.accept( index );
+						}
+						catch ( final RuntimeException | Error e )
+						{
+							fail( stop, failure, e );
+						}
+						finally
+						{
+							buffers.offer( raw );
+						}
+					} );
+				}
 			}
 		};
 		final ExecutorService pool = Executors.newFixedThreadPool( threads, daemons( "featurize-worker" ) );

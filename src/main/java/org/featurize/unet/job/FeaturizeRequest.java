@@ -11,7 +11,8 @@ import org.featurize.unet.model.Devices;
 
 /**
  * The parameters of one run, named as the command names them. Unset optional values take defaults: the
- * shipped model, the input's chunk as tile, the model's receptive field as halo, one worker thread per core.
+ * shipped model, tile, halo and output chunk chosen for the work ({@link org.featurize.unet.compute.Geometry}), one
+ * worker thread per core (fewer for large tiles).
  */
 public final class FeaturizeRequest
 {
@@ -26,6 +27,8 @@ public final class FeaturizeRequest
 	Integer tile;
 
 	Integer halo;
+
+	Integer chunk;
 
 	String normalization = Normalization.NONE;
 
@@ -108,6 +111,13 @@ public final class FeaturizeRequest
 	public FeaturizeRequest halo( final Integer halo )
 	{
 		this.halo = halo;
+		return this;
+	}
+
+	/** The side of the output's square chunks (clipped to the plane); null to have it chosen ({@link org.featurize.unet.compute.Geometry}). */
+	public FeaturizeRequest chunk( final Integer chunk )
+	{
+		this.chunk = chunk;
 		return this;
 	}
 
@@ -262,8 +272,26 @@ public final class FeaturizeRequest
 	 */
 	public static int defaultThreads( final long tilePixels, final int cores )
 	{
-		final long shares = Math.max( 1, ( tilePixels + TILE_PIXELS_PER_WORKER - 1 ) / TILE_PIXELS_PER_WORKER );
-		return ( int ) Math.max( 1, cores / shares );
+		return org.featurize.unet.compute.Geometry.defaultWorkers( tilePixels, cores );
+	}
+
+	/** The default worker count as a geometry chose it; a given number stays. */
+	FeaturizeRequest workers( final int workers )
+	{
+		tileThreads = workers;
+		return this;
+	}
+
+	/** The halo given, or null for the model's. */
+	public Integer haloGiven()
+	{
+		return halo;
+	}
+
+	/** The worker threads given, or null when left to the default. */
+	public Integer threadsGiven()
+	{
+		return threads;
 	}
 
 	/** Chooses the default worker threads for tiles of {@code tilePixels} (see {@link #defaultThreads}); a given number stays. */
@@ -318,6 +346,8 @@ public final class FeaturizeRequest
 			throw new FeaturizeException( "tile must be a positive number of pixels, got " + tile );
 		if ( halo != null && halo < 0 )
 			throw new FeaturizeException( "halo must be zero or a positive number of pixels, got " + halo );
+		if ( chunk != null && chunk <= 0 )
+			throw new FeaturizeException( "chunk must be a positive number of pixels, got " + chunk );
 		if ( threads != null && threads <= 0 )
 			throw new FeaturizeException( "threads must be at least 1, got " + threads );
 		if ( intraOpThreads != null && intraOpThreads <= 0 )

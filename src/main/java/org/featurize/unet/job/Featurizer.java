@@ -20,6 +20,7 @@ import org.featurize.unet.bioimageio.BioimageioModel;
 import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.compute.FeatureOptions;
 import org.featurize.unet.compute.Features;
+import org.featurize.unet.compute.Geometry;
 import org.featurize.unet.compute.Normalization;
 import org.featurize.unet.compute.PlaneReader;
 import org.featurize.unet.io.FeatureLayout;
@@ -30,12 +31,14 @@ import org.featurize.unet.io.Progress;
 import org.featurize.unet.io.OutputType;
 import org.featurize.unet.model.Devices;
 import org.featurize.unet.model.FeatureModel;
+import org.featurize.unet.model.ModelDescription;
 import org.featurize.unet.model.Models;
 import org.featurize.unet.ome.OmeInput;
 import org.featurize.unet.ome.OmeLayout;
 import org.featurize.unet.ome.OmeOutput;
 import org.featurize.unet.ome.OmeWriter;
 import org.featurize.unet.preview.Preview;
+import org.featurize.unet.zarr.CachedZarrImage;
 import org.featurize.unet.zarr.Compressor;
 import org.featurize.unet.zarr.Shuffle;
 import org.featurize.unet.zarr.ZarrArray;
@@ -138,9 +141,11 @@ public final class Featurizer
 			throw new FeaturizeException( String.format(
 					"Input %s has %d dimension%s (shape %s); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x)",
 					input.path(), shape.length, shape.length == 1 ? "" : "s", Arrays.toString( shape ) ) );
-		final int[] chunks = input.chunkShape();
-		request.tilePixels( Math.min( request.tile != null ? request.tile : chunks[ chunks.length - 1 ], shape[ shape.length - 1 ] )
-				* Math.min( request.tile != null ? request.tile : chunks[ chunks.length - 2 ], shape[ shape.length - 2 ] ) );
+		// the workers decide the engine's intra-op threads, so a first choice comes before the model starts, from its
+		// description file where there is one; the final one, with the model's measured halo, after
+		final Path modelFile = modelFile( request );
+		final ModelDescription declared = declaredDescription( modelFile );
+		request.workers( geometry( request, shape, declared, declared.defaultHalo(), request.threadsGiven() ).workers() );
 		final boolean omeOutput = request.layout.equals( FeaturizeRequest.LAYOUT_OME );
 		if ( omeOutput )
 			OmeLayout.checkLevels( request.levels, shape[ shape.length - 2 ], shape[ shape.length - 1 ] );
@@ -152,7 +157,6 @@ public final class Featurizer
 			Preview.check( request.preview, request.input, request.previewPlane, Arrays.stream( shape, 0, shape.length - 2 ).reduce( 1, Math::multiplyExact ),
 					request.overwrite );
 
-		final Path modelFile = modelFile( request );
 		final Devices.Choice device = Devices.choose( request.device, request.intraOpThreads() ); // gpu without one: refused here
 		log.accept( device.message() );
 		final BioimageioModel bioimageio = BioimageioModel.isPackage( modelFile ) // a bioimage.io package: checked against its test tensors
@@ -164,15 +168,24 @@ public final class Featurizer
 		log.accept( "Model: " + ( bioimageio != null ? bioimageio + ", test output reproduced" : model.description() ) + "; "
 				+ ( bioimageio != null ? bioimageio.engineInfo() : model.engineInfo() ) );
 
-		final FeatureImage features = lazy( input, ome, sweepCacheBytes( input, request.threads() ), model, bioimageio, options( request, input ), null );
+		final ModelDescription description = bioimageio != null ? bioimageio.description() : model.description();
+		final int halo = request.halo != null ? request.halo
+				: bioimageio != null ? description.defaultHalo()
+						: ModelHalos.forRequest( request, model, modelFile, () -> Models.shared(
+								request.model != null ? request.model : Models.defaultModelFile(), 1, request.intraOpThreads(), device.device() ), log );
+		final Geometry geometry = geometry( request, shape, description, halo, request.threads() );
+		checkInputChunks( input, geometry, Runtime.getRuntime().maxMemory() );
+		final long cacheBytes = sweepCacheBytes( input, geometry, Runtime.getRuntime().maxMemory() );
+		final CachedZarrImage< ? > cached = ome == null ? ZarrImages.openCached( input, cacheBytes ) : null;
+		final FeatureImage features = lazy( input, ome, cached, cacheBytes, model, bioimageio, options( request, geometry ), null );
 		if ( bioimageio != null && !( ( BioimageioModel.Bound ) features.model() ).preprocessing().isEmpty() )
 			log.accept( "Preprocessing (dataset statistics, computed once): " + ( ( BioimageioModel.Bound ) features.model() ).preprocessing() );
-		log.accept( String.format( "Input: %s%s, shape %s, %s; tile %d x %d, halo %d, normalization %s",
-				input.path(), ome != null ? " (OME-Zarr level 0, axes " + ome.axes() + ")" : "", Arrays.toString( shape ), input.dataType(), features.tiles().tileWidth(), features.tiles().tileHeight(),
-				features.tiles().halo(), features.normalization() ) );
+		log.accept( String.format( "Input: %s%s, shape %s, %s, chunks %s; normalization %s",
+				input.path(), ome != null ? " (OME-Zarr level 0, axes " + ome.axes() + ")" : "", Arrays.toString( shape ), input.dataType(),
+				Arrays.toString( input.chunkShape() ), features.normalization() ) );
+		log.accept( "Geometry: " + geometry + "; input chunk cache " + ( cacheBytes >> 20 ) + " MB" );
 		if ( request.output == null )
 			return withPreview( request, input, ome, new Result( features, null, null, null ) );
-		checkHeap( features, request.threads(), Runtime.getRuntime().maxMemory() );
 
 		try ( OutputLock lock = OutputLock.acquire( request.output ) )
 		{
@@ -189,36 +202,87 @@ public final class Featurizer
 			statistics.put( "chunks_written", written.chunksWritten );
 			statistics.put( "chunks_skipped", written.chunksSkipped );
 			statistics.put( "seconds", written.seconds );
+			final String reads = inputReads( cached, input, statistics );
 			output.markComplete( statistics );
-			log.accept( String.format( "Done: %d planes, %d chunks written, %d already there, %.1f s", written.planes,
-					written.chunksWritten, written.chunksSkipped, written.seconds ) );
+			log.accept( String.format( "Done: %d planes, %d chunks written, %d already there, %.1f s%s", written.planes,
+					written.chunksWritten, written.chunksSkipped, written.seconds, reads ) );
 			return withPreview( request, input, ome, new Result( features, request.output, written, null ) );
 		}
 	}
 
 	/**
-	 * Refuses, before any compute, a write whose chunks in flight would not fit the Java heap: per worker the
-	 * tile's input region, the model's output for it and the finished chunk; per worker again up to two
-	 * finished chunks queued for or being encoded by the writer threads (values, bytes, compressed bytes).
-	 * Without this a large tile ends in an OutOfMemoryError after the first chunks.
+	 * Refuses, before anything is written, an input whose chunks are too large to decode in this heap beside the
+	 * chunks in flight (a 16384 x 16384 float32 plane stored as one chunk is 1 GiB once decoded, and its compressed
+	 * bytes are read whole first): without this the run would end in an OutOfMemoryError at its first tile.
 	 */
-	static void checkHeap( final FeatureImage features, final int threads, final long maxHeap )
+	static void checkInputChunks( final ZarrArray input, final Geometry geometry, final long maxHeap )
 	{
-		long region = 0;
-		for ( long i = 0; i < features.tiles().tilesX(); i++ )
-			for ( long j = 0; j < features.tiles().tilesY(); j++ )
-				region = Math.max( region, ( features.tiles().regionX( i )[ 1 ] - features.tiles().regionX( i )[ 0 ] )
-						* ( features.tiles().regionY( j )[ 1 ] - features.tiles().regionY( j )[ 0 ] ) );
-		final long chunk = 4L * features.channels() * features.tiles().tileWidth() * features.tiles().tileHeight();
-		final long worker = 4L * region * ( 1 + features.channels() ) + chunk;
-		final long needed = threads * ( worker + 2 * chunk * 5 / 2 );
-		final long usable = maxHeap * 3 / 4; // the input's chunk cache takes an eighth; the rest is headroom for the collector
-		if ( needed > usable )
-			throw new FeaturizeException( String.format( "Tiles of %d x %d pixels with %d features and %d worker thread%s need about %d MB of Java heap "
-					+ "for the chunks in flight; this JVM may use %d MB (%d MB of it for them). Give Java more memory (bin/featurize: "
-					+ "JAVA_OPTS=-Xmx%dg; Fiji: Edit > Options > Memory & Threads), or use fewer threads or a smaller tile",
-					features.tiles().tileWidth(), features.tiles().tileHeight(), features.channels(), threads, threads == 1 ? "" : "s",
-					needed >> 20, maxHeap >> 20, usable >> 20, Math.max( 2, ( needed * 4 / 3 >> 30 ) + 1 ) ) );
+		final long[] shape = input.shape();
+		final int[] chunks = input.chunkShape();
+		long chunk = input.dataType().bytesPerElement();
+		for ( int d = 0; d < shape.length; d++ )
+			chunk *= Math.min( chunks[ d ], shape[ d ] );
+		final long needed = geometry.heapBytes() + chunk + chunk / 2; // decoded, and the compressed bytes while decoding
+		if ( needed > maxHeap / 8 * 7 )
+			throw new FeaturizeException( String.format( "The input's chunks %s of %s hold %d MB each once decoded; with the chunks in flight "
+					+ "(%s) that needs about %d MB of Java heap, and this JVM may use %d MB. Give Java more memory (bin/featurize: "
+					+ "JAVA_OPTS=-Xmx%dg; Fiji: Edit > Options > Memory & Threads), or store the input in smaller chunks",
+					Arrays.toString( chunks ), input.dataType(), chunk >> 20, geometry, needed >> 20, maxHeap >> 20,
+					Math.max( 2, ( needed * 8 / 7 >> 30 ) + 1 ) ) );
+	}
+
+	/**
+	 * How often the input's chunks were read, against how many there are: 1 when each was decoded once (planes in
+	 * order, the chunks a row of tiles needs kept in the cache); more when the cache could not hold them. Recorded in
+	 * the statistics; a phrase for the log line.
+	 */
+	private static String inputReads( final CachedZarrImage< ? > cached, final ZarrArray input, final Map< String, Object > statistics )
+	{
+		if ( cached == null )
+			return "";
+		final long chunks = Arrays.stream( input.gridShape() ).reduce( 1, Math::multiplyExact );
+		statistics.put( "input_chunk_reads", cached.chunkReads() );
+		statistics.put( "input_chunks", chunks );
+		return String.format( "; input chunks read %d times for %d chunks (%.2f each)", cached.chunkReads(), chunks,
+				( double ) cached.chunkReads() / Math.max( 1, chunks ) );
+	}
+
+	/** The description in the model's JSON file, or the shipped model's figures where there is none (a first guess, before the model is measured). */
+	static ModelDescription declaredDescription( final Path modelFile )
+	{
+		final Path json = ModelDescription.descriptionFile( modelFile );
+		if ( Files.isRegularFile( json ) )
+		{
+			try
+			{
+				return ModelDescription.read( json );
+			}
+			catch ( final RuntimeException e )
+			{
+				// reported when the model loads
+			}
+		}
+		return new ModelDescription( "unknown", 1, 16, 16, 136, "a first guess" );
+	}
+
+	/**
+	 * The geometry of a run: the request's tile, halo, chunk and threads where given, the rest chosen for this machine
+	 * by {@link Geometry#choose}; an explicit tile that cannot fit is refused here, with the figures, before anything is
+	 * written.
+	 *
+	 * @param halo
+	 *            the halo to use unless the request gives one
+	 * @param threads
+	 *            the workers, or null for the default
+	 */
+	public static Geometry geometry( final FeaturizeRequest request, final long[] shape, final ModelDescription model, final int halo,
+			final Integer threads )
+	{
+		final int n = shape.length;
+		return Geometry.choose( Features.machine( Geometry.inputs() ).plane( shape[ n - 1 ], shape[ n - 2 ] )
+				.model( model.outputChannels(), model.sizeMultiple(), halo )
+				.valueBytes( request.type().dataType().bytesPerElement() )
+				.tile( request.tile ).chunk( request.chunk ).halo( request.halo ).threads( threads ) );
 	}
 
 	/** Writes the preview picture when the request asks for one. */
@@ -268,11 +332,13 @@ public final class Featurizer
 	}
 
 
+	@SuppressWarnings( "unchecked" )
 	private static < T extends NativeType< T > & RealType< T > > FeatureImage lazy( final ZarrArray input, final OmeInput ome,
-			final long cacheBytes, final FeatureModel model, final BioimageioModel bioimageio, final FeatureOptions options,
-			final Normalization normalization )
+			final CachedZarrImage< ? > cached, final long cacheBytes, final FeatureModel model, final BioimageioModel bioimageio,
+			final FeatureOptions options, final Normalization normalization )
 	{
-		final RandomAccessibleInterval< T > image = ome != null ? ome.image( cacheBytes ) : ZarrImages.open( input, cacheBytes );
+		final RandomAccessibleInterval< T > image = cached != null ? ( RandomAccessibleInterval< T > ) cached.image()
+				: ome != null ? ome.image( cacheBytes ) : ZarrImages.open( input, cacheBytes );
 		if ( bioimageio != null )
 		{
 			final FeatureImage features = Features.lazy( image, bioimageio.bind( new PlaneReader<>( image ) ), options );
@@ -288,19 +354,27 @@ public final class Featurizer
 	}
 
 	/**
-	 * The input's chunk cache for a run that sweeps the planes in order: room for the chunks that hold the planes
-	 * in flight (one per worker, and the next two), at least 32 MB, at most {@link #inputCacheBytes()}. More only
-	 * keeps chunks that the sweep has passed, and makes the heap grow with the volume.
+	 * The input's chunk cache for a run that sweeps the planes in order, row of tiles by row of tiles: room for the
+	 * chunks that one row of tiles touches with its halo (all the chunks' rows it overlaps, across the plane, with
+	 * every plane those chunks hold), for each worker and one more, so that each input chunk is decoded about once
+	 * per pass, also a 3D block that spans many planes; at least 32 MB. At most what the heap has besides the chunks
+	 * in flight and a quarter for the collector (at least an eighth of the heap): where that is less, chunks are read
+	 * again, and the run's statistics say how often.
 	 */
-	static long sweepCacheBytes( final ZarrArray input, final int threads )
+	static long sweepCacheBytes( final ZarrArray input, final Geometry geometry, final long maxHeap )
 	{
 		final long[] shape = input.shape();
 		final int[] chunks = input.chunkShape();
 		final int n = shape.length;
-		double layer = input.dataType().bytesPerElement(); // the chunks that one plane touches
-		for ( int d = 0; d < n; d++ )
-			layer *= d >= n - 2 ? Math.ceil( ( double ) shape[ d ] / chunks[ d ] ) * chunks[ d ] : chunks[ d ];
-		return ( long ) Math.min( inputCacheBytes(), Math.max( 32L << 20, ( threads + 2.0 ) * layer ) );
+		final long rows = Math.min( ( shape[ n - 2 ] + chunks[ n - 2 ] - 1 ) / chunks[ n - 2 ],
+				( geometry.tileHeight() + 2L * geometry.halo() + chunks[ n - 2 ] - 1 ) / chunks[ n - 2 ] + 1 );
+		double band = input.dataType().bytesPerElement() * ( double ) rows * chunks[ n - 2 ]
+				* Math.ceil( ( double ) shape[ n - 1 ] / chunks[ n - 1 ] ) * chunks[ n - 1 ];
+		for ( int d = 0; d < n - 2; d++ )
+			band *= Math.min( chunks[ d ], shape[ d ] );
+		final double wanted = Math.max( 32L << 20, ( geometry.workers() + 1.0 ) * band );
+		final long allowed = Math.max( maxHeap / 8, maxHeap - geometry.heapBytes() - maxHeap / 4 );
+		return ( long ) Math.min( wanted, allowed );
 	}
 
 	// The pieces of a run that every front end shares (this class, the Spark driver and its executors), so
@@ -328,19 +402,13 @@ public final class Featurizer
 		return request.precision.equals( FeaturizeRequest.PRECISION_BF16 ) ? Models.bf16Variant( model ) : model;
 	}
 
-	/** How the request computes features over {@code input}: tile (default: the input's chunk), halo, normalization. */
-	public static FeatureOptions options( final FeaturizeRequest request, final ZarrArray input )
+	/** How the request computes features: the geometry's tile, halo and chunk, the request's normalization. */
+	public static FeatureOptions options( final FeaturizeRequest request, final Geometry geometry )
 	{
-		final int[] chunks = input.chunkShape();
 		final FeatureOptions options = FeatureOptions.defaults()
 				.normalization( request.normalization )
-				.percentiles( request.percentileLow, request.percentileHigh );
-		if ( request.tile != null )
-			options.tile( request.tile );
-		else
-			options.tile( chunks[ chunks.length - 1 ], chunks[ chunks.length - 2 ] );
-		if ( request.halo != null )
-			options.halo( request.halo );
+				.percentiles( request.percentileLow, request.percentileHigh )
+				.geometry( geometry );
 		if ( request.cacheBytes != null )
 			options.cacheBytes( request.cacheBytes );
 		return options;
@@ -357,7 +425,7 @@ public final class Featurizer
 	public static FeatureImage features( final ZarrArray input, final FeatureModel model, final FeatureOptions options,
 			final Normalization normalization )
 	{
-		return lazy( input, null, inputCacheBytes(), model, null, options, normalization );
+		return lazy( input, null, null, inputCacheBytes(), model, null, options, normalization );
 	}
 
 
@@ -376,6 +444,7 @@ public final class Featurizer
 			p.put( "preprocessing", ( ( BioimageioModel.Bound ) features.model() ).preprocessing() );
 		p.put( "tile", List.of( features.tiles().tileHeight(), features.tiles().tileWidth() ) );
 		p.put( "halo", features.tiles().halo() );
+		p.put( "chunk", List.of( features.cellHeight(), features.cellWidth() ) );
 		p.put( "normalization", features.normalization().toMap() );
 		p.put( "output_type", request.type().label() );
 		p.put( "precision", request.precision() );

@@ -29,9 +29,26 @@ public final class ModelDescription
 
 	private final String source;
 
+	/** The measured halo that keeps tiles within the tests' tolerance of the whole plane, or -1 when not known. */
+	private final int effectiveHalo;
+
 	public ModelDescription( final String name, final int inputChannels, final int outputChannels,
 			final int sizeMultiple, final int receptiveField, final String source )
 	{
+		this( name, inputChannels, outputChannels, sizeMultiple, receptiveField, -1, source );
+	}
+
+	/**
+	 * @param effectiveHalo
+	 *            the halo at which tiles equal the whole plane within 1e-4 of the largest feature, as measured by
+	 *            {@code compute.HaloMeasurement} (the description's {@code "effective_halo"}), or -1 when not known
+	 */
+	public ModelDescription( final String name, final int inputChannels, final int outputChannels,
+			final int sizeMultiple, final int receptiveField, final int effectiveHalo, final String source )
+	{
+		if ( effectiveHalo > receptiveField )
+			throw new ModelException( String.format( "Model %s: effective halo %d exceeds the receptive field %d", name, effectiveHalo,
+					receptiveField ) );
 		if ( inputChannels <= 0 || outputChannels <= 0 )
 			throw new ModelException( String.format( "Model %s: channels must be positive (input %d, output %d)",
 					name, inputChannels, outputChannels ) );
@@ -44,7 +61,14 @@ public final class ModelDescription
 		this.outputChannels = outputChannels;
 		this.sizeMultiple = sizeMultiple;
 		this.receptiveField = receptiveField;
+		this.effectiveHalo = Math.max( -1, effectiveHalo );
 		this.source = source;
+	}
+
+	/** This description with a measured effective halo. */
+	public ModelDescription withEffectiveHalo( final int halo )
+	{
+		return new ModelDescription( name, inputChannels, outputChannels, sizeMultiple, receptiveField, halo, source );
 	}
 
 	/** The description file that belongs to a model file: same name, extension {@code .json}. */
@@ -57,7 +81,7 @@ public final class ModelDescription
 
 	/**
 	 * Reads a description file. Keys: {@code input_channels}, {@code output_channels},
-	 * {@code size_multiple}, {@code receptive_field} (all required) and {@code name}.
+	 * {@code size_multiple}, {@code receptive_field} (all required), {@code name} and {@code effective_halo} (optional).
 	 */
 	public static ModelDescription read( final Path json )
 	{
@@ -78,6 +102,7 @@ public final class ModelDescription
 				requiredInt( root, "output_channels", json ),
 				requiredInt( root, "size_multiple", json ),
 				requiredInt( root, "receptive_field", json ),
+				root.has( "effective_halo" ) ? requiredInt( root, "effective_halo", json ) : -1,
 				json.toString() );
 	}
 
@@ -137,6 +162,18 @@ public final class ModelDescription
 		return receptiveField;
 	}
 
+	/** The measured halo that keeps tiles within 1e-4 of the largest feature of the whole plane, or -1 when not known. */
+	public int effectiveHalo()
+	{
+		return effectiveHalo;
+	}
+
+	/** The halo a tile gets by default: the effective halo when known, else the receptive field (exact by construction). */
+	public int defaultHalo()
+	{
+		return effectiveHalo >= 0 ? effectiveHalo : receptiveField;
+	}
+
 	/** Where this description came from: a file, or "measured". */
 	public String source()
 	{
@@ -152,6 +189,8 @@ public final class ModelDescription
 		map.put( "output_channels", outputChannels );
 		map.put( "size_multiple", sizeMultiple );
 		map.put( "receptive_field", receptiveField );
+		if ( effectiveHalo >= 0 )
+			map.put( "effective_halo", effectiveHalo );
 		map.put( "description_source", source );
 		return map;
 	}

@@ -120,15 +120,15 @@ public final class OmeLayout
 		return insert( shape, channelIndex, dims[ 2 ] );
 	}
 
-	/** The chunk shape of level {@code k}: one tile of one plane of one channel, no larger than the level. */
+	/** The chunk shape of level {@code k}: one cell (output chunk) of one plane of one channel, no larger than the level. */
 	public int[] chunks( final int level )
 	{
 		final long[] shape = shape( level );
 		final int[] chunks = new int[ shape.length ];
 		Arrays.fill( chunks, 1 );
 		final int n = shape.length;
-		chunks[ n - 2 ] = ( int ) Math.min( features.tiles().tileHeight(), shape[ n - 2 ] );
-		chunks[ n - 1 ] = ( int ) Math.min( features.tiles().tileWidth(), shape[ n - 1 ] );
+		chunks[ n - 2 ] = ( int ) Math.min( features.cellHeight(), shape[ n - 2 ] );
+		chunks[ n - 1 ] = ( int ) Math.min( features.cellWidth(), shape[ n - 1 ] );
 		return chunks;
 	}
 
@@ -154,14 +154,15 @@ public final class OmeLayout
 	}
 
 	/**
-	 * One channel of one cell's features ((c, h, w), x fastest) as a full level-0 chunk (tile height x tile
+	 * One channel of one cell's features ((c, h, w), x fastest) as a full level-0 chunk (cell height x cell
 	 * width): the part of an edge chunk beyond the image stays zero.
 	 */
 	public float[] toChunk( final float[] cell, final long index, final int channel )
 	{
 		final long[] pos = features.gridPosition( index );
-		final long[] tx = features.tiles().tileX( pos[ 0 ] ), ty = features.tiles().tileY( pos[ 1 ] );
-		final int w = ( int ) ( tx[ 1 ] - tx[ 0 ] ), h = ( int ) ( ty[ 1 ] - ty[ 0 ] );
+		final long x0 = pos[ 0 ] * features.cellWidth(), y0 = pos[ 1 ] * features.cellHeight();
+		final int w = ( int ) ( Math.min( features.tiles().width(), x0 + features.cellWidth() ) - x0 );
+		final int h = ( int ) ( Math.min( features.tiles().height(), y0 + features.cellHeight() ) - y0 );
 		final int[] chunks = chunks( 0 );
 		final int ch = chunks[ chunks.length - 2 ], cw = chunks[ chunks.length - 1 ];
 		final float[] chunk = new float[ ch * cw ];

@@ -8,7 +8,10 @@ import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.bioimageio.BioimageioModel;
 import org.featurize.unet.io.OutputType;
 import org.featurize.unet.io.Rounding;
+import org.featurize.unet.compute.Geometry;
 import org.featurize.unet.job.FeaturizeRequest;
+import org.featurize.unet.job.Featurizer;
+import org.featurize.unet.job.ModelHalos;
 import org.featurize.unet.model.ModelDescription;
 import org.featurize.unet.model.Models;
 import org.featurize.unet.ome.OmeInput;
@@ -48,14 +51,37 @@ final class DialogDefaults
 	}
 
 	/**
-	 * The tile: the input's chunk when it is square (a square tile of that side is the same run); null when it
-	 * is not known or not square (then only an empty tile says "the chunk").
+	 * The tile, halo, output chunk and workers the run would choose ({@link Featurizer#geometry}) for the input and
+	 * the model, given what the user typed (null where nothing); null when the input is not known yet or the halo
+	 * is known only to the model itself (neither its description file nor an earlier run measured it; a bioimage.io
+	 * package): the run measures it.
 	 */
-	static Integer tile( final long[][] chunkAndShape )
+	static Geometry geometry( final File input, final long[][] chunkAndShape, final File model, final String precision, final String outputType,
+			final Integer tile, final Integer chunk, final Integer halo, final Integer threads )
 	{
-		if ( chunkAndShape == null || chunkAndShape[ 0 ][ 0 ] != chunkAndShape[ 0 ][ 1 ] )
+		if ( chunkAndShape == null )
 			return null;
-		return ( int ) chunkAndShape[ 0 ][ 0 ];
+		try
+		{
+			final Path file = model == null || model.getPath().isEmpty() ? Models.defaultModelFile() : model.toPath();
+			if ( BioimageioModel.isPackage( file ) )
+				return null;
+			final Path json = ModelDescription.descriptionFile( file );
+			if ( !Files.isRegularFile( json ) )
+				return null;
+			final ModelDescription description = ModelDescription.read( json );
+			final Integer modelHalo = description.effectiveHalo() >= 0 ? Integer.valueOf( description.effectiveHalo() )
+					: ModelHalos.measuredBefore( file, description.receptiveField() );
+			if ( halo == null && modelHalo == null )
+				return null;
+			final FeaturizeRequest request = FeaturizeRequest.of( input.toPath() ).outputType( outputType ).precision( precision )
+					.tile( tile ).chunk( chunk ).halo( halo ).threads( threads );
+			return Featurizer.geometry( request, chunkAndShape[ 1 ], description, halo != null ? halo : modelHalo, request.threadsGiven() );
+		}
+		catch ( final RuntimeException e ) // a tile that cannot fit, a description that cannot be read: no hint; the run says why
+		{
+			return null;
+		}
 	}
 
 	/** Worker threads for tiles of {@code tile} (the chunk when null) over that input, as the run chooses them. */
@@ -87,28 +113,6 @@ final class DialogDefaults
 			return Rounding.parse( rounding ) == Rounding.NONE ? null : OutputType.parse( outputType ).defaultKeepBits();
 		}
 		catch ( final FeaturizeException e )
-		{
-			return null;
-		}
-	}
-
-	/**
-	 * The halo: the receptive field that the description file of the model the run loads gives (the shipped
-	 * model's for null; its bfloat16 variant's for bf16), or null when only the model itself could say.
-	 */
-	static Integer halo( final File model, final String precision )
-	{
-		try
-		{
-			Path file = model == null || model.getPath().isEmpty() ? Models.defaultModelFile() : model.toPath();
-			if ( BioimageioModel.isPackage( file ) )
-				return null;
-			if ( FeaturizeRequest.PRECISION_BF16.equals( precision ) )
-				file = Models.bf16Variant( file );
-			final Path json = ModelDescription.descriptionFile( file );
-			return Files.isRegularFile( json ) ? ModelDescription.read( json ).receptiveField() : null;
-		}
-		catch ( final RuntimeException e ) // no readable description: only the model could say; the run measures it
 		{
 			return null;
 		}

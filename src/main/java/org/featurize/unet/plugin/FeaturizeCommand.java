@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 
 import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.compute.Geometry;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
@@ -70,12 +71,16 @@ public class FeaturizeCommand extends FijiCommand
 	private String normalization = "none";
 
 	@Parameter( label = "Tile size (pixels)", required = false, persist = false, callback = "refreshDefaults",
-			description = "Side of the square tiles fed to the model; empty for the input's chunk" )
+			description = "Side of the square tiles fed to the model; empty to have it chosen for speed within the memory" )
 	private String tile = "";
 
-	@Parameter( label = "Halo (pixels)", required = false, persist = false,
-			description = "Context read around each tile; empty for the model's receptive field" )
+	@Parameter( label = "Halo (pixels)", required = false, persist = false, callback = "refreshDefaults",
+			description = "Context read around each tile; empty for the model's measured halo (tiles within 1e-4 of the whole plane)" )
 	private String halo = "";
+
+	@Parameter( label = "Output chunk (pixels)", required = false, persist = false, callback = "refreshDefaults",
+			description = "Side of the output's square chunks; empty for whole planes up to 64 MiB, 1024 x 1024 chunks beyond" )
+	private String chunk = "";
 
 	@Parameter( label = "Threads", required = false, persist = false,
 			description = "Worker threads, one model predictor each; empty for one per core, fewer for tiles larger than 512 x 512" )
@@ -142,7 +147,7 @@ public class FeaturizeCommand extends FijiCommand
 					.dataset( dataset )
 					.model( model == null || model.getPath().isEmpty() ? null : model.toPath() )
 					.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
-					.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).normalization( normalization )
+					.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) ).normalization( normalization )
 					.threads( number( "threads", threads ) )
 					.overwrite( overwrite ).outputType( output_type ).precision( precision ).keepBits( number( "keep_bits", keep_bits ) )
 					.rounding( rounding ).layout( layout ).levels( levels ).device( device )
@@ -186,30 +191,40 @@ public class FeaturizeCommand extends FijiCommand
 	}
 
 	/**
-	 * What the run would use for the numbers that default to something derived from the input and the model,
-	 * as far as the input's metadata and the model's description file tell ({@link DialogDefaults}).
+	 * What the run would use for the numbers that default to something derived from the input and the model, as far
+	 * as the input's metadata and the model's description file tell ({@link DialogDefaults}): the tile, halo and
+	 * output chunk that {@code Featurizer.geometry} chooses (tile and chunk only where they are square, the only
+	 * shape one number says), its worker threads, the mantissa bits and the preview's plane.
 	 */
 	@Override
 	protected Map< String, Object > dialogDefaults()
 	{
 		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset );
-		final Integer chunkTile = DialogDefaults.tile( chunkAndShape );
-		Integer tileNow; // the tile the run will use: the chunk's unless the user (or a caller) gave one
-		try
-		{
-			tileNow = showsDefault( "tile" ) ? chunkTile : number( "tile", tile );
-		}
-		catch ( final FeaturizeException e )
-		{
-			tileNow = null;
-		}
+		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, output_type,
+				given( "tile", tile ), given( "chunk", chunk ), given( "halo", halo ), given( "threads", threads ) );
 		final Map< String, Object > defaults = new LinkedHashMap<>();
-		defaults.put( "tile", text( chunkTile ) );
-		defaults.put( "halo", text( DialogDefaults.halo( model, precision ) ) );
-		defaults.put( "threads", text( DialogDefaults.threads( tileNow != null && tileNow > 0 ? tileNow : chunkTile, chunkAndShape ) ) );
+		defaults.put( "tile", text( geometry == null || geometry.tileWidth() != geometry.tileHeight() ? null : geometry.tileWidth() ) );
+		defaults.put( "halo", text( geometry == null ? null : geometry.halo() ) );
+		defaults.put( "chunk", text( geometry == null || geometry.chunkWidth() != geometry.chunkHeight() ? null : geometry.chunkWidth() ) );
+		defaults.put( "threads", text( geometry == null ? DialogDefaults.threads( null, chunkAndShape ) : geometry.workers() ) );
 		defaults.put( "keep_bits", text( DialogDefaults.keepBits( output_type, rounding ) ) );
 		defaults.put( "preview_plane", text( DialogDefaults.previewPlane( chunkAndShape ) ) );
 		return defaults;
+	}
+
+	/** A number the user typed (not the default this class showed), or null; an unreadable one counts as none. */
+	private Integer given( final String name, final String value )
+	{
+		if ( showsDefault( name ) )
+			return null;
+		try
+		{
+			return number( name, value );
+		}
+		catch ( final FeaturizeException e )
+		{
+			return null;
+		}
 	}
 
 	private static String text( final Object value )

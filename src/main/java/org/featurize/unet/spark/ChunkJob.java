@@ -30,7 +30,7 @@ final class ChunkJob implements Serializable
 
 	final int sizeMultiple, channels;
 
-	final int tileWidth, tileHeight, halo;
+	final int tileWidth, tileHeight, halo, chunkWidth, chunkHeight;
 
 	final Normalization normalization;
 
@@ -47,7 +47,7 @@ final class ChunkJob implements Serializable
 
 	ChunkJob( final String input, final String dataset, final long[] inputShape, final String model, final String modelSha256,
 			final int sizeMultiple, final int channels, final int tileWidth, final int tileHeight, final int halo,
-			final Normalization normalization, final String output, final int intraOpThreads, final boolean bf16, final StoredValues stored )
+			final int chunkWidth, final int chunkHeight, final Normalization normalization, final String output, final int intraOpThreads, final boolean bf16, final StoredValues stored )
 	{
 		this.bf16 = bf16;
 		this.stored = stored;
@@ -61,6 +61,8 @@ final class ChunkJob implements Serializable
 		this.tileWidth = tileWidth;
 		this.tileHeight = tileHeight;
 		this.halo = halo;
+		this.chunkWidth = chunkWidth;
+		this.chunkHeight = chunkHeight;
 		this.normalization = normalization;
 		this.output = output;
 		this.intraOpThreads = intraOpThreads;
@@ -69,7 +71,8 @@ final class ChunkJob implements Serializable
 	@Override
 	public String toString()
 	{
-		return String.format( "chunks of %s (%s, shape %s) to %s: tile %d x %d, halo %d, %s", input, dataset.isEmpty() ? "root" : dataset,
-				Arrays.toString( inputShape ), output, tileWidth, tileHeight, halo, normalization );
+		return String.format( "chunks of %s (%s, shape %s) to %s: tile %d x %d, halo %d, chunk %d x %d, %s", input,
+				dataset.isEmpty() ? "root" : dataset, Arrays.toString( inputShape ), output, tileWidth, tileHeight, halo, chunkWidth, chunkHeight,
+				normalization );
 	}
 }

@@ -47,10 +47,11 @@ final class ChunkTask implements FlatMapFunction< Iterator< ChunkRange >, long[]
 			while ( ranges.hasNext() )
 			{
 				final ChunkRange range = ranges.next();
-				for ( long i = range.start(); i < range.end(); i++ )
+				for ( long k = range.start(); k < range.end(); k++ )
 				{
 					if ( context != null )
 						context.killTaskIfInterrupted();
+					final long i = run.features.orderedCell( k ); // the chunks that share a tile one after the other
 					final long[] chunk = run.layout.chunkPosition( i );
 					if ( run.output.chunkExists( chunk ) )
 					{

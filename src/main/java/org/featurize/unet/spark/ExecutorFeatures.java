@@ -126,7 +126,8 @@ final class ExecutorFeatures
 		if ( !Arrays.equals( input.shape(), job.inputShape ) )
 			throw new ExecutorException( String.format( "%s sees input %s with shape %s, the driver saw %s", where(), job.input,
 					Arrays.toString( input.shape() ), Arrays.toString( job.inputShape ) ) );
-		final FeatureOptions options = FeatureOptions.defaults().tile( job.tileWidth, job.tileHeight ).halo( job.halo );
+		final FeatureOptions options = FeatureOptions.defaults().tile( job.tileWidth, job.tileHeight ).halo( job.halo )
+				.chunk( job.chunkWidth, job.chunkHeight );
 		final FeatureImage features = Featurizer.features( input, model, options, job.normalization );
 		final ExecutorFeatures run = new ExecutorFeatures( features, output, model );
 		RUNS.put( job.id, run );

@@ -15,12 +15,14 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.FeatureImage;
+import org.featurize.unet.compute.Geometry;
 import org.featurize.unet.io.FeatureLayout;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.StoredValues;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
+import org.featurize.unet.job.ModelHalos;
 import org.featurize.unet.model.DjlFeatureModel;
 import org.featurize.unet.model.Models;
 import org.featurize.unet.zarr.ZarrArray;
@@ -79,15 +81,20 @@ public final class SparkFeaturizer
 		final Path modelFile = Featurizer.modelFile( request );
 		final DjlFeatureModel model = Models.shared( modelFile, 1, intraOpThreads > 0 ? intraOpThreads : taskCpus( spark ) );
 		log.accept( "Model: " + model.description() + "; " + model.engineInfo() );
-		final FeatureImage features = Featurizer.features( input, model, Featurizer.options( request, input ), null );
-		log.accept( String.format( "Input: %s, shape %s, %s; tile %d x %d, halo %d, normalization %s", input.path(),
-				Arrays.toString( input.shape() ), input.dataType(), features.tiles().tileWidth(), features.tiles().tileHeight(),
-				features.tiles().halo(), features.normalization() ) );
+		// one worker per task: the tile and chunks that bin/featurize chooses wherever one worker fits its heap
+		final int halo = request.haloGiven() != null ? request.haloGiven()
+				: ModelHalos.forRequest( request, model, modelFile, () -> Models.shared( request.model() != null ? request.model()
+						: Models.defaultModelFile(), 1, intraOpThreads > 0 ? intraOpThreads : taskCpus( spark ) ), log );
+		final Geometry geometry = Featurizer.geometry( request, input.shape(), model.description(), halo, 1 );
+		final FeatureImage features = Featurizer.features( input, model, Featurizer.options( request, geometry ), null );
+		log.accept( String.format( "Input: %s, shape %s, %s, chunks %s; normalization %s", input.path(), Arrays.toString( input.shape() ),
+				input.dataType(), Arrays.toString( input.chunkShape() ), features.normalization() ) );
+		log.accept( "Geometry: " + geometry );
 		final Map< String, Object > parameters = Featurizer.parameters( request, input, modelFile, features );
 		final ChunkJob job = new ChunkJob( request.input().toAbsolutePath().normalize().toString(), request.dataset(), input.shape(),
 				request.model() != null ? modelFile.toAbsolutePath().normalize().toString() : null, ( String ) parameters.get( "model_sha256" ),
 				model.description().sizeMultiple(), features.channels(), features.tiles().tileWidth(), features.tiles().tileHeight(),
-				features.tiles().halo(), features.normalization(), request.output().toAbsolutePath().normalize().toString(), intraOpThreads,
+				features.tiles().halo(), features.cellWidth(), features.cellHeight(), features.normalization(), request.output().toAbsolutePath().normalize().toString(), intraOpThreads,
 				request.precision().equals( FeaturizeRequest.PRECISION_BF16 ), request.storedValues() );
 
 		try ( OutputLock lock = OutputLock.acquire( request.output() ) )

@@ -126,7 +126,7 @@ class BioimageioRunTest
 		assertEquals( "tiny (in 1, out 4 channels, size multiple 4, receptive field 20 px)", model.description().toString() );
 
 		final Path input = Fixtures.volume( dir ), whole = dir.resolve( "whole.zarr" ), tiled = dir.resolve( "tiled.zarr" );
-		// exact values: rounding=block takes its steps per chunk, and the two outputs are chunked differently
+		// exact values: rounding=block takes its steps per chunk, and the two outputs' chunks hold different tiles
 		run( FeaturizeRequest.of( input ).output( whole ).model( pkg ).rounding( "none" ) );
 		run( FeaturizeRequest.of( input ).output( tiled ).model( pkg ).tile( 12 ).rounding( "none" ) );
 		final ZarrArray w = ZarrArray.open( whole, "" ), t = ZarrArray.open( tiled, "" );

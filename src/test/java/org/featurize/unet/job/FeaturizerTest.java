@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,7 +51,7 @@ class FeaturizerTest
 	void savesTheSeedLayoutEqualToTheLazyImage( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = volume( dir ), output = dir.resolve( "out.zarr" );
-		final Featurizer.Result result = run( FeaturizeRequest.of( input ).output( output ).model( TINY ).threads( 2 ).tile( 12 ).rounding( "value" ) );
+		final Featurizer.Result result = run( FeaturizeRequest.of( input ).output( output ).model( TINY ).threads( 2 ).tile( 12 ).chunk( 12 ).rounding( "value" ) );
 		final ZarrArray out = ZarrArray.open( output, "" );
 		assertArrayEquals( new long[] { 2, 3, 20, 28, 4 }, out.shape() );
 		assertArrayEquals( new int[] { 1, 1, 12, 12, 4 }, out.chunkShape() );
@@ -83,8 +85,8 @@ class FeaturizerTest
 	void theDefaultRoundsEachChannelOfEachChunkToOneStep( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = volume( dir ), rounded = dir.resolve( "rounded.zarr" ), exact = dir.resolve( "exact.zarr" );
-		run( FeaturizeRequest.of( input ).output( rounded ).model( TINY ).threads( 2 ).tile( 12 ) );
-		run( FeaturizeRequest.of( input ).output( exact ).model( TINY ).threads( 2 ).tile( 12 ).rounding( "none" ) );
+		run( FeaturizeRequest.of( input ).output( rounded ).model( TINY ).threads( 2 ).tile( 12 ).chunk( 12 ) );
+		run( FeaturizeRequest.of( input ).output( exact ).model( TINY ).threads( 2 ).tile( 12 ).chunk( 12 ).rounding( "none" ) );
 		final ZarrArray r = ZarrArray.open( rounded, "" ), e = ZarrArray.open( exact, "" );
 		final StoredValues block = new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK );
 		double worst = 0;
@@ -139,14 +141,52 @@ class FeaturizerTest
 	}
 
 	@Test
+	void blockedTiledAndPlaneChunkedInputsGiveTheSameBytes( @TempDir final Path dir ) throws Exception
+	{
+		// the same values chunked as planes, as 2D tiles, as 3D blocks spanning planes and times, and oddly
+		final int[][] chunkings = { { 1, 1, 20, 28 }, { 1, 1, 8, 8 }, { 2, 2, 8, 8 }, { 1, 3, 7, 9 } };
+		for ( final Integer tile : new Integer[] { null, 8 } )
+		{
+			Path first = null;
+			for ( final int[] c : chunkings )
+			{
+				final String name = "in-" + c[ 0 ] + "-" + c[ 1 ] + "-" + c[ 2 ] + "-" + c[ 3 ] + ".zarr";
+				final Path input = Files.exists( dir.resolve( name ) ) ? dir.resolve( name ) : Fixtures.volume( dir, name, c );
+				final Path output = dir.resolve( "out-" + tile + "-" + name );
+				final List< String > log = new ArrayList<>();
+				new Featurizer( log::add ).run( FeaturizeRequest.of( input ).output( output ).model( TINY ).tile( tile ), Progress.NONE, () -> false );
+				assertArrayEquals( new int[] { 1, 1, 20, 28, 4 }, ZarrArray.open( output, "" ).chunkShape(), "whole planes, whatever the input" );
+				// each input chunk decoded once, also a block that spans planes
+				final String done = log.stream().filter( l -> l.startsWith( "Done: " ) ).findFirst().orElseThrow();
+				assertTrue( done.endsWith( "(1.00 each)" ), done );
+				if ( first == null )
+					first = output;
+				else
+					Fixtures.assertSameChunks( first, output );
+			}
+		}
+		// 8 x 8 tiles (the tiny model's measured halo) within the tolerance of whole planes
+		final ZarrArray whole = ZarrArray.open( dir.resolve( "out-null-in-1-1-20-28.zarr" ), "" ), tiled = ZarrArray.open( dir.resolve( "out-8-in-2-2-8-8.zarr" ), "" );
+		final float[] a = ( float[] ) whole.readRegion( new long[ 5 ], new int[] { 2, 3, 20, 28, 4 } );
+		final float[] b = ( float[] ) tiled.readRegion( new long[ 5 ], new int[] { 2, 3, 20, 28, 4 } );
+		float max = 0, diff = 0;
+		for ( int i = 0; i < a.length; i++ )
+		{
+			max = Math.max( max, Math.abs( a[ i ] ) );
+			diff = Math.max( diff, Math.abs( a[ i ] - b[ i ] ) );
+		}
+		assertTrue( diff <= 1e-4 * max + 2 * Math.scalb( max, -14 ), "tiles vs whole planes: " + diff / max + " of the largest" );
+	}
+
+	@Test
 	void aCancelledRunResumesToTheSameOutput( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = volume( dir ), whole = dir.resolve( "whole.zarr" ), resumed = dir.resolve( "resumed.zarr" );
-		run( FeaturizeRequest.of( input ).output( whole ).model( TINY ).tile( 12 ) );
+		run( FeaturizeRequest.of( input ).output( whole ).model( TINY ).tile( 12 ).chunk( 12 ) );
 		final AtomicInteger polls = new AtomicInteger();
-		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( resumed ).model( TINY ).tile( 12 ).threads( 1 );
+		final FeaturizeRequest request = FeaturizeRequest.of( input ).output( resumed ).model( TINY ).tile( 12 ).chunk( 12 ).threads( 1 );
 		assertThrows( CancellationException.class, () -> new Featurizer( s -> {} ).run( request, Progress.NONE, () -> polls.incrementAndGet() > 10 ) );
-		assertThrows( OutputException.class, () -> run( FeaturizeRequest.of( input ).output( resumed ).model( TINY ).tile( 8 ) ),
+		assertThrows( OutputException.class, () -> run( FeaturizeRequest.of( input ).output( resumed ).model( TINY ).tile( 8 ).chunk( 8 ) ),
 				"other parameters are refused" );
 		final Featurizer.Result second = run( request );
 		assertEquals( 10, second.written().chunksSkipped );

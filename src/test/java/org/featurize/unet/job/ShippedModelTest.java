@@ -85,7 +85,7 @@ class ShippedModelTest
 		final Path whole = dir.resolve( "whole.zarr" ), tiled = dir.resolve( "tiled.zarr" );
 		FeaturizerTest.run( FeaturizeRequest.of( PARITY.resolve( "input2d.zarr" ) ).output( whole ) );
 		assertClose( whole, PARITY.resolve( "expected2d.zarr" ), "2D float32 50 x 61 vs torch" );
-		FeaturizerTest.run( FeaturizeRequest.of( PARITY.resolve( "input2d.zarr" ) ).output( tiled ).tile( 20 ) );
+		FeaturizerTest.run( FeaturizeRequest.of( PARITY.resolve( "input2d.zarr" ) ).output( tiled ).tile( 20 ).chunk( 20 ) );
 		assertArrayEquals( new int[] { 20, 20, 16 }, ZarrArray.open( tiled, "" ).chunkShape() );
 		assertClose( tiled, PARITY.resolve( "expected2d.zarr" ), "2D float32 50 x 61 in 20 x 20 tiles vs torch" );
 	}
@@ -97,7 +97,7 @@ class ShippedModelTest
 		final Path input = dir.resolve( "in.zarr" ), whole = dir.resolve( "whole.zarr" ), tiled = dir.resolve( "tiled.zarr" );
 		org.featurize.unet.cli.SampleVolume.write( input, 1, 1, 361, 395, 11 );
 		FeaturizerTest.run( FeaturizeRequest.of( input ).output( whole ) );
-		final Featurizer.Result r = FeaturizerTest.run( FeaturizeRequest.of( input ).output( tiled ).tile( 64 ) );
+		final Featurizer.Result r = FeaturizerTest.run( FeaturizeRequest.of( input ).output( tiled ).tile( 64 ).chunk( 64 ) );
 		final int halo = r.features().tiles().halo();
 		assertTrue( 64 + 2 * halo < 361, "halo " + halo + " leaves tiles smaller than the plane" );
 		assertEquals( 6 * 7, r.written().chunksWritten );

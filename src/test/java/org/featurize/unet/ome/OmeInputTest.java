@@ -122,7 +122,7 @@ class OmeInputTest
 			a.writeChunk( new long[] { t, 0, 0 }, p );
 		}
 		final Path out = dir.resolve( "out.zarr" );
-		OmeOutputTest.run( OmeOutputTest.ome( root, out, 1 ).tile( null ) );
+		OmeOutputTest.run( OmeOutputTest.ome( root, out, 1 ).tile( null ).chunk( null ) );
 		assertEquals( "t,c,y,x", OmeOutputTest.names( OmeOutputTest.attributes( out ).get( "multiscales" ).get( 0 ).get( "axes" ) ) );
 		assertArrayEquals( new long[] { 3, 4, 16, 20 }, ZarrArray.open( out, "0" ).shape() );
 		assertEquals( "[]", NgffSchemas.validate( NgffSchemas.STRICT_IMAGE, OmeOutputTest.attributes( out ) ).toString() );

@@ -56,7 +56,7 @@ class OmeOutputTest
 
 	static FeaturizeRequest ome( final Path input, final Path output, final int levels )
 	{
-		return FeaturizeRequest.of( input ).output( output ).model( Fixtures.TINY_MODEL ).tile( 12 ).threads( 2 ).layout( "ome" ).levels( levels );
+		return FeaturizeRequest.of( input ).output( output ).model( Fixtures.TINY_MODEL ).tile( 12 ).chunk( 12 ).threads( 2 ).layout( "ome" ).levels( levels );
 	}
 
 	static JsonNode attributes( final Path output ) throws Exception
@@ -299,8 +299,8 @@ class OmeOutputTest
 			plane[ i ] = ( float ) Math.sin( i * 0.37 ) * 100;
 		a2.writeChunk( new long[] { 0, 0 }, plane );
 		a3.writeChunk( new long[] { 1, 0, 0 }, plane );
-		run( ome( in2, dir.resolve( "o2.zarr" ), 2 ).tile( null ) );
-		run( ome( in3, dir.resolve( "o3.zarr" ), 2 ).tile( null ) );
+		run( ome( in2, dir.resolve( "o2.zarr" ), 2 ).tile( null ).chunk( null ) );
+		run( ome( in3, dir.resolve( "o3.zarr" ), 2 ).tile( null ).chunk( null ) );
 		for ( final String o : new String[] { "o2.zarr", "o3.zarr" } )
 			assertEquals( "[]", NgffSchemas.validate( NgffSchemas.STRICT_IMAGE, attributes( dir.resolve( o ) ) ).toString(), o );
 		final JsonNode axes2 = attributes( dir.resolve( "o2.zarr" ) ).get( "multiscales" ).get( 0 ).get( "axes" );

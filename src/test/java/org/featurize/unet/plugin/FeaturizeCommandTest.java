@@ -67,6 +67,7 @@ class FeaturizeCommandTest
 		// numbers whose default depends on the input or the model: text, empty for that default (see FijiCommand)
 		assertEquals( String.class, types.get( "tile" ) );
 		assertEquals( String.class, types.get( "halo" ) );
+		assertEquals( String.class, types.get( "chunk" ) );
 		assertEquals( String.class, types.get( "threads" ) );
 		assertEquals( String.class, types.get( "keep_bits" ) );
 		assertEquals( String.class, types.get( "preview_plane" ) );
@@ -150,6 +151,7 @@ class FeaturizeCommandTest
 		args.put( "output", dir.resolve( "o.zarr" ).toFile() );
 		args.put( "model", Fixtures.TINY_MODEL.toFile() );
 		args.put( "tile", 4 );
+		args.put( "chunk", 4 );
 		args.put( "threads", 1 );
 		final CancelOnProgress canceller = new CancelOnProgress();
 		context.service( EventService.class ).subscribe( canceller );

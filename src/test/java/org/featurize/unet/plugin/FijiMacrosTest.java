@@ -74,6 +74,13 @@ class FijiMacrosTest
 		return typed;
 	}
 
+	/** The side of a (height, width) pair as the dialog shows it: the side when square, else empty. */
+	private static String square( final Object heightWidth )
+	{
+		final List< ? > hw = ( List< ? > ) heightWidth;
+		return hw.get( 0 ).equals( hw.get( 1 ) ) ? String.valueOf( hw.get( 0 ) ) : "";
+	}
+
 	private static Map< ?, ? > parameters( final Path output )
 	{
 		return ( Map< ?, ? > ) ( ( Map< ?, ? > ) ZarrArray.open( output, "" ).attributes().get( "featurize" ) ).get( "parameters" );
@@ -100,10 +107,14 @@ class FijiMacrosTest
 					typed( "input", input.toFile(), "output", output.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "threads", "2" ) );
 			assertFalse( menu.canceled(), menu.cancelReason() );
 			recorded = menu.recorded;
-			// the chunk is 20 x 28, not square: only an empty tile says "the chunk"
+			// the plane is 20 x 28, not square: only an empty tile and chunk say "chosen for the work"; the halo shows once
+			// the model's is known (measured by an earlier run), else it is empty too: either way the line replays
+			final String halo = String.valueOf( menu.atOk.get( "halo" ) );
 			assertEquals( "run(\"UNet\", \"input=" + input + " output=" + output + " overwrite=false model=" + Fixtures.TINY_MODEL
-					+ " display=none dataset= normalization=none tile= halo=19 threads=2 device=auto precision=float32 output_type=float32"
-					+ " keep_bits=13 rounding=block layout=seed levels=1 preview_plane=1\");", recorded );
+					+ " display=none dataset= normalization=none tile= halo=" + halo + " chunk= threads=2 device=auto precision=float32"
+					+ " output_type=float32 keep_bits=13 rounding=block layout=seed levels=1 preview_plane=1\");", recorded );
+			if ( !halo.isEmpty() )
+				assertEquals( halo, String.valueOf( parameters( output ).get( "halo" ) ), "the halo shown is the run's" );
 			assertEquals( List.of(), menu.windows );
 			Files.move( output, first );
 
@@ -219,31 +230,36 @@ class FijiMacrosTest
 		final Path input = squareChunks( dir ), output = dir.resolve( "dialog.zarr" ), plain = dir.resolve( "plain.zarr" );
 		try ( LegacyLayer fiji = new LegacyLayer( true ) )
 		{
+			// the same input, model and output given and nothing else: the run's own defaults (its halo is measured once
+			// and kept, so that the dialog below can show it)
+			final LegacyLayer.Run given = fiji.macro( "run(\"UNet\", \"input=" + input + " model=" + Fixtures.TINY_MODEL + " output=" + plain + "\");" );
+			assertFalse( given.canceled(), given.cancelReason() );
+			final Map< ?, ? > run = parameters( plain );
+
 			final LegacyLayer.Run menu = fiji.menu( FeaturizeCommand.class,
 					typed( "input", input.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "output", output.toFile() ) );
 			assertFalse( menu.canceled(), menu.cancelReason() );
-			// when the dialog opens: nothing known of the input yet; the shipped model's halo, its bits, a thread per core
+			// when the dialog opens: nothing known of the input yet, so no tile, halo or chunk; its bits, a thread per core
 			assertEquals( "", menu.opened.get( "tile" ) );
-			assertEquals( String.valueOf( DialogDefaults.halo( null, "float32" ) ), menu.opened.get( "halo" ) );
+			assertEquals( "", menu.opened.get( "halo" ) );
+			assertEquals( "", menu.opened.get( "chunk" ) );
 			assertEquals( String.valueOf( CORES ), menu.opened.get( "threads" ) );
 			assertEquals( "13", menu.opened.get( "keep_bits" ) );
 			assertEquals( "", menu.opened.get( "preview_plane" ) );
 			assertEquals( 1, menu.opened.get( "levels" ) );
 			for ( final Map.Entry< String, Object > e : menu.opened.entrySet() )
 				assertFalse( "0".equals( String.valueOf( e.getValue() ) ), e.getKey() + " shows 0" );
-			// once the input and the model are chosen: the chunk, the model's receptive field, the middle plane
-			assertEquals( "16", menu.atOk.get( "tile" ) );
-			assertEquals( String.valueOf( Fixtures.TINY_RECEPTIVE_FIELD ), menu.atOk.get( "halo" ) );
-			assertEquals( String.valueOf( FeaturizeRequest.defaultThreads( 16 * 16, CORES ) ), menu.atOk.get( "threads" ) );
+			// once the input and the model are chosen: the tile, halo and chunk the run used (tile and chunk where square,
+			// the only shape one number says), its bits, the middle plane; and the run the dialog makes is that run
+			assertEquals( square( run.get( "tile" ) ), menu.atOk.get( "tile" ) );
+			assertEquals( String.valueOf( run.get( "halo" ) ), menu.atOk.get( "halo" ) );
+			assertEquals( square( run.get( "chunk" ) ), menu.atOk.get( "chunk" ) );
 			assertEquals( "1", menu.atOk.get( "preview_plane" ) );
-
-			// the same input, model and output given and nothing else: the run's own defaults are those the dialog showed
-			final LegacyLayer.Run given = fiji.macro( "run(\"UNet\", \"input=" + input + " model=" + Fixtures.TINY_MODEL + " output=" + plain + "\");" );
-			assertFalse( given.canceled(), given.cancelReason() );
 			assertSameChunks( output, plain );
-			assertEquals( List.of( 16, 16 ), parameters( plain ).get( "tile" ) );
-			assertEquals( Fixtures.TINY_RECEPTIVE_FIELD, parameters( plain ).get( "halo" ) );
-			assertEquals( 13, parameters( plain ).get( "keep_bits" ) );
+			assertEquals( run.get( "tile" ), parameters( output ).get( "tile" ) );
+			assertEquals( run.get( "halo" ), parameters( output ).get( "halo" ) );
+			assertEquals( run.get( "chunk" ), parameters( output ).get( "chunk" ) );
+			assertEquals( 13, run.get( "keep_bits" ) );
 			final RandomAccessibleInterval< ? > features = ( RandomAccessibleInterval< ? > ) given.module.getOutput( "features" );
 			assertEquals( menu.atOk.get( "preview_plane" ), String.valueOf( features.dimension( 3 ) / 2 ), "the middle z" );
 
@@ -251,13 +267,12 @@ class FijiMacrosTest
 			final LegacyLayer.Run half = fiji.menu( FeaturizeCommand.class, typed( "tile", "8", "input", input.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "output_type", "float16" ) );
 			assertEquals( "10", half.atOk.get( "keep_bits" ) );
 			assertEquals( "8", half.atOk.get( "tile" ), "typed before the input, kept after it" );
-			assertEquals( String.valueOf( FeaturizeRequest.defaultThreads( 8 * 8, CORES ) ), half.atOk.get( "threads" ) );
-			// another input chosen after the first: its chunk, and the threads for that tile
+			// another input chosen after the first: the dialog follows it (a 32 x 32 chunk over 20 x 28 planes)
 			final Path wide = squareChunks( dir.resolve( "wide" ), 32 );
 			final LegacyLayer.Run again = fiji.menu( FeaturizeCommand.class,
 					typed( "input", input.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "input", wide.toFile() ) );
-			assertEquals( "32", again.atOk.get( "tile" ) );
-			assertEquals( String.valueOf( FeaturizeRequest.defaultThreads( 20 * 28, CORES ) ), again.atOk.get( "threads" ), "a 32 tile over 20 x 28 planes" );
+			assertFalse( again.canceled(), again.cancelReason() );
+			assertEquals( menu.atOk.get( "halo" ), again.atOk.get( "halo" ), "the same model" );
 			final LegacyLayer.Run exact = fiji.menu( FeaturizeCommand.class, typed( "input", input.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "rounding", "none" ) );
 			assertEquals( "", exact.atOk.get( "keep_bits" ), "rounding=none takes no bits" );
 			assertFalse( exact.canceled(), exact.cancelReason() );

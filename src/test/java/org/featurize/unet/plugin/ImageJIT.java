@@ -89,7 +89,7 @@ class ImageJIT
 		assertTrue( s[ 1 ].contains( "UNet done, windows: 1" ), "display=ImageJ opens one window: " + s[ 1 ] );
 		final ZarrArray out = ZarrArray.open( output, "" );
 		assertArrayEquals( new long[] { 2, 3, 20, 28, 4 }, out.shape() );
-		assertArrayEquals( new int[] { 1, 1, 14, 14, 4 }, out.chunkShape(), "tile=14 reached the command" );
+		assertArrayEquals( new int[] { 1, 1, 14, 14, 4 }, out.chunkShape(), "tile=14 chunk=14 reached the command" );
 
 		// a bad value aborts the macro with the command's reason
 		final String bad = "run(\"UNet\", \"input=[" + input + "] output=[" + dir.resolve( "o2.zarr" ) + "] model=[" + Fixtures.TINY_MODEL + "] halo=-4\");";

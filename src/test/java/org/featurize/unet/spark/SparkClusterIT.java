@@ -143,7 +143,7 @@ class SparkClusterIT
 
 	static String[] model( final String tile, final String... more )
 	{
-		final List< String > args = new ArrayList<>( List.of( "--model", Fixtures.TINY_MODEL.toString(), "--tile", tile ) );
+		final List< String > args = new ArrayList<>( List.of( "--model", Fixtures.TINY_MODEL.toString(), "--tile", tile, "--chunk", tile ) );
 		args.addAll( Arrays.asList( more ) );
 		return args.toArray( String[]::new );
 	}

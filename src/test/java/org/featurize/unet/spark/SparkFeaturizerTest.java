@@ -77,7 +77,7 @@ class SparkFeaturizerTest
 
 	static FeaturizeRequest request( final Path input, final Path output )
 	{
-		return FeaturizeRequest.of( input ).output( output ).model( TINY ).tile( 12 ).intraOpThreads( 1 );
+		return FeaturizeRequest.of( input ).output( output ).model( TINY ).tile( 12 ).chunk( 12 ).intraOpThreads( 1 );
 	}
 
 	static void oneMachine( final FeaturizeRequest request )
@@ -104,6 +104,24 @@ class SparkFeaturizerTest
 		final Map< String, Object > sparkRecord = ( Map< String, Object > ) record( cluster ).get( "spark" );
 		assertEquals( "local[2,3]", sparkRecord.get( "master" ) );
 		assertFalse( Files.exists( org.featurize.unet.io.OutputLock.lockFile( cluster ) ), "the driver released the output's lock" );
+	}
+
+	@Test
+	void aBlockedInputGivesTheSameBytesAsOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		// 3D blocks that span planes and times; the tile, halo and chunks chosen by each, not given; then tiles that
+		// cover several chunks
+		final Path input = Fixtures.volume( dir, "blocks.zarr", 2, 2, 8, 8 );
+		final Path single = dir.resolve( "single.zarr" ), cluster = dir.resolve( "spark.zarr" );
+		oneMachine( FeaturizeRequest.of( input ).output( single ).model( TINY ).intraOpThreads( 1 ) );
+		onSpark( FeaturizeRequest.of( input ).output( cluster ).model( TINY ).intraOpThreads( 1 ) );
+		assertSameOutput( single, cluster );
+		assertEquals( java.util.List.of( 20, 28 ), record( cluster ).get( "parameters" ) instanceof Map
+				? ( ( Map< ?, ? > ) record( cluster ).get( "parameters" ) ).get( "chunk" ) : null, "whole planes" );
+		final Path singleTiles = dir.resolve( "single-tiles.zarr" ), clusterTiles = dir.resolve( "spark-tiles.zarr" );
+		oneMachine( FeaturizeRequest.of( input ).output( singleTiles ).model( TINY ).tile( 16 ).chunk( 8 ).intraOpThreads( 1 ) );
+		onSpark( FeaturizeRequest.of( input ).output( clusterTiles ).model( TINY ).tile( 16 ).chunk( 8 ).intraOpThreads( 1 ) );
+		assertSameOutput( singleTiles, clusterTiles );
 	}
 
 	@Test
@@ -215,7 +233,7 @@ class SparkFeaturizerTest
 		spark.addFile( TINY.toString() );
 		spark.addFile( TINY.resolveSibling( "tiny_unet_described.json" ).toString() );
 		final ChunkJob job = new ChunkJob( input.toString(), "", new long[] { 2, 3, 20, 28 }, dir.resolve( "only-on-the-driver/tiny_unet_described.pt" ).toString(),
-				Featurizer.sha256( TINY ), 4, 4, 12, 12, 19, Normalization.none(), output.toString(), 1, false,
+				Featurizer.sha256( TINY ), 4, 4, 12, 12, 19, 12, 12, Normalization.none(), output.toString(), 1, false,
 				new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK ) );
 		final long[] counts = new SparkFeaturizer( s -> {} ).runTasks( spark, job, ChunkRange.split( 36, 4 ) );
 		assertEquals( 1, counts[ 0 ] );
@@ -229,7 +247,7 @@ class SparkFeaturizerTest
 		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out.zarr" );
 		onSpark( request( input, output ).overwrite( true ) );
 		final Path missing = dir.resolve( "elsewhere/tiny.pt" );
-		final ChunkJob job = new ChunkJob( input.toString(), "", new long[] { 2, 3, 20, 28 }, missing.toString(), "0", 4, 4, 12, 12, 19,
+		final ChunkJob job = new ChunkJob( input.toString(), "", new long[] { 2, 3, 20, 28 }, missing.toString(), "0", 4, 4, 12, 12, 19, 12, 12,
 				Normalization.none(), output.toString(), 1, false, new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK ) );
 		final FeaturizeException e = assertThrows( FeaturizeException.class,
 				() -> new SparkFeaturizer( s -> {} ).runTasks( spark, job, List.of( new ChunkRange( 0, 1 ) ) ) );

@@ -26,19 +26,60 @@ public final class Fixtures
 	 */
 	public static Path volume( final Path dir )
 	{
-		final Path input = dir.resolve( "in.zarr" );
-		final ZarrArray a = ZarrArray.create( input, "", ArraySpec.builder().shape( 2, 3, 20, 28 ).chunks( 1, 1, 20, 28 )
+		return volume( dir, "in.zarr", 1, 1, 20, 28 );
+	}
+
+	/**
+	 * The same values as {@link #volume(Path)}, at {@code dir/name}, in chunks of {@code (t, z, y, x)} = {@code chunks}:
+	 * plane chunks (1, 1, 20, 28), 2D tiles (1, 1, 8, 8), 3D blocks (2, 2, 8, 8) that span planes and times.
+	 */
+	public static Path volume( final Path dir, final String name, final int... chunks )
+	{
+		final Path input = dir.resolve( name );
+		final ZarrArray a = ZarrArray.create( input, "", ArraySpec.builder().shape( 2, 3, 20, 28 ).chunks( chunks )
 				.dataType( DataType.UINT16 ).compressor( Compressor.zstd( 3 ) ).zarrFormat( 2 ).build() );
-		for ( int t = 0; t < 2; t++ )
-			for ( int z = 0; z < 3; z++ )
-			{
-				final short[] p = new short[ 20 * 28 ];
-				for ( int y = 0; y < 20; y++ )
-					for ( int x = 0; x < 28; x++ )
-						p[ y * 28 + x ] = ( short ) ( 1000 * t + 100 * z + 10 * Math.sin( x * 0.4 ) * Math.cos( y * 0.3 ) + 40
-								+ ( x == 5 && y == 7 ? 30000 : 0 ) );
-				a.writeChunk( new long[] { t, z, 0, 0 }, p );
-			}
+		final long[] grid = a.gridShape();
+		for ( long ct = 0; ct < grid[ 0 ]; ct++ )
+			for ( long cz = 0; cz < grid[ 1 ]; cz++ )
+				for ( long cy = 0; cy < grid[ 2 ]; cy++ )
+					for ( long cx = 0; cx < grid[ 3 ]; cx++ )
+					{
+						final short[] c = new short[ chunks[ 0 ] * chunks[ 1 ] * chunks[ 2 ] * chunks[ 3 ] ];
+						int i = 0;
+						for ( int t = 0; t < chunks[ 0 ]; t++ )
+							for ( int z = 0; z < chunks[ 1 ]; z++ )
+								for ( int y = 0; y < chunks[ 2 ]; y++ )
+									for ( int x = 0; x < chunks[ 3 ]; x++, i++ )
+									{
+										final long tt = ct * chunks[ 0 ] + t, zz = cz * chunks[ 1 ] + z, yy = cy * chunks[ 2 ] + y, xx = cx * chunks[ 3 ] + x;
+										if ( tt < 2 && zz < 3 && yy < 20 && xx < 28 )
+											c[ i ] = value( ( int ) tt, ( int ) zz, ( int ) yy, ( int ) xx );
+									}
+						a.writeChunk( new long[] { ct, cz, cy, cx }, c );
+					}
 		return input;
+	}
+
+	private static short value( final int t, final int z, final int y, final int x )
+	{
+		return ( short ) ( 1000 * t + 100 * z + 10 * Math.sin( x * 0.4 ) * Math.cos( y * 0.3 ) + 40 + ( x == 5 && y == 7 ? 30000 : 0 ) );
+	}
+
+	/** The same chunk files, byte for byte, in two outputs (their run records may differ: other inputs, say). */
+	public static void assertSameChunks( final Path expected, final Path actual ) throws java.io.IOException
+	{
+		final java.util.Map< String, Path > a = new java.util.TreeMap<>(), b = new java.util.TreeMap<>();
+		for ( final Object[] o : new Object[][] { { expected, a }, { actual, b } } )
+			try ( java.util.stream.Stream< Path > s = java.nio.file.Files.walk( ( Path ) o[ 0 ] ) )
+			{
+				@SuppressWarnings( "unchecked" )
+				final java.util.Map< String, Path > m = ( java.util.Map< String, Path > ) o[ 1 ];
+				s.filter( java.nio.file.Files::isRegularFile ).forEach( f -> m.put( ( ( Path ) o[ 0 ] ).relativize( f ).toString(), f ) );
+			}
+		org.junit.jupiter.api.Assertions.assertEquals( a.keySet(), b.keySet(), "the same files in " + expected + " and " + actual );
+		for ( final String name : a.keySet() )
+			if ( !name.startsWith( "." ) )
+				org.junit.jupiter.api.Assertions.assertArrayEquals( java.nio.file.Files.readAllBytes( a.get( name ) ),
+						java.nio.file.Files.readAllBytes( b.get( name ) ), "bytes of " + name );
 	}
 }

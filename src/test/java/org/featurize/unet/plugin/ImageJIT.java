@@ -83,7 +83,7 @@ class ImageJIT
 
 		final Path output = dir.resolve( "out put.zarr" );
 		final String macro = "run(\"UNet\", \"input=[" + input + "] output=[" + output + "] model=[" + Fixtures.TINY_MODEL
-				+ "] threads=2 tile=14 display=ImageJ\");";
+				+ "] threads=2 tile=14 chunk=14 display=ImageJ\");";
 		final String[] s = session( dir, "macro", pluginsDir( dir ).toString(), macro );
 		assertEquals( "0", s[ 0 ], s[ 1 ] );
 		assertTrue( s[ 1 ].contains( "UNet done, windows: 1" ), "display=ImageJ opens one window: " + s[ 1 ] );

@@ -61,15 +61,7 @@ class GeometryIT
 			for ( int k = 0; k < 2; k++ )
 			{
 				final Process p = start( output, shared.resolve( name + "-kill-" + cycle + "-" + k + ".log" ), geometry );
-				final long target = 1 + random.nextInt( chunks / 2 ), extra = random.nextInt( 200 );
-				final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos( 2 );
-				while ( p.isAlive() && LauncherIT.chunks( output ) < target && System.nanoTime() < deadline )
-					Thread.sleep( 5 );
-				if ( !p.waitFor( extra, TimeUnit.MILLISECONDS ) )
-				{
-					p.destroyForcibly(); // SIGKILL
-					p.waitFor();
-				}
+				LauncherIT.killAfter( p, output, 1 + random.nextInt( chunks / 2 ), random.nextInt( 200 ) );
 			}
 			kept.add( LauncherIT.chunks( output ) );
 			final Path log = shared.resolve( name + "-resume-" + cycle + ".log" );

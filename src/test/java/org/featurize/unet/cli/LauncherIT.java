@@ -198,4 +198,21 @@ class LauncherIT
 	{
 		return Files.exists( array.resolve( ".zattrs" ) ) && ZarrArray.open( array, "" ).attributes().toString().contains( "complete=true" );
 	}
+
+	/**
+	 * Kills {@code p} with SIGKILL at a moment of the test's choosing: once {@code array} holds {@code chunks} finished
+	 * chunks (or after two minutes), and then {@code extraMillis} more. Returns whether it was killed (false: it ended
+	 * first).
+	 */
+	static boolean killAfter( final Process p, final Path array, final long chunks, final long extraMillis ) throws Exception
+	{
+		final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos( 2 );
+		while ( p.isAlive() && chunks( array ) < chunks && System.nanoTime() < deadline )
+			Thread.sleep( 5 );
+		if ( p.waitFor( extraMillis, TimeUnit.MILLISECONDS ) )
+			return false;
+		p.destroyForcibly(); // SIGKILL
+		p.waitFor();
+		return true;
+	}
 }

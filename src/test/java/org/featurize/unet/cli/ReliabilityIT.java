@@ -62,16 +62,8 @@ class ReliabilityIT
 			{
 				final Process p = start( output, shared.resolve( "kill-" + cycle + "-" + k + ".log" ) );
 				// a random moment: after a random number of finished chunks (0 to 15), then up to 300 ms more
-				final long target = random.nextInt( 16 ), extra = random.nextInt( 300 );
-				final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos( 2 );
-				while ( p.isAlive() && LauncherIT.chunks( output ) < target && System.nanoTime() < deadline )
-					Thread.sleep( 5 );
-				if ( !p.waitFor( extra, TimeUnit.MILLISECONDS ) )
-				{
-					p.destroyForcibly(); // SIGKILL
-					p.waitFor();
+				if ( LauncherIT.killAfter( p, output, random.nextInt( 16 ), random.nextInt( 300 ) ) )
 					kills++;
-				}
 			}
 			killed += kills;
 			keptChunks.add( LauncherIT.chunks( output ) );

@@ -509,6 +509,30 @@ def check_export(features, loaded, big):
     return r_analytic, r_measured  # the bound; autograd can only confirm it (max pooling routes gradients)
 
 
+def write_description_and_exports(out_dir, pt_path, radius, trained_on, description, effective_halo=None):
+    """NAME.json for the reference network in `pt_path`, then the files the plugin runs (NAME.pt,
+    folded and channels-last, and its bfloat16 variant) through export_inference.py. Without an
+    effective halo the plugin measures it at the first run."""
+    desc = {
+        "name": NAME,
+        "format": "torchscript",
+        "input_channels": 1,
+        "output_channels": WIDTH,
+        "size_multiple": SIZE_MULTIPLE,
+        "receptive_field": radius,
+    }
+    if effective_halo is not None:
+        desc["effective_halo"] = effective_halo
+    desc.update({"axes": "bcyx", "dtype": "float32", "trained_on": trained_on, "description": description})
+    json_path = os.path.join(out_dir, NAME + ".json")
+    with open(json_path, "w") as f:
+        json.dump(desc, f, indent=2)
+        f.write("\n")
+    print("wrote %s" % json_path)
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_inference.py"),
+                    pt_path, out_dir, "--name", NAME], check=True)
+
+
 def sha256(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
@@ -573,38 +597,20 @@ def main():
     big = torch.from_numpy(np.stack(planes)[:, None])
     radius, _ = check_export(features, loaded, big)
 
-    desc = {
-        "name": NAME,
-        "format": "torchscript",
-        "input_channels": 1,
-        "output_channels": WIDTH,
-        "size_multiple": SIZE_MULTIPLE,
-        "receptive_field": radius,
-        # the halo that keeps tiles within 1e-4 of the whole plane, as the plugin's HaloMeasurement (procedure 3)
-        # measured it for the shipped weights; for new weights, remove it and let the plugin measure
-        "effective_halo": 48,
-        "axes": "bcyx",
-        "dtype": "float32",
-        "trained_on": ("synthetic microscopy-like 2D planes (cells, membranes, nuclei, spots, "
-                       "filaments, uneven background; Poisson and Gaussian noise), half in raw "
-                       "camera counts (offset 80-120, peaks 300-4000 above it), half min-max "
-                       "scaled to [0, 1]; task: denoising through a temporary 1x1 head, "
-                       "%d steps of %d patches %dx%d" % (a.steps, a.batch, a.patch, a.patch)),
-        "description": ("UNet feature extractor with segmentify's architecture (k = 16) and its "
-                        "final 1x1 convolution and sigmoid removed: 16 features per pixel at full "
-                        "resolution. Bias-free, so scaling the input by a > 0 scales the features "
-                        "by a. Generic structure features from synthetic data, not a segmentation "
-                        "model. Use normalization=percentile for data unlike the training ranges. "
-                        "Made by models/make_model.py; see models/README.md."),
-    }
-    json_path = os.path.join(a.out_dir, NAME + ".json")
-    with open(json_path, "w") as f:
-        json.dump(desc, f, indent=2)
-        f.write("\n")
-    print("wrote %s" % json_path)
-    # The files the plugin runs: the same network folded and channels-last (NAME.pt), and its bfloat16 variant.
-    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_inference.py"),
-                    pt_path, a.out_dir, "--name", NAME], check=True)
+    # effective_halo: the halo that keeps tiles within 1e-4 of the whole plane, as the plugin's
+    # HaloMeasurement (procedure 3) measured it for the shipped weights
+    write_description_and_exports(a.out_dir, pt_path, radius, ("synthetic microscopy-like 2D planes (cells, membranes, nuclei, spots, "
+                           "filaments, uneven background; Poisson and Gaussian noise), half in raw "
+                           "camera counts (offset 80-120, peaks 300-4000 above it), half min-max "
+                           "scaled to [0, 1]; task: denoising through a temporary 1x1 head, "
+                           "%d steps of %d patches %dx%d" % (a.steps, a.batch, a.patch, a.patch)),
+                                  ("UNet feature extractor with segmentify's architecture (k = 16) and its "
+                            "final 1x1 convolution and sigmoid removed: 16 features per pixel at full "
+                            "resolution. Bias-free, so scaling the input by a > 0 scales the features "
+                            "by a. Generic structure features from synthetic data, not a segmentation "
+                            "model. Use normalization=percentile for data unlike the training ranges. "
+                            "Made by models/make_model.py; see models/README.md."),
+                                  effective_halo=48)
     print("summary: params %d, file %d bytes, training %.0fs for %d steps, val raw %.5f "
           "(identity %.5f), val [0,1] %.5f (identity %.5f), receptive field %d, total %.0fs"
           % (n_params, size, train_seconds, a.steps, final_raw, id_raw, final_unit, id_unit,

@@ -58,7 +58,8 @@ from scipy import ndimage as ndi  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simulate  # noqa: E402
 from make_model import (NAME, SIZE_MULTIPLE, TORCH_THREADS, WIDTH, UNetFeatures,  # noqa: E402
-                        additive_constants, calibrate_scales, check_export, make_bias_free)
+                        additive_constants, calibrate_scales, check_export, make_bias_free,
+                        write_description_and_exports)
 
 STEPS = 4000
 # The decay of the 4000-step run measured in models/README.md: planned over 7000 steps, shortened
@@ -372,36 +373,18 @@ def main():
     big = check_planes(a.seed)
     radius, reach = check_export(features, loaded, big)
 
-    desc = {
-        "name": NAME,
-        "format": "torchscript",
-        "input_channels": 1,
-        "output_channels": WIDTH,
-        "size_multiple": SIZE_MULTIPLE,
-        "receptive_field": radius,
-        "axes": "bcyx",
-        "dtype": "float32",
-        "trained_on": ("simulated microscopy scenes with dense ground truth (models/simulate.py: "
-                       "nuclei, membrane-outlined cells, EM-like membranes, textured tissue, "
-                       "filaments and fibres, spots; anisotropic blur, Poisson and read noise, "
-                       "random exposure, gain and offset); multi-task heads (foreground, "
-                       "boundaries, inside and outside distances, thickness, structure kind, "
-                       "instance embedding, denoising at three scales) removed at export; "
-                       "%d steps of %d patches %dx%d" % (steps, a.batch, a.patch, a.patch)),
-        "description": ("UNet feature extractor with segmentify's architecture (k = 16) and its "
-                        "final 1x1 convolution and sigmoid removed: 16 features per pixel at full "
-                        "resolution, trained for pixel classification. Bias-free, so scaling the "
-                        "input by a > 0 scales the features by a. Made by models/train_features.py; "
-                        "see models/README.md."),
-    }
-    json_path = os.path.join(a.out_dir, NAME + ".json")
-    with open(json_path, "w") as f:
-        json.dump(desc, f, indent=2)
-        f.write("\n")
-    print("wrote %s" % json_path)
-    # The files the plugin runs: the same network folded and channels-last (NAME.pt), and its bfloat16 variant.
-    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_inference.py"),
-                    pt_path, a.out_dir, "--name", NAME], check=True)
+    write_description_and_exports(a.out_dir, pt_path, radius, ("simulated microscopy scenes with dense ground truth (models/simulate.py: "
+                           "nuclei, membrane-outlined cells, EM-like membranes, textured tissue, "
+                           "filaments and fibres, spots; anisotropic blur, Poisson and read noise, "
+                           "random exposure, gain and offset); multi-task heads (foreground, "
+                           "boundaries, inside and outside distances, thickness, structure kind, "
+                           "instance embedding, denoising at three scales) removed at export; "
+                           "%d steps of %d patches %dx%d" % (steps, a.batch, a.patch, a.patch)),
+                                  ("UNet feature extractor with segmentify's architecture (k = 16) and its "
+                            "final 1x1 convolution and sigmoid removed: 16 features per pixel at full "
+                            "resolution, trained for pixel classification. Bias-free, so scaling the "
+                            "input by a > 0 scales the features by a. Made by models/train_features.py; "
+                            "see models/README.md."))
     print("summary: params %d, file %d bytes, training %.0fs for %d steps, receptive field %d, "
           "total %.0fs" % (n_params, size, train_seconds, steps, radius,
                            time.perf_counter() - t_start))

@@ -400,7 +400,9 @@ class Network:
             import train_features
             model = train_features.MultiTask()
             train_features.make_bias_free(model.features)
-            model.load_state_dict(torch.load(path)["model"])
+            state = torch.load(path)["model"]
+            model.features.load_state_dict({k[len("features."):]: v for k, v in state.items()
+                                            if k.startswith("features.")})
             self.net = model.features.eval()
         else:
             self.net = torch.jit.load(path).eval()
@@ -437,7 +439,7 @@ def mean_iou(truth, pred, classes):
     return float(np.mean(ious))
 
 
-def score(features, labels, scrib, seed):
+def score(features, labels, scrib, seed, trees=100, depth=None):
     """Train a random forest on the scribbled pixels of the training planes; mean IoU on the
     others. features: (z, c, h, w)."""
     from sklearn.ensemble import RandomForestClassifier
@@ -446,7 +448,7 @@ def score(features, labels, scrib, seed):
         m = scrib[z] > 0
         xs.append(features[z][:, m].T)
         ys.append(scrib[z][m] - 1)
-    rf = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=seed)
+    rf = RandomForestClassifier(n_estimators=trees, max_depth=depth, n_jobs=2, random_state=seed)
     rf.fit(np.concatenate(xs), np.concatenate(ys))
     test = [z for z in range(len(labels)) if z not in TRAIN_PLANES]
     classes = np.unique(labels)
@@ -458,11 +460,12 @@ def score(features, labels, scrib, seed):
     return float(np.mean(ious))
 
 
-def evaluate(models, stacks, seed, families, log=print):
-    """{family: {name: [mean IoU per stack]}} for each model and the filters."""
+def evaluate(models, stacks, seed, families, forests=((100, None),), log=print):
+    """{family: {name: [mean IoU per stack]}} for each model and the filters, with each forest
+    (trees, depth; a forest other than the first is named NAME@TREES:DEPTH)."""
     results = {}
     for family in families:
-        results[family] = {name: [] for name in list(models) + ["filters"]}
+        results[family] = {}
         for s in range(stacks):
             t0 = time.perf_counter()
             raw, labels, cam = stack(family, seed + s)
@@ -474,9 +477,11 @@ def evaluate(models, stacks, seed, families, log=print):
             feats["filters"] = np.stack([filter_features(p) for p in raw])
             line = []
             for name, f in feats.items():
-                v = score(f, labels, scrib, seed)
-                results[family][name].append(v)
-                line.append("%s %.3f" % (name, v))
+                for i, (trees, depth) in enumerate(forests):
+                    key = name if i == 0 else "%s@%d:%s" % (name, trees, depth)
+                    v = score(f, labels, scrib, seed, trees, depth)
+                    results[family].setdefault(key, []).append(v)
+                    line.append("%s %.3f" % (key, v))
             log("%-13s stack %d  %s  (%.0fs; %d scribbled pixels)" % (
                 family, s, "  ".join(line), time.perf_counter() - t0, int((scrib > 0).sum())))
     return results
@@ -553,6 +558,9 @@ def main():
     ap.add_argument("--seed", type=int, default=12345)
     ap.add_argument("--families", default=",".join(FAMILIES))
     ap.add_argument("--markdown", help="also write the table to this file")
+    ap.add_argument("--forest", action="append", default=[],
+                    help="TREES:DEPTH of a random forest to score (repeatable; default 100:none, "
+                         "scikit-learn's default depth)")
     ap.add_argument("--previews", help="write feature pictures of real images to this folder")
     a = ap.parse_args()
     specs = a.model or ["shipped=" + os.path.join(HERE, "unet16-reference.pt")]
@@ -563,8 +571,10 @@ def main():
     if a.previews:
         previews(models, a.previews)
     t0 = time.perf_counter()
-    results = evaluate(models, a.stacks, a.seed, a.families.split(","))
-    md = table(results, list(models) + ["filters"])
+    forests = [(int(t), None if d in ("", "none") else int(d))
+               for t, _, d in (f.partition(":") for f in a.forest)] or [(100, None)]
+    results = evaluate(models, a.stacks, a.seed, a.families.split(","), forests)
+    md = table(results, list(next(iter(results.values()))))
     print(md)
     print("%.0fs" % (time.perf_counter() - t0))
     if a.markdown:

@@ -24,14 +24,17 @@ import picocli.CommandLine.Option;
  * <li>{@code featurize --headless --run UNet "input='in.zarr',output='out.zarr'"}: the Fiji launcher's form,
  * handled by SciJava's console arguments exactly as in Fiji ({@link ScijavaRun});</li>
  * <li>{@code featurize in.zarr out.zarr [--model m.pt] [--threads N] ...}: the plain form;</li>
- * <li>{@code featurize demo [--output dir]}: a sample volume featurized with the shipped model.</li>
+ * <li>{@code featurize demo [--output dir]}: a sample volume featurized with the shipped model;</li>
+ * <li>{@code featurize classify IN LABELS OUT} or {@code featurize classify IN --classifier F OUT}: pixel classification
+ * ({@link ClassifyMain}).</li>
  * </ul>
  * Failure: a non-zero exit status and one line on stderr.
  */
 @Command( name = "featurize", mixinStandardHelpOptions = true, versionProvider = FeaturizeMain.Version.class,
 		description = "Per-pixel UNet features of a Zarr volume (t, z, y, x), saved as Zarr (t, z, y, x, c).",
 		footer = { "", "Also: featurize --headless --run UNet \"input='in.zarr',output='out.zarr',threads=2\" (the Fiji launcher's form)",
-				"      featurize demo [--output DIR]   (a generated sample volume, featurized with the shipped model)" } )
+				"      featurize demo [--output DIR]   (a generated sample volume, featurized with the shipped model)",
+				"      featurize classify IN LABELS OUT | IN --classifier F OUT   (pixel classification; featurize classify --help)" } )
 public final class FeaturizeMain implements Callable< Integer >
 {
 	@Mixin
@@ -76,7 +79,23 @@ public final class FeaturizeMain implements Callable< Integer >
 				return new ScijavaRun( err ).run( args );
 			if ( args.length > 0 && args[ 0 ].equals( "demo" ) )
 				return Demo.run( Arrays.copyOfRange( args, 1, args.length ), out, err );
-			final CommandLine cli = new CommandLine( new FeaturizeMain() );
+			if ( args.length > 0 && args[ 0 ].equals( "classify" ) )
+				return execute( new ClassifyMain(), Arrays.copyOfRange( args, 1, args.length ), out, err );
+			return execute( new FeaturizeMain(), args, out, err );
+		}
+		catch ( final RuntimeException e )
+		{
+			err.println( "featurize: error: " + message( e ) );
+			return 1;
+		}
+	}
+
+	/** Runs a picocli command with this launcher's handling of errors: one line on stderr, exit status 1 (2 for bad parameters). */
+	static int execute( final Object command, final String[] args, final PrintStream out, final PrintStream err )
+	{
+		try
+		{
+			final CommandLine cli = new CommandLine( command );
 			cli.setOut( new java.io.PrintWriter( out, true ) );
 			cli.setErr( new java.io.PrintWriter( err, true ) );
 			cli.setExecutionExceptionHandler( ( e, line, parsed ) -> {

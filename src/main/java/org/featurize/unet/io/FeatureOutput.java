@@ -14,6 +14,7 @@ import java.util.Objects;
 
 import org.featurize.unet.zarr.ArraySpec;
 import org.featurize.unet.zarr.Compressor;
+import org.featurize.unet.zarr.DataType;
 import org.featurize.unet.zarr.ZarrArray;
 import org.featurize.unet.zarr.ZarrException;
 
@@ -54,6 +55,20 @@ public final class FeatureOutput
 			final Compressor compressor, final Map< String, Object > parameters, final Map< String, Object > details,
 			final boolean overwrite )
 	{
+		return prepare( output, input, layout.axes(), layout.shape(), layout.chunks(), type.dataType(), compressor, parameters, details, overwrite );
+	}
+
+	/**
+	 * Opens an output array of any shape and type for a run, with the same policy: creates it, resumes it, or
+	 * refuses (what the classifier's outputs use).
+	 *
+	 * @param axes
+	 *            the array's axis names (its {@code _ARRAY_DIMENSIONS})
+	 */
+	public static FeatureOutput prepare( final Path output, final Path input, final String[] axes, final long[] shape, final int[] chunks,
+			final DataType type, final Compressor compressor, final Map< String, Object > parameters, final Map< String, Object > details,
+			final boolean overwrite )
+	{
 		checkBeforeRun( output, input, overwrite );
 		if ( Files.exists( output ) )
 		{
@@ -75,14 +90,14 @@ public final class FeatureOutput
 		record.putAll( details );
 		record.put( "complete", false );
 		final Map< String, Object > attributes = new LinkedHashMap<>();
-		attributes.put( "_ARRAY_DIMENSIONS", List.of( layout.axes() ) );
+		attributes.put( "_ARRAY_DIMENSIONS", List.of( axes ) );
 		attributes.put( KEY, record );
 		try
 		{
 			final ZarrArray array = ZarrArray.create( output, "", ArraySpec.builder()
-					.shape( layout.shape() )
-					.chunks( layout.chunks() )
-					.dataType( type.dataType() )
+					.shape( shape )
+					.chunks( chunks )
+					.dataType( type )
 					.compressor( compressor )
 					.fillValue( 0 )
 					.zarrFormat( 2 )

@@ -249,6 +249,18 @@ public final class FeaturizeRequest
 		return overwrite;
 	}
 
+	/** The normalization method, {@link Normalization#NONE} or {@link Normalization#PERCENTILE}. */
+	public String normalization()
+	{
+		return normalization;
+	}
+
+	/** The low and high percentiles of percentile normalization. */
+	public double[] percentiles()
+	{
+		return new double[] { percentileLow, percentileHigh };
+	}
+
 	/** The intra-op threads given, or null when left to the default. */
 	public Integer intraOpThreadsGiven()
 	{

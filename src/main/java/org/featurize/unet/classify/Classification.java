@@ -1,0 +1,248 @@
+package org.featurize.unet.classify;
+
+import java.util.Arrays;
+
+import org.featurize.unet.compute.FeatureImage;
+import org.featurize.unet.zarr.DataType;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.basictypeaccess.array.ByteArray;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.img.basictypeaccess.array.IntArray;
+import net.imglib2.img.basictypeaccess.array.ShortArray;
+import net.imglib2.img.cell.Cell;
+import net.imglib2.img.cell.CellGrid;
+import net.imglib2.img.cell.LazyCellImg;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+import net.imglib2.type.numeric.integer.UnsignedIntType;
+import net.imglib2.type.numeric.integer.UnsignedShortType;
+import net.imglib2.type.numeric.real.FloatType;
+
+/**
+ * A pixel classifier applied to a lazy feature image: a lazy label image {@code (x, y[, z[, t]])} holding each
+ * pixel's class value, and lazy class probabilities {@code (x, y, class[, z[, t]])}. Nothing is computed until a
+ * cell is looked at or written; a cell's features come from the feature image's cache when there (so a classifier
+ * trained again recomputes only the forest), else are computed for the cell and not kept. The cells are the
+ * feature image's cells (the output chunks).
+ */
+public final class Classification
+{
+	private final FeatureImage features;
+
+	private final PixelClassifier classifier;
+
+	private final DataType type;
+
+	private final CellGrid grid, probabilityGrid;
+
+	private final LoadingCache< Long, int[] > classes;
+
+	private final long[] dims;
+
+	/**
+	 * @param type
+	 *            the label values' type: an unsigned integer type that holds every class value
+	 * @param cacheBytes
+	 *            the bound of the class cells kept for viewers
+	 */
+	public Classification( final FeatureImage features, final PixelClassifier classifier, final DataType type, final long cacheBytes )
+	{
+		if ( classifier.forest().features() != features.channels() )
+			throw new LabelException( String.format( "The classifier takes %d features per pixel; the features have %d",
+					classifier.forest().features(), features.channels() ) );
+		checkType( type, classifier.values() );
+		this.features = features;
+		this.classifier = classifier;
+		this.type = type;
+		final CellGrid f = features.cellGrid();
+		final long[] fd = f.getImgDimensions();
+		final int[] fc = new int[ fd.length ];
+		f.cellDimensions( fc );
+		dims = new long[ fd.length - 1 ];
+		final int[] cell = new int[ fd.length - 1 ];
+		for ( int d = 0, e = 0; d < fd.length; d++ )
+			if ( d != 2 )
+			{
+				dims[ e ] = fd[ d ];
+				cell[ e++ ] = fc[ d ];
+			}
+		this.grid = new CellGrid( dims, cell );
+		final long[] pd = fd.clone();
+		final int[] pc = fc.clone();
+		pd[ 2 ] = pc[ 2 ] = classifier.classes();
+		this.probabilityGrid = new CellGrid( pd, pc );
+		this.classes = Caffeine.newBuilder()
+				.maximumWeight( Math.max( 1, cacheBytes ) )
+				.weigher( ( final Long k, final int[] v ) -> 4 * v.length + 64 )
+				.executor( Runnable::run )
+				.build( this::computeClasses );
+	}
+
+	/** Checks that {@code type} is an unsigned integer type that holds every class value. */
+	public static void checkType( final DataType type, final long[] values )
+	{
+		final long max = Arrays.stream( values ).max().orElse( 0 );
+		final long limit;
+		switch ( type )
+		{
+		case UINT8:
+			limit = 0xff;
+			break;
+		case UINT16:
+			limit = 0xffff;
+			break;
+		case UINT32:
+			limit = 0xffffffffL;
+			break;
+		default:
+			throw new LabelException( "Labels are written as uint8, uint16 or uint32; got " + type );
+		}
+		if ( max > limit )
+			throw new LabelException( String.format( "Class value %d does not fit the output type %s (at most %d)", max, type, limit ) );
+	}
+
+	/** The smallest unsigned integer type that holds the class values. */
+	public static DataType smallestType( final long[] values )
+	{
+		final long max = Arrays.stream( values ).max().orElse( 0 );
+		return max <= 0xff ? DataType.UINT8 : max <= 0xffff ? DataType.UINT16 : DataType.UINT32;
+	}
+
+	public FeatureImage features()
+	{
+		return features;
+	}
+
+	public PixelClassifier classifier()
+	{
+		return classifier;
+	}
+
+	public DataType type()
+	{
+		return type;
+	}
+
+	/** The cells of the label image: the feature image's, without the channel axis. */
+	public CellGrid cellGrid()
+	{
+		return grid;
+	}
+
+	/** The class indices of a cell's pixels (row-major), from the cache or computed now. */
+	public int[] cellClasses( final long index )
+	{
+		final int[] cached = classes.getIfPresent( index );
+		return cached != null ? cached : computeClasses( index );
+	}
+
+	private int[] computeClasses( final Long index )
+	{
+		final float[] data = features.cellData( index );
+		final int n = data.length / features.channels();
+		final int[] out = new int[ n ];
+		classifier.forest().classify( data, n, out, null );
+		return out;
+	}
+
+	/** A cell's class indices and probabilities ({@code pixel * classes + class}), computed now. */
+	public int[] computeCell( final long index, final float[] probabilities )
+	{
+		final float[] data = features.cellData( index );
+		final int n = data.length / features.channels();
+		final int[] out = new int[ n ];
+		classifier.forest().classify( data, n, out, probabilities );
+		return out;
+	}
+
+	/** The label values of class indices, as a primitive array of the label type (byte[], short[] or int[]). */
+	public Object values( final int[] classIndices )
+	{
+		final int n = classIndices.length;
+		switch ( type )
+		{
+		case UINT8:
+		{
+			final byte[] v = new byte[ n ];
+			for ( int i = 0; i < n; i++ )
+				v[ i ] = ( byte ) classifier.value( classIndices[ i ] );
+			return v;
+		}
+		case UINT16:
+		{
+			final short[] v = new short[ n ];
+			for ( int i = 0; i < n; i++ )
+				v[ i ] = ( short ) classifier.value( classIndices[ i ] );
+			return v;
+		}
+		default:
+		{
+			final int[] v = new int[ n ];
+			for ( int i = 0; i < n; i++ )
+				v[ i ] = ( int ) classifier.value( classIndices[ i ] );
+			return v;
+		}
+		}
+	}
+
+	/**
+	 * The lazy label image {@code (x, y[, z[, t]])}: {@link UnsignedByteType}, {@link UnsignedShortType} or
+	 * {@link UnsignedIntType} as the label type says.
+	 */
+	public RandomAccessibleInterval< ? > labels()
+	{
+		switch ( type )
+		{
+		case UINT8:
+			return new LazyCellImg<>( grid, new UnsignedByteType(), i -> new Cell<>( size( i ), min( i ), new ByteArray( ( byte[] ) values( cellClasses( i ) ) ) ) );
+		case UINT16:
+			return new LazyCellImg<>( grid, new UnsignedShortType(), i -> new Cell<>( size( i ), min( i ), new ShortArray( ( short[] ) values( cellClasses( i ) ) ) ) );
+		default:
+			return new LazyCellImg<>( grid, new UnsignedIntType(), i -> new Cell<>( size( i ), min( i ), new IntArray( ( int[] ) values( cellClasses( i ) ) ) ) );
+		}
+	}
+
+	/** The lazy class probabilities {@code (x, y, class[, z[, t]])}. */
+	public RandomAccessibleInterval< FloatType > probabilities()
+	{
+		final int k = classifier.classes();
+		return new LazyCellImg<>( probabilityGrid, new FloatType(), i -> {
+			final long[] min = new long[ probabilityGrid.numDimensions() ];
+			final int[] size = new int[ min.length ];
+			probabilityGrid.getCellDimensions( i, min, size );
+			final int n = size[ 0 ] * size[ 1 ];
+			final float[] interleaved = new float[ n * k ];
+			computeCell( i, interleaved );
+			final float[] planar = new float[ n * k ]; // (class, y, x)
+			for ( int p = 0; p < n; p++ )
+				for ( int c = 0; c < k; c++ )
+					planar[ c * n + p ] = interleaved[ p * k + c ];
+			return new Cell<>( size, min, new FloatArray( planar ) );
+		} );
+	}
+
+	private long[] min( final long index )
+	{
+		final long[] min = new long[ grid.numDimensions() ];
+		final int[] size = new int[ min.length ];
+		grid.getCellDimensions( index, min, size );
+		return min;
+	}
+
+	private int[] size( final long index )
+	{
+		final long[] min = new long[ grid.numDimensions() ];
+		final int[] size = new int[ min.length ];
+		grid.getCellDimensions( index, min, size );
+		return size;
+	}
+
+	/** The image's dimensions, (x, y[, z[, t]]). */
+	public long[] dimensions()
+	{
+		return dims.clone();
+	}
+}

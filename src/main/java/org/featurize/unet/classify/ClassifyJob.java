@@ -1,0 +1,187 @@
+package org.featurize.unet.classify;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import org.featurize.unet.compute.FeatureImage;
+import org.featurize.unet.io.FeatureOutput;
+import org.featurize.unet.io.OutputLock;
+import org.featurize.unet.io.Progress;
+import org.featurize.unet.job.FeaturizeRequest;
+import org.featurize.unet.job.Featurizer;
+import org.featurize.unet.zarr.DataType;
+import org.featurize.unet.zarr.ZarrArray;
+
+/**
+ * A classification run, the same from every front end: the lazy features of the input (as {@link Featurizer}
+ * makes them, nothing stored), then either training on a label array (features computed only for the tiles that
+ * hold labels) or a classifier file read and checked against the features' model, then the labels (and, on
+ * request, the class probabilities) written chunk by chunk: each chunk atomically, an interrupted run resumed.
+ */
+public final class ClassifyJob
+{
+	private final Consumer< String > log;
+
+	public ClassifyJob( final Consumer< String > log )
+	{
+		this.log = log;
+	}
+
+	/** What a run made. */
+	public static final class Result
+	{
+		public final PixelClassifier classifier;
+
+		public final Classification classification;
+
+		public final ClassWriter.Result written;
+
+		Result( final PixelClassifier classifier, final Classification classification, final ClassWriter.Result written )
+		{
+			this.classifier = classifier;
+			this.classification = classification;
+			this.written = written;
+		}
+	}
+
+	public Result run( final ClassifyRequest request, final Progress progress, final BooleanSupplier cancelled )
+	{
+		request.validate();
+		final FeaturizeRequest fr = request.features.output( null );
+		// what can be refused without the model: the classifier file, the labels' type and shape, the outputs
+		final PixelClassifier given = request.classifier != null ? PixelClassifier.read( request.classifier ) : null;
+		if ( given != null )
+			applyRecordedOptions( given, fr );
+		final long[] inputShape = Featurizer.openInput( fr ).shape();
+		final ZarrArray labelArray = request.labels != null ? openLabels( request ) : null;
+		for ( final Path out : new Path[] { request.output, request.probabilities } )
+			if ( out != null )
+				FeatureOutput.checkBeforeRun( out, fr.input(), request.overwrite );
+		if ( given != null && request.output != null )
+			Classification.checkType( request.outputDataType() != null ? request.outputDataType() : Classification.smallestType( given.values() ),
+					given.values() );
+
+		final Featurizer.Result features = new Featurizer( log ).run( fr, Progress.NONE, cancelled );
+		final FeatureImage image = features.features();
+		final Path modelFile = Featurizer.modelFile( fr );
+		final String modelSha = Featurizer.sha256( modelFile );
+		final PixelClassifier classifier;
+		if ( given != null )
+		{
+			given.checkModel( image.model().description().name(), modelSha, image.channels(), request.classifier );
+			classifier = given;
+			log.accept( "Classifier: " + request.classifier + ", " + classifier );
+		}
+		else
+			classifier = train( request, labelArray, inputShape, image, modelSha, cancelled );
+		if ( request.saveClassifier != null )
+		{
+			classifier.write( request.saveClassifier );
+			log.accept( "Saved the classifier to " + request.saveClassifier );
+		}
+		final DataType type = request.outputDataType() != null ? request.outputDataType() : Classification.smallestType( classifier.values() );
+		final Classification classification = new Classification( image, classifier, type, Runtime.getRuntime().maxMemory() / 16 );
+		if ( request.output == null && request.probabilities == null )
+			return new Result( classifier, classification, null );
+		final Path lockPath = request.output != null ? request.output : request.probabilities;
+		try ( OutputLock lock = OutputLock.acquire( lockPath ) )
+		{
+			final ClassWriter.Result written = new ClassWriter( classification, fr.threads() ).write( request.output, request.probabilities, fr.input(),
+					parameters( request, fr, inputShape, classifier, modelSha, image ), request.overwrite, log, progress, cancelled );
+			log.accept( String.format( "Done: %d chunks written, %d already there, %.1f s", written.chunksWritten, written.chunksSkipped,
+					written.seconds ) );
+			return new Result( classifier, classification, written );
+		}
+	}
+
+	/** A classifier is applied to features computed as they were for training: the same normalization and halo. */
+	static void applyRecordedOptions( final PixelClassifier classifier, final FeaturizeRequest request )
+	{
+		final Map< String, Object > f = classifier.features();
+		if ( f.get( "normalization" ) != null )
+			request.normalization( String.valueOf( f.get( "normalization" ) ) );
+		if ( f.get( "percentiles" ) instanceof List )
+		{
+			final List< ? > p = ( List< ? > ) f.get( "percentiles" );
+			request.percentiles( ( ( Number ) p.get( 0 ) ).doubleValue(), ( ( Number ) p.get( 1 ) ).doubleValue() );
+		}
+		if ( request.haloGiven() == null && f.get( "halo" ) instanceof Number )
+			request.halo( ( ( Number ) f.get( "halo" ) ).intValue() );
+	}
+
+	private static ZarrArray openLabels( final ClassifyRequest request )
+	{
+		if ( !Files.exists( request.labels ) )
+			throw new LabelException( "Labels " + request.labels + " do not exist" );
+		return ZarrArray.open( request.labels, request.labelsDataset );
+	}
+
+	private PixelClassifier train( final ClassifyRequest request, final ZarrArray labelArray, final long[] inputShape, final FeatureImage image,
+			final String modelSha, final BooleanSupplier cancelled )
+	{
+		final long t0 = System.nanoTime();
+		final Labels labels = Labels.read( labelArray, inputShape, request.maxSamples, request.seed );
+		final long[] values = labels.values();
+		final TrainingData.Collected collected = TrainingData.collect( image, labels, request.features.threads(), cancelled );
+		final Samples samples = collected.samples.capped( request.maxSamples, values.length, request.seed );
+		final long t1 = System.nanoTime();
+		final ForestTrainer trainer = new ForestTrainer().trees( request.trees ).depth( request.depth ).seed( request.seed )
+				.threads( request.features.threads() );
+		final Forest forest = trainer.train( samples, values.length );
+		final long t2 = System.nanoTime();
+		final Map< String, Object > counts = new LinkedHashMap<>();
+		for ( final long v : values )
+			counts.put( Long.toString( v ), labels.count( v ) );
+		final Map< String, Object > training = new LinkedHashMap<>();
+		training.put( "labels", request.labels.toAbsolutePath().normalize().toString() );
+		training.put( "labelled_pixels", counts );
+		training.put( "samples", samples.size() );
+		training.put( "tiles_computed", collected.tiles );
+		training.put( "tiles_in_volume", collected.tilesInVolume );
+		training.put( "trees", trainer.trees() );
+		training.put( "depth", trainer.depth() );
+		training.put( "seed", trainer.seed() );
+		training.put( "features_seconds", ( t1 - t0 ) * 1e-9 );
+		training.put( "training_seconds", ( t2 - t1 ) * 1e-9 );
+		final PixelClassifier classifier = new PixelClassifier( forest, values, PixelClassifier.defaultNames( values ),
+				PixelClassifier.defaultColors( values ), featureRecord( request.features, image, modelSha ), training );
+		log.accept( String.format( "Trained %s on %d labelled pixels (%s): features of %d of %d tiles in %.1f s, forest in %.1f s", classifier,
+				samples.size(), counts, collected.tiles, collected.tilesInVolume, ( t1 - t0 ) * 1e-9, ( t2 - t1 ) * 1e-9 ) );
+		return classifier;
+	}
+
+	/** What a classifier records of its features, so that applying it computes the same ones. */
+	public static Map< String, Object > featureRecord( final FeaturizeRequest request, final FeatureImage image, final String modelSha )
+	{
+		final Map< String, Object > f = new LinkedHashMap<>();
+		f.put( "model", image.model().description().name() );
+		f.put( "model_sha256", modelSha );
+		f.put( "channels", image.channels() );
+		f.put( "normalization", request.normalization() );
+		f.put( "percentiles", Arrays.asList( request.percentiles()[ 0 ], request.percentiles()[ 1 ] ) );
+		f.put( "halo", image.tiles().halo() );
+		f.put( "training_normalization", image.normalization().toMap() );
+		return f;
+	}
+
+	private static Map< String, Object > parameters( final ClassifyRequest request, final FeaturizeRequest fr, final long[] inputShape,
+			final PixelClassifier classifier, final String modelSha, final FeatureImage image )
+	{
+		final Map< String, Object > p = new LinkedHashMap<>();
+		p.put( "input", fr.input().toAbsolutePath().normalize().toString() );
+		p.put( "dataset", fr.dataset() );
+		p.put( "input_shape", Arrays.stream( inputShape ).boxed().toList() );
+		p.put( "classifier_sha256", classifier.forestSha256() );
+		p.put( "model_sha256", modelSha );
+		p.put( "normalization", fr.normalization() );
+		p.put( "halo", image.tiles().halo() );
+		p.put( "tile", Arrays.asList( image.tiles().tileWidth(), image.tiles().tileHeight() ) );
+		return p;
+	}
+}

@@ -1,0 +1,169 @@
+package org.featurize.unet.classify;
+
+import java.util.Arrays;
+
+/**
+ * A trained random forest as flat arrays, for prediction over millions of pixels: every tree is stored complete to
+ * the forest's depth (a leaf above that depth passes its pixel down the left branch to copies of itself), so one
+ * step is {@code node = 2 node + 1 + (x[feature] > threshold)}, without pointers, and a block of pixels walks a tree
+ * level by level together. A pixel's class probabilities are the mean of its leaves' class frequencies; its
+ * class is the first of the highest.
+ * <p>
+ * Values: {@code feature[tree * internal + node]}, {@code threshold[...]} for the {@code internal = 2^depth - 1}
+ * split nodes of each tree (heap order: the children of node i are 2i + 1, less or equal, and 2i + 2, greater),
+ * {@code leaves[(tree * 2^depth + leaf) * classes + class]} the leaves' class frequencies. A NaN feature goes
+ * left (as minus infinity does; the trainer refuses NaN).
+ */
+public final class Forest
+{
+	private final int features, classes, depth, trees;
+
+	private final int[] feature;
+
+	private final float[] threshold;
+
+	private final float[] leaves;
+
+	/** Pixels handled together (their probabilities are summed in a small buffer). */
+	private static final int BLOCK = 256;
+
+	public Forest( final int features, final int classes, final int depth, final int[] feature, final float[] threshold, final float[] leaves )
+	{
+		if ( features < 1 || classes < 1 || depth < 0 || depth > 20 )
+			throw new IllegalArgumentException( String.format( "A forest needs features >= 1, classes >= 1 and depth 0..20; got %d, %d, %d",
+					features, classes, depth ) );
+		final int internal = ( 1 << depth ) - 1;
+		if ( internal == 0 ? feature.length != 0 : feature.length % internal != 0 )
+			throw new IllegalArgumentException( "Split arrays of " + feature.length + " values do not hold whole trees of depth " + depth );
+		this.trees = leaves.length / ( ( 1 << depth ) * classes );
+		if ( trees < 1 || leaves.length != trees * ( 1 << depth ) * classes || feature.length != trees * internal
+				|| threshold.length != feature.length )
+			throw new IllegalArgumentException( String.format( "Inconsistent forest arrays: %d features, %d thresholds, %d leaf values for "
+					+ "depth %d and %d classes", feature.length, threshold.length, leaves.length, depth, classes ) );
+		for ( final int f : feature )
+			if ( f < 0 || f >= features )
+				throw new IllegalArgumentException( "A split reads feature " + f + " of " + features );
+		this.features = features;
+		this.classes = classes;
+		this.depth = depth;
+		this.feature = feature;
+		this.threshold = threshold;
+		this.leaves = leaves;
+	}
+
+	public int features()
+	{
+		return features;
+	}
+
+	public int classes()
+	{
+		return classes;
+	}
+
+	public int depth()
+	{
+		return depth;
+	}
+
+	public int trees()
+	{
+		return trees;
+	}
+
+	int[] featureArray()
+	{
+		return feature;
+	}
+
+	float[] thresholdArray()
+	{
+		return threshold;
+	}
+
+	float[] leafArray()
+	{
+		return leaves;
+	}
+
+	/**
+	 * Class probabilities of {@code n} pixels whose features lie channel-major in {@code data} (feature f of pixel p
+	 * at {@code data[f * n + p]}, the layout of a feature cell) into {@code out[p * classes + c]}.
+	 */
+	public void probabilities( final float[] data, final int n, final float[] out )
+	{
+		check( data, n );
+		if ( out.length < ( long ) n * classes )
+			throw new IllegalArgumentException( "Room for " + out.length + " probabilities, " + ( long ) n * classes + " needed" );
+		for ( int p0 = 0; p0 < n; p0 += BLOCK )
+			block( data, n, p0, Math.min( BLOCK, n - p0 ), out, p0 * classes );
+	}
+
+	/**
+	 * The class index of each of {@code n} pixels (layout as {@link #probabilities}), into {@code out}; the
+	 * probabilities too where {@code probabilities} is not null (room for {@code n * classes}).
+	 */
+	public void classify( final float[] data, final int n, final int[] out, final float[] probabilities )
+	{
+		check( data, n );
+		final float[] sums = new float[ BLOCK * classes ];
+		for ( int p0 = 0; p0 < n; p0 += BLOCK )
+		{
+			final int m = Math.min( BLOCK, n - p0 );
+			Arrays.fill( sums, 0 );
+			block( data, n, p0, m, sums, 0 );
+			for ( int i = 0; i < m; i++ )
+			{
+				int best = 0;
+				for ( int c = 1; c < classes; c++ )
+					if ( sums[ i * classes + c ] > sums[ i * classes + best ] )
+						best = c;
+				out[ p0 + i ] = best;
+			}
+			if ( probabilities != null )
+				System.arraycopy( sums, 0, probabilities, p0 * classes, m * classes );
+		}
+	}
+
+	private void check( final float[] data, final int n )
+	{
+		if ( data.length < ( long ) n * features )
+			throw new IllegalArgumentException( String.format( "%d values for %d pixels of %d features", data.length, n, features ) );
+	}
+
+	/**
+	 * Mean leaf frequencies of pixels p0 ... p0 + m - 1 into out[o + i * classes + c] (m at most BLOCK): the block's
+	 * features are copied pixel-major first, then each tree is walked level by level for all the block's pixels
+	 * together, so that the steps of different pixels, which do not depend on each other, overlap in the processor.
+	 */
+	private void block( final float[] data, final int n, final int p0, final int m, final float[] out, final int o )
+	{
+		final int internal = ( 1 << depth ) - 1, leafStride = ( 1 << depth ) * classes, k = classes, f = features;
+		final float[] x = new float[ m * f ];
+		for ( int j = 0; j < f; j++ )
+			for ( int i = 0, src = j * n + p0; i < m; i++ )
+				x[ i * f + j ] = data[ src + i ];
+		final int[] node = new int[ m ];
+		Arrays.fill( out, o, o + m * k, 0 );
+		for ( int t = 0; t < trees; t++ )
+		{
+			final int base = t * internal, leafBase = t * leafStride - internal * k;
+			Arrays.fill( node, 0 );
+			for ( int level = 0; level < depth; level++ )
+				for ( int i = 0; i < m; i++ )
+				{
+					final int a = node[ i ], s = base + a;
+					node[ i ] = 2 * a + ( x[ i * f + feature[ s ] ] > threshold[ s ] ? 2 : 1 );
+				}
+			for ( int i = 0; i < m; i++ )
+			{
+				final int l = leafBase + node[ i ] * k, d = o + i * k;
+				for ( int j = 0; j < k; j++ )
+					out[ d + j ] += leaves[ l + j ];
+			}
+		}
+		final float weight = 1f / trees;
+		for ( int i = o; i < o + m * k; i++ )
+			out[ i ] *= weight;
+	}
+}

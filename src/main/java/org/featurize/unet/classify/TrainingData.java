@@ -1,0 +1,110 @@
+package org.featurize.unet.classify;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.compute.FeatureImage;
+import org.featurize.unet.compute.TileGrid;
+
+/**
+ * The features of labelled pixels: only the compute tiles that hold a labelled pixel are computed (each once, on
+ * the feature image's worker threads), and only the labelled pixels' features are kept.
+ */
+public final class TrainingData
+{
+	private TrainingData()
+	{}
+
+	/** What collecting cost: tiles computed out of the volume's, samples kept. */
+	public static final class Collected
+	{
+		public final Samples samples;
+
+		public final long tiles, tilesInVolume;
+
+		public final double seconds;
+
+		Collected( final Samples samples, final long tiles, final long tilesInVolume, final double seconds )
+		{
+			this.samples = samples;
+			this.tiles = tiles;
+			this.tilesInVolume = tilesInVolume;
+			this.seconds = seconds;
+		}
+	}
+
+	/**
+	 * The samples of {@code labels} (class index = the position of its value in {@code labels.values()}), their
+	 * features from {@code features}, whose planes must have the labels' size.
+	 */
+	public static Collected collect( final FeatureImage features, final Labels labels, final int threads, final BooleanSupplier cancelled )
+	{
+		final TileGrid grid = features.tiles();
+		if ( grid.width() != labels.width() || grid.height() != labels.height() || features.planes() != labels.planes() )
+			throw new LabelException( String.format( "Labels of %d planes of %d x %d do not fit features of %d planes of %d x %d", labels.planes(),
+					labels.width(), labels.height(), features.planes(), grid.width(), grid.height() ) );
+		final long start = System.nanoTime();
+		// labelled pixels by tile: key (plane, tile y, tile x), values [y, x, class]
+		final Map< List< Long >, List< long[] > > byTile = new LinkedHashMap<>();
+		final long w = labels.width(), h = labels.height();
+		for ( final long[] pc : labels.byPosition() )
+		{
+			final long plane = pc[ 0 ] / ( w * h ), y = pc[ 0 ] / w % h, x = pc[ 0 ] % w;
+			byTile.computeIfAbsent( List.of( plane, y / grid.tileHeight(), x / grid.tileWidth() ), k -> new ArrayList<>() )
+					.add( new long[] { y, x, pc[ 1 ] } );
+		}
+		final int channels = features.channels();
+		final Samples samples = new Samples( channels );
+		final ExecutorService pool = Executors.newFixedThreadPool( Math.max( 1, threads ), r -> {
+			final Thread t = new Thread( r, "featurize-training-features" );
+			t.setDaemon( true );
+			return t;
+		} );
+		try
+		{
+			final List< Future< Samples > > parts = new ArrayList<>();
+			for ( final Map.Entry< List< Long >, List< long[] > > e : byTile.entrySet() )
+			{
+				final long plane = e.getKey().get( 0 ), iy = e.getKey().get( 1 ), ix = e.getKey().get( 2 );
+				parts.add( pool.submit( () -> {
+					if ( cancelled.getAsBoolean() )
+						throw new CancellationException( "Training was cancelled" );
+					final float[] data = features.computeTile( ix, iy, plane % features.depth(), plane / features.depth() );
+					final long[] tx = grid.tileX( ix ), ty = grid.tileY( iy );
+					final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
+					final Samples part = new Samples( channels );
+					for ( final long[] p : e.getValue() )
+						part.add( data, ( int ) ( ( p[ 0 ] - ty[ 0 ] ) * tw + p[ 1 ] - tx[ 0 ] ), tw * th, ( int ) p[ 2 ] );
+					return part;
+				} ) );
+			}
+			for ( final Future< Samples > part : parts )
+				samples.addAll( part.get() );
+		}
+		catch ( final InterruptedException e )
+		{
+			Thread.currentThread().interrupt();
+			throw new CancellationException( "Training was interrupted" );
+		}
+		catch ( final ExecutionException e )
+		{
+			if ( e.getCause() instanceof RuntimeException )
+				throw ( RuntimeException ) e.getCause();
+			throw new FeaturizeException( "Computing the labelled pixels' features failed: " + e.getCause(), e.getCause() );
+		}
+		finally
+		{
+			pool.shutdownNow();
+		}
+		return new Collected( samples, byTile.size(), grid.tilesX() * grid.tilesY() * features.planes(), ( System.nanoTime() - start ) * 1e-9 );
+	}
+}

@@ -1,0 +1,10 @@
+/**
+ * Pixel classification on the lazy features: from sparse labels (a label array, or ImageJ ROIs) to a random forest
+ * ({@link org.featurize.unet.classify.ForestTrainer}, trees trained by Tribuo and copied into the flat arrays of a
+ * {@link org.featurize.unet.classify.Forest} for fast prediction), saved as one file
+ * ({@link org.featurize.unet.classify.PixelClassifier}), and applied as a lazy label image
+ * ({@link org.featurize.unet.classify.Classification}) that is written chunk by chunk, resumably
+ * ({@link org.featurize.unet.classify.ClassWriter}). {@link org.featurize.unet.classify.ClassifyJob} is the run that
+ * every front end shares. Only the tiles that hold a label have their features computed for training.
+ */
+package org.featurize.unet.classify;

@@ -1,0 +1,113 @@
+package org.featurize.unet.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.classify.ClassifyJob;
+import org.featurize.unet.classify.ClassifyRequest;
+import org.featurize.unet.job.FeaturizeRequest;
+import org.featurize.unet.model.DjlEngine;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bin/featurize classify}: pixel classification on the features. Trains a random forest on a sparse label
+ * array and writes each pixel's class ({@code classify IN LABELS OUT}), or applies a saved classifier
+ * ({@code classify IN --classifier F OUT}).
+ */
+@Command( name = "featurize classify", mixinStandardHelpOptions = true, versionProvider = FeaturizeMain.Version.class,
+		description = { "Pixel classification on the UNet features: train a random forest on sparse labels (0 unlabelled, 1, 2, ... classes) "
+				+ "and write each pixel's class as a Zarr array of the input's shape, or apply a saved classifier.",
+				"  featurize classify IN.zarr LABELS.zarr OUT.zarr [--save-classifier F] [--probabilities P.zarr]",
+				"  featurize classify IN.zarr --classifier F OUT.zarr" } )
+public final class ClassifyMain implements Callable< Integer >
+{
+	@Parameters( arity = "1..3", paramLabel = "IN [LABELS] OUT", description = "The input; the labels to train on (not with --classifier); "
+			+ "the label output (Zarr, created; an unfinished run there is resumed)" )
+	List< Path > paths;
+
+	@Option( names = "--classifier", paramLabel = "FILE", description = "Apply this saved classifier instead of training" )
+	Path classifier;
+
+	@Option( names = "--save-classifier", paramLabel = "FILE", description = "Save the trained classifier (JSON) to apply to other volumes" )
+	Path saveClassifier;
+
+	@Option( names = "--probabilities", paramLabel = "P.zarr", description = "Also write the class probabilities, float32 (..., y, x, class)" )
+	Path probabilities;
+
+	@Option( names = "--labels-dataset", paramLabel = "PATH", description = "Array path inside the labels (default: the labels themselves)" )
+	String labelsDataset = "";
+
+	@Option( names = "--output-type", paramLabel = "TYPE", description = "uint8, uint16 or uint32 (default: the smallest that holds the class values)" )
+	String outputType;
+
+	@Option( names = "--trees", paramLabel = "N", description = "Trees in the forest (default " + 32 + ")" )
+	Integer trees;
+
+	@Option( names = "--depth", paramLabel = "N", description = "Depth of each tree (default 10)" )
+	Integer depth;
+
+	@Option( names = "--seed", paramLabel = "N", description = "Seed of the forest's randomness (default 1)" )
+	Long seed;
+
+	@Option( names = "--max-samples", paramLabel = "N", description = "Labelled pixels used for training at most (default 100000; "
+			+ "an equal share per class, the small classes whole)" )
+	Integer maxSamples;
+
+	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
+	String dataset = "";
+
+	@Option( names = "--model", paramLabel = "FILE", description = "The features' model (default: the shipped UNet; a saved classifier checks it)" )
+	Path model;
+
+	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: chosen for the work)" )
+	Integer tile;
+
+	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: the model's measured halo, or the classifier's)" )
+	Integer halo;
+
+	@Option( names = "--chunk", paramLabel = "PX", description = "Side of the output's square chunks (default: whole planes up to 64 MiB of "
+			+ "features, 1024 x 1024 beyond)" )
+	Integer chunk;
+
+	@Option( names = "--normalization", paramLabel = "METHOD", description = "none (default) or percentile; a saved classifier uses its own" )
+	String normalization = "none";
+
+	@Option( names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core)" )
+	Integer threads;
+
+	@Option( names = "--device", paramLabel = "DEVICE", description = "auto (default), cpu or gpu" )
+	String device = "auto";
+
+	@Option( names = "--precision", paramLabel = "P", description = "float32 (default) or bf16" )
+	String precision = "float32";
+
+	@Option( names = "--overwrite", description = "Replace existing outputs" )
+	boolean overwrite;
+
+	@Override
+	public Integer call()
+	{
+		final boolean apply = classifier != null;
+		if ( apply && paths.size() != 2 )
+			throw new FeaturizeException( "With --classifier give IN and OUT (no labels: the classifier is already trained)" );
+		if ( !apply && paths.size() != 3 )
+			throw new FeaturizeException( "Give IN LABELS OUT to train on labels, or IN --classifier FILE OUT to apply a saved classifier" );
+		DjlEngine.startInBackground();
+		final Path input = paths.get( 0 ), output = paths.get( paths.size() - 1 );
+		final FeaturizeRequest features = FeaturizeRequest.of( input ).dataset( dataset ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
+				.normalization( normalization ).threads( threads ).device( device ).precision( precision );
+		final ClassifyRequest request = ClassifyRequest.of( features ).classifier( classifier ).saveClassifier( saveClassifier ).output( output )
+				.probabilities( probabilities ).outputType( outputType ).trees( trees ).depth( depth ).seed( seed ).maxSamples( maxSamples )
+				.overwrite( overwrite );
+		if ( !apply )
+			request.labels( paths.get( 1 ), labelsDataset );
+		new ClassifyJob( System.err::println ).run( request, FeaturizeMain.consoleProgress( System.err ), () -> false );
+		System.out.println( output.toAbsolutePath() );
+		return 0;
+	}
+}

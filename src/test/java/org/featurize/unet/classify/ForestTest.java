@@ -1,0 +1,146 @@
+package org.featurize.unet.classify;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+
+import org.featurize.unet.FeaturizeException;
+import org.junit.jupiter.api.Test;
+import org.tribuo.Example;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.common.tree.TreeModel;
+import org.tribuo.impl.ArrayExample;
+
+/** The flat forest against Tribuo's own trees, and what a forest learns on data with a known answer. */
+class ForestTest
+{
+	/** Three classes in 5 features: class by which of features 0 and 1 is larger and by feature 2's sign; 2 noise features. */
+	static Samples samples( final int n, final long seed, final int classes )
+	{
+		final Random r = new Random( seed );
+		final Samples s = new Samples( 5 );
+		final float[] x = new float[ 5 ];
+		for ( int i = 0; i < n; i++ )
+		{
+			for ( int f = 0; f < 5; f++ )
+				x[ f ] = ( float ) r.nextGaussian();
+			s.add( x, 0, 1, truth( x, classes ) );
+		}
+		return s;
+	}
+
+	static int truth( final float[] x, final int classes )
+	{
+		return x[ 2 ] > 0.5f ? classes - 1 : x[ 0 ] > x[ 1 ] ? 0 : 1;
+	}
+
+	@Test
+	void flatForestGivesTribuosTreesMeanDistribution()
+	{
+		for ( final int depth : new int[] { 1, 4, 9 } )
+		{
+			final ForestTrainer trainer = new ForestTrainer().trees( 7 ).depth( depth ).seed( 3 ).threads( 2 );
+			final Samples train = samples( 3000, 1, 3 );
+			final List< TreeModel< Label > > trees = trainer.trainTrees( train, 3 );
+			final Forest forest = trainer.flatten( trees, 5, 3 );
+			assertEquals( 7, forest.trees() );
+			// test pixels, channel-major as a feature cell holds them; one with NaN
+			final int n = 1001;
+			final Random r = new Random( 9 );
+			final float[] data = new float[ 5 * n ];
+			for ( int i = 0; i < data.length; i++ )
+				data[ i ] = ( float ) r.nextGaussian();
+			data[ 2 * n + 17 ] = Float.NaN;
+			final float[] probabilities = new float[ 3 * n ];
+			forest.probabilities( data, n, probabilities );
+			final int[] classes = new int[ n ];
+			final float[] again = new float[ 3 * n ];
+			forest.classify( data, n, classes, again );
+			assertArrayEquals( probabilities, again );
+			final String[] names = ForestTrainer.featureNames( 5 );
+			for ( int p = 0; p < n; p++ )
+			{
+				final double[] v = new double[ 5 ];
+				for ( int f = 0; f < 5; f++ )
+					v[ f ] = Float.isNaN( data[ f * n + p ] ) ? Double.NEGATIVE_INFINITY : data[ f * n + p ]; // Tribuo refuses NaN; it goes left
+				final Example< Label > e = new ArrayExample<>( new Label( "c0" ), names, v );
+				final double[] expected = new double[ 3 ];
+				for ( final TreeModel< Label > tree : trees )
+				{
+					final Prediction< Label > prediction = tree.predict( e );
+					double sum = 0;
+					for ( final Label l : prediction.getOutputScores().values() )
+						sum += l.getScore();
+					for ( final Label l : prediction.getOutputScores().values() )
+						expected[ Integer.parseInt( l.getLabel().substring( 1 ) ) ] += l.getScore() / sum / trees.size();
+				}
+				int best = 0;
+				for ( int c = 0; c < 3; c++ )
+				{
+					assertEquals( expected[ c ], probabilities[ p * 3 + c ], 1e-5, "pixel " + p + " class " + c + " at depth " + depth );
+					if ( probabilities[ p * 3 + c ] > probabilities[ p * 3 + best ] )
+						best = c;
+				}
+				assertEquals( best, classes[ p ] );
+			}
+		}
+	}
+
+	@Test
+	void learnsAKnownRuleAndIsRepeatable()
+	{
+		final ForestTrainer trainer = new ForestTrainer().trees( 16 ).depth( 10 ).seed( 5 );
+		final Forest forest = trainer.train( samples( 4000, 2, 3 ), 3 );
+		final int n = 5000;
+		final Random r = new Random( 11 );
+		final float[] data = new float[ 5 * n ];
+		final int[] truth = new int[ n ];
+		final float[] x = new float[ 5 ];
+		for ( int p = 0; p < n; p++ )
+		{
+			for ( int f = 0; f < 5; f++ )
+				data[ f * n + p ] = x[ f ] = ( float ) r.nextGaussian();
+			truth[ p ] = truth( x, 3 );
+		}
+		final int[] predicted = new int[ n ];
+		forest.classify( data, n, predicted, null );
+		int right = 0;
+		for ( int p = 0; p < n; p++ )
+			right += predicted[ p ] == truth[ p ] ? 1 : 0;
+		assertTrue( right > 0.93 * n, "accuracy " + right / ( double ) n );
+		final int[] again = new int[ n ];
+		new ForestTrainer().trees( 16 ).depth( 10 ).seed( 5 ).threads( 1 ).train( samples( 4000, 2, 3 ), 3 ).classify( data, n, again, null );
+		assertArrayEquals( predicted, again, "the same samples and seed give the same forest, whatever the threads" );
+	}
+
+	@Test
+	void capKeepsSmallClassesWhole()
+	{
+		final Samples s = new Samples( 1 );
+		final float[] v = { 0 };
+		for ( int i = 0; i < 1000; i++ )
+		{
+			v[ 0 ] = i;
+			s.add( v, 0, 1, i < 900 ? 0 : i < 990 ? 1 : 2 );
+		}
+		final Samples capped = s.capped( 120, 3, 1 );
+		assertEquals( 120, capped.size() );
+		assertArrayEquals( new long[] { 55, 55, 10 }, capped.counts( 3 ) );
+		final Samples nan = new Samples( 2 );
+		nan.add( new float[] { 1, Float.NaN }, 0, 1, 0 );
+		assertEquals( 0, nan.size(), "a pixel with a non-finite feature is left out" );
+	}
+
+	@Test
+	void refusals()
+	{
+		assertThrows( FeaturizeException.class, () -> new ForestTrainer().train( new Samples( 3 ), 2 ) );
+		assertThrows( FeaturizeException.class, () -> new ForestTrainer().depth( 17 ) );
+		assertThrows( IllegalArgumentException.class, () -> new Forest( 2, 2, 1, new int[] { 2 }, new float[] { 0 }, new float[ 4 ] ) );
+	}
+}

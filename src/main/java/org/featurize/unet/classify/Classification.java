@@ -24,9 +24,9 @@ import net.imglib2.type.numeric.real.FloatType;
 /**
  * A pixel classifier applied to a lazy feature image: a lazy label image {@code (x, y[, z[, t]])} holding each
  * pixel's class value, and lazy class probabilities {@code (x, y, class[, z[, t]])}. Nothing is computed until a
- * cell is looked at or written; a cell's features come from the feature image's cache when there (so a classifier
- * trained again recomputes only the forest), else are computed for the cell and not kept. The cells are the
- * feature image's cells (the output chunks).
+ * cell is looked at or written. The cells a viewer looks at keep their features in the feature image's cache, so a
+ * classifier trained again on the same features recomputes only the forest there; a writer's sweep computes each
+ * cell's features without keeping them. The cells are the feature image's cells (the output chunks).
  */
 public final class Classification
 {
@@ -139,9 +139,10 @@ public final class Classification
 		return cached != null ? cached : computeClasses( index );
 	}
 
+	/** A cell's classes for viewers: its features kept in the feature image's cache, for a classifier trained again. */
 	private int[] computeClasses( final Long index )
 	{
-		final float[] data = features.cellData( index );
+		final float[] data = features.keptCellData( index );
 		final int n = data.length / features.channels();
 		final int[] out = new int[ n ];
 		classifier.forest().classify( data, n, out, null );

@@ -285,6 +285,15 @@ public final class FeatureImage
 		return cache.getIfPresent( index );
 	}
 
+	/**
+	 * The features of one cell as {@link #cellData} gives them, but kept: from the cache, computed into it first if
+	 * missing (for viewers and classifiers that look at the same cells again).
+	 */
+	public float[] keptCellData( final long index )
+	{
+		return cache.get( index ).getData().getCurrentStorageArray();
+	}
+
 	/** A cell from the cache, computed into it first if needed. */
 	Cell< FloatArray > loadedCell( final long index )
 	{

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.featurize.unet.model.DjlFeatureModel;
 import org.featurize.unet.model.FeatureModel;
 import org.featurize.unet.model.Models;
+import org.featurize.unet.testutil.CountingModel;
 import org.featurize.unet.testutil.Fixtures;
 import org.junit.jupiter.api.Test;
 

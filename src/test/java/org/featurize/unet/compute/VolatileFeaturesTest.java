@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.featurize.unet.model.FeatureModel;
+import org.featurize.unet.testutil.ForwardingModel;
 import org.junit.jupiter.api.Test;
 
 import net.imglib2.RandomAccess;

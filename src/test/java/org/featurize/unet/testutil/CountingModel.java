@@ -1,15 +1,15 @@
-package org.featurize.unet.compute;
+package org.featurize.unet.testutil;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.featurize.unet.model.FeatureModel;
 
 /** Wraps a model and counts its forward passes. */
-final class CountingModel extends ForwardingModel
+public final class CountingModel extends ForwardingModel
 {
-	final AtomicInteger calls = new AtomicInteger();
+	public final AtomicInteger calls = new AtomicInteger();
 
-	CountingModel( final FeatureModel model )
+	public CountingModel( final FeatureModel model )
 	{
 		super( model );
 	}

@@ -1,14 +1,14 @@
-package org.featurize.unet.compute;
+package org.featurize.unet.testutil;
 
 import org.featurize.unet.model.FeatureModel;
 import org.featurize.unet.model.ModelDescription;
 
 /** A model that passes every call to another; tests override what they watch or hold back. */
-class ForwardingModel implements FeatureModel
+public class ForwardingModel implements FeatureModel
 {
-	final FeatureModel model;
+	protected final FeatureModel model;
 
-	ForwardingModel( final FeatureModel model )
+	public ForwardingModel( final FeatureModel model )
 	{
 		this.model = model;
 	}

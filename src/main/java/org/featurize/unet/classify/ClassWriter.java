@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -97,7 +98,9 @@ public final class ClassWriter
 						+ ", chunks " + Arrays.toString( o.array().chunkShape() ) + ", " + o.array().dataType() );
 
 		final FeatureImage features = classification.features();
-		final long cells = features.numCells();
+		final long cells = features.numCells(), planes = Math.max( 1, features.planes() ), cellsPerPlane = cells / planes;
+		final AtomicIntegerArray planeCells = new AtomicIntegerArray( ( int ) Math.min( planes, Integer.MAX_VALUE ) );
+		final AtomicLong planesDone = new AtomicLong();
 		final AtomicLong next = new AtomicLong(), written = new AtomicLong(), skipped = new AtomicLong();
 		final AtomicBoolean stop = new AtomicBoolean();
 		final AtomicReference< Throwable > failure = new AtomicReference<>();
@@ -135,10 +138,13 @@ public final class ClassWriter
 							labelOut.array().writeChunk( chunk, padded( classification.values( classes ), size[ 0 ], size[ 1 ], cell[ 0 ], cell[ 1 ] ) );
 						written.incrementAndGet();
 					}
-					final long done = written.get() + skipped.get();
-					final double elapsed = ( System.nanoTime() - start ) * 1e-9;
-					final double rate = written.get() / Math.max( elapsed, 1e-9 );
-					progress.update( done, cells, rate, rate > 0 ? ( cells - done ) / rate : -1 );
+					if ( planeCells.incrementAndGet( ( int ) ( index / cellsPerPlane ) ) == cellsPerPlane ) // cells are numbered plane by plane
+					{
+						final long finished = planesDone.incrementAndGet();
+						final double elapsed = ( System.nanoTime() - start ) * 1e-9;
+						final double rate = written.get() / Math.max( elapsed, 1e-9 ) / cellsPerPlane;
+						progress.update( finished, planes, rate, rate > 0 ? ( planes - finished ) / rate : -1 );
+					}
 				}
 			}
 			catch ( final Throwable t )

@@ -460,7 +460,29 @@ def score(features, labels, scrib, seed, trees=100, depth=None):
     return float(np.mean(ious))
 
 
-def evaluate(models, stacks, seed, families, forests=((100, None),), log=print):
+def classify_with_launcher(launcher, raw, scrib, work):
+    """bin/featurize classify on one stack: the raw planes and the scribbles written as Zarr (t, z, y, x), the
+    labels read back. Returns (z, y, x) class indices (scribble value - 1)."""
+    import shutil
+    import subprocess
+    import zarr
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    zarr.save_array(os.path.join(work, "in.zarr"), raw[None].astype(np.float32), chunks=(1, 1) + raw.shape[1:])
+    zarr.save_array(os.path.join(work, "labels.zarr"), scrib[None], chunks=(1, 1) + raw.shape[1:])
+    out = os.path.join(work, "out.zarr")
+    subprocess.run([launcher, "classify", os.path.join(work, "in.zarr"), os.path.join(work, "labels.zarr"), out],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return zarr.open(out, mode="r")[0].astype(np.int64) - 1
+
+
+def score_labels(pred, labels):
+    test = [z for z in range(len(labels)) if z not in TRAIN_PLANES]
+    classes = np.unique(labels)
+    return float(np.mean([mean_iou(labels[z], pred[z], classes) for z in test]))
+
+
+def evaluate(models, stacks, seed, families, forests=((100, None),), log=print, launcher=None, combined=()):
     """{family: {name: [mean IoU per stack]}} for each model and the filters, with each forest
     (trees, depth; a forest other than the first is named NAME@TREES:DEPTH)."""
     results = {}
@@ -475,6 +497,8 @@ def evaluate(models, stacks, seed, families, forests=((100, None),), log=print):
                 scrib[z] = scribbles(srng, labels[z])
             feats = {name: np.stack([net(p) for p in raw]) for name, net in models.items()}
             feats["filters"] = np.stack([filter_features(p) for p in raw])
+            for name in combined:
+                feats[name + "+filters"] = np.concatenate([feats[name], feats["filters"]], axis=1)
             line = []
             for name, f in feats.items():
                 for i, (trees, depth) in enumerate(forests):
@@ -482,6 +506,11 @@ def evaluate(models, stacks, seed, families, forests=((100, None),), log=print):
                     v = score(f, labels, scrib, seed, trees, depth)
                     results[family].setdefault(key, []).append(v)
                     line.append("%s %.3f" % (key, v))
+            if launcher:
+                pred = classify_with_launcher(launcher, raw, scrib, os.path.join("/tmp", "featurize-evaluate"))
+                v = score_labels(pred, labels)
+                results[family].setdefault("classify", []).append(v)
+                line.append("classify %.3f" % v)
             log("%-13s stack %d  %s  (%.0fs; %d scribbled pixels)" % (
                 family, s, "  ".join(line), time.perf_counter() - t0, int((scrib > 0).sum())))
     return results
@@ -558,6 +587,11 @@ def main():
     ap.add_argument("--seed", type=int, default=12345)
     ap.add_argument("--families", default=",".join(FAMILIES))
     ap.add_argument("--markdown", help="also write the table to this file")
+    ap.add_argument("--classify", metavar="LAUNCHER", nargs="?", const=os.path.join(HERE, "..", "bin", "featurize"),
+                    help="also score `bin/featurize classify` itself (the Java pixel classifier with its defaults: the "
+                         "shipped model, 32 trees of depth 10) on the same scribbles")
+    ap.add_argument("--combined", action="append", default=[],
+                    help="also score NAME+filters: a model's features beside the filters (repeatable)")
     ap.add_argument("--forest", action="append", default=[],
                     help="TREES:DEPTH of a random forest to score (repeatable; default 100:none, "
                          "scikit-learn's default depth)")
@@ -573,7 +607,8 @@ def main():
     t0 = time.perf_counter()
     forests = [(int(t), None if d in ("", "none") else int(d))
                for t, _, d in (f.partition(":") for f in a.forest)] or [(100, None)]
-    results = evaluate(models, a.stacks, a.seed, a.families.split(","), forests)
+    results = evaluate(models, a.stacks, a.seed, a.families.split(","), forests, launcher=a.classify,
+                       combined=a.combined)
     md = table(results, list(next(iter(results.values()))))
     print(md)
     print("%.0fs" % (time.perf_counter() - t0))

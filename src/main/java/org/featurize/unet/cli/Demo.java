@@ -11,8 +11,8 @@ import org.featurize.unet.zarr.ZarrArray;
 
 /**
  * {@code featurize demo [--output DIR] [--shape T,Z,Y,X]}: makes a sample volume in DIR (default
- * {@code ./featurize-demo}) unless one is there, featurizes it with the shipped model, and says where the
- * output is.
+ * {@code ./featurize-demo}) unless one is there, featurizes it with the shipped model, says where the output is,
+ * and classifies it from a few scribbles ({@link #classify}).
  */
 final class Demo
 {
@@ -47,7 +47,85 @@ final class Demo
 				FeaturizeMain.consoleProgress( err ), () -> false );
 		out.println( "Features: " + output.toAbsolutePath() + " (Zarr v2, (t, z, y, x, c) float32; in Python: zarr.open(\""
 				+ output.toAbsolutePath() + "\"))" );
+		classify( dir, input, out, err );
 		return 0;
+	}
+
+	/**
+	 * Pixel classification of the sample: scribbles of its three classes (background, blobs, filaments) on plane
+	 * (0, 0), drawn from the sample's truth as short strokes; a classifier trained on them and applied to the whole
+	 * volume; the IoU of each class on the planes without scribbles, and a picture of the scribbled plane.
+	 */
+	static void classify( final Path dir, final Path input, final PrintStream out, final PrintStream err )
+	{
+		final long[] s = ZarrArray.open( input, "" ).shape();
+		final int frames = ( int ) s[ 0 ], depth = ( int ) s[ 1 ], h = ( int ) s[ 2 ], w = ( int ) s[ 3 ];
+		final byte[] truth = new byte[ frames * depth * h * w ];
+		SampleVolume.write( null, frames, depth, h, w, 1, truth );
+		final byte[] scribbles = scribbles( truth, w, h );
+		final Path labels = dir.resolve( "scribbles.zarr" ), classes = dir.resolve( "classes.zarr" ), file = dir.resolve( "sample.classifier.json" );
+		final ZarrArray l = ZarrArray.create( labels, "", org.featurize.unet.zarr.ArraySpec.builder().shape( s ).chunks( 1, 1, h, w )
+				.dataType( org.featurize.unet.zarr.DataType.UINT8 ).compressor( org.featurize.unet.zarr.Compressor.zstd( 3 ) ).zarrFormat( 2 )
+				.overwrite( true ).build() );
+		l.writeChunk( new long[] { 0, 0, 0, 0 }, scribbles );
+		final org.featurize.unet.classify.ClassifyJob.Result r = new org.featurize.unet.classify.ClassifyJob( err::println ).run(
+				org.featurize.unet.classify.ClassifyRequest.of( FeaturizeRequest.of( input ) ).labels( labels, "" ).output( classes )
+						.saveClassifier( file ).overwrite( true ), FeaturizeMain.consoleProgress( err ), () -> false );
+		final byte[] predicted = new byte[ truth.length ];
+		final ZarrArray c = ZarrArray.open( classes, "" );
+		for ( int p = 0; p < frames * depth; p++ )
+			System.arraycopy( ( byte[] ) c.readChunk( p / depth, p % depth, 0, 0 ), 0, predicted, p * w * h, w * h );
+		final StringBuilder ious = new StringBuilder();
+		final String[] names = { "background", "blobs", "filaments" };
+		for ( int k = 1; k <= 3; k++ )
+		{
+			long inter = 0, union = 0;
+			for ( int i = w * h; i < truth.length; i++ ) // the planes without scribbles
+			{
+				inter += truth[ i ] == k && predicted[ i ] == k ? 1 : 0;
+				union += truth[ i ] == k || predicted[ i ] == k ? 1 : 0;
+			}
+			ious.append( k == 1 ? "" : ", " ).append( names[ k - 1 ] ).append( String.format( " %.2f", union == 0 ? 1.0 : inter / ( double ) union ) );
+		}
+		final Path picture = dir.resolve( "classified.png" );
+		final short[] plane = ( short[] ) ZarrArray.open( input, "" ).readChunk( 0, 0, 0, 0 );
+		final float[] grey = new float[ w * h ];
+		final long[] scribbled = new long[ w * h ], result = new long[ w * h ];
+		for ( int i = 0; i < w * h; i++ )
+		{
+			grey[ i ] = plane[ i ] & 0xffff;
+			scribbled[ i ] = scribbles[ i ];
+			result[ i ] = predicted[ i ];
+		}
+		final java.util.Map< Long, Integer > colors = new java.util.HashMap<>();
+		for ( int k = 0; k < r.classifier.classes(); k++ )
+			colors.put( r.classifier.value( k ), r.classifier.color( k ) );
+		org.featurize.unet.preview.ClassPicture.write( picture, grey, w, h, scribbled, result, colors );
+		out.println( "Classes: " + classes.toAbsolutePath() + " (1 background, 2 blobs, 3 filaments; trained on the scribbles in "
+				+ labels.getFileName() + ", plane (0, 0); IoU on the other planes: " + ious + "); classifier " + file.toAbsolutePath()
+				+ "; picture (input, scribbles, classes) " + picture.toAbsolutePath() );
+	}
+
+	/** Short horizontal strokes on every 12th row of plane 0, inside each class (3 x 3 neighbourhood of one class), at most 120 pixels a class. */
+	static byte[] scribbles( final byte[] truth, final int w, final int h )
+	{
+		final byte[] out = new byte[ w * h ];
+		final int[] count = new int[ 4 ];
+		for ( int y = 6; y < h - 1; y += 12 )
+			for ( int x = 1; x < w - 1; x++ )
+			{
+				final int k = truth[ y * w + x ];
+				boolean core = count[ k ] < 120 && ( x / 8 ) % 3 == y / 12 % 3;
+				for ( int dy = -1; dy <= 1 && core; dy++ )
+					for ( int dx = -1; dx <= 1 && core; dx++ )
+						core = truth[ ( y + dy ) * w + x + dx ] == k;
+				if ( core )
+				{
+					out[ y * w + x ] = ( byte ) k;
+					count[ k ]++;
+				}
+			}
+		return out;
 	}
 
 	private static int[] parseShape( final String text )

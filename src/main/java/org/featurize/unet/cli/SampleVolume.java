@@ -21,7 +21,18 @@ public final class SampleVolume
 
 	public static ZarrArray write( final Path path, final int frames, final int depth, final int height, final int width, final long seed )
 	{
-		final ZarrArray array = ZarrArray.create( path, "", ArraySpec.builder()
+		return write( path, frames, depth, height, width, seed, null );
+	}
+
+	/**
+	 * The same volume, and each pixel's class into {@code truth} (when not null; {@code frames * depth * height *
+	 * width} values): 2 where a blob holds more than half its peak, 3 on a filament's core (within 1.5 pixels of its
+	 * centre line) outside blobs, 1 elsewhere (the background). With {@code path} null only the truth is made.
+	 */
+	public static ZarrArray write( final Path path, final int frames, final int depth, final int height, final int width, final long seed,
+			final byte[] truth )
+	{
+		final ZarrArray array = path == null ? null : ZarrArray.create( path, "", ArraySpec.builder()
 				.shape( frames, depth, height, width )
 				.chunks( 1, 1, height, width )
 				.dataType( DataType.UINT16 )
@@ -42,14 +53,23 @@ public final class SampleVolume
 					400 + 600 * random.nextDouble(), 0.02 * random.nextGaussian() };
 		for ( int t = 0; t < frames; t++ )
 			for ( int z = 0; z < depth; z++ )
-				array.writeChunk( new long[] { t, z, 0, 0 }, plane( width, height, blob, fibre, t, z, new Random( seed * 7919 + t * 1000 + z ) ) );
+			{
+				final byte[] classes = truth == null ? null : new byte[ width * height ];
+				final short[] values = plane( width, height, blob, fibre, t, z, new Random( seed * 7919 + t * 1000 + z ), classes );
+				if ( array != null )
+					array.writeChunk( new long[] { t, z, 0, 0 }, values );
+				if ( truth != null )
+					System.arraycopy( classes, 0, truth, ( t * depth + z ) * width * height, width * height );
+			}
 		return array;
 	}
 
 	private static short[] plane( final int width, final int height, final double[][] blobs, final double[][] fibres, final int t,
-			final int z, final Random noise )
+			final int z, final Random noise, final byte[] classes )
 	{
 		final double[] v = new double[ width * height ];
+		if ( classes != null )
+			java.util.Arrays.fill( classes, ( byte ) 1 );
 		for ( int y = 0; y < height; y++ )
 			for ( int x = 0; x < width; x++ )
 				v[ y * width + x ] = 100 + 60 * Math.sin( x * 0.01 + t * 0.3 ) * Math.cos( y * 0.013 + z * 0.05 );
@@ -60,7 +80,12 @@ public final class SampleVolume
 			final int r = ( int ) Math.ceil( 3 * s );
 			for ( int y = Math.max( 0, ( int ) cy - r ); y < Math.min( height, ( int ) cy + r + 1 ); y++ )
 				for ( int x = Math.max( 0, ( int ) cx - r ); x < Math.min( width, ( int ) cx + r + 1 ); x++ )
-					v[ y * width + x ] += b[ 3 ] * Math.exp( -( ( x - cx ) * ( x - cx ) + ( y - cy ) * ( y - cy ) ) / ( 2 * s * s ) );
+				{
+					final double g = Math.exp( -( ( x - cx ) * ( x - cx ) + ( y - cy ) * ( y - cy ) ) / ( 2 * s * s ) );
+					v[ y * width + x ] += b[ 3 ] * g;
+					if ( classes != null && g > 0.5 )
+						classes[ y * width + x ] = 2;
+				}
 		}
 		for ( final double[] f : fibres )
 		{
@@ -72,6 +97,8 @@ public final class SampleVolume
 					final double d = ( x - f[ 0 ] ) * nx + ( y - f[ 1 ] ) * ny + 5 * Math.sin( ( x * ny - y * nx ) * 0.03 );
 					if ( Math.abs( d ) < 6 )
 						v[ y * width + x ] += f[ 3 ] * Math.exp( -d * d / 2.0 );
+					if ( classes != null && Math.abs( d ) < 1.5 && classes[ y * width + x ] == 1 )
+						classes[ y * width + x ] = 3;
 				}
 		}
 		final short[] out = new short[ v.length ];

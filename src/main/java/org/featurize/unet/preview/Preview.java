@@ -184,7 +184,7 @@ public final class Preview
 		return out;
 	}
 
-	private static void save( final BufferedImage image, final Path file )
+	static void save( final BufferedImage image, final Path file )
 	{
 		try
 		{

@@ -10,7 +10,6 @@ import java.util.TreeMap;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.testutil.Fixtures;
-import org.featurize.unet.zarr.ZarrArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,15 +30,6 @@ class KeptFeaturesTest
 		return new ClassifyJob( s -> {} ).run( request, Progress.NONE, () -> false );
 	}
 
-	static void assertSameLabels( final Path expected, final Path actual )
-	{
-		final ZarrArray a = ZarrArray.open( expected, "" ), b = ZarrArray.open( actual, "" );
-		assertArrayEquals( a.shape(), b.shape() );
-		for ( long t = 0; t < a.shape()[ 0 ]; t++ )
-			for ( long z = 0; z < a.shape()[ 1 ]; z++ )
-				assertArrayEquals( ( byte[] ) a.readChunk( t, z, 0, 0 ), ( byte[] ) b.readChunk( t, z, 0, 0 ), "labels of t " + t + ", z " + z );
-	}
-
 	@Test
 	void labelledPixelsGivenTrainAsTheSameLabelsInAnArray( @TempDir final Path dir )
 	{
@@ -49,7 +39,7 @@ class KeptFeaturesTest
 		final ClassifyJob.Result given = run( request( input ).labels( Labels.of( 28, 20, 6, Fixtures.scribbles() ), "ImageJ ROIs" )
 				.classNames( Map.of( 2L, "background" ) ).keepFeatures( true ).output( dir.resolve( "b.zarr" ) ) );
 		assertEquals( fromArray.classifier.forestSha256(), given.classifier.forestSha256(), "the same forest" );
-		assertSameLabels( dir.resolve( "a.zarr" ), dir.resolve( "b.zarr" ) );
+		Fixtures.assertSameLabels( dir.resolve( "a.zarr" ), dir.resolve( "b.zarr" ) );
 		assertArrayEquals( new long[] { 1, 2, 3 }, given.classifier.values() );
 		assertEquals( "class 1", given.classifier.name( 0 ) );
 		assertEquals( "background", given.classifier.name( 1 ) );
@@ -83,6 +73,6 @@ class KeptFeaturesTest
 		final ClassifyJob.Result fresh = run( request( input ).labels( Fixtures.labelArray( dir, "more.zarr", more ), "" )
 				.output( dir.resolve( "fresh.zarr" ) ) );
 		assertEquals( fresh.classifier.forestSha256(), second.classifier.forestSha256() );
-		assertSameLabels( dir.resolve( "fresh.zarr" ), dir.resolve( "kept.zarr" ) );
+		Fixtures.assertSameLabels( dir.resolve( "fresh.zarr" ), dir.resolve( "kept.zarr" ) );
 	}
 }

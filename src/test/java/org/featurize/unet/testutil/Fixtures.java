@@ -110,6 +110,17 @@ public final class Fixtures
 		return ( short ) ( 1000 * t + 100 * z + 10 * Math.sin( x * 0.4 ) * Math.cos( y * 0.3 ) + 40 + ( x == 5 && y == 7 ? 30000 : 0 ) );
 	}
 
+	/** The same label values, plane by plane, in two label outputs (t, z, y, x) of one uint8 chunk per plane. */
+	public static void assertSameLabels( final Path expected, final Path actual )
+	{
+		final ZarrArray a = ZarrArray.open( expected, "" ), b = ZarrArray.open( actual, "" );
+		org.junit.jupiter.api.Assertions.assertArrayEquals( a.shape(), b.shape(), "shape of " + actual );
+		for ( long t = 0; t < a.shape()[ 0 ]; t++ )
+			for ( long z = 0; z < a.shape()[ 1 ]; z++ )
+				org.junit.jupiter.api.Assertions.assertArrayEquals( ( byte[] ) a.readChunk( t, z, 0, 0 ), ( byte[] ) b.readChunk( t, z, 0, 0 ),
+						"labels of t " + t + ", z " + z + " in " + actual );
+	}
+
 	/** The same chunk files, byte for byte, in two outputs (their run records may differ: other inputs, say). */
 	public static void assertSameChunks( final Path expected, final Path actual ) throws java.io.IOException
 	{

@@ -37,7 +37,7 @@ import net.imglib2.RandomAccessibleInterval;
 class FijiMacrosTest
 {
 	/** The commands of this project and a menu run of each that shows its dialog's defaults: every one is here. */
-	static final List< Class< ? > > COVERED = List.of( FeaturizeCommand.class );
+	static final List< Class< ? > > COVERED = List.of( FeaturizeCommand.class, PixelClassifierCommand.class, ApplyClassifierCommand.class );
 
 	private static final int CORES = Runtime.getRuntime().availableProcessors();
 
@@ -132,6 +132,83 @@ class FijiMacrosTest
 			final LegacyLayer.Run run = headless.macro( recorded );
 			assertFalse( run.canceled(), run.cancelReason() );
 			assertSameChunks( first, output );
+		}
+	}
+
+	/** Deletes a folder and what it holds. */
+	private static void delete( final Path folder ) throws java.io.IOException
+	{
+		try ( var files = Files.walk( folder ) )
+		{
+			files.sorted( java.util.Comparator.reverseOrder() ).forEach( f -> f.toFile().delete() );
+		}
+	}
+
+	@Test
+	void aRecordedPixelClassifierLineReplaysToTheSameLabelsInTheGuiAndHeadless( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), labels = Fixtures.labelArray( dir, "labels.zarr", Fixtures.scribbles() );
+		final Path output = dir.resolve( "classes.zarr" ), first = dir.resolve( "first.zarr" );
+		final String recorded;
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( PixelClassifierCommand.class, typed( "input", input.toFile(), "labels", labels.toFile(),
+					"model", Fixtures.TINY_MODEL.toFile(), "output", output.toFile(), "threads", "2" ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			recorded = menu.recorded;
+			final String halo = String.valueOf( menu.atOk.get( "halo" ) );
+			assertEquals( "run(\"Pixel Classifier\", \"input=" + input + " labels=" + labels + " model=" + Fixtures.TINY_MODEL + " output=" + output
+					+ " overwrite=false display=none dataset= labels_dataset= normalization=none tile= halo=" + halo + " chunk= threads=2 device=auto"
+					+ " precision=float32 trees=32 depth=10 max_samples=100000 seed=1 output_type=auto\");", recorded );
+			assertEquals( List.of(), menu.windows, "no window nobody asked for" );
+			Files.move( output, first );
+
+			final LegacyLayer.Run gui = fiji.macro( recorded );
+			assertFalse( gui.canceled(), gui.cancelReason() );
+			assertEquals( Map.of(), gui.opened, "no dialog" );
+			Fixtures.assertSameLabels( first, output );
+		}
+		delete( output );
+		try ( LegacyLayer headless = new LegacyLayer( false ) )
+		{
+			final LegacyLayer.Run run = headless.macro( recorded );
+			assertFalse( run.canceled(), run.cancelReason() );
+			Fixtures.assertSameLabels( first, output );
+			assertNotNull( run.module.getOutput( "classes" ), "a script gets the lazy labels" );
+		}
+	}
+
+	@Test
+	void aRecordedApplyClassifierLineReplaysToTheSameLabelsInTheGuiAndHeadless( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), expected = ClassifierCommandsTest.cli( dir, input ), classifier = dir.resolve( "cli.json" );
+		final Path output = dir.resolve( "applied.zarr" );
+		final Object halo = org.featurize.unet.classify.PixelClassifier.read( classifier ).features().get( "halo" );
+		final String recorded;
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( ApplyClassifierCommand.class, typed( "input", input.toFile(), "classifier", classifier.toFile(),
+					"model", Fixtures.TINY_MODEL.toFile(), "output", output.toFile(), "threads", "2" ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			assertEquals( "", menu.opened.get( "halo" ), "nothing known of the classifier when the dialog opens" );
+			recorded = menu.recorded;
+			assertEquals( "run(\"Apply Classifier\", \"input=" + input + " classifier=" + classifier + " model=" + Fixtures.TINY_MODEL + " output="
+					+ output + " overwrite=false display=none dataset= tile= halo=" + halo + " chunk= threads=2 device=auto precision=float32"
+					+ " output_type=auto\");", recorded, "the halo the classifier's features had" );
+			Fixtures.assertSameLabels( expected, output );
+			delete( output );
+
+			final LegacyLayer.Run gui = fiji.macro( recorded );
+			assertFalse( gui.canceled(), gui.cancelReason() );
+			assertEquals( Map.of(), gui.opened, "no dialog" );
+			Fixtures.assertSameLabels( expected, output );
+		}
+		delete( output );
+		try ( LegacyLayer headless = new LegacyLayer( false ) )
+		{
+			final LegacyLayer.Run run = headless.macro( recorded );
+			assertFalse( run.canceled(), run.cancelReason() );
+			Fixtures.assertSameLabels( expected, output );
 		}
 	}
 

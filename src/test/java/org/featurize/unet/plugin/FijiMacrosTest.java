@@ -249,6 +249,41 @@ class FijiMacrosTest
 	}
 
 	@Test
+	void theReadmeSaysWhatTheRecorderWritesForThePixelClassifier( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = dir.resolve( "in.zarr" ), labels = dir.resolve( "labels.zarr" ), output = dir.resolve( "classes.zarr" );
+		final ZarrArray a = ZarrArray.create( input, "", ArraySpec.builder().shape( 3, 256, 256 ).chunks( 1, 256, 256 )
+				.dataType( DataType.UINT16 ).compressor( Compressor.zstd( 3 ) ).zarrFormat( 2 ).build() );
+		for ( int z = 0; z < 3; z++ )
+		{
+			final short[] p = new short[ 256 * 256 ];
+			for ( int i = 0; i < p.length; i++ )
+				p[ i ] = ( short ) ( 100 * z + ( i % 256 ) + ( i / 256 ) % 37 );
+			a.writeChunk( new long[] { z, 0, 0 }, p );
+		}
+		final ZarrArray l = ZarrArray.create( labels, "", ArraySpec.builder().shape( 3, 256, 256 ).chunks( 1, 256, 256 )
+				.dataType( DataType.UINT8 ).compressor( Compressor.zstd( 3 ) ).zarrFormat( 2 ).build() );
+		final byte[] scribbles = new byte[ 256 * 256 ];
+		for ( int x = 20; x < 230; x++ )
+		{
+			scribbles[ 40 * 256 + x ] = 1;
+			scribbles[ 200 * 256 + x ] = 2;
+		}
+		l.writeChunk( new long[] { 0, 0, 0 }, scribbles );
+		final String readme = Files.readAllLines( External.projectDir().resolve( "README.md" ) ).stream()
+				.filter( line -> line.startsWith( "run(\"Pixel Classifier\"" ) ).collect( Collectors.toList() ).toString();
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( PixelClassifierCommand.class,
+					typed( "input", input.toFile(), "labels", labels.toFile(), "output", output.toFile(), "threads", "2" ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			// the same line, with the README's paths, and display=ImageJ where the dialog has a screen to offer it (this test has none)
+			assertEquals( List.of( menu.recorded.replace( input.toString(), "/data/in.zarr" ).replace( labels.toString(), "/data/labels.zarr" )
+					.replace( output.toString(), "/data/classes.zarr" ).replace( " display=none ", " display=ImageJ " ) ).toString(), readme );
+		}
+	}
+
+	@Test
 	void theReadmesMacroRunsWithTheDefaultsForTheRestWithoutADialogOrAWindow( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out.zarr" );

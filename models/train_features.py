@@ -61,28 +61,47 @@ from make_model import (NAME, SIZE_MULTIPLE, TORCH_THREADS, WIDTH, UNetFeatures,
                         additive_constants, calibrate_scales, check_export, make_bias_free,
                         write_description_and_exports)
 
-STEPS = 4000
-# The decay of the 4000-step run measured in models/README.md: planned over 7000 steps, shortened
-# twice while it ran; the default replays it. --schedule "" decays once over --steps.
-SCHEDULE = "0:7000,1500:3000,2000:4000"
+STEPS = 3000
+# --schedule "0:7000,1500:3000,2000:4000" replays the first (4000-step, from scratch) run's decay,
+# which was shortened twice while it ran; by default one cosine decay over --steps.
+SCHEDULE = ""
 
 
 class MultiTask(nn.Module):
     """Training wrapper: the features and temporary heads (dropped at export).
 
-    The heads are one small per-pixel MLP (1x1 convolutions 16 -> 64 -> OUTPUTS) so the 16 features
-    must carry, pixel by pixel, what the targets ask for: foreground, boundaries, distances inside
-    and outside structures, the structure's thickness, its kind, an instance embedding, and the
-    noise-free plane at three scales.
+    The main head is one small per-pixel MLP (1x1 convolutions 16 -> 64 -> OUTPUTS) so the 16
+    features must carry, pixel by pixel, what the targets ask for: foreground, boundaries,
+    distances inside and outside structures, the structure's thickness, its kind, an instance
+    embedding, the noise-free plane at three scales, and ilastik's filter responses of the noisy
+    plane (FILTERS: what a classifier on classic filters sees, so the features lose none of it).
+    Deep supervision: 1x1 heads on the decoder's three coarse levels predict the foreground,
+    boundaries, distances and kind at their resolution, which keeps the deep path (the context
+    beyond a few pixels) trained instead of letting it die.
     """
 
     def __init__(self, k: int = WIDTH):
         super().__init__()
         self.features = UNetFeatures(k)
         self.head = nn.Sequential(nn.Conv2d(k, 64, 1), nn.ReLU(), nn.Conv2d(64, OUTPUTS, 1))
+        self.aux = nn.ModuleList([nn.Conv2d(c * k, AUX_OUTPUTS, 1) for c in (8, 4, 2)])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(x))
+
+    def forward_all(self, x: torch.Tensor):
+        """(main head's output, [deep heads' outputs at 1/8, 1/4, 1/2 resolution])."""
+        f = self.features
+        x, skip_1 = f.encode_1(x)
+        x, skip_2 = f.encode_2(x)
+        x, skip_3 = f.encode_3(x)
+        x, skip_4 = f.encode_4(x)
+        x = f.bridge(x)
+        d4 = f.decode_4(x, skip_4)
+        d3 = f.decode_3(d4, skip_3)
+        d2 = f.decode_2(d3, skip_2)
+        out = self.head(f.decode_1(d2, skip_1))
+        return out, [head(d) for head, d in zip(self.aux, (d4, d3, d2))]
 
 
 # Head outputs (channels of MultiTask's result)
@@ -91,7 +110,78 @@ KIND0 = 5                      # 7 logits, one per simulate.KINDS
 EMB0, EMB_DIM = 12, 8          # instance embedding
 CLEAN0 = 20                    # noise-free plane, its Gaussian blurs at sigma 3 and 10
 SMOOTHING = (0.0, 3.0, 10.0)
-OUTPUTS = 23
+FILTER0 = 23                   # ilastik's 49 filter responses of the noisy input (FilterBank)
+OUTPUTS = FILTER0 + 49
+AUX_OUTPUTS = 4 + 7            # deep heads: foreground, boundary, inside, outside, kind logits
+
+
+class FilterBank(nn.Module):
+    """ilastik's default pixel features of a (B, 1, H, W) plane, in torch (separable sampled
+    Gaussian derivatives, reflected borders): Gaussian smoothing at sigma 0.3, 0.7, 1, 1.6, 3.5,
+    5, 10; Laplacian of Gaussian, gradient magnitude, difference of Gaussians (sigma against
+    0.66 sigma), structure-tensor eigenvalues (2) and Hessian eigenvalues (2) at 0.7 ... 10:
+    49 channels, each divided by a fixed scale (set from a batch by `calibrate`)."""
+
+    SIGMAS = (0.3, 0.7, 1.0, 1.6, 3.5, 5.0, 10.0)
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("scale", torch.ones(49))
+
+    @staticmethod
+    def _kernels(sigma):
+        r = max(1, int(math.ceil(3.5 * sigma)))
+        t = torch.arange(-r, r + 1, dtype=torch.float64)
+        g = torch.exp(-t ** 2 / (2 * sigma ** 2))
+        g = g / g.sum()
+        g1 = -t / sigma ** 2 * g
+        g2 = (t ** 2 / sigma ** 4 - 1 / sigma ** 2) * g
+        g1 = g1 - g1.mean()          # no response to a constant
+        g2 = g2 - g2.mean()
+        return [k.float() for k in (g, g1, g2)], r
+
+    @staticmethod
+    def _sep(x, ky, kx, r):
+        x = nn.functional.pad(x, (r, r, r, r), mode="reflect")
+        x = nn.functional.conv2d(x, ky.view(1, 1, -1, 1))
+        return nn.functional.conv2d(x, kx.view(1, 1, 1, -1))
+
+    @staticmethod
+    def _eig(a, b, c):
+        """Eigenvalues (larger, smaller) of [[a, b], [b, c]]."""
+        mean, root = (a + c) / 2, torch.sqrt(((a - c) / 2) ** 2 + b ** 2 + 1e-12)
+        return mean + root, mean - root
+
+    def raw(self, x):
+        smooth, log_, grad, dog, st, hess = [], [], [], [], [], []
+        for s in self.SIGMAS:
+            (g, g1, g2), r = self._kernels(s)
+            smooth.append(self._sep(x, g, g, r))
+            if s == 0.3:
+                continue
+            xx, yy = self._sep(x, g, g2, r), self._sep(x, g2, g, r)
+            xy = self._sep(x, g1, g1, r)
+            dx, dy = self._sep(x, g, g1, r), self._sep(x, g1, g, r)
+            log_.append(xx + yy)
+            grad.append(torch.sqrt(dx ** 2 + dy ** 2 + 1e-12))
+            (h, _, _), hr = self._kernels(0.66 * s)
+            dog.append(smooth[-1] - self._sep(x, h, h, hr))
+            (w, _, _), wr = self._kernels(s)   # structure tensor window: the same sigma
+            # derivatives for the structure tensor at half the window's sigma
+            (d0, d1, _), dr = self._kernels(max(0.3, s / 2))
+            sx, sy = self._sep(x, d0, d1, dr), self._sep(x, d1, d0, dr)
+            st.extend(self._eig(self._sep(sx * sx, w, w, wr), self._sep(sx * sy, w, w, wr),
+                                self._sep(sy * sy, w, w, wr)))
+            hess.extend(self._eig(xx, xy, yy))
+        return torch.cat(smooth + log_ + grad + dog + st + hess, dim=1)
+
+    def forward(self, x):
+        return self.raw(x) / self.scale.view(1, -1, 1, 1)
+
+    def calibrate(self, x):
+        with torch.no_grad():
+            f = self.raw(x)
+            self.scale.copy_(f.std(dim=(0, 2, 3)).clamp_min(1e-6))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -185,7 +275,22 @@ def embedding_loss(emb, inst, pull_margin=0.5, push_margin=1.5):
     return total / emb.shape[0]
 
 
-def losses(out, truth, kinds, inst, clean):
+def deep_losses(aux, truth, kinds):
+    """The deep heads' objectives: each head's logits are upsampled to the patch (bilinear)."""
+    bce = nn.functional.binary_cross_entropy_with_logits
+    total = truth.new_zeros(())
+    for a in aux:
+        a = nn.functional.interpolate(a, size=truth.shape[-2:], mode="bilinear",
+                                      align_corners=False)
+        total = total + (bce(a[:, 0], truth[:, 0])
+                         + bce(a[:, 1], truth[:, 1], pos_weight=torch.tensor(4.0))
+                         + 5 * (nn.functional.mse_loss(a[:, 2], truth[:, 2])
+                                + nn.functional.mse_loss(a[:, 3], truth[:, 3]))
+                         + nn.functional.cross_entropy(a[:, 4:], kinds))
+    return 0.5 * total / len(aux)
+
+
+def losses(out, truth, kinds, inst, clean, filters, aux=None):
     """Each training objective, as a dict of scalars."""
     bce = nn.functional.binary_cross_entropy_with_logits
     mask = truth[:, 5]
@@ -198,6 +303,8 @@ def losses(out, truth, kinds, inst, clean):
         "kind": nn.functional.cross_entropy(out[:, KIND0:KIND0 + len(simulate.KINDS)], kinds),
         "embedding": embedding_loss(out[:, EMB0:EMB0 + EMB_DIM], inst),
         "denoise": 10 * nn.functional.mse_loss(out[:, CLEAN0:CLEAN0 + len(SMOOTHING)], clean),
+        "filters": nn.functional.mse_loss(out[:, FILTER0:], filters),
+        **({"deep": deep_losses(aux, truth, kinds)} if aux is not None else {}),
     }
 
 
@@ -207,7 +314,10 @@ def losses(out, truth, kinds, inst, clean):
 
 def evaluate(model, val):
     with torch.no_grad():
-        parts = [losses(model(b[0]), *b[1:]) for b in val]
+        parts = []
+        for b in val:
+            out, aux = model.forward_all(b[0])
+            parts.append(losses(out, *b[1:], aux=aux))
     return {k: sum(float(p[k]) for p in parts) / len(parts) for k in parts[0]}
 
 
@@ -242,7 +352,14 @@ def train(model, a, checkpoint):
     val_rng = np.random.default_rng([a.seed, 1000])
     val_pool = [scene_entry(a.seed + 1000, i, 0) for i in range(48)]
     val = [make_batch(val_rng, val_pool, a.patch, 8) for _ in range(4)]
+    bank = FilterBank()
+    bank.calibrate(torch.cat([b[0] for b in val]))
+    with torch.no_grad():
+        val = [(*b, bank(b[0])) for b in val]
     if start == 0:
+        if a.init:
+            model.features.load_state_dict(torch.jit.load(a.init).state_dict())
+            print("features initialised from %s" % a.init, flush=True)
         calibrate_scales(model.features, val[0][0])
 
     model.eval()
@@ -256,7 +373,10 @@ def train(model, a, checkpoint):
                 pool[slot] = scene_entry(a.seed, slot, slot_version(slot, step))
         rng = np.random.default_rng([a.seed, 7, step])
         inp, *rest = make_batch(rng, pool, a.patch, a.batch)
-        parts = losses(model(inp), *rest)
+        with torch.no_grad():
+            filters = bank(inp)
+        out, aux = model.forward_all(inp)
+        parts = losses(out, *rest, filters, aux=aux)
         loss = sum(parts.values())
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -316,10 +436,13 @@ def main():
     ap.add_argument("--out-dir", default=os.path.dirname(os.path.abspath(__file__)))
     ap.add_argument("--patch", type=int, default=192, help="training patch size")
     ap.add_argument("--batch", type=int, default=6, help="patches per step")
-    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--lr", type=float, default=3e-4)
     ap.add_argument("--schedule", default=SCHEDULE,
                     help="phases START:LENGTH of the cosine decay (default %s; empty: one decay over "
                          "--steps)" % SCHEDULE)
+    ap.add_argument("--init", default=None,
+                    help="start the features from this TorchScript model's weights (e.g. "
+                         "models/unet16-reference.pt, the denoiser) instead of at random")
     ap.add_argument("--log-every", type=int, default=250)
     ap.add_argument("--checkpoint-every", type=int, default=250)
     ap.add_argument("--checkpoint", default=None,

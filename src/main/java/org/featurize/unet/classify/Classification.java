@@ -42,6 +42,9 @@ public final class Classification
 
 	private final long[] dims;
 
+	/** Whether the label image's cells take their features through the feature image's cache, keeping them there. */
+	private final boolean keepFeatures;
+
 	/**
 	 * @param type
 	 *            the label values' type: an unsigned integer type that holds every class value
@@ -50,6 +53,18 @@ public final class Classification
 	 */
 	public Classification( final FeatureImage features, final PixelClassifier classifier, final DataType type, final long cacheBytes )
 	{
+		this( features, classifier, type, cacheBytes, false );
+	}
+
+	/**
+	 * As {@link #Classification(FeatureImage, PixelClassifier, DataType, long)}; with {@code keepFeatures} the label
+	 * image's cells keep their features in the feature image's cache (within its bound), so that another classifier
+	 * over the same features (trained again on more labels) computes only its forest where a viewer looked before.
+	 */
+	public Classification( final FeatureImage features, final PixelClassifier classifier, final DataType type, final long cacheBytes,
+			final boolean keepFeatures )
+	{
+		this.keepFeatures = keepFeatures;
 		if ( classifier.forest().features() != features.channels() )
 			throw new LabelException( String.format( "The classifier takes %d features per pixel; the features have %d",
 					classifier.forest().features(), features.channels() ) );
@@ -142,7 +157,7 @@ public final class Classification
 	/** A cell's classes for viewers: its features kept in the feature image's cache, for a classifier trained again. */
 	private int[] computeClasses( final Long index )
 	{
-		final float[] data = features.keptCellData( index );
+		final float[] data = keepFeatures ? features.keptCellData( index ) : features.cellData( index );
 		final int n = data.length / features.channels();
 		final int[] out = new int[ n ];
 		classifier.forest().classify( data, n, out, null );

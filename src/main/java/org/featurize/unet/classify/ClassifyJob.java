@@ -67,8 +67,14 @@ public final class ClassifyJob
 			Classification.checkType( request.outputDataType() != null ? request.outputDataType() : Classification.smallestType( given.values() ),
 					given.values() );
 
-		final Featurizer.Result features = new Featurizer( log ).run( fr, Progress.NONE, cancelled );
-		final FeatureImage image = features.features();
+		final FeatureImage image;
+		if ( request.reuseFeatures != null )
+		{
+			image = request.reuseFeatures;
+			log.accept( "Features: those kept from the last run over the same input, model and settings" );
+		}
+		else
+			image = new Featurizer( log ).run( fr, Progress.NONE, cancelled ).features();
 		final Path modelFile = Featurizer.modelFile( fr );
 		final String modelSha = Featurizer.sha256( modelFile );
 		final PixelClassifier classifier;
@@ -86,7 +92,8 @@ public final class ClassifyJob
 			log.accept( "Saved the classifier to " + request.saveClassifier );
 		}
 		final DataType type = request.outputDataType() != null ? request.outputDataType() : Classification.smallestType( classifier.values() );
-		final Classification classification = new Classification( image, classifier, type, Runtime.getRuntime().maxMemory() / 16 );
+		final Classification classification = new Classification( image, classifier, type, Runtime.getRuntime().maxMemory() / 16,
+				request.keepFeatures );
 		if ( request.output == null && request.probabilities == null )
 			return new Result( classifier, classification, null );
 		final Path lockPath = request.output != null ? request.output : request.probabilities;
@@ -126,9 +133,11 @@ public final class ClassifyJob
 			final String modelSha, final BooleanSupplier cancelled )
 	{
 		final long t0 = System.nanoTime();
-		final Labels labels = Labels.read( labelArray, inputShape, request.maxSamples, request.seed );
+		final Labels labels = request.givenLabels != null ? request.givenLabels
+				: Labels.read( labelArray, inputShape, request.maxSamples, request.seed );
 		final long[] values = labels.values();
-		final TrainingData.Collected collected = TrainingData.collect( image, labels, request.features.threads(), cancelled );
+		final TrainingData.Collected collected = TrainingData.collect( image, labels, request.features.threads(), cancelled,
+				request.keepFeatures );
 		final Samples samples = collected.samples.capped( request.maxSamples, values.length, request.seed );
 		final long t1 = System.nanoTime();
 		final ForestTrainer trainer = new ForestTrainer().trees( request.trees ).depth( request.depth ).seed( request.seed )
@@ -139,20 +148,33 @@ public final class ClassifyJob
 		for ( final long v : values )
 			counts.put( Long.toString( v ), labels.count( v ) );
 		final Map< String, Object > training = new LinkedHashMap<>();
-		training.put( "labels", request.labels.toAbsolutePath().normalize().toString() );
+		training.put( "labels", request.givenLabels != null ? request.givenLabelsSource : request.labels.toAbsolutePath().normalize().toString() );
 		training.put( "labelled_pixels", counts );
 		training.put( "samples", samples.size() );
-		training.put( "tiles_computed", collected.tiles );
-		training.put( "tiles_in_volume", collected.tilesInVolume );
+		if ( request.keepFeatures )
+		{
+			training.put( "cells_computed", collected.tiles );
+			training.put( "cells_reused", collected.cellsReused );
+			training.put( "cells_in_volume", collected.tilesInVolume );
+		}
+		else
+		{
+			training.put( "tiles_computed", collected.tiles );
+			training.put( "tiles_in_volume", collected.tilesInVolume );
+		}
 		training.put( "trees", trainer.trees() );
 		training.put( "depth", trainer.depth() );
 		training.put( "seed", trainer.seed() );
 		training.put( "features_seconds", ( t1 - t0 ) * 1e-9 );
 		training.put( "training_seconds", ( t2 - t1 ) * 1e-9 );
-		final PixelClassifier classifier = new PixelClassifier( forest, values, PixelClassifier.defaultNames( values ),
-				PixelClassifier.defaultColors( values ), featureRecord( request.features, image, modelSha ), training );
-		log.accept( String.format( "Trained %s on %d labelled pixels (%s): features of %d of %d tiles in %.1f s, forest in %.1f s", classifier,
-				samples.size(), counts, collected.tiles, collected.tilesInVolume, ( t1 - t0 ) * 1e-9, ( t2 - t1 ) * 1e-9 ) );
+		final String[] names = PixelClassifier.defaultNames( values );
+		for ( int c = 0; c < values.length; c++ )
+			names[ c ] = request.classNames.getOrDefault( values[ c ], names[ c ] );
+		final PixelClassifier classifier = new PixelClassifier( forest, values, names, PixelClassifier.defaultColors( values ),
+				featureRecord( request.features, image, modelSha ), training );
+		log.accept( String.format( "Trained %s on %d labelled pixels (%s): features of %d of %d %s%s in %.1f s, forest in %.1f s", classifier,
+				samples.size(), counts, collected.tiles, collected.tilesInVolume, request.keepFeatures ? "cells" : "tiles",
+				request.keepFeatures ? " (" + collected.cellsReused + " more kept from before)" : "", ( t1 - t0 ) * 1e-9, ( t2 - t1 ) * 1e-9 ) );
 		return classifier;
 	}
 

@@ -1,8 +1,11 @@
 package org.featurize.unet.classify;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.zarr.DataType;
 
@@ -18,6 +21,18 @@ public final class ClassifyRequest
 	Path labels;
 
 	String labelsDataset = "";
+
+	Labels givenLabels;
+
+	String givenLabelsSource;
+
+	Map< Long, String > classNames = Map.of();
+
+	boolean keepFeatures;
+
+	FeatureImage reuseFeatures;
+
+	boolean lazyResult;
 
 	Path classifier;
 
@@ -58,6 +73,57 @@ public final class ClassifyRequest
 	{
 		this.labels = labels;
 		this.labelsDataset = dataset == null ? "" : dataset;
+		return this;
+	}
+
+	/**
+	 * Trains on these labelled pixels (ImageJ's ROIs, say) instead of a label array.
+	 *
+	 * @param source
+	 *            where they come from, as the classifier file records it ("ImageJ ROIs: ...")
+	 */
+	public ClassifyRequest labels( final Labels labels, final String source )
+	{
+		this.givenLabels = labels;
+		this.givenLabelsSource = source;
+		return this;
+	}
+
+	/** The names of the classes trained, by class value ("class N" for a value not named here). */
+	public ClassifyRequest classNames( final Map< Long, String > names )
+	{
+		this.classNames = names == null ? Map.of() : new TreeMap<>( names );
+		return this;
+	}
+
+	/**
+	 * Whether training and the lazy label image take their features through the feature image's cache and keep them
+	 * there (an interactive session that trains again on more labels: see {@link #reuseFeatures}).
+	 */
+	public ClassifyRequest keepFeatures( final boolean keep )
+	{
+		this.keepFeatures = keep;
+		return this;
+	}
+
+	/**
+	 * Classifies these features, made by an earlier run of a request equal to this one in this JVM (the caller
+	 * vouches for that), instead of making new ones: with {@link #keepFeatures}, the cells they hold are not computed
+	 * again. Null: new features.
+	 */
+	public ClassifyRequest reuseFeatures( final FeatureImage features )
+	{
+		this.reuseFeatures = features;
+		return this;
+	}
+
+	/**
+	 * Whether the caller uses the lazy classification itself (shows it, returns it to a script), so that a run with
+	 * nothing to write is not refused.
+	 */
+	public ClassifyRequest lazyResult( final boolean lazy )
+	{
+		this.lazyResult = lazy;
 		return this;
 	}
 
@@ -160,10 +226,13 @@ public final class ClassifyRequest
 	/** Refuses what cannot work before anything is computed. */
 	ClassifyRequest validate()
 	{
-		if ( ( labels == null ) == ( classifier == null ) )
-			throw new FeaturizeException( labels == null ? "Give labels to train on or a classifier file to apply"
+		if ( labels != null && givenLabels != null )
+			throw new FeaturizeException( "Give a label array or labelled pixels to train on, not both" );
+		final boolean train = labels != null || givenLabels != null;
+		if ( train == ( classifier != null ) )
+			throw new FeaturizeException( !train ? "Give labels to train on or a classifier file to apply"
 					: "Give labels to train on or a classifier file to apply, not both" );
-		if ( output == null && probabilities == null && saveClassifier == null )
+		if ( output == null && probabilities == null && saveClassifier == null && !lazyResult )
 			throw new FeaturizeException( "Nothing to write: give an output, a probabilities output or a file to save the classifier to" );
 		if ( output != null && output.equals( probabilities ) )
 			throw new FeaturizeException( "The label output and the probabilities output are the same folder: " + output );

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,29 +17,39 @@ import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.compute.TileGrid;
 
+import net.imglib2.img.cell.CellGrid;
+import net.imglib2.util.IntervalIndexer;
+
 /**
  * The features of labelled pixels: only the compute tiles that hold a labelled pixel are computed (each once, on
- * the feature image's worker threads), and only the labelled pixels' features are kept.
+ * the feature image's worker threads), and only the labelled pixels' features are kept. On request the features
+ * come from the feature image's cells instead, computed into its cache and kept there, so that training again on
+ * the same features (more labels drawn) computes only the cells it has not seen; the samples are the same values,
+ * in the same order, either way.
  */
 public final class TrainingData
 {
 	private TrainingData()
 	{}
 
-	/** What collecting cost: tiles computed out of the volume's, samples kept. */
+	/**
+	 * What collecting cost: tiles computed out of the volume's (with kept features: cells computed now out of the
+	 * volume's, and the labelled cells found in the cache), samples kept.
+	 */
 	public static final class Collected
 	{
 		public final Samples samples;
 
-		public final long tiles, tilesInVolume;
+		public final long tiles, tilesInVolume, cellsReused;
 
 		public final double seconds;
 
-		Collected( final Samples samples, final long tiles, final long tilesInVolume, final double seconds )
+		Collected( final Samples samples, final long tiles, final long tilesInVolume, final long cellsReused, final double seconds )
 		{
 			this.samples = samples;
 			this.tiles = tiles;
 			this.tilesInVolume = tilesInVolume;
+			this.cellsReused = cellsReused;
 			this.seconds = seconds;
 		}
 	}
@@ -47,6 +59,16 @@ public final class TrainingData
 	 * features from {@code features}, whose planes must have the labels' size.
 	 */
 	public static Collected collect( final FeatureImage features, final Labels labels, final int threads, final BooleanSupplier cancelled )
+	{
+		return collect( features, labels, threads, cancelled, false );
+	}
+
+	/**
+	 * As {@link #collect(FeatureImage, Labels, int, BooleanSupplier)}; with {@code keep}, each labelled pixel's
+	 * features come from its cell, taken from the feature image's cache or computed into it.
+	 */
+	public static Collected collect( final FeatureImage features, final Labels labels, final int threads, final BooleanSupplier cancelled,
+			final boolean keep )
 	{
 		final TileGrid grid = features.tiles();
 		if ( grid.width() != labels.width() || grid.height() != labels.height() || features.planes() != labels.planes() )
@@ -64,6 +86,7 @@ public final class TrainingData
 		}
 		final int channels = features.channels();
 		final Samples samples = new Samples( channels );
+		final Set< Long > cellsComputed = ConcurrentHashMap.newKeySet(), cellsReused = ConcurrentHashMap.newKeySet();
 		final ExecutorService pool = Executors.newFixedThreadPool( Math.max( 1, threads ), r -> {
 			final Thread t = new Thread( r, "featurize-training-features" );
 			t.setDaemon( true );
@@ -78,6 +101,8 @@ public final class TrainingData
 				parts.add( pool.submit( () -> {
 					if ( cancelled.getAsBoolean() )
 						throw new CancellationException( "Training was cancelled" );
+					if ( keep )
+						return fromCells( features, e.getValue(), plane, channels, cellsComputed, cellsReused );
 					final float[] data = features.computeTile( ix, iy, plane % features.depth(), plane / features.depth() );
 					final long[] tx = grid.tileX( ix ), ty = grid.tileY( iy );
 					final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
@@ -105,6 +130,45 @@ public final class TrainingData
 		{
 			pool.shutdownNow();
 		}
-		return new Collected( samples, byTile.size(), grid.tilesX() * grid.tilesY() * features.planes(), ( System.nanoTime() - start ) * 1e-9 );
+		final double seconds = ( System.nanoTime() - start ) * 1e-9;
+		if ( keep )
+		{
+			cellsReused.removeAll( cellsComputed ); // a cell computed by one tile's pixels and found by the next tile's
+			return new Collected( samples, cellsComputed.size(), features.numCells(), cellsReused.size(), seconds );
+		}
+		return new Collected( samples, byTile.size(), grid.tilesX() * grid.tilesY() * features.planes(), 0, seconds );
+	}
+
+	/** The samples of one tile's labelled pixels ([y, x, class]) of {@code plane}, from the cells that hold them. */
+	private static Samples fromCells( final FeatureImage features, final List< long[] > pixels, final long plane, final int channels,
+			final Set< Long > computed, final Set< Long > reused )
+	{
+		final CellGrid cells = features.cellGrid();
+		final int n = cells.numDimensions();
+		final long[] gridDims = cells.getGridDimensions(), pos = new long[ n ], min = new long[ n ];
+		final int[] cellDims = new int[ n ];
+		final int cw = cells.cellDimension( 0 ), ch = cells.cellDimension( 1 );
+		if ( n > 3 )
+			pos[ 3 ] = plane % features.depth();
+		if ( n > 4 )
+			pos[ 4 ] = plane / features.depth();
+		final Samples part = new Samples( channels );
+		long current = -1;
+		float[] data = null;
+		for ( final long[] p : pixels )
+		{
+			pos[ 0 ] = p[ 1 ] / cw;
+			pos[ 1 ] = p[ 0 ] / ch;
+			final long index = IntervalIndexer.positionToIndex( pos, gridDims );
+			if ( index != current )
+			{
+				( features.isCellCached( index ) ? reused : computed ).add( index );
+				data = features.keptCellData( index );
+				cells.getCellDimensions( pos, min, cellDims );
+				current = index;
+			}
+			part.add( data, ( int ) ( ( p[ 0 ] - min[ 1 ] ) * cellDims[ 0 ] + p[ 1 ] - min[ 0 ] ), cellDims[ 0 ] * cellDims[ 1 ], ( int ) p[ 2 ] );
+		}
+		return part;
 	}
 }

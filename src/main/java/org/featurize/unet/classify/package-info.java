@@ -5,6 +5,7 @@
  * ({@link org.featurize.unet.classify.PixelClassifier}), and applied as a lazy label image
  * ({@link org.featurize.unet.classify.Classification}) that is written chunk by chunk, resumably
  * ({@link org.featurize.unet.classify.ClassWriter}). {@link org.featurize.unet.classify.ClassifyJob} is the run that
- * every front end shares. Only the tiles that hold a label have their features computed for training.
+ * every front end shares. Only the tiles that hold a label have their features computed for training; an
+ * interactive session (Fiji's Pixel Classifier) keeps them in the feature image's cache and trains again over them.
  */
 package org.featurize.unet.classify;

@@ -205,6 +205,22 @@ public final class FeatureImage
 	}
 
 	/**
+	 * The features of one cell as {@link #cellData} gives them, but kept: from the cache when present, else computed
+	 * into it (within the cache's bound), so that later readers of the same cell (a classifier trained again, a
+	 * viewer) find it there.
+	 */
+	public float[] keptCellData( final long index )
+	{
+		return cache.get( index ).getData().getCurrentStorageArray();
+	}
+
+	/** Whether cell {@code index} is in the cache now; computes nothing. */
+	public boolean isCellCached( final long index )
+	{
+		return cache.getIfPresent( index ) != null;
+	}
+
+	/**
 	 * The features of cell {@code index} interleaved, (y, x, c) with c fastest, the order of a Zarr chunk of the
 	 * output: from the cache when the cell is there, else computed without entering the cache (a write touches
 	 * each tile once), with the engine handing the result over in that order.
@@ -283,15 +299,6 @@ public final class FeatureImage
 	Cell< FloatArray > cachedCell( final long index )
 	{
 		return cache.getIfPresent( index );
-	}
-
-	/**
-	 * The features of one cell as {@link #cellData} gives them, but kept: from the cache, computed into it first if
-	 * missing (for viewers and classifiers that look at the same cells again).
-	 */
-	public float[] keptCellData( final long index )
-	{
-		return cache.get( index ).getData().getCurrentStorageArray();
 	}
 
 	/** A cell from the cache, computed into it first if needed. */

@@ -212,25 +212,6 @@ public class FeaturizeCommand extends FijiCommand
 		return defaults;
 	}
 
-	/** A number the user typed (not the default this class showed), or null; an unreadable one counts as none. */
-	private Integer given( final String name, final String value )
-	{
-		if ( showsDefault( name ) )
-			return null;
-		try
-		{
-			return number( name, value );
-		}
-		catch ( final FeaturizeException e )
-		{
-			return null;
-		}
-	}
-
-	private static String text( final Object value )
-	{
-		return value == null ? "" : value.toString();
-	}
 
 	private void progress( final long done, final long total, final double rate, final double eta )
 	{

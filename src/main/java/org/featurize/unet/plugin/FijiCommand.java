@@ -88,6 +88,27 @@ public abstract class FijiCommand extends ContextCommand
 		return shown.containsKey( name ) ? Objects.equals( shown.get( name ), module.getInput( name ) ) : !module.isInputResolved( name );
 	}
 
+	/** A number the user typed (not the default this class showed), or null; an unreadable one counts as none. */
+	protected Integer given( final String name, final String value )
+	{
+		if ( showsDefault( name ) )
+			return null;
+		try
+		{
+			return number( name, value );
+		}
+		catch ( final FeaturizeException e )
+		{
+			return null;
+		}
+	}
+
+	/** A default as a text input shows it: empty for none. */
+	protected static String text( final Object value )
+	{
+		return value == null ? "" : value.toString();
+	}
+
 	/**
 	 * A whole number from a text input: null when empty (the default), else the number.
 	 *

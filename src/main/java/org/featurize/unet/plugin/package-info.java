@@ -11,5 +11,9 @@
  * A new command gets all of this by extending {@code FijiCommand}, implementing
  * {@link org.featurize.unet.plugin.FijiCommand#dialogDefaults()} for inputs whose default depends on other
  * inputs, and being added to the tests' list of covered commands ({@code FijiMacrosTest}).
+ * <p>
+ * Pixel Classifier and Apply Classifier map their parameters to a {@code classify.ClassifyRequest}; ImageJ's ROIs
+ * become labels through {@link org.featurize.unet.plugin.RoiLabels}, and the lazy labels are shown by
+ * {@link org.featurize.unet.plugin.LabelDisplay}.
  */
 package org.featurize.unet.plugin;

@@ -232,7 +232,7 @@ class ClassifyJobTest
 		final TrainingData.Collected collected = TrainingData.collect( features, labels, 2, () -> false );
 		assertEquals( 1, counting.calls.get(), "training computed the one labelled plane" );
 		final PixelClassifier first = classifier( collected.samples, 8 );
-		final Classification classification = new Classification( features, first, DataType.UINT8, 1 << 20 );
+		final Classification classification = new Classification( features, first, DataType.UINT8, 1 << 20, true );
 		final RandomAccess< ? > ra = classification.labels().randomAccess();
 		ra.setPosition( new long[] { 5, 6, 1, 1 } );
 		final int label = ( ( IntegerType< ? > ) ra.get() ).getInteger();
@@ -240,7 +240,7 @@ class ClassifyJobTest
 		assertEquals( 2, counting.calls.get(), "one more plane looked at, one more forward pass" );
 
 		// trained again (another forest), the plane looked at before is classified again without the model
-		final Classification again = new Classification( features, classifier( collected.samples, 4 ), DataType.UINT8, 1 << 20 );
+		final Classification again = new Classification( features, classifier( collected.samples, 4 ), DataType.UINT8, 1 << 20, true );
 		final RandomAccess< ? > rb = again.labels().randomAccess();
 		rb.setPosition( new long[] { 5, 6, 1, 1 } );
 		assertEquals( label, ( ( IntegerType< ? > ) rb.get() ).getInteger() );

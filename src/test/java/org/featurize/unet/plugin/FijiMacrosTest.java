@@ -37,7 +37,7 @@ import net.imglib2.RandomAccessibleInterval;
 class FijiMacrosTest
 {
 	/** The commands of this project and a menu run of each that shows its dialog's defaults: every one is here. */
-	static final List< Class< ? > > COVERED = List.of( FeaturizeCommand.class );
+	static final List< Class< ? > > COVERED = List.of( FeaturizeCommand.class, PixelClassifierCommand.class, ApplyClassifierCommand.class );
 
 	private static final int CORES = Runtime.getRuntime().availableProcessors();
 
@@ -135,6 +135,83 @@ class FijiMacrosTest
 		}
 	}
 
+	/** Deletes a folder and what it holds. */
+	private static void delete( final Path folder ) throws java.io.IOException
+	{
+		try ( var files = Files.walk( folder ) )
+		{
+			files.sorted( java.util.Comparator.reverseOrder() ).forEach( f -> f.toFile().delete() );
+		}
+	}
+
+	@Test
+	void aRecordedPixelClassifierLineReplaysToTheSameLabelsInTheGuiAndHeadless( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), labels = Fixtures.labelArray( dir, "labels.zarr", Fixtures.scribbles() );
+		final Path output = dir.resolve( "classes.zarr" ), first = dir.resolve( "first.zarr" );
+		final String recorded;
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( PixelClassifierCommand.class, typed( "input", input.toFile(), "labels", labels.toFile(),
+					"model", Fixtures.TINY_MODEL.toFile(), "output", output.toFile(), "threads", "2" ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			recorded = menu.recorded;
+			final String halo = String.valueOf( menu.atOk.get( "halo" ) );
+			assertEquals( "run(\"Pixel Classifier\", \"input=" + input + " labels=" + labels + " model=" + Fixtures.TINY_MODEL + " output=" + output
+					+ " overwrite=false display=none dataset= labels_dataset= normalization=none tile= halo=" + halo + " chunk= threads=2 device=auto"
+					+ " precision=float32 trees=32 depth=10 max_samples=100000 seed=1 output_type=auto\");", recorded );
+			assertEquals( List.of(), menu.windows, "no window nobody asked for" );
+			Files.move( output, first );
+
+			final LegacyLayer.Run gui = fiji.macro( recorded );
+			assertFalse( gui.canceled(), gui.cancelReason() );
+			assertEquals( Map.of(), gui.opened, "no dialog" );
+			Fixtures.assertSameLabels( first, output );
+		}
+		delete( output );
+		try ( LegacyLayer headless = new LegacyLayer( false ) )
+		{
+			final LegacyLayer.Run run = headless.macro( recorded );
+			assertFalse( run.canceled(), run.cancelReason() );
+			Fixtures.assertSameLabels( first, output );
+			assertNotNull( run.module.getOutput( "classes" ), "a script gets the lazy labels" );
+		}
+	}
+
+	@Test
+	void aRecordedApplyClassifierLineReplaysToTheSameLabelsInTheGuiAndHeadless( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), expected = ClassifierCommandsTest.cli( dir, input ), classifier = dir.resolve( "cli.json" );
+		final Path output = dir.resolve( "applied.zarr" );
+		final Object halo = org.featurize.unet.classify.PixelClassifier.read( classifier ).features().get( "halo" );
+		final String recorded;
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( ApplyClassifierCommand.class, typed( "input", input.toFile(), "classifier", classifier.toFile(),
+					"model", Fixtures.TINY_MODEL.toFile(), "output", output.toFile(), "threads", "2" ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			assertEquals( "", menu.opened.get( "halo" ), "nothing known of the classifier when the dialog opens" );
+			recorded = menu.recorded;
+			assertEquals( "run(\"Apply Classifier\", \"input=" + input + " classifier=" + classifier + " model=" + Fixtures.TINY_MODEL + " output="
+					+ output + " overwrite=false display=none dataset= tile= halo=" + halo + " chunk= threads=2 device=auto precision=float32"
+					+ " output_type=auto\");", recorded, "the halo the classifier's features had" );
+			Fixtures.assertSameLabels( expected, output );
+			delete( output );
+
+			final LegacyLayer.Run gui = fiji.macro( recorded );
+			assertFalse( gui.canceled(), gui.cancelReason() );
+			assertEquals( Map.of(), gui.opened, "no dialog" );
+			Fixtures.assertSameLabels( expected, output );
+		}
+		delete( output );
+		try ( LegacyLayer headless = new LegacyLayer( false ) )
+		{
+			final LegacyLayer.Run run = headless.macro( recorded );
+			assertFalse( run.canceled(), run.cancelReason() );
+			Fixtures.assertSameLabels( expected, output );
+		}
+	}
+
 	/** The README's macro line ({@code full}: the line it says the recorder writes), with its paths replaced. */
 	static String readmeLine( final boolean full, final Path input, final Path output ) throws Exception
 	{
@@ -168,6 +245,41 @@ class FijiMacrosTest
 			final LegacyLayer.Run menu = fiji.menu( FeaturizeCommand.class, typed( "input", input.toFile(), "output", output.toFile(), "threads", "2" ) );
 			assertFalse( menu.canceled(), menu.cancelReason() );
 			assertEquals( readmeLine( true, input, output ), menu.recorded );
+		}
+	}
+
+	@Test
+	void theReadmeSaysWhatTheRecorderWritesForThePixelClassifier( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = dir.resolve( "in.zarr" ), labels = dir.resolve( "labels.zarr" ), output = dir.resolve( "classes.zarr" );
+		final ZarrArray a = ZarrArray.create( input, "", ArraySpec.builder().shape( 3, 256, 256 ).chunks( 1, 256, 256 )
+				.dataType( DataType.UINT16 ).compressor( Compressor.zstd( 3 ) ).zarrFormat( 2 ).build() );
+		for ( int z = 0; z < 3; z++ )
+		{
+			final short[] p = new short[ 256 * 256 ];
+			for ( int i = 0; i < p.length; i++ )
+				p[ i ] = ( short ) ( 100 * z + ( i % 256 ) + ( i / 256 ) % 37 );
+			a.writeChunk( new long[] { z, 0, 0 }, p );
+		}
+		final ZarrArray l = ZarrArray.create( labels, "", ArraySpec.builder().shape( 3, 256, 256 ).chunks( 1, 256, 256 )
+				.dataType( DataType.UINT8 ).compressor( Compressor.zstd( 3 ) ).zarrFormat( 2 ).build() );
+		final byte[] scribbles = new byte[ 256 * 256 ];
+		for ( int x = 20; x < 230; x++ )
+		{
+			scribbles[ 40 * 256 + x ] = 1;
+			scribbles[ 200 * 256 + x ] = 2;
+		}
+		l.writeChunk( new long[] { 0, 0, 0 }, scribbles );
+		final String readme = Files.readAllLines( External.projectDir().resolve( "README.md" ) ).stream()
+				.filter( line -> line.startsWith( "run(\"Pixel Classifier\"" ) ).collect( Collectors.toList() ).toString();
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( PixelClassifierCommand.class,
+					typed( "input", input.toFile(), "labels", labels.toFile(), "output", output.toFile(), "threads", "2" ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			// the same line, with the README's paths, and display=ImageJ where the dialog has a screen to offer it (this test has none)
+			assertEquals( List.of( menu.recorded.replace( input.toString(), "/data/in.zarr" ).replace( labels.toString(), "/data/labels.zarr" )
+					.replace( output.toString(), "/data/classes.zarr" ).replace( " display=none ", " display=ImageJ " ) ).toString(), readme );
 		}
 	}
 

@@ -60,9 +60,65 @@ public final class Fixtures
 		return input;
 	}
 
+	/**
+	 * Scribbles over {@link #volume(Path)}, as class value -> positions {@code (plane * 20 + y) * 28 + x} (plane =
+	 * t * 3 + z): class 1 along row 7 around the bright pixel (5, 7), class 2 along row 15, on planes 0 and 4; class 3
+	 * a short column at x 20 on plane 4.
+	 */
+	public static java.util.Map< Long, long[] > scribbles()
+	{
+		final java.util.Map< Long, long[] > m = new java.util.TreeMap<>();
+		final java.util.List< Long > one = new java.util.ArrayList<>(), two = new java.util.ArrayList<>(), three = new java.util.ArrayList<>();
+		for ( final long plane : new long[] { 0, 4 } )
+		{
+			for ( long x = 3; x <= 8; x++ )
+				one.add( ( plane * 20 + 7 ) * 28 + x );
+			for ( long x = 10; x <= 25; x++ )
+				two.add( ( plane * 20 + 15 ) * 28 + x );
+		}
+		for ( long y = 2; y <= 6; y++ )
+			three.add( ( 4 * 20 + y ) * 28 + 20 );
+		m.put( 1L, one.stream().mapToLong( Long::longValue ).toArray() );
+		m.put( 2L, two.stream().mapToLong( Long::longValue ).toArray() );
+		m.put( 3L, three.stream().mapToLong( Long::longValue ).toArray() );
+		return m;
+	}
+
+	/** A uint8 label array (t, z, y, x) = (2, 3, 20, 28) at {@code dir/name}, one chunk per plane, holding {@code positions}. */
+	public static Path labelArray( final Path dir, final String name, final java.util.Map< Long, long[] > positions )
+	{
+		final Path labels = dir.resolve( name );
+		final ZarrArray a = ZarrArray.create( labels, "", ArraySpec.builder().shape( 2, 3, 20, 28 ).chunks( 1, 1, 20, 28 )
+				.dataType( DataType.UINT8 ).compressor( Compressor.zstd( 3 ) ).zarrFormat( 2 ).build() );
+		final byte[][] planes = new byte[ 6 ][];
+		for ( final java.util.Map.Entry< Long, long[] > e : positions.entrySet() )
+			for ( final long p : e.getValue() )
+			{
+				final int plane = ( int ) ( p / ( 20 * 28 ) );
+				if ( planes[ plane ] == null )
+					planes[ plane ] = new byte[ 20 * 28 ];
+				planes[ plane ][ ( int ) ( p % ( 20 * 28 ) ) ] = ( byte ) ( long ) e.getKey();
+			}
+		for ( int plane = 0; plane < 6; plane++ )
+			if ( planes[ plane ] != null )
+				a.writeChunk( new long[] { plane / 3, plane % 3, 0, 0 }, planes[ plane ] );
+		return labels;
+	}
+
 	private static short value( final int t, final int z, final int y, final int x )
 	{
 		return ( short ) ( 1000 * t + 100 * z + 10 * Math.sin( x * 0.4 ) * Math.cos( y * 0.3 ) + 40 + ( x == 5 && y == 7 ? 30000 : 0 ) );
+	}
+
+	/** The same label values, plane by plane, in two label outputs (t, z, y, x) of one uint8 chunk per plane. */
+	public static void assertSameLabels( final Path expected, final Path actual )
+	{
+		final ZarrArray a = ZarrArray.open( expected, "" ), b = ZarrArray.open( actual, "" );
+		org.junit.jupiter.api.Assertions.assertArrayEquals( a.shape(), b.shape(), "shape of " + actual );
+		for ( long t = 0; t < a.shape()[ 0 ]; t++ )
+			for ( long z = 0; z < a.shape()[ 1 ]; z++ )
+				org.junit.jupiter.api.Assertions.assertArrayEquals( ( byte[] ) a.readChunk( t, z, 0, 0 ), ( byte[] ) b.readChunk( t, z, 0, 0 ),
+						"labels of t " + t + ", z " + z + " in " + actual );
 	}
 
 	/** The same chunk files, byte for byte, in two outputs (their run records may differ: other inputs, say). */

@@ -1,0 +1,256 @@
+package org.featurize.unet.plugin;
+
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.classify.ClassifyJob;
+import org.featurize.unet.classify.ClassifyRequest;
+import org.featurize.unet.compute.Geometry;
+import org.featurize.unet.job.FeaturizeRequest;
+import org.featurize.unet.job.Featurizer;
+import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.task.TaskService;
+
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.gui.Roi;
+import ij.plugin.frame.RoiManager;
+
+import net.imglib2.RandomAccessibleInterval;
+
+/**
+ * Plugins &gt; Featurize &gt; Pixel Classifier: trains a random forest on the UNet features of a Zarr volume from
+ * sparse labels, either a label array ({@code labels=}, 0 unlabelled, 1, 2, ... the classes) or the ROIs in ImageJ's
+ * ROI Manager drawn over the input, and shows or writes each pixel's class, computed lazily.
+ * <p>
+ * ROIs name their class ({@link RoiLabels}): a ROI in a group labels the group's number; a name that starts with a
+ * number ("1", "2 cells", "class 3") labels that class; ROIs of the same other name ("background") form one class,
+ * numbered in order of first appearance with the numbers left free. Lines, polylines and freehand lines label the
+ * pixels they cover at their width, areas their mask, points their points; a ROI's z and t (or its slice) say its
+ * plane.
+ * <p>
+ * Running it again over the same input, model and feature settings in the same Fiji reuses the features computed
+ * before ({@link FeatureSession}): more ROIs drawn cost only the planes not seen yet, and the label window is
+ * replaced. The labels are returned as a lazy image (x, y[, z[, t]]) of class values.
+ */
+@Plugin( type = Command.class, menuPath = "Plugins>Featurize>Pixel Classifier", label = "Pixel Classifier", headless = true,
+		description = "Trains a random forest on the UNet features from a label Zarr or the ROI Manager's ROIs (named after their class: "
+				+ "a ROI's group, or a name starting with its number, \"1\", \"2 cells\", or words, \"background\", each word a class) and "
+				+ "shows or saves each pixel's class" )
+public class PixelClassifierCommand extends FijiCommand
+{
+	/** Where the ROIs to train on come from, and the image they were drawn on. */
+	interface RoiSource
+	{
+		Roi[] rois();
+
+		/** The image the ROIs were drawn on, or null when not known. */
+		ImagePlus image();
+	}
+
+	/** ImageJ's ROI Manager (its window, or a batch macro's) and the current image. */
+	static final RoiSource IMAGEJ = new RoiSource()
+	{
+		@Override
+		public Roi[] rois()
+		{
+			final RoiManager manager = RoiManager.getInstance();
+			return manager == null ? new Roi[ 0 ] : manager.getRoisAsArray();
+		}
+
+		@Override
+		public ImagePlus image()
+		{
+			return WindowManager.getCurrentImage();
+		}
+	};
+
+	/** The source the command reads ROIs from: {@link #IMAGEJ}; the tests give their own. */
+	static RoiSource roiSource = IMAGEJ;
+
+	@Parameter( label = "Input Zarr", style = "directory", persist = false, callback = "refreshDefaults",
+			description = "A Zarr array (or the group that holds it) of 2, 3 or 4 dimensions: (y, x), (z, y, x) or (t, z, y, x)" )
+	private File input;
+
+	@Parameter( label = "Labels Zarr (empty: the ROI Manager's ROIs)", style = "directory", required = false, persist = false,
+			description = "A label array of the input's shape (0 unlabelled, 1, 2, ... the classes); empty to train on the ROIs in the ROI "
+					+ "Manager, drawn over the input and named after their class" )
+	private File labels;
+
+	@Parameter( label = "Model (TorchScript or bioimage.io)", style = "open", required = false, persist = false, callback = "refreshDefaults",
+			description = "The features' model; empty for the shipped UNet" )
+	private File model;
+
+	@Parameter( label = "Save the classifier to", style = "save", required = false, persist = false,
+			description = "A file (JSON) for Apply Classifier and bin/featurize classify --classifier; empty not to save it" )
+	private File save_classifier;
+
+	@Parameter( label = "Output labels Zarr", style = "save", required = false, persist = false,
+			description = "Where to write each pixel's class (Zarr of the input's shape); empty to compute them lazily only" )
+	private File output;
+
+	@Parameter( label = "Output probabilities Zarr", style = "save", required = false, persist = false,
+			description = "Where to write the class probabilities, float32 (..., y, x, class); empty for none" )
+	private File probabilities;
+
+	@Parameter( label = "Overwrite existing outputs", persist = false )
+	private boolean overwrite = false;
+
+	@Parameter( label = "Display", choices = { "none", "ImageJ" }, persist = false,
+			description = "none: only return (and save) the labels; ImageJ: a virtual stack of the classes in their colours" )
+	private String display = "none";
+
+	@Parameter( visibility = ItemVisibility.MESSAGE, required = false, persist = false )
+	private String expert = "<html><b>Expert settings</b>: the values shown are those the run uses (empty text: the default)";
+
+	@Parameter( label = "Dataset inside the input", required = false, persist = false, callback = "refreshDefaults",
+			description = "Path of the array inside the input; empty for the input itself" )
+	private String dataset = "";
+
+	@Parameter( label = "Dataset inside the labels", required = false, persist = false,
+			description = "Path of the array inside the labels; empty for the labels themselves" )
+	private String labels_dataset = "";
+
+	@Parameter( label = "Normalization", choices = { "none", "percentile" }, persist = false,
+			description = "none: raw values; percentile: 1st..99.8th percentile of the dataset to 0..1 (recorded in the classifier)" )
+	private String normalization = "none";
+
+	@Parameter( label = "Tile size (pixels)", required = false, persist = false, callback = "refreshDefaults",
+			description = "Side of the square tiles fed to the model; empty to have it chosen for speed within the memory" )
+	private String tile = "";
+
+	@Parameter( label = "Halo (pixels)", required = false, persist = false, callback = "refreshDefaults",
+			description = "Context read around each tile; empty for the model's measured halo" )
+	private String halo = "";
+
+	@Parameter( label = "Output chunk (pixels)", required = false, persist = false, callback = "refreshDefaults",
+			description = "Side of the square chunks of the features and labels; empty for whole planes up to 64 MiB of features" )
+	private String chunk = "";
+
+	@Parameter( label = "Threads", required = false, persist = false,
+			description = "Worker threads; empty for one per core, fewer for large tiles" )
+	private String threads = "";
+
+	@Parameter( label = "Device", choices = { "auto", "cpu", "gpu" }, persist = false )
+	private String device = "auto";
+
+	@Parameter( label = "Precision", choices = { "float32", "bf16" }, persist = false, callback = "refreshDefaults" )
+	private String precision = "float32";
+
+	@Parameter( label = "Trees", min = "1", max = "1000", persist = false, description = "Trees in the random forest" )
+	private int trees = 32;
+
+	@Parameter( label = "Tree depth", min = "1", max = "16", persist = false, description = "Depth of each tree" )
+	private int depth = 10;
+
+	@Parameter( label = "Labelled pixels used at most", min = "2", persist = false,
+			description = "Training samples at most: an equal share per class, the small classes whole" )
+	private int max_samples = ClassifyRequest.DEFAULT_MAX_SAMPLES;
+
+	@Parameter( label = "Seed", persist = false, description = "Seed of the forest's randomness: the same seed, the same forest" )
+	private int seed = 1;
+
+	@Parameter( label = "Output type", choices = { "auto", "uint8", "uint16", "uint32" }, persist = false,
+			description = "The labels' type; auto: the smallest that holds the class values" )
+	private String output_type = "auto";
+
+	@Parameter( label = "Labels", type = ItemIO.OUTPUT )
+	private RandomAccessibleInterval< ? > classes;
+
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Parameter( required = false )
+	private TaskService tasks;
+
+	/** What the last run made, for scripts and tests. */
+	private ClassifyJob.Result result;
+
+	@Override
+	public void run()
+	{
+		try
+		{
+			final FeaturizeRequest features = FeaturizeRequest.of( input == null ? null : input.toPath() ).dataset( dataset )
+					.model( ClassifyRun.path( model ) ).tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) )
+					.normalization( normalization ).threads( number( "threads", threads ) ).device( device ).precision( precision );
+			final ClassifyRequest request = ClassifyRequest.of( features ).saveClassifier( ClassifyRun.path( save_classifier ) )
+					.output( ClassifyRun.path( output ) ).probabilities( ClassifyRun.path( probabilities ) )
+					.outputType( "auto".equals( output_type ) ? null : output_type ).trees( trees ).depth( depth ).seed( ( long ) seed )
+					.maxSamples( max_samples ).overwrite( overwrite ).lazyResult( true ).keepFeatures( true );
+			final boolean show = ClassifyRun.showInImageJ( display );
+			features.validate();
+			if ( ClassifyRun.path( labels ) != null )
+				request.labels( labels.toPath(), labels_dataset );
+			else
+			{
+				final RoiLabels rois = roiLabels( features );
+				log.info( "Labels from the ROI Manager: " + rois.describe() );
+				request.labels( rois.labels(), "ImageJ ROIs: " + rois.describe() ).classNames( rois.names() );
+			}
+			final List< Object > key = FeatureSession.key( input, dataset, ClassifyRun.path( model ) == null ? null : model, normalization,
+					tile, halo, chunk, threads, device, precision );
+			request.reuseFeatures( FeatureSession.features( key ) );
+			result = new ClassifyRun( log, status, tasks, this::isCanceled ).run( request, "Pixel Classifier " + input.getName() );
+			FeatureSession.keep( key, result.classification.features() );
+			classes = result.classification.labels();
+			if ( show )
+				FeatureSession.window( ClassifyRun.show( result, ClassifyRun.title( input, dataset ), FeatureSession.window() ) );
+		}
+		catch ( final FeaturizeException | CancellationException e )
+		{
+			log.error( e.getMessage() );
+			cancel( e.getMessage() );
+		}
+	}
+
+	/** The ROI Manager's ROIs as labels over the input's planes. */
+	private static RoiLabels roiLabels( final FeaturizeRequest features )
+	{
+		final long[] shape = Featurizer.openInput( features ).shape();
+		final int n = shape.length;
+		final long width = shape[ n - 1 ], height = shape[ n - 2 ];
+		final long depth = n > 2 ? shape[ n - 3 ] : 1, frames = n > 3 ? shape[ n - 4 ] : 1;
+		final ImagePlus image = roiSource.image();
+		final boolean sameSize = image != null && image.getWidth() == width && image.getHeight() == height;
+		return RoiLabels.of( roiSource.rois(), width, height, depth, frames, sameSize ? image : null );
+	}
+
+	/**
+	 * The tile, halo, output chunk and threads the run would use, as {@link FeaturizeCommand} shows them, and the
+	 * display: ImageJ where there is a screen.
+	 */
+	@Override
+	protected Map< String, Object > dialogDefaults()
+	{
+		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset );
+		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, "float32",
+				given( "tile", tile ), given( "chunk", chunk ), given( "halo", halo ), given( "threads", threads ) );
+		final Map< String, Object > defaults = new LinkedHashMap<>();
+		defaults.put( "display", ClassifyRun.defaultDisplay() );
+		defaults.put( "tile", text( geometry == null || geometry.tileWidth() != geometry.tileHeight() ? null : geometry.tileWidth() ) );
+		defaults.put( "halo", text( geometry == null ? null : geometry.halo() ) );
+		defaults.put( "chunk", text( geometry == null || geometry.chunkWidth() != geometry.chunkHeight() ? null : geometry.chunkWidth() ) );
+		defaults.put( "threads", text( geometry == null ? DialogDefaults.threads( null, chunkAndShape ) : geometry.workers() ) );
+		return defaults;
+	}
+
+	/** What the last run made: the classifier, the lazy classification, what was written. */
+	public ClassifyJob.Result result()
+	{
+		return result;
+	}
+}

@@ -164,6 +164,7 @@ public final class ClassifyJob
 		}
 		training.put( "trees", trainer.trees() );
 		training.put( "depth", trainer.depth() );
+		training.put( "samples_per_tree", Math.min( samples.size(), trainer.bag() ) );
 		training.put( "seed", trainer.seed() );
 		training.put( "features_seconds", ( t1 - t0 ) * 1e-9 );
 		training.put( "training_seconds", ( t2 - t1 ) * 1e-9 );

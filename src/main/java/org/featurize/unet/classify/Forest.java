@@ -10,7 +10,9 @@ import java.util.Arrays;
  * class is the first of the highest.
  * <p>
  * Values: {@code feature[tree * internal + node]}, {@code threshold[...]} for the {@code internal = 2^depth - 1}
- * split nodes of each tree (heap order: the children of node i are 2i + 1, less or equal, and 2i + 2, greater),
+ * split nodes of each tree (heap order: the children of node i are 2i + 1, less or equal, and 2i + 2, greater;
+ * feature -1 marks a leaf above the last level, whose frequencies are in every leaf below it and whose pixels go
+ * straight to the first of those, so a pixel takes as many steps as its leaf is deep),
  * {@code leaves[(tree * 2^depth + leaf) * classes + class]} the leaves' class frequencies. A NaN feature goes
  * left (as minus infinity does; the trainer refuses NaN).
  */
@@ -23,6 +25,9 @@ public final class Forest
 	private final float[] threshold;
 
 	private final float[] leaves;
+
+	/** The splits packed for prediction: node s's feature at 2 s, its threshold's float bits at 2 s + 1. */
+	private final int[] packed;
 
 	/** Pixels handled together (their probabilities are summed in a small buffer). */
 	private static final int BLOCK = 256;
@@ -41,7 +46,7 @@ public final class Forest
 			throw new IllegalArgumentException( String.format( "Inconsistent forest arrays: %d features, %d thresholds, %d leaf values for "
 					+ "depth %d and %d classes", feature.length, threshold.length, leaves.length, depth, classes ) );
 		for ( final int f : feature )
-			if ( f < 0 || f >= features )
+			if ( f < -1 || f >= features )
 				throw new IllegalArgumentException( "A split reads feature " + f + " of " + features );
 		this.features = features;
 		this.classes = classes;
@@ -49,6 +54,12 @@ public final class Forest
 		this.feature = feature;
 		this.threshold = threshold;
 		this.leaves = leaves;
+		this.packed = new int[ 2 * feature.length ];
+		for ( int i = 0; i < feature.length; i++ )
+		{
+			packed[ 2 * i ] = feature[ i ];
+			packed[ 2 * i + 1 ] = Float.floatToRawIntBits( threshold[ i ] );
+		}
 	}
 
 	public int features()
@@ -143,18 +154,35 @@ public final class Forest
 		for ( int j = 0; j < f; j++ )
 			for ( int i = 0, src = j * n + p0; i < m; i++ )
 				x[ i * f + j ] = data[ src + i ];
-		final int[] node = new int[ m ];
+		final int[] node = new int[ m ], act = new int[ m ];
 		Arrays.fill( out, o, o + m * k, 0 );
 		for ( int t = 0; t < trees; t++ )
 		{
 			final int base = t * internal, leafBase = t * leafStride - internal * k;
-			Arrays.fill( node, 0 );
-			for ( int level = 0; level < depth; level++ )
-				for ( int i = 0; i < m; i++ )
+			// level by level, only the pixels still on their way: a pixel that reaches a leaf above the last level
+			// (a split of feature -1) goes straight to that leaf's first copy on the last level
+			int active = m;
+			for ( int i = 0; i < m; i++ )
+			{
+				node[ i ] = 0;
+				act[ i ] = i;
+			}
+			for ( int level = 0; level < depth && active > 0; level++ )
+			{
+				int kept = 0;
+				for ( int j = 0; j < active; j++ )
 				{
-					final int a = node[ i ], s = base + a;
-					node[ i ] = 2 * a + ( x[ i * f + feature[ s ] ] > threshold[ s ] ? 2 : 1 );
+					final int i = act[ j ], a = node[ i ], s = 2 * ( base + a ), feat = packed[ s ];
+					if ( feat < 0 )
+					{
+						node[ i ] = ( ( a + 1 ) << ( depth - level ) ) - 1;
+						continue;
+					}
+					node[ i ] = 2 * a + ( x[ i * f + feat ] > Float.intBitsToFloat( packed[ s + 1 ] ) ? 2 : 1 );
+					act[ kept++ ] = i;
 				}
+				active = kept;
+			}
 			for ( int i = 0; i < m; i++ )
 			{
 				final int l = leafBase + node[ i ] * k, d = o + i * k;

@@ -39,12 +39,35 @@ public final class ForestTrainer
 	/** Depth of each tree, by default. */
 	public static final int DEFAULT_DEPTH = 10;
 
+	/**
+	 * Samples drawn (with replacement) for each tree at most, by default: with more labelled pixels than this, each
+	 * tree sees its own random subset, which keeps training to seconds (Tribuo's trees take time in proportion to
+	 * their samples) while the forest as a whole still sees them all.
+	 */
+	public static final int DEFAULT_BAG = 4096;
+
 	/** The library that trains the trees, as the classifier file records it. */
 	public static final String LIBRARY = "Tribuo";
 
 	private int trees = DEFAULT_TREES, depth = DEFAULT_DEPTH, threads = Runtime.getRuntime().availableProcessors();
 
 	private long seed = 1;
+
+	private int bag = DEFAULT_BAG;
+
+	/** Samples drawn for each tree at most (see {@link #DEFAULT_BAG}). */
+	public ForestTrainer bag( final int bag )
+	{
+		if ( bag < 1 )
+			throw new FeaturizeException( "Samples per tree must be at least 1, got " + bag );
+		this.bag = bag;
+		return this;
+	}
+
+	public int bag()
+	{
+		return bag;
+	}
 
 	public ForestTrainer trees( final int trees )
 	{
@@ -164,14 +187,17 @@ public final class ForestTrainer
 		return new Forest( features, classes, depth, feature, threshold, leafValues );
 	}
 
-	/** One CART tree on a bootstrap sample, drawn as example weights (how often each sample was drawn). */
+	/**
+	 * One CART tree on a bootstrap sample of min(samples, bag) draws, given to the trainer as example weights (how
+	 * often each sample was drawn).
+	 */
 	private TreeModel< Label > trainTree( final Samples samples, final String[] names, final Label[] labels, final LabelFactory factory,
 			final float split, final long treeSeed )
 	{
 		final int n = samples.size(), f = samples.features();
 		final int[] drawn = new int[ n ];
 		final Random random = new Random( treeSeed );
-		for ( int i = 0; i < n; i++ )
+		for ( int i = 0, draws = Math.min( n, bag ); i < draws; i++ )
 			drawn[ random.nextInt( n ) ]++;
 		final MutableDataset< Label > data = new MutableDataset<>( new SimpleDataSourceProvenance( "labelled pixels", factory ), factory );
 		final double[] values = new double[ f ];
@@ -191,7 +217,7 @@ public final class ForestTrainer
 
 	/**
 	 * Copies a subtree into the flat arrays at heap index {@code node} of level {@code level}: a leaf above the last
-	 * level becomes splits that always go left (threshold +infinity), with its frequencies in every leaf below.
+	 * level becomes a split of feature -1 (see {@link Forest}), with its frequencies in every leaf below.
 	 */
 	private void copy( final Node< Label > source, final int node, final int level, final int tree, final int[] featureIndex, final int[] feature,
 			final float[] threshold, final float[] leafValues, final int classes )
@@ -208,7 +234,7 @@ public final class ForestTrainer
 		final int i = tree * internal + node;
 		if ( source.isLeaf() )
 		{
-			feature[ i ] = 0;
+			feature[ i ] = -1; // a leaf: its pixels go straight to the last level
 			threshold[ i ] = Float.POSITIVE_INFINITY;
 			copy( source, 2 * node + 1, level + 1, tree, featureIndex, feature, threshold, leafValues, classes );
 			copy( source, 2 * node + 2, level + 1, tree, featureIndex, feature, threshold, leafValues, classes );

@@ -23,6 +23,11 @@ public final class JobOptions
 	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
 	String dataset = "";
 
+	@Option( names = "--region", paramLabel = "SLICES", description = "Featurize a part of the input: one start:stop per axis in (t, z, y, x) order, "
+			+ "e.g. 0:2,10:20,0:512,256:768 (start or stop left out: that edge; an empty part: the whole axis; i: the plane i). "
+			+ "Its features equal the whole input's there (the halo is read from outside the region). Default: the whole input" )
+	String region;
+
 	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: chosen for speed within the memory, "
 			+ "whatever the input's chunks)" )
 	Integer tile;
@@ -68,7 +73,7 @@ public final class JobOptions
 	/** A request with these parameters and the model given (null: the shipped one). */
 	public FeaturizeRequest request( final Path model )
 	{
-		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
+		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).region( region ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
 				.normalization( normalization ).outputType( outputType ).precision( precision ).keepBits( keepBits ).rounding( rounding ).overwrite( overwrite );
 	}
 }

@@ -242,6 +242,12 @@ public final class OmeInput
 		return o instanceof Map ? ( Map< String, Object > ) o : null;
 	}
 
+	/** The channel axis of the arrays (NumPy order), or -1 when there is none. */
+	public int channelAxis()
+	{
+		return channelAxis;
+	}
+
 	/** The full-resolution array, with all its axes (the channel axis included). */
 	public ZarrArray level0()
 	{

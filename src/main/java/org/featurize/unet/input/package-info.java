@@ -1,0 +1,8 @@
+/**
+ * The part of an input a run featurizes. {@link org.featurize.unet.input.Selection} holds it as the parameters give
+ * it (a {@link org.featurize.unet.input.Region}); {@link org.featurize.unet.input.InputView} opens the input (a plain
+ * Zarr array or an OME-Zarr image), checks the selection against it before anything is written, and reads it as a view
+ * whose planes take their context from outside the region, so that a region's features are a crop of the whole
+ * input's; it also gives the output's axes (the region's translation) and what the run record says about the choice.
+ */
+package org.featurize.unet.input;

@@ -28,6 +28,11 @@ public final class JobOptions
 			+ "Its features equal the whole input's there (the halo is read from outside the region). Default: the whole input" )
 	String region;
 
+	@Option( names = "--channel", paramLabel = "C", description = "Of an input with a channel axis (OME-Zarr, or a plain array whose "
+			+ "_ARRAY_DIMENSIONS name one \"c\"): the channel to featurize, by index or by its OME omero label; all: each channel separately "
+			+ "through the model, C x 16 features named <channel>_feature_NN. Default: the only channel (several are refused)" )
+	String channel;
+
 	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: chosen for speed within the memory, "
 			+ "whatever the input's chunks)" )
 	Integer tile;
@@ -73,7 +78,7 @@ public final class JobOptions
 	/** A request with these parameters and the model given (null: the shipped one). */
 	public FeaturizeRequest request( final Path model )
 	{
-		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).region( region ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
+		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).region( region ).channel( channel ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
 				.normalization( normalization ).outputType( outputType ).precision( precision ).keepBits( keepBits ).rounding( rounding ).overwrite( overwrite );
 	}
 }

@@ -39,7 +39,7 @@ public final class Features
 	 * The lazy feature image of the planes that {@code reader} reads: of a region of the input (its features those of
 	 * the whole input there, the tiles' halos read from outside the region), or of several channels at once for a
 	 * model that takes them one after the other. Percentile statistics, when computed here, are the whole
-	 * input's (its first channel's), so that a region's features are a crop of the whole input's.
+	 * input's (each channel's own), so that a region's features are a crop of the whole input's.
 	 */
 	public static < T extends NativeType< T > & RealType< T > > FeatureImage lazy(
 			final PlaneReader< T > reader, final FeatureModel model, final FeatureOptions options, final Normalization normalization )
@@ -71,7 +71,7 @@ public final class Features
 				reader.source().dimension( 0 ), reader.source().dimension( 1 ) );
 		final Normalization used = normalization != null ? normalization
 				: options.normalization().equals( Normalization.PERCENTILE )
-						? Normalization.percentile( new PlaneReader<>( reader.source() ), options.lowPercentile(), options.highPercentile() )
+						? Normalization.percentiles( reader, options.lowPercentile(), options.highPercentile() )
 						: Normalization.none();
 		return new FeatureImage( reader, model, tiles, chunkWidth, chunkHeight, used, options.cacheBytes() );
 	}

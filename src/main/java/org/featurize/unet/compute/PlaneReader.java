@@ -39,6 +39,8 @@ public final class PlaneReader< T extends NativeType< T > & RealType< T > >
 
 	private final RandomAccessibleInterval< T > source;
 
+	private final List< RandomAccessibleInterval< T > > sources;
+
 	private final List< PrimitiveBlocks< T > > blocks;
 
 	private final long[] offset;
@@ -78,6 +80,7 @@ public final class PlaneReader< T extends NativeType< T > & RealType< T > >
 		if ( region.numDimensions() != n || !Intervals.contains( first, region ) )
 			throw new IllegalArgumentException( "Region " + Intervals.toString( region ) + " is not inside the input " + Intervals.toString( first ) );
 		this.source = first;
+		this.sources = List.copyOf( sources );
 		this.input = Intervals.equals( first, region ) ? first : Views.interval( first, region );
 		this.offset = new long[ n ];
 		for ( int d = 0; d < n; d++ )
@@ -114,6 +117,12 @@ public final class PlaneReader< T extends NativeType< T > & RealType< T > >
 	public int channels()
 	{
 		return blocks.size();
+	}
+
+	/** A reader of channel {@code c}'s whole source alone (for its statistics). */
+	public PlaneReader< T > channel( final int c )
+	{
+		return new PlaneReader<>( sources.get( c ) );
 	}
 
 	/**

@@ -24,11 +24,16 @@ import net.imglib2.view.Views;
 
 /**
  * The part of an input that a run featurizes: a plain Zarr array or an OME-Zarr image, cut to a {@link Region}
- * (all of it by default). Opened and checked once, before anything is written; every front end (the command, the
- * launcher, the Spark driver and its executors) reads the input through it, so they featurize the same pixels.
- * The region is a view of the input: its planes are read with their context from outside the region
- * ({@link PlaneReader#PlaneReader(RandomAccessibleInterval, Interval)}), so that its features are those of the whole
- * input there; the output has the region's shape, and its OME axes the region's translation.
+ * (all of it by default), one of its channels or each of them. Opened and checked once, before anything is written;
+ * every front end (the command, the launcher, the Spark driver and its executors) reads the input through it, so they
+ * featurize the same pixels. The region is a view of the input: its planes are read with their context from outside
+ * the region ({@link PlaneReader#PlaneReader(RandomAccessibleInterval, Interval)}), so that its features are those of
+ * the whole input there; the output has the region's shape, and its OME axes the region's translation.
+ * <p>
+ * The channel axis is an OME-Zarr image's axis of type {@code channel}, or a plain array's axis named {@code c} in its
+ * {@code _ARRAY_DIMENSIONS} (xarray's attribute). An input with several channels needs {@code channel}: an index, a
+ * name (the image's {@code omero.channels[].label}) or {@code all}; channels without a label are named {@code c0},
+ * {@code c1}, ...
  */
 public final class InputView
 {
@@ -46,8 +51,23 @@ public final class InputView
 
 	private final long[][] bounds;
 
+	/** The array's channel axis (NumPy order), or -1. */
+	private final int channelAxis;
+
+	/** The channels read, by index; {0} without a channel axis. */
+	private final int[] channels;
+
+	/** Every channel's name. */
+	private final List< String > names;
+
+	/** Whether each channel goes through the model separately ({@code channel=all}). */
+	private final boolean each;
+
+	/** The channel as given, or null. */
+	private final String channel;
+
 	private InputView( final Path root, final ZarrArray array, final OmeInput ome, final long[] wholeShape, final List< OmeAxis > axes,
-			final Region region, final long[][] bounds )
+			final Region region, final long[][] bounds, final int channelAxis, final List< String > names, final String channel )
 	{
 		this.root = root;
 		this.array = array;
@@ -56,6 +76,11 @@ public final class InputView
 		this.axes = axes;
 		this.region = region;
 		this.bounds = bounds;
+		this.channelAxis = channelAxis;
+		this.names = names;
+		this.channel = channel;
+		this.each = Selection.ALL_CHANNELS.equalsIgnoreCase( channel );
+		this.channels = each ? java.util.stream.IntStream.range( 0, names.size() ).toArray() : new int[] { index( channel ) };
 	}
 
 	/**
@@ -67,7 +92,8 @@ public final class InputView
 		final String region = selection.region();
 		final OmeInput ome = OmeInput.probe( root, dataset ); // null unless the input is an OME-Zarr image
 		final ZarrArray array = ome != null ? ome.level0() : ZarrArray.open( root, dataset );
-		final long[] shape = ome != null ? ome.shape() : array.shape();
+		final int channelAxis = ome != null ? ome.channelAxis() : plainChannelAxis( array );
+		final long[] shape = without( array.shape(), channelAxis );
 		if ( shape.length < 2 || shape.length > 4 )
 			throw new FeaturizeException( String.format(
 					"Input %s has %d dimension%s (shape %s); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x)",
@@ -83,7 +109,77 @@ public final class InputView
 			for ( int d = 0; d < shape.length; d++ )
 				bounds[ d ] = new long[] { 0, shape[ d ] };
 		}
-		return new InputView( root, array, ome, shape, axes, r, bounds );
+		final List< String > names = new ArrayList<>();
+		final long count = channelAxis < 0 ? 1 : array.shape()[ channelAxis ];
+		final List< String > labels = ome != null ? ome.channelLabels() : List.of();
+		for ( int c = 0; c < count; c++ )
+			names.add( c < labels.size() && labels.get( c ) != null && !labels.get( c ).isBlank() ? labels.get( c ) : "c" + c );
+		final String channel = selection.channel() == null || selection.channel().isBlank() ? null : selection.channel().trim();
+		final String where = "Input " + ( dataset == null || dataset.isEmpty() ? root : root.resolve( dataset ) );
+		if ( channel == null && count > 1 )
+			throw new InputException( String.format( "%s has %d channels (axis \"%s\"): %s; the model takes one: choose one with channel= "
+					+ "(an index or a name), or channel=all to featurize each separately", where, count, axisName( ome, channelAxis ),
+					list( names ) ) );
+		if ( channel != null && !Selection.ALL_CHANNELS.equalsIgnoreCase( channel ) && find( channel, names ) < 0 )
+			throw new InputException( String.format( "channel=%s does not exist: %s has %d channel%s%s: %s", channel, where, count,
+					count == 1 ? "" : "s", channelAxis < 0 ? " (no channel axis)" : " (axis \"" + axisName( ome, channelAxis ) + "\")",
+					list( names ) ) );
+		return new InputView( root, array, ome, shape, axes, r, bounds, channelAxis, List.copyOf( names ), channel );
+	}
+
+	/** A plain array's channel axis: the one its {@code _ARRAY_DIMENSIONS} names {@code c} (or {@code channel}), else -1. */
+	static int plainChannelAxis( final ZarrArray array )
+	{
+		final Map< String, Object > attributes = array.attributes();
+		final Object dims = attributes == null ? null : attributes.get( "_ARRAY_DIMENSIONS" );
+		if ( !( dims instanceof List ) || ( ( List< ? > ) dims ).size() != array.shape().length )
+			return -1;
+		final List< ? > names = ( List< ? > ) dims;
+		for ( int d = 0; d < names.size(); d++ )
+			if ( "c".equalsIgnoreCase( String.valueOf( names.get( d ) ) ) || "channel".equalsIgnoreCase( String.valueOf( names.get( d ) ) ) )
+				return d;
+		return -1;
+	}
+
+	private static String axisName( final OmeInput ome, final int channelAxis )
+	{
+		return ome != null ? ome.channelAxisName() : "c";
+	}
+
+	private static long[] without( final long[] shape, final int axis )
+	{
+		if ( axis < 0 )
+			return shape;
+		final long[] out = new long[ shape.length - 1 ];
+		for ( int d = 0, i = 0; d < shape.length; d++ )
+			if ( d != axis )
+				out[ i++ ] = shape[ d ];
+		return out;
+	}
+
+	/** The index {@code channel} names (a number, or a name), or -1. */
+	private static int find( final String channel, final List< String > names )
+	{
+		if ( channel.matches( "[0-9]+" ) )
+		{
+			final long i = Long.parseLong( channel );
+			return i < names.size() ? ( int ) i : -1;
+		}
+		return names.indexOf( channel );
+	}
+
+	private int index( final String channel )
+	{
+		return channel == null ? 0 : find( channel, names );
+	}
+
+	/** {@code 0 "DAPI", 1 "GFP"}: the channels as a message lists them. */
+	private static String list( final List< String > names )
+	{
+		final StringBuilder s = new StringBuilder();
+		for ( int c = 0; c < names.size(); c++ )
+			s.append( c == 0 ? "" : ", " ).append( c ).append( " \"" ).append( names.get( c ) ).append( '"' );
+		return s.toString();
 	}
 
 	/** The array read (an OME-Zarr image's level), with all its axes. */
@@ -149,22 +245,39 @@ public final class InputView
 		return ome != null ? ome.name() : root.toAbsolutePath().normalize().getFileName().toString().replaceFirst( "\\.(ome\\.)?zarr$", "" );
 	}
 
-	/**
-	 * The input's pixels as a lazy image without a channel axis, ImgLib2 order (x, y[, z[, t]]), from the array
-	 * opened as an image ({@code whole}: all of the array's axes).
-	 */
-	public < T extends NativeType< T > & RealType< T > > RandomAccessibleInterval< T > image( final RandomAccessibleInterval< T > whole )
+	/** Channel {@code c}'s pixels as a lazy image without a channel axis, ImgLib2 order (x, y[, z[, t]]), of {@code whole} (all the array's axes). */
+	private < T extends NativeType< T > & RealType< T > > RandomAccessibleInterval< T > channel( final RandomAccessibleInterval< T > whole, final int c )
 	{
-		if ( ome == null || ome.channelAxis() < 0 )
+		if ( channelAxis < 0 )
 			return whole;
-		return Views.hyperSlice( whole, ZarrAxes.toImgLib2Axis( ome.channelAxis(), array.shape().length ), 0 );
+		return Views.hyperSlice( whole, ZarrAxes.toImgLib2Axis( channelAxis, array.shape().length ), c );
 	}
 
-	/** Reads the planes of the region of {@code whole} (the array opened as an image, all its axes), their context from outside it. */
+	/**
+	 * Reads the planes of the region of {@code whole} (the array opened as an image, all its axes), their context from
+	 * outside it; of every channel chosen, one after the other.
+	 */
 	public < T extends NativeType< T > & RealType< T > > PlaneReader< T > reader( final RandomAccessibleInterval< T > whole )
 	{
-		final RandomAccessibleInterval< T > image = image( whole );
-		return new PlaneReader<>( image, interval( image ) );
+		final List< RandomAccessibleInterval< T > > images = new ArrayList<>();
+		for ( final int c : channels )
+			images.add( channel( whole, c ) );
+		return new PlaneReader<>( images, interval( images.get( 0 ) ) );
+	}
+
+	/** Whether each channel goes through the model separately ({@code channel=all}): the features are C x K. */
+	public boolean eachChannel()
+	{
+		return each;
+	}
+
+	/** The names of the channels read, in order ({@code omero} labels, else {@code c0}, {@code c1}, ...). */
+	public List< String > channelNames()
+	{
+		final List< String > out = new ArrayList<>();
+		for ( final int c : channels )
+			out.add( names.get( c ) );
+		return out;
 	}
 
 	/** Reads the planes of the region, the array opened as a lazy image with a chunk cache of {@code cacheBytes}. */
@@ -191,21 +304,27 @@ public final class InputView
 	public long chunks()
 	{
 		final int[] chunk = array.chunkShape();
-		final int channel = ome != null ? ome.channelAxis() : -1;
 		long n = 1;
 		for ( int d = 0; d < bounds.length; d++ )
 		{
-			final int c = chunk[ channel >= 0 && channel <= d ? d + 1 : d ]; // the array's axis: past the channel axis
+			final int c = chunk[ channelAxis >= 0 && channelAxis <= d ? d + 1 : d ]; // the array's axis: past the channel axis
 			n *= ( bounds[ d ][ 1 ] - 1 ) / c - bounds[ d ][ 0 ] / c + 1;
 		}
+		if ( channelAxis >= 0 )
+			n *= java.util.Arrays.stream( channels ).map( c -> c / chunk[ channelAxis ] ).distinct().count();
 		return n;
 	}
 
-	/** Adds what decides the pixels featurized to a run's parameters: the region, where one was given. */
+	/**
+	 * Adds what decides the pixels featurized to a run's parameters: the region, where one was given ({@code region}:
+	 * [[start, stop], ...]); the channel, where one was given ({@code channel}: its index, or {@code "all"}).
+	 */
 	public void record( final Map< String, Object > parameters )
 	{
 		if ( region != null )
 			parameters.put( "region", Region.toList( bounds ) );
+		if ( channel != null )
+			parameters.put( "channel", each ? Selection.ALL_CHANNELS : channels[ 0 ] );
 	}
 
 	/** For logs: the input, its axes and shape, and the region. */
@@ -213,6 +332,7 @@ public final class InputView
 	public String toString()
 	{
 		return array.path() + ( ome != null ? " (OME-Zarr level 0, axes " + ome.axes() + ")" : "" ) + ", shape " + Arrays.toString( wholeShape )
-				+ ( region != null ? ", region " + Region.format( bounds ) + " of shape " + Arrays.toString( shape() ) : "" );
+				+ ( region != null ? ", region " + Region.format( bounds ) + " of shape " + Arrays.toString( shape() ) : "" )
+				+ ( channel != null ? ", channel" + ( channels.length == 1 ? " " : "s " ) + String.join( ", ", channelNames() ) : "" );
 	}
 }

@@ -69,6 +69,8 @@ public final class FeaturizeRequest
 
 	String region;
 
+	String channel;
+
 	/** The output layouts: the seed's single array {@code (t, z, y, x, c)}, or an OME-Zarr image (NGFF 0.4). */
 	public static final String LAYOUT_SEED = "seed", LAYOUT_OME = "ome";
 
@@ -244,10 +246,21 @@ public final class FeaturizeRequest
 		return region;
 	}
 
-	/** The part of the input chosen: the region. */
+	/**
+	 * The channel to featurize: an index, a name ({@code omero.channels[].label} of an OME-Zarr image), or {@code all}
+	 * for each channel separately through the model (C x K features named {@code <channel>_feature_NN}); null for the
+	 * only channel (an input with several is then refused).
+	 */
+	public FeaturizeRequest channel( final String channel )
+	{
+		this.channel = channel == null || channel.isBlank() ? null : channel.trim();
+		return this;
+	}
+
+	/** The part of the input chosen: the region and the channel. */
 	public Selection selection()
 	{
-		return new Selection( region );
+		return new Selection( region, channel );
 	}
 
 	public Path input()

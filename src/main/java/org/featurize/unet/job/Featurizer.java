@@ -29,6 +29,7 @@ import org.featurize.unet.io.FeatureWriter;
 import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.io.OutputType;
+import org.featurize.unet.model.ChannelsModel;
 import org.featurize.unet.model.Devices;
 import org.featurize.unet.model.FeatureModel;
 import org.featurize.unet.model.ModelDescription;
@@ -172,8 +173,8 @@ public final class Featurizer
 		final long cacheBytes = sweepCacheBytes( input, geometry, Runtime.getRuntime().maxMemory() );
 		final CachedZarrImage< ? > cached = ZarrImages.openCached( input, cacheBytes );
 		final FeatureImage features = lazy( view, cached.image(), model, bioimageio, options( request, geometry ), null );
-		if ( bioimageio != null && !( ( BioimageioModel.Bound ) features.model() ).preprocessing().isEmpty() )
-			log.accept( "Preprocessing (dataset statistics, computed once): " + ( ( BioimageioModel.Bound ) features.model() ).preprocessing() );
+		if ( bioimageio != null && !preprocessing( features.model() ).isEmpty() )
+			log.accept( "Preprocessing (dataset statistics, computed once): " + preprocessing( features.model() ) );
 		log.accept( String.format( "Input: %s, %s, chunks %s; normalization %s", view, input.dataType(),
 				Arrays.toString( input.chunkShape() ), features.normalization() ) );
 		log.accept( "Geometry: " + geometry + "; input chunk cache " + ( cacheBytes >> 20 ) + " MB" );
@@ -324,13 +325,34 @@ public final class Featurizer
 			final BioimageioModel bioimageio, final FeatureOptions options, final Normalization normalization )
 	{
 		final PlaneReader reader = view.reader( ( RandomAccessibleInterval ) whole );
+		final List< FeatureModel > models = new java.util.ArrayList<>(); // one per channel read
+		for ( int c = 0; c < reader.channels(); c++ )
+			models.add( bioimageio != null ? bioimageio.bind( reader.channel( c ) ) : model );
+		final FeatureModel used = view.eachChannel() ? new ChannelsModel( models, view.channelNames() ) : models.get( 0 );
+		final FeatureImage features = Features.lazy( reader, used, options, normalization );
 		if ( bioimageio != null )
-		{
-			final FeatureImage features = Features.lazy( reader, bioimageio.bind( new PlaneReader<>( reader.source() ) ), options, null );
 			bioimageio.checkTiles( features.tiles() );
-			return features;
+		return features;
+	}
+
+	/** The model of one channel: {@code model} itself, or the first channel's where each channel has its own. */
+	private static FeatureModel single( final FeatureModel model )
+	{
+		return model instanceof ChannelsModel ? ( ( ChannelsModel ) model ).model( 0 ) : model;
+	}
+
+	/** A bioimage.io package's preprocessing as bound to the dataset (per channel, where each channel has its own), or an empty list. */
+	private static List< Object > preprocessing( final FeatureModel model )
+	{
+		if ( model instanceof ChannelsModel && single( model ) instanceof BioimageioModel.Bound )
+		{
+			final List< Object > list = new java.util.ArrayList<>();
+			final ChannelsModel channels = ( ChannelsModel ) model;
+			for ( int c = 0; c < channels.names().size(); c++ )
+				list.add( ( ( BioimageioModel.Bound ) channels.model( c ) ).preprocessing() );
+			return list;
 		}
-		return Features.lazy( reader, model, options, normalization );
+		return model instanceof BioimageioModel.Bound ? ( ( BioimageioModel.Bound ) model ).preprocessing() : List.of();
 	}
 	/** The input's chunk cache: an eighth of the heap, since the features' cache takes a quarter. */
 	private static long inputCacheBytes()
@@ -421,10 +443,10 @@ public final class Featurizer
 		p.put( "dataset", request.dataset );
 		p.put( "input_shape", toList( view.array().shape() ) ); // an OME-Zarr input's level 0, channel axis included
 		view.record( p ); // the region, where one is given
-		p.put( "model_sha256", features.model() instanceof BioimageioModel.Bound
-				? ( ( BioimageioModel.Bound ) features.model() ).model().sha256() : sha256( modelFile ) );
-		if ( features.model() instanceof BioimageioModel.Bound )
-			p.put( "preprocessing", ( ( BioimageioModel.Bound ) features.model() ).preprocessing() );
+		final FeatureModel one = single( features.model() );
+		p.put( "model_sha256", one instanceof BioimageioModel.Bound ? ( ( BioimageioModel.Bound ) one ).model().sha256() : sha256( modelFile ) );
+		if ( one instanceof BioimageioModel.Bound )
+			p.put( "preprocessing", preprocessing( features.model() ) );
 		p.put( "tile", List.of( features.tiles().tileHeight(), features.tiles().tileWidth() ) );
 		p.put( "halo", features.tiles().halo() );
 		p.put( "chunk", List.of( features.cellHeight(), features.cellWidth() ) );
@@ -443,8 +465,10 @@ public final class Featurizer
 		d.put( "model", modelFile.toAbsolutePath().toString() );
 		d.put( "model_description", model.description().toMap() );
 		d.put( "engine", model.engineInfo() );
-		if ( model instanceof BioimageioModel.Bound )
-			d.put( "bioimageio", ( ( BioimageioModel.Bound ) model ).model().toMap() );
+		if ( single( model ) instanceof BioimageioModel.Bound )
+			d.put( "bioimageio", ( ( BioimageioModel.Bound ) single( model ) ).model().toMap() );
+		if ( model instanceof ChannelsModel )
+			d.put( "features", ( ( ChannelsModel ) model ).featureNames() ); // each channel's, named <channel>_feature_NN
 		d.put( "axes", "(t, z, y, x, c) in NumPy order; fewer leading axes for 2D and 3D input" );
 		d.put( "padding", "planes mirrored at their far edges (numpy reflect) up to the model's size multiple" );
 		return d;

@@ -22,8 +22,9 @@ import net.imglib2.view.Views;
  * An OME-Zarr image given as input: a group whose attributes hold {@code multiscales} (NGFF 0.1 to 0.4 in
  * {@code .zattrs}; 0.5 under {@code ome} in {@code zarr.json}). It is read at its full-resolution level (the
  * first dataset) with its axes: at most one time axis, then at most one channel axis, then two or three space
- * axes, the last two being y and x. A channel axis of size 1 is dropped; a larger one is refused, since the
- * model takes one channel. What remains is a {@code ([t,] [z,] y, x)} volume as the rest of the tool expects.
+ * axes, the last two being y and x. The channel axis is left out of {@link #shape()} and {@link #axes()}: which
+ * channel is read is chosen by the caller ({@code input.InputView}), by index or by its {@code omero} label. What
+ * remains is a {@code ([t,] [z,] y, x)} volume as the rest of the tool expects.
  */
 public final class OmeInput
 {
@@ -35,12 +36,15 @@ public final class OmeInput
 
 	private final String name;
 
-	private OmeInput( final ZarrArray level0, final List< OmeAxis > axes, final int channelAxis, final String name )
+	private final List< String > labels;
+
+	private OmeInput( final ZarrArray level0, final List< OmeAxis > axes, final int channelAxis, final String name, final List< String > labels )
 	{
 		this.level0 = level0;
 		this.axes = axes;
 		this.channelAxis = channelAxis;
 		this.name = name;
+		this.labels = labels;
 	}
 
 	/**
@@ -60,6 +64,23 @@ public final class OmeInput
 		}
 		final Map< String, Object > multiscale = multiscale( group );
 		return multiscale == null ? null : open( group, multiscale );
+	}
+
+	/** The {@code omero.channels[].label} of a group's attributes (NGFF 0.4, or under {@code ome} in 0.5), null where one is missing. */
+	static List< String > labels( final ZarrGroup group )
+	{
+		Map< String, Object > attributes = group.attributes();
+		if ( attributes == null )
+			return List.of();
+		if ( !attributes.containsKey( "omero" ) && attributes.get( "ome" ) instanceof Map )
+			attributes = asMap( attributes.get( "ome" ) );
+		final Map< String, Object > omero = asMap( attributes.get( "omero" ) );
+		if ( omero == null || !( omero.get( "channels" ) instanceof List ) )
+			return List.of();
+		final List< String > labels = new ArrayList<>();
+		for ( final Object c : ( List< ? > ) omero.get( "channels" ) )
+			labels.add( asMap( c ) != null && asMap( c ).get( "label" ) instanceof String ? ( String ) asMap( c ).get( "label" ) : null );
+		return labels;
 	}
 
 	/** The first {@code multiscales} entry of a group's attributes, or null. */
@@ -104,9 +125,11 @@ public final class OmeInput
 			axes.add( new OmeAxis( ( String ) a.get( "name" ), ( String ) a.get( "type" ),
 					a.get( "unit" ) instanceof String ? ( String ) a.get( "unit" ) : null, scale[ d ], translation[ d ] ) );
 		}
-		final int channel = check( axes, array, where );
+		final int channel = check( axes, where );
 		final String name = multiscale.get( "name" ) instanceof String ? ( String ) multiscale.get( "name" ) : group.path().getFileName().toString();
-		return new OmeInput( array, axes, channel, name );
+		final List< String > labels = labels( group );
+		return new OmeInput( array, axes, channel, name,
+				channel >= 0 && labels.size() == array.shape()[ channel ] ? java.util.Collections.unmodifiableList( labels ) : List.of() );
 	}
 
 	/** The axes as maps with name and type, from NGFF 0.4's objects, 0.3's names, or 0.1/0.2's fixed order. */
@@ -194,10 +217,9 @@ public final class OmeInput
 		}
 	}
 
-	/** Checks the order and kinds of the axes and the channel's size; returns the channel axis, or -1. */
-	private static int check( final List< OmeAxis > axes, final ZarrArray array, final String where )
+	/** Checks the order and kinds of the axes; returns the channel axis, or -1. */
+	private static int check( final List< OmeAxis > axes, final String where )
 	{
-		final long[] shape = array.shape();
 		int channel = -1, time = -1, space = 0;
 		for ( int d = 0; d < axes.size(); d++ )
 		{
@@ -224,10 +246,6 @@ public final class OmeInput
 		}
 		if ( space < 2 || space > 3 ) // time and channel come first (checked above), so the space axes are the last ones
 			throw new OmeException( String.format( "%s has %d space axes %s; expected 2 or 3 (y, x or z, y, x)", where, space, axes ) );
-		if ( channel >= 0 && shape[ channel ] > 1 )
-			throw new OmeException( String.format( "%s has %d channels (axis \"%s\", shape %s); the model takes one channel: "
-					+ "save the channel to featurize as an image of its own (or with a channel axis of size 1)",
-					where, shape[ channel ], axes.get( channel ).name(), Arrays.toString( shape ) ) );
 		return channel;
 	}
 
@@ -248,6 +266,18 @@ public final class OmeInput
 		return channelAxis;
 	}
 
+	/** The channel axis' name ("c"), or null when there is none. */
+	public String channelAxisName()
+	{
+		return channelAxis < 0 ? null : axes.get( channelAxis ).name();
+	}
+
+	/** The channels' labels ({@code omero.channels[].label}, null where one has none), or an empty list when the image names none. */
+	public List< String > channelLabels()
+	{
+		return labels;
+	}
+
 	/** The full-resolution array, with all its axes (the channel axis included). */
 	public ZarrArray level0()
 	{
@@ -260,7 +290,7 @@ public final class OmeInput
 		return name;
 	}
 
-	/** The axes that remain once a size-1 channel axis is dropped, NumPy order: ([t,] [z,] y, x). */
+	/** The axes without the channel axis, NumPy order: ([t,] [z,] y, x). */
 	public List< OmeAxis > axes()
 	{
 		final List< OmeAxis > kept = new ArrayList<>( axes );
@@ -282,7 +312,7 @@ public final class OmeInput
 		return out;
 	}
 
-	/** The full-resolution level as a lazy image without the channel axis, ImgLib2 order (x, y[, z][, t]). */
+	/** The full-resolution level's first channel as a lazy image without the channel axis, ImgLib2 order (x, y[, z][, t]). */
 	public < T extends NativeType< T > & RealType< T > > RandomAccessibleInterval< T > image( final long cacheBytes )
 	{
 		final RandomAccessibleInterval< T > all = ZarrImages.open( level0, cacheBytes );

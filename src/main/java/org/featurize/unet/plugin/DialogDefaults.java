@@ -40,7 +40,7 @@ final class DialogDefaults
 			return null;
 		try
 		{
-			final InputView view = InputView.open( input.toPath(), dataset == null ? "" : dataset, new Selection( region ) );
+			final InputView view = InputView.open( input.toPath(), dataset == null ? "" : dataset, new Selection( region, Selection.ALL_CHANNELS ) );
 			final ZarrArray array = view.array();
 			final long[] shape = view.shape();
 			final int[] chunks = array.chunkShape();

@@ -71,6 +71,11 @@ public class FeaturizeCommand extends FijiCommand
 					+ "(an empty part: the whole axis); its features are the whole input's there. Empty for the whole input" )
 	private String region = "";
 
+	@Parameter( label = "Channel (index, name or all)", required = false, persist = false,
+			description = "Of an input with a channel axis: the channel to featurize, by index or by its OME name (omero label), or all: "
+					+ "each channel separately through the model, C x 16 features named <channel>_feature_NN. Empty for the only channel" )
+	private String channel = "";
+
 	@Parameter( label = "Normalization", choices = { "none", "percentile" }, persist = false,
 			description = "none: raw values (as the original); percentile: 1st..99.8th percentile of the dataset to 0..1" )
 	private String normalization = "none";
@@ -149,7 +154,7 @@ public class FeaturizeCommand extends FijiCommand
 		try
 		{
 			final FeaturizeRequest request = FeaturizeRequest.of( input == null ? null : input.toPath() )
-					.dataset( dataset ).region( region )
+					.dataset( dataset ).region( region ).channel( channel )
 					.model( model == null || model.getPath().isEmpty() ? null : model.toPath() )
 					.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
 					.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) ).normalization( normalization )

@@ -71,6 +71,17 @@ class SelectionFrontEndsTest
 	}
 
 	@Test
+	void aChannelIsTheSameFromEveryFrontEnd( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.channels( dir, "cells.ome.zarr", true );
+		threeFrontEnds( input, dir, Map.of( "channel", "all", "region", "0,1,:,:" ), new String[] { "--channel", "all", "--region", "0,1,:,:" } );
+		assertEquals( "RFP_feature_03", ( ( java.util.List< ? > ) ChannelRunTest.record( dir.resolve( "run.zarr" ), "" ).get( "features" ) ).get( 11 ) );
+		final Path gfp = dir.resolve( "gfp" );
+		Files.createDirectories( gfp );
+		threeFrontEnds( input, gfp, Map.of( "channel", "GFP" ), new String[] { "--channel", "GFP" } );
+	}
+
+	@Test
 	void aBadRegionIsRefusedByEveryFrontEnd( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out.zarr" );

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The part of the input chosen (region) on Spark: the same bytes and record as one machine; refusals before Spark starts. */
+/** The part of the input chosen (region, channel) on Spark: the same bytes and record as one machine; refusals before Spark starts. */
 class SparkSelectionTest
 {
 	static JavaSparkContext spark;
@@ -71,7 +71,18 @@ class SparkSelectionTest
 	}
 
 	@Test
-	void aBadRegionIsRefusedBeforeSparkStarts( @TempDir final Path dir )
+	void channelsOfAnOmeZarrImageGiveTheSameBytesAsOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.channels( dir, "cells.ome.zarr", true );
+		bothWays( request( input, dir.resolve( "single.zarr" ) ).channel( "all" ).normalization( "percentile" ),
+				request( input, dir.resolve( "spark.zarr" ) ).channel( "all" ).normalization( "percentile" ) );
+		assertEquals( "all", ( ( Map< ?, ? > ) SparkOutputs.record( dir.resolve( "spark.zarr" ) ).get( "parameters" ) ).get( "channel" ) );
+		bothWays( request( input, dir.resolve( "single-gfp.zarr" ) ).channel( "GFP" ).region( "1,:,2:18,:" ),
+				request( input, dir.resolve( "spark-gfp.zarr" ) ).channel( "1" ).region( "1,:,2:18,:" ) );
+	}
+
+	@Test
+	void aBadRegionOrChannelIsRefusedBeforeSparkStarts( @TempDir final Path dir )
 	{
 		final String input = Fixtures.volume( dir ).toString(), output = dir.resolve( "out.zarr" ).toString();
 		SparkFeaturizeTest.assertOneErrorLine( SparkFeaturizeTest.run( input, output, "--region", "0:2,0:3,0:20,10:40" ),
@@ -79,6 +90,8 @@ class SparkSelectionTest
 						+ "the input's shape is (t, z, y, x) [2, 3, 20, 28]" );
 		SparkFeaturizeTest.assertOneErrorLine( SparkFeaturizeTest.run( input, output, "--region", "0:2,0:3" ), "region \"0:2,0:3\" has 2 parts, but "
 				+ "the input has 4 axes (t, z, y, x) of shape [2, 3, 20, 28]: give " + Region.SYNTAX );
+		SparkFeaturizeTest.assertOneErrorLine( SparkFeaturizeTest.run( input, output, "--channel", "2" ),
+				"channel=2 does not exist: Input " + input + " has 1 channel (no channel axis): 0 \"c0\"" );
 		assertFalse( Files.exists( dir.resolve( "out.zarr" ) ), "nothing was written" );
 	}
 }

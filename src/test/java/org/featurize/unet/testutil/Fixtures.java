@@ -2,11 +2,15 @@ package org.featurize.unet.testutil;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import org.featurize.unet.zarr.ArraySpec;
 import org.featurize.unet.zarr.Compressor;
 import org.featurize.unet.zarr.DataType;
 import org.featurize.unet.zarr.ZarrArray;
+import org.featurize.unet.zarr.ZarrGroup;
 
 /** Small inputs and models shared by the tests of several packages. */
 public final class Fixtures
@@ -63,6 +67,63 @@ public final class Fixtures
 	private static short value( final int t, final int z, final int y, final int x )
 	{
 		return ( short ) ( 1000 * t + 100 * z + 10 * Math.sin( x * 0.4 ) * Math.cos( y * 0.3 ) + 40 + ( x == 5 && y == 7 ? 30000 : 0 ) );
+	}
+
+	public static final List< String > CHANNEL_LABELS = List.of( "DAPI", "GFP", "RFP" );
+
+	/** Channel {@code c} of the fixtures: the fixture volume's values, scaled and shifted per channel. */
+	private static short[] channel( final short[] plane, final int c )
+	{
+		final short[] out = new short[ plane.length ];
+		for ( int i = 0; i < plane.length; i++ )
+			out[ i ] = ( short ) ( ( ( plane[ i ] & 0xffff ) * ( c + 1 ) / 2 + 300 * c + ( i % ( 7 + c ) ) * 20 ) & 0xffff );
+		return out;
+	}
+
+	/**
+	 * The fixture volume as three channels (t, c, z, y, x) = (2, 3, 3, 20, 28): an OME-Zarr image whose channels are
+	 * labelled {@link #CHANNEL_LABELS} (with {@code ome} true), else a plain array whose {@code _ARRAY_DIMENSIONS} say (t, c, z, y, x).
+	 */
+	public static Path channels( final Path dir, final String name, final boolean ome )
+	{
+		final ZarrArray plain = ZarrArray.open( volume( dir.resolve( "plain-" + name ) ), "" );
+		final Path root = dir.resolve( name );
+		final ZarrArray a;
+		if ( ome )
+		{
+			final List< Object > axes = new ArrayList<>();
+			for ( final String n : List.of( "t", "c", "z", "y", "x" ) )
+				axes.add( Map.of( "name", n, "type", n.equals( "t" ) ? "time" : n.equals( "c" ) ? "channel" : "space" ) );
+			final List< Object > omero = new ArrayList<>();
+			for ( final String l : CHANNEL_LABELS )
+				omero.add( Map.of( "label", l, "color", "FFFFFF" ) );
+			ZarrGroup.create( root, "", 2, Map.of( "multiscales", List.of( Map.of( "version", "0.4", "name", "cells", "axes", axes,
+					"datasets", List.of( Map.of( "path", "0", "coordinateTransformations", List.of( Map.of( "type", "scale", "scale",
+							List.of( 1.0, 1.0, 1.0, 1.0, 1.0 ) ) ) ) ) ) ), "omero", Map.of( "channels", omero ) ) );
+			a = ZarrArray.create( root, "0", ArraySpec.builder().shape( 2, 3, 3, 20, 28 ).chunks( 1, 1, 1, 20, 28 ).dataType( DataType.UINT16 )
+					.zarrFormat( 2 ).build() );
+		}
+		else
+			a = ZarrArray.create( root, "", ArraySpec.builder().shape( 2, 3, 3, 20, 28 ).chunks( 1, 1, 1, 20, 28 ).dataType( DataType.UINT16 )
+					.zarrFormat( 2 ).attributes( Map.of( "_ARRAY_DIMENSIONS", List.of( "t", "c", "z", "y", "x" ) ) ).build() );
+		for ( int t = 0; t < 2; t++ )
+			for ( int c = 0; c < 3; c++ )
+				for ( int z = 0; z < 3; z++ )
+					a.writeChunk( new long[] { t, c, z, 0, 0 }, channel( ( short[] ) plain.readChunk( t, z, 0, 0 ), c ) );
+		return root;
+	}
+
+	/** Channel {@code c} of {@link #channels} as an image of its own, (t, z, y, x), at {@code dir/alone-c.zarr}. */
+	public static Path channelAlone( final Path dir, final int c )
+	{
+		final ZarrArray plain = ZarrArray.open( volume( dir.resolve( "plain-alone-" + c ) ), "" );
+		final Path root = dir.resolve( "alone-" + c + ".zarr" );
+		final ZarrArray a = ZarrArray.create( root, "", ArraySpec.builder().shape( 2, 3, 20, 28 ).chunks( 1, 1, 20, 28 ).dataType( DataType.UINT16 )
+				.zarrFormat( 2 ).build() );
+		for ( int t = 0; t < 2; t++ )
+			for ( int z = 0; z < 3; z++ )
+				a.writeChunk( new long[] { t, z, 0, 0 }, channel( ( short[] ) plain.readChunk( t, z, 0, 0 ), c ) );
+		return root;
 	}
 
 	/** The same chunk files, byte for byte, in two outputs (their run records may differ: other inputs, say). */

@@ -33,6 +33,10 @@ public final class JobOptions
 			+ "through the model, C x 16 features named <channel>_feature_NN. Default: the only channel (several are refused)" )
 	String channel;
 
+	@Option( names = "--level", paramLabel = "N", description = "Of an OME-Zarr multiscale input: the resolution level to featurize "
+			+ "(0: full resolution; an OME output's scale and translation say where it lies). Default: 0" )
+	Integer level;
+
 	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: chosen for speed within the memory, "
 			+ "whatever the input's chunks)" )
 	Integer tile;
@@ -78,7 +82,7 @@ public final class JobOptions
 	/** A request with these parameters and the model given (null: the shipped one). */
 	public FeaturizeRequest request( final Path model )
 	{
-		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).region( region ).channel( channel ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
+		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).region( region ).channel( channel ).level( level ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
 				.normalization( normalization ).outputType( outputType ).precision( precision ).keepBits( keepBits ).rounding( rounding ).overwrite( overwrite );
 	}
 }

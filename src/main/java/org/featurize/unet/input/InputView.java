@@ -24,7 +24,7 @@ import net.imglib2.view.Views;
 
 /**
  * The part of an input that a run featurizes: a plain Zarr array or an OME-Zarr image, cut to a {@link Region}
- * (all of it by default), one of its channels or each of them. Opened and checked once, before anything is written;
+ * (all of it by default), one of its channels or each of them, at one of its resolution levels. Opened and checked once, before anything is written;
  * every front end (the command, the launcher, the Spark driver and its executors) reads the input through it, so they
  * featurize the same pixels. The region is a view of the input: its planes are read with their context from outside
  * the region ({@link PlaneReader#PlaneReader(RandomAccessibleInterval, Interval)}), so that its features are those of
@@ -66,9 +66,13 @@ public final class InputView
 	/** The channel as given, or null. */
 	private final String channel;
 
+	/** The level as given, or null. */
+	private final Integer level;
+
 	private InputView( final Path root, final ZarrArray array, final OmeInput ome, final long[] wholeShape, final List< OmeAxis > axes,
-			final Region region, final long[][] bounds, final int channelAxis, final List< String > names, final String channel )
+			final Region region, final long[][] bounds, final int channelAxis, final List< String > names, final String channel, final Integer level )
 	{
+		this.level = level;
 		this.root = root;
 		this.array = array;
 		this.ome = ome;
@@ -90,8 +94,9 @@ public final class InputView
 	public static InputView open( final Path root, final String dataset, final Selection selection )
 	{
 		final String region = selection.region();
-		final OmeInput ome = OmeInput.probe( root, dataset ); // null unless the input is an OME-Zarr image
-		final ZarrArray array = ome != null ? ome.level0() : ZarrArray.open( root, dataset );
+		final String where = "Input " + ( dataset == null || dataset.isEmpty() ? root : root.resolve( dataset ) );
+		final OmeInput ome = level( OmeInput.probe( root, dataset ), selection.level(), where ); // null unless the input is an OME-Zarr image
+		final ZarrArray array = ome != null ? ome.array() : ZarrArray.open( root, dataset );
 		final int channelAxis = ome != null ? ome.channelAxis() : plainChannelAxis( array );
 		final long[] shape = without( array.shape(), channelAxis );
 		if ( shape.length < 2 || shape.length > 4 )
@@ -115,7 +120,6 @@ public final class InputView
 		for ( int c = 0; c < count; c++ )
 			names.add( c < labels.size() && labels.get( c ) != null && !labels.get( c ).isBlank() ? labels.get( c ) : "c" + c );
 		final String channel = selection.channel() == null || selection.channel().isBlank() ? null : selection.channel().trim();
-		final String where = "Input " + ( dataset == null || dataset.isEmpty() ? root : root.resolve( dataset ) );
 		if ( channel == null && count > 1 )
 			throw new InputException( String.format( "%s has %d channels (axis \"%s\"): %s; the model takes one: choose one with channel= "
 					+ "(an index or a name), or channel=all to featurize each separately", where, count, axisName( ome, channelAxis ),
@@ -124,7 +128,21 @@ public final class InputView
 			throw new InputException( String.format( "channel=%s does not exist: %s has %d channel%s%s: %s", channel, where, count,
 					count == 1 ? "" : "s", channelAxis < 0 ? " (no channel axis)" : " (axis \"" + axisName( ome, channelAxis ) + "\")",
 					list( names ) ) );
-		return new InputView( root, array, ome, shape, axes, r, bounds, channelAxis, List.copyOf( names ), channel );
+		return new InputView( root, array, ome, shape, axes, r, bounds, channelAxis, List.copyOf( names ), channel, selection.level() );
+	}
+
+	/** The image at {@code level} (null: level 0), refused where it has no such level or is not a multiscale image. */
+	private static OmeInput level( final OmeInput ome, final Integer level, final String where )
+	{
+		if ( level == null )
+			return ome;
+		if ( ome == null )
+			throw new InputException( String.format( "level=%d needs an OME-Zarr multiscale image, but %s is a plain Zarr array (one level, 0)",
+					level, where ) );
+		if ( level < 0 || level >= ome.levels() )
+			throw new InputException( String.format( "level=%d does not exist: %s has %d resolution level%s (0 to %d)", level, where, ome.levels(),
+					ome.levels() == 1 ? "" : "s", ome.levels() - 1 ) );
+		return ome.level( level );
 	}
 
 	/** A plain array's channel axis: the one its {@code _ARRAY_DIMENSIONS} names {@code c} (or {@code channel}), else -1. */
@@ -182,7 +200,7 @@ public final class InputView
 		return s.toString();
 	}
 
-	/** The array read (an OME-Zarr image's level), with all its axes. */
+	/** The array read (an OME-Zarr image's level: the one chosen, else level 0), with all its axes. */
 	public ZarrArray array()
 	{
 		return array;
@@ -317,7 +335,8 @@ public final class InputView
 
 	/**
 	 * Adds what decides the pixels featurized to a run's parameters: the region, where one was given ({@code region}:
-	 * [[start, stop], ...]); the channel, where one was given ({@code channel}: its index, or {@code "all"}).
+	 * [[start, stop], ...]); the channel, where one was given ({@code channel}: its index, or {@code "all"}); the level,
+	 * where one was given ({@code level}).
 	 */
 	public void record( final Map< String, Object > parameters )
 	{
@@ -325,13 +344,15 @@ public final class InputView
 			parameters.put( "region", Region.toList( bounds ) );
 		if ( channel != null )
 			parameters.put( "channel", each ? Selection.ALL_CHANNELS : channels[ 0 ] );
+		if ( level != null )
+			parameters.put( "level", level );
 	}
 
 	/** For logs: the input, its axes and shape, and the region. */
 	@Override
 	public String toString()
 	{
-		return array.path() + ( ome != null ? " (OME-Zarr level 0, axes " + ome.axes() + ")" : "" ) + ", shape " + Arrays.toString( wholeShape )
+		return array.path() + ( ome != null ? " (OME-Zarr level " + ome.level() + " of " + ome.levels() + ", axes " + ome.axes() + ")" : "" ) + ", shape " + Arrays.toString( wholeShape )
 				+ ( region != null ? ", region " + Region.format( bounds ) + " of shape " + Arrays.toString( shape() ) : "" )
 				+ ( channel != null ? ", channel" + ( channels.length == 1 ? " " : "s " ) + String.join( ", ", channelNames() ) : "" );
 	}

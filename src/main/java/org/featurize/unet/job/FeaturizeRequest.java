@@ -71,6 +71,8 @@ public final class FeaturizeRequest
 
 	String channel;
 
+	Integer level;
+
 	/** The output layouts: the seed's single array {@code (t, z, y, x, c)}, or an OME-Zarr image (NGFF 0.4). */
 	public static final String LAYOUT_SEED = "seed", LAYOUT_OME = "ome";
 
@@ -257,10 +259,20 @@ public final class FeaturizeRequest
 		return this;
 	}
 
-	/** The part of the input chosen: the region and the channel. */
+	/**
+	 * The resolution level of an OME-Zarr multiscale image to featurize (its {@code multiscales[0].datasets} index);
+	 * null for level 0. An OME output lies where the level lies: its scale and translation are the level's.
+	 */
+	public FeaturizeRequest level( final Integer level )
+	{
+		this.level = level;
+		return this;
+	}
+
+	/** The part of the input chosen: the region, the channel and the level. */
 	public Selection selection()
 	{
-		return new Selection( region, channel );
+		return new Selection( region, channel, level );
 	}
 
 	public Path input()
@@ -432,6 +444,8 @@ public final class FeaturizeRequest
 		if ( levels > 1 && !layout.equals( LAYOUT_OME ) )
 			throw new FeaturizeException( "levels=" + levels + " needs layout=ome: the seed layout has one level" );
 		Region.parse( region ); // the syntax; the bounds once the input's shape is known
+		if ( level != null && level < 0 )
+			throw new FeaturizeException( "level must be 0 (full resolution) or more, got " + level );
 		return this;
 	}
 }

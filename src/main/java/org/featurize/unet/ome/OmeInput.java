@@ -21,14 +21,21 @@ import net.imglib2.view.Views;
 /**
  * An OME-Zarr image given as input: a group whose attributes hold {@code multiscales} (NGFF 0.1 to 0.4 in
  * {@code .zattrs}; 0.5 under {@code ome} in {@code zarr.json}). It is read at its full-resolution level (the
- * first dataset) with its axes: at most one time axis, then at most one channel axis, then two or three space
+ * first dataset), or at another level ({@link #level(int)}: its scale and translation say where it lies), with its axes: at most one time axis, then at most one channel axis, then two or three space
  * axes, the last two being y and x. The channel axis is left out of {@link #shape()} and {@link #axes()}: which
  * channel is read is chosen by the caller ({@code input.InputView}), by index or by its {@code omero} label. What
  * remains is a {@code ([t,] [z,] y, x)} volume as the rest of the tool expects.
  */
 public final class OmeInput
 {
-	private final ZarrArray level0;
+	private final ZarrArray array;
+
+	private final ZarrGroup group;
+
+	private final Map< String, Object > multiscale;
+
+	/** The level read, and how many the image has. */
+	private final int level, levels;
 
 	private final List< OmeAxis > axes;
 
@@ -38,9 +45,14 @@ public final class OmeInput
 
 	private final List< String > labels;
 
-	private OmeInput( final ZarrArray level0, final List< OmeAxis > axes, final int channelAxis, final String name, final List< String > labels )
+	private OmeInput( final ZarrGroup group, final Map< String, Object > multiscale, final int level, final int levels, final ZarrArray array,
+			final List< OmeAxis > axes, final int channelAxis, final String name, final List< String > labels )
 	{
-		this.level0 = level0;
+		this.group = group;
+		this.multiscale = multiscale;
+		this.level = level;
+		this.levels = levels;
+		this.array = array;
 		this.axes = axes;
 		this.channelAxis = channelAxis;
 		this.name = name;
@@ -63,7 +75,27 @@ public final class OmeInput
 			return null;
 		}
 		final Map< String, Object > multiscale = multiscale( group );
-		return multiscale == null ? null : open( group, multiscale );
+		return multiscale == null ? null : open( group, multiscale, 0 );
+	}
+
+	/** The same image read at resolution level {@code k} (its {@code k}-th dataset), {@code 0 <= k < }{@link #levels()}. */
+	public OmeInput level( final int k )
+	{
+		if ( k < 0 || k >= levels )
+			throw new IndexOutOfBoundsException( "Level " + k + " of " + levels );
+		return k == level ? this : open( group, multiscale, k );
+	}
+
+	/** The level read: 0 for full resolution. */
+	public int level()
+	{
+		return level;
+	}
+
+	/** How many resolution levels (datasets) the image has. */
+	public int levels()
+	{
+		return levels;
 	}
 
 	/** The {@code omero.channels[].label} of a group's attributes (NGFF 0.4, or under {@code ome} in 0.5), null where one is missing. */
@@ -99,15 +131,16 @@ public final class OmeInput
 		return asMap( ( ( List< ? > ) multiscales ).get( 0 ) );
 	}
 
-	private static OmeInput open( final ZarrGroup group, final Map< String, Object > multiscale )
+	private static OmeInput open( final ZarrGroup group, final Map< String, Object > multiscale, final int level )
 	{
 		final String where = "OME-Zarr " + group.path();
 		final Object datasets = multiscale.get( "datasets" );
-		if ( !( datasets instanceof List ) || ( ( List< ? > ) datasets ).isEmpty() || !( ( ( List< ? > ) datasets ).get( 0 ) instanceof Map ) )
+		if ( !( datasets instanceof List ) || ( ( List< ? > ) datasets ).isEmpty() || !( ( ( List< ? > ) datasets ).get( level ) instanceof Map ) )
 			throw new OmeException( where + ": \"multiscales[0].datasets\" must be a non-empty list of objects, found " + datasets );
-		final Map< String, Object > first = asMap( ( ( List< ? > ) datasets ).get( 0 ) );
+		final int levels = ( ( List< ? > ) datasets ).size();
+		final Map< String, Object > first = asMap( ( ( List< ? > ) datasets ).get( level ) );
 		if ( !( first.get( "path" ) instanceof String ) )
-			throw new OmeException( where + ": the first dataset has no \"path\"" );
+			throw new OmeException( where + ": dataset " + level + " has no \"path\"" );
 		final String path = ( String ) first.get( "path" );
 		final String arrayPath = group.groupPath().isEmpty() ? path : group.groupPath() + "/" + path;
 		final ZarrArray array = ZarrArray.open( group.root(), arrayPath );
@@ -128,7 +161,7 @@ public final class OmeInput
 		final int channel = check( axes, where );
 		final String name = multiscale.get( "name" ) instanceof String ? ( String ) multiscale.get( "name" ) : group.path().getFileName().toString();
 		final List< String > labels = labels( group );
-		return new OmeInput( array, axes, channel, name,
+		return new OmeInput( group, multiscale, level, levels, array, axes, channel, name,
 				channel >= 0 && labels.size() == array.shape()[ channel ] ? java.util.Collections.unmodifiableList( labels ) : List.of() );
 	}
 
@@ -278,10 +311,10 @@ public final class OmeInput
 		return labels;
 	}
 
-	/** The full-resolution array, with all its axes (the channel axis included). */
-	public ZarrArray level0()
+	/** The array of the level read (full resolution unless {@link #level(int)} chose another), with all its axes (the channel axis included). */
+	public ZarrArray array()
 	{
-		return level0;
+		return array;
 	}
 
 	/** The image's name (multiscales' name, else the group's folder name). */
@@ -290,7 +323,10 @@ public final class OmeInput
 		return name;
 	}
 
-	/** The axes without the channel axis, NumPy order: ([t,] [z,] y, x). */
+	/**
+	 * The axes without the channel axis, NumPy order: ([t,] [z,] y, x), with the scale and translation of the level
+	 * read (in the image's coordinates, the level's pixels' size and where its first pixel's centre lies).
+	 */
 	public List< OmeAxis > axes()
 	{
 		final List< OmeAxis > kept = new ArrayList<>( axes );
@@ -302,7 +338,7 @@ public final class OmeInput
 	/** The shape without the channel axis, NumPy order. */
 	public long[] shape()
 	{
-		final long[] shape = level0.shape();
+		final long[] shape = array.shape();
 		if ( channelAxis < 0 )
 			return shape;
 		final long[] out = new long[ shape.length - 1 ];
@@ -315,15 +351,15 @@ public final class OmeInput
 	/** The full-resolution level's first channel as a lazy image without the channel axis, ImgLib2 order (x, y[, z][, t]). */
 	public < T extends NativeType< T > & RealType< T > > RandomAccessibleInterval< T > image( final long cacheBytes )
 	{
-		final RandomAccessibleInterval< T > all = ZarrImages.open( level0, cacheBytes );
+		final RandomAccessibleInterval< T > all = ZarrImages.open( array, cacheBytes );
 		if ( channelAxis < 0 )
 			return all;
-		return Views.hyperSlice( all, ZarrAxes.toImgLib2Axis( channelAxis, level0.shape().length ), 0 );
+		return Views.hyperSlice( all, ZarrAxes.toImgLib2Axis( channelAxis, array.shape().length ), 0 );
 	}
 
 	@Override
 	public String toString()
 	{
-		return "OME-Zarr " + level0.path() + ", axes " + axes;
+		return "OME-Zarr " + array.path() + " (level " + level + " of " + levels + "), axes " + axes;
 	}
 }

@@ -31,16 +31,16 @@ final class DialogDefaults
 	{}
 
 	/**
-	 * The (y, x) chunk and the shape of the input as the run reads it (level 0 of an OME-Zarr image, cut to the region
-	 * typed), or null.
+	 * The (y, x) chunk and the shape of the input as the run reads it (the level typed of an OME-Zarr image, cut to the
+	 * region typed), or null.
 	 */
-	static long[][] chunkAndShape( final File input, final String dataset, final String region )
+	static long[][] chunkAndShape( final File input, final String dataset, final String region, final Integer level )
 	{
 		if ( input == null || !input.exists() )
 			return null;
 		try
 		{
-			final InputView view = InputView.open( input.toPath(), dataset == null ? "" : dataset, new Selection( region, Selection.ALL_CHANNELS ) );
+			final InputView view = InputView.open( input.toPath(), dataset == null ? "" : dataset, new Selection( region, Selection.ALL_CHANNELS, level ) );
 			final ZarrArray array = view.array();
 			final long[] shape = view.shape();
 			final int[] chunks = array.chunkShape();

@@ -82,6 +82,14 @@ class SelectionFrontEndsTest
 	}
 
 	@Test
+	void aLevelIsTheSameFromEveryFrontEnd( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.multiscale( dir, "pyramid.ome.zarr" );
+		threeFrontEnds( input, dir, Map.of( "level", "1", "layout", "ome" ), new String[] { "--level", "1", "--layout", "ome" } );
+		assertEquals( 1, ( ( Map< ?, ? > ) ChannelRunTest.record( dir.resolve( "cli.zarr" ), null ).get( "parameters" ) ).get( "level" ) );
+	}
+
+	@Test
 	void aBadRegionIsRefusedByEveryFrontEnd( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out.zarr" );

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The part of the input chosen (region, channel) on Spark: the same bytes and record as one machine; refusals before Spark starts. */
+/** The part of the input chosen (region, channel, level) on Spark: the same bytes and record as one machine; refusals before Spark starts. */
 class SparkSelectionTest
 {
 	static JavaSparkContext spark;
@@ -82,7 +82,15 @@ class SparkSelectionTest
 	}
 
 	@Test
-	void aBadRegionOrChannelIsRefusedBeforeSparkStarts( @TempDir final Path dir )
+	void aLevelGivesTheSameBytesAsOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.multiscale( dir, "pyramid.ome.zarr" );
+		bothWays( request( input, dir.resolve( "single.zarr" ) ).level( 1 ), request( input, dir.resolve( "spark.zarr" ) ).level( 1 ) );
+		assertEquals( 1, ( ( Map< ?, ? > ) SparkOutputs.record( dir.resolve( "spark.zarr" ) ).get( "parameters" ) ).get( "level" ) );
+	}
+
+	@Test
+	void aBadRegionChannelOrLevelIsRefusedBeforeSparkStarts( @TempDir final Path dir )
 	{
 		final String input = Fixtures.volume( dir ).toString(), output = dir.resolve( "out.zarr" ).toString();
 		SparkFeaturizeTest.assertOneErrorLine( SparkFeaturizeTest.run( input, output, "--region", "0:2,0:3,0:20,10:40" ),
@@ -92,6 +100,8 @@ class SparkSelectionTest
 				+ "the input has 4 axes (t, z, y, x) of shape [2, 3, 20, 28]: give " + Region.SYNTAX );
 		SparkFeaturizeTest.assertOneErrorLine( SparkFeaturizeTest.run( input, output, "--channel", "2" ),
 				"channel=2 does not exist: Input " + input + " has 1 channel (no channel axis): 0 \"c0\"" );
+		SparkFeaturizeTest.assertOneErrorLine( SparkFeaturizeTest.run( input, output, "--level", "1" ),
+				"level=1 needs an OME-Zarr multiscale image, but Input " + input + " is a plain Zarr array (one level, 0)" );
 		assertFalse( Files.exists( dir.resolve( "out.zarr" ) ), "nothing was written" );
 	}
 }

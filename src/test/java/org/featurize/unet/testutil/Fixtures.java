@@ -126,6 +126,59 @@ public final class Fixtures
 		return root;
 	}
 
+	/**
+	 * A two-level OME-Zarr multiscale image at {@code dir/name}: level "0" the fixture volume (t, z, y, x) = (2, 3, 20, 28),
+	 * scale (1, 0.5, 0.25, 0.25) micrometer; level "1" its 2 x 2 means in y and x, (2, 3, 10, 14), scale (1, 0.5, 0.5, 0.5)
+	 * and translation (0, 0, 0.125, 0.125).
+	 */
+	public static Path multiscale( final Path dir, final String name )
+	{
+		final ZarrArray plain = ZarrArray.open( volume( dir.resolve( "plain-" + name ) ), "" );
+		final Path root = dir.resolve( name );
+		final List< Object > axes = new ArrayList<>();
+		for ( final String n : List.of( "t", "z", "y", "x" ) )
+			axes.add( n.equals( "t" ) ? Map.of( "name", n, "type", "time" ) : Map.of( "name", n, "type", "space", "unit", "micrometer" ) );
+		ZarrGroup.create( root, "", 2, Map.of( "multiscales", List.of( Map.of( "version", "0.4", "name", "pyramid", "axes", axes, "datasets", List.of(
+				Map.of( "path", "0", "coordinateTransformations", List.of( Map.of( "type", "scale", "scale", List.of( 1.0, 0.5, 0.25, 0.25 ) ) ) ),
+				Map.of( "path", "1", "coordinateTransformations", List.of( Map.of( "type", "scale", "scale", List.of( 1.0, 0.5, 0.5, 0.5 ) ),
+						Map.of( "type", "translation", "translation", List.of( 0.0, 0.0, 0.125, 0.125 ) ) ) ) ) ) ) ) );
+		final ZarrArray l0 = ZarrArray.create( root, "0", ArraySpec.builder().shape( 2, 3, 20, 28 ).chunks( 1, 1, 20, 28 ).dataType( DataType.UINT16 )
+				.zarrFormat( 2 ).dimensionSeparator( "/" ).build() );
+		final ZarrArray l1 = ZarrArray.create( root, "1", ArraySpec.builder().shape( 2, 3, 10, 14 ).chunks( 1, 1, 10, 14 ).dataType( DataType.UINT16 )
+				.zarrFormat( 2 ).dimensionSeparator( "/" ).build() );
+		for ( int t = 0; t < 2; t++ )
+			for ( int z = 0; z < 3; z++ )
+			{
+				final short[] p = ( short[] ) plain.readChunk( t, z, 0, 0 );
+				l0.writeChunk( new long[] { t, z, 0, 0 }, p );
+				l1.writeChunk( new long[] { t, z, 0, 0 }, halved( p, 28, 20 ) );
+			}
+		return root;
+	}
+
+	/** Level 1 of {@link #multiscale} copied out as a plain array of its own, at {@code dir/name}. */
+	public static Path levelOne( final Path dir, final String name )
+	{
+		final ZarrArray plain = ZarrArray.open( volume( dir.resolve( "plain-" + name ) ), "" );
+		final ZarrArray a = ZarrArray.create( dir.resolve( name ), "", ArraySpec.builder().shape( 2, 3, 10, 14 ).chunks( 1, 1, 10, 14 )
+				.dataType( DataType.UINT16 ).zarrFormat( 2 ).build() );
+		for ( int t = 0; t < 2; t++ )
+			for ( int z = 0; z < 3; z++ )
+				a.writeChunk( new long[] { t, z, 0, 0 }, halved( ( short[] ) plain.readChunk( t, z, 0, 0 ), 28, 20 ) );
+		return dir.resolve( name );
+	}
+
+	/** The 2 x 2 means of a plane of unsigned 16-bit values. */
+	private static short[] halved( final short[] p, final int w, final int h )
+	{
+		final short[] out = new short[ ( w / 2 ) * ( h / 2 ) ];
+		for ( int y = 0; y < h / 2; y++ )
+			for ( int x = 0; x < w / 2; x++ )
+				out[ y * ( w / 2 ) + x ] = ( short ) ( ( ( p[ 2 * y * w + 2 * x ] & 0xffff ) + ( p[ 2 * y * w + 2 * x + 1 ] & 0xffff )
+						+ ( p[ ( 2 * y + 1 ) * w + 2 * x ] & 0xffff ) + ( p[ ( 2 * y + 1 ) * w + 2 * x + 1 ] & 0xffff ) ) / 4 );
+		return out;
+	}
+
 	/** The same chunk files, byte for byte, in two outputs (their run records may differ: other inputs, say). */
 	public static void assertSameChunks( final Path expected, final Path actual ) throws java.io.IOException
 	{

@@ -23,6 +23,20 @@ public final class JobOptions
 	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
 	String dataset = "";
 
+	@Option( names = "--region", paramLabel = "SLICES", description = "Featurize a part of the input: one start:stop per axis in (t, z, y, x) order, "
+			+ "e.g. 0:2,10:20,0:512,256:768 (start or stop left out: that edge; an empty part: the whole axis; i: the plane i). "
+			+ "Its features equal the whole input's there (the halo is read from outside the region). Default: the whole input" )
+	String region;
+
+	@Option( names = "--channel", paramLabel = "C", description = "Of an input with a channel axis (OME-Zarr, or a plain array whose "
+			+ "_ARRAY_DIMENSIONS name one \"c\"): the channel to featurize, by index or by its OME omero label; all: each channel separately "
+			+ "through the model, C x 16 features named <channel>_feature_NN. Default: the only channel (several are refused)" )
+	String channel;
+
+	@Option( names = "--level", paramLabel = "N", description = "Of an OME-Zarr multiscale input: the resolution level to featurize "
+			+ "(0: full resolution; an OME output's scale and translation say where it lies). Default: 0" )
+	Integer level;
+
 	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: chosen for speed within the memory, "
 			+ "whatever the input's chunks)" )
 	Integer tile;
@@ -68,7 +82,7 @@ public final class JobOptions
 	/** A request with these parameters and the model given (null: the shipped one). */
 	public FeaturizeRequest request( final Path model )
 	{
-		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
+		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).region( region ).channel( channel ).level( level ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
 				.normalization( normalization ).outputType( outputType ).precision( precision ).keepBits( keepBits ).rounding( rounding ).overwrite( overwrite );
 	}
 }

@@ -32,7 +32,19 @@ public final class Features
 			final RandomAccessibleInterval< T > input, final FeatureModel model, final FeatureOptions options,
 			final Normalization normalization )
 	{
-		final PlaneReader< T > reader = new PlaneReader<>( input );
+		return lazy( new PlaneReader<>( input ), model, options, normalization );
+	}
+
+	/**
+	 * The lazy feature image of the planes that {@code reader} reads: of a region of the input (its features those of
+	 * the whole input there, the tiles' halos read from outside the region), or of several channels at once for a
+	 * model that takes them one after the other. Percentile statistics, when computed here, are the whole
+	 * input's (each channel's own), so that a region's features are a crop of the whole input's.
+	 */
+	public static < T extends NativeType< T > & RealType< T > > FeatureImage lazy(
+			final PlaneReader< T > reader, final FeatureModel model, final FeatureOptions options, final Normalization normalization )
+	{
+		final RandomAccessibleInterval< T > input = reader.input();
 		final long width = input.dimension( 0 ), height = input.dimension( 1 );
 		final int halo = options.hasHalo() ? options.halo() : model.description().defaultHalo();
 		int tileWidth = options.tileWidth(), tileHeight = options.tileHeight(), chunkWidth = options.chunkWidth(), chunkHeight = options.chunkHeight();
@@ -54,10 +66,12 @@ public final class Features
 			chunkWidth = tileWidth;
 			chunkHeight = tileHeight;
 		}
-		final TileGrid tiles = new TileGrid( width, height, tileWidth, tileHeight, halo, model.description().sizeMultiple() );
+		final long[] offset = reader.offset();
+		final TileGrid tiles = new TileGrid( width, height, tileWidth, tileHeight, halo, model.description().sizeMultiple(), offset[ 0 ], offset[ 1 ],
+				reader.source().dimension( 0 ), reader.source().dimension( 1 ) );
 		final Normalization used = normalization != null ? normalization
 				: options.normalization().equals( Normalization.PERCENTILE )
-						? Normalization.percentile( reader, options.lowPercentile(), options.highPercentile() )
+						? Normalization.percentiles( reader, options.lowPercentile(), options.highPercentile() )
 						: Normalization.none();
 		return new FeatureImage( reader, model, tiles, chunkWidth, chunkHeight, used, options.cacheBytes() );
 	}

@@ -14,6 +14,8 @@ import org.featurize.unet.FeaturizeException;
  * raw values; {@code percentile} maps the dataset's low percentile to 0 and its high percentile to 1, with
  * the percentiles estimated once from a sample of planes. When both percentiles are equal (a constant
  * input), values are only shifted, never divided by zero. Non-finite values pass through unchanged.
+ * Several channels read together (one plane after the other, {@link PlaneReader#channels()}) have one map each
+ * ({@link #perChannel}), so that each channel is scaled as it would be alone.
  * Serializable, so that statistics computed once can be sent to other machines unchanged, to the bit.
  */
 public final class Normalization implements Serializable
@@ -39,8 +41,23 @@ public final class Normalization implements Serializable
 
 	private final double high;
 
+	/** One map per channel of a read of several channels, or null: one map for every value. */
+	private final Normalization[] channels;
+
+	private Normalization( final Normalization[] channels )
+	{
+		this.method = channels[ 0 ].method;
+		this.lowPercentile = channels[ 0 ].lowPercentile;
+		this.highPercentile = channels[ 0 ].highPercentile;
+		this.low = 0;
+		this.high = 1;
+		this.scale = 1;
+		this.channels = channels.clone();
+	}
+
 	private Normalization( final String method, final double lowPercentile, final double highPercentile, final double low, final double high )
 	{
+		this.channels = null;
 		this.method = method;
 		this.lowPercentile = lowPercentile;
 		this.highPercentile = highPercentile;
@@ -60,6 +77,28 @@ public final class Normalization implements Serializable
 		if ( !Double.isFinite( low ) || !Double.isFinite( high ) )
 			throw new FeaturizeException( String.format( "Normalization bounds must be finite, got %s and %s", low, high ) );
 		return new Normalization( PERCENTILE, lowPercentile, highPercentile, low, high );
+	}
+
+	/**
+	 * One map per channel, for reads of several channels (the values of channel {@code c} the {@code c}-th equal part
+	 * of each read); the same map for all of them where every channel has none.
+	 */
+	public static Normalization perChannel( final java.util.List< Normalization > channels )
+	{
+		if ( channels.isEmpty() )
+			throw new IllegalArgumentException( "No channel" );
+		if ( channels.size() == 1 || channels.stream().allMatch( n -> n.method.equals( NONE ) && n.channels == null ) )
+			return channels.get( 0 );
+		return new Normalization( channels.toArray( new Normalization[ 0 ] ) );
+	}
+
+	/** The statistics of each channel of {@code reader} ({@link #percentile} of each), or one map when it reads one channel. */
+	public static Normalization percentiles( final PlaneReader< ? > reader, final double lowPercentile, final double highPercentile )
+	{
+		final java.util.List< Normalization > list = new java.util.ArrayList<>();
+		for ( int c = 0; c < reader.channels(); c++ )
+			list.add( percentile( reader.channel( c ), lowPercentile, highPercentile ) );
+		return perChannel( list );
 	}
 
 	/** Checks a method name, as typed by a user. */
@@ -122,13 +161,25 @@ public final class Normalization implements Serializable
 		return sorted[ i ] + ( pos - i ) * ( ( double ) sorted[ j ] - sorted[ i ] );
 	}
 
-	/** Applies the map in place. */
+	/** Applies the map in place (per channel: to each channel's equal part of the values). */
 	public void apply( final float[] values )
+	{
+		if ( channels != null )
+		{
+			final int n = values.length / channels.length;
+			for ( int c = 0; c < channels.length; c++ )
+				channels[ c ].apply( values, c * n, ( c + 1 ) * n );
+			return;
+		}
+		apply( values, 0, values.length );
+	}
+
+	private void apply( final float[] values, final int from, final int to )
 	{
 		if ( method.equals( NONE ) )
 			return;
 		final float l = low, s = scale;
-		for ( int i = 0; i < values.length; i++ )
+		for ( int i = from; i < to; i++ )
 			values[ i ] = ( values[ i ] - l ) * s;
 	}
 
@@ -142,7 +193,14 @@ public final class Normalization implements Serializable
 	{
 		final Map< String, Object > map = new LinkedHashMap<>();
 		map.put( "method", method );
-		if ( method.equals( PERCENTILE ) )
+		if ( channels != null )
+		{
+			final java.util.List< Object > list = new java.util.ArrayList<>();
+			for ( final Normalization c : channels )
+				list.add( c.toMap() );
+			map.put( "channels", list );
+		}
+		else if ( method.equals( PERCENTILE ) )
 		{
 			map.put( "low_percentile", lowPercentile );
 			map.put( "high_percentile", highPercentile );
@@ -155,6 +213,8 @@ public final class Normalization implements Serializable
 	@Override
 	public String toString()
 	{
+		if ( channels != null )
+			return "per channel " + Arrays.toString( channels );
 		return method.equals( NONE ) ? NONE
 				: String.format( Locale.ROOT, "percentile %.3g%% = %.6g .. %.3g%% = %.6g", lowPercentile, low, highPercentile, high );
 	}

@@ -8,6 +8,12 @@ import org.featurize.unet.FeaturizeException;
  * size multiple (so that pooling grids match the whole-plane computation), and clipped to the padded plane
  * {@code [0, ceil(size / multiple) * multiple)}. The padded plane is the plane mirrored at its far edges
  * (right and bottom); a whole-plane tile therefore sees exactly what the model sees on the whole plane.
+ * <p>
+ * The tiles may cover a part of a larger plane (a region of the input, {@code width x height} pixels from
+ * {@code (originX, originY)} of a {@code planeWidth x planeHeight} plane): then the regions are snapped and
+ * clipped in the whole plane's coordinates, so that they reach outside the part where the plane has pixels, and
+ * the part's features are those of the whole plane there. Tiles and regions are given relative to the part's
+ * origin (a region may start before it).
  */
 public final class TileGrid
 {
@@ -17,7 +23,20 @@ public final class TileGrid
 
 	private final long paddedWidth, paddedHeight;
 
+	private final long originX, originY;
+
+	/** Tiles over a whole plane of {@code width x height} pixels. */
 	public TileGrid( final long width, final long height, final int tileWidth, final int tileHeight, final int halo, final int multiple )
+	{
+		this( width, height, tileWidth, tileHeight, halo, multiple, 0, 0, width, height );
+	}
+
+	/**
+	 * Tiles over the part {@code [originX, originX + width) x [originY, originY + height)} of a plane of
+	 * {@code planeWidth x planeHeight} pixels.
+	 */
+	public TileGrid( final long width, final long height, final int tileWidth, final int tileHeight, final int halo, final int multiple,
+			final long originX, final long originY, final long planeWidth, final long planeHeight )
 	{
 		if ( width < 1 || height < 1 )
 			throw new FeaturizeException( String.format( "Plane size must be positive, got %d x %d", width, height ) );
@@ -33,8 +52,13 @@ public final class TileGrid
 		this.tileHeight = ( int ) Math.min( tileHeight, height );
 		this.halo = halo;
 		this.multiple = multiple;
-		this.paddedWidth = ceil( width, multiple );
-		this.paddedHeight = ceil( height, multiple );
+		if ( originX < 0 || originY < 0 || originX + width > planeWidth || originY + height > planeHeight )
+			throw new FeaturizeException( String.format( "A part of %d x %d pixels from (%d, %d) does not lie in a plane of %d x %d pixels",
+					width, height, originX, originY, planeWidth, planeHeight ) );
+		this.originX = originX;
+		this.originY = originY;
+		this.paddedWidth = ceil( planeWidth, multiple );
+		this.paddedHeight = ceil( planeHeight, multiple );
 		final long regionW = Math.min( paddedWidth, ceil( this.tileWidth + 2L * halo + 2L * multiple, multiple ) );
 		final long regionH = Math.min( paddedHeight, ceil( this.tileHeight + 2L * halo + 2L * multiple, multiple ) );
 		if ( regionW * regionH > Integer.MAX_VALUE / 64 )
@@ -73,6 +97,17 @@ public final class TileGrid
 		return tileHeight;
 	}
 
+	/** Where the tiles' part starts in the whole plane (0 for a whole plane). */
+	public long originX()
+	{
+		return originX;
+	}
+
+	public long originY()
+	{
+		return originY;
+	}
+
 	public int halo()
 	{
 		return halo;
@@ -104,15 +139,18 @@ public final class TileGrid
 		return span( iy, tileHeight, height );
 	}
 
-	/** The model's input interval along x for tile {@code ix}: {min, max exclusive}, both multiples of the size multiple. */
+	/**
+	 * The model's input interval along x for tile {@code ix}: {min, max exclusive}, relative to the origin; both
+	 * multiples of the size multiple in the whole plane's coordinates.
+	 */
 	public long[] regionX( final long ix )
 	{
-		return region( tileX( ix ), paddedWidth );
+		return region( tileX( ix ), originX, paddedWidth );
 	}
 
 	public long[] regionY( final long iy )
 	{
-		return region( tileY( iy ), paddedHeight );
+		return region( tileY( iy ), originY, paddedHeight );
 	}
 
 	private static long[] span( final long i, final int tile, final long size )
@@ -123,10 +161,10 @@ public final class TileGrid
 		return new long[] { min, Math.min( size, min + tile ) };
 	}
 
-	private long[] region( final long[] tile, final long padded )
+	private long[] region( final long[] tile, final long origin, final long padded )
 	{
 		return new long[] {
-				Math.max( 0, floor( tile[ 0 ] - halo, multiple ) ),
-				Math.min( padded, ceil( tile[ 1 ] + halo, multiple ) ) };
+				Math.max( 0, floor( origin + tile[ 0 ] - halo, multiple ) ) - origin,
+				Math.min( padded, ceil( origin + tile[ 1 ] + halo, multiple ) ) - origin };
 	}
 }

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.Normalization;
+import org.featurize.unet.input.Region;
+import org.featurize.unet.input.Selection;
 import org.featurize.unet.io.OutputType;
 import org.featurize.unet.io.Rounding;
 import org.featurize.unet.io.StoredValues;
@@ -64,6 +66,12 @@ public final class FeaturizeRequest
 	Path preview;
 
 	Long previewPlane;
+
+	String region;
+
+	String channel;
+
+	Integer level;
 
 	/** The output layouts: the seed's single array {@code (t, z, y, x, c)}, or an OME-Zarr image (NGFF 0.4). */
 	public static final String LAYOUT_SEED = "seed", LAYOUT_OME = "ome";
@@ -221,6 +229,50 @@ public final class FeaturizeRequest
 	{
 		this.previewPlane = plane == null ? null : plane.longValue();
 		return this;
+	}
+
+	/**
+	 * The part of the input to featurize ({@link Region}): one {@code start:stop} per axis in (t, z, y, x) order, e.g.
+	 * {@code 0:2,10:20,0:512,256:768}; null or blank for the whole input. Its features are those of the whole input
+	 * there: the tiles at its edges read their halo from outside it.
+	 */
+	public FeaturizeRequest region( final String region )
+	{
+		this.region = region == null || region.isBlank() ? null : region.trim();
+		return this;
+	}
+
+	/** The region as given, or null for the whole input. */
+	public String region()
+	{
+		return region;
+	}
+
+	/**
+	 * The channel to featurize: an index, a name ({@code omero.channels[].label} of an OME-Zarr image), or {@code all}
+	 * for each channel separately through the model (C x K features named {@code <channel>_feature_NN}); null for the
+	 * only channel (an input with several is then refused).
+	 */
+	public FeaturizeRequest channel( final String channel )
+	{
+		this.channel = channel == null || channel.isBlank() ? null : channel.trim();
+		return this;
+	}
+
+	/**
+	 * The resolution level of an OME-Zarr multiscale image to featurize (its {@code multiscales[0].datasets} index);
+	 * null for level 0. An OME output lies where the level lies: its scale and translation are the level's.
+	 */
+	public FeaturizeRequest level( final Integer level )
+	{
+		this.level = level;
+		return this;
+	}
+
+	/** The part of the input chosen: the region, the channel and the level. */
+	public Selection selection()
+	{
+		return new Selection( region, channel, level );
 	}
 
 	public Path input()
@@ -391,6 +443,9 @@ public final class FeaturizeRequest
 			throw new FeaturizeException( "levels must be at least 1 (level 0 only), got " + levels );
 		if ( levels > 1 && !layout.equals( LAYOUT_OME ) )
 			throw new FeaturizeException( "levels=" + levels + " needs layout=ome: the seed layout has one level" );
+		Region.parse( region ); // the syntax; the bounds once the input's shape is known
+		if ( level != null && level < 0 )
+			throw new FeaturizeException( "level must be 0 (full resolution) or more, got " + level );
 		return this;
 	}
 }

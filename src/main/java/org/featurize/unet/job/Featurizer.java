@@ -29,11 +29,12 @@ import org.featurize.unet.io.FeatureWriter;
 import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.io.OutputType;
+import org.featurize.unet.model.ChannelsModel;
 import org.featurize.unet.model.Devices;
 import org.featurize.unet.model.FeatureModel;
 import org.featurize.unet.model.ModelDescription;
 import org.featurize.unet.model.Models;
-import org.featurize.unet.ome.OmeInput;
+import org.featurize.unet.input.InputView;
 import org.featurize.unet.ome.OmeLayout;
 import org.featurize.unet.ome.OmeOutput;
 import org.featurize.unet.ome.OmeWriter;
@@ -45,8 +46,6 @@ import org.featurize.unet.zarr.ZarrArray;
 import org.featurize.unet.zarr.ZarrImages;
 
 import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.NativeType;
-import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
 
 /**
@@ -134,13 +133,9 @@ public final class Featurizer
 	public Result run( final FeaturizeRequest request, final Progress progress, final BooleanSupplier cancelled )
 	{
 		request.validate();
-		final OmeInput ome = OmeInput.probe( request.input, request.dataset ); // null unless the input is an OME-Zarr image
-		final ZarrArray input = ome != null ? ome.level0() : ZarrArray.open( request.input, request.dataset );
-		final long[] shape = ome != null ? ome.shape() : input.shape();
-		if ( shape.length < 2 || shape.length > 4 )
-			throw new FeaturizeException( String.format(
-					"Input %s has %d dimension%s (shape %s); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x)",
-					input.path(), shape.length, shape.length == 1 ? "" : "s", Arrays.toString( shape ) ) );
+		final InputView view = openInput( request );
+		final ZarrArray input = view.array();
+		final long[] shape = view.shape(); // the region's
 		// the workers decide the engine's intra-op threads, so a first choice comes before the model starts, from its
 		// description file where there is one; the final one, with the model's measured halo, after
 		final Path modelFile = modelFile( request );
@@ -176,24 +171,23 @@ public final class Featurizer
 		final Geometry geometry = geometry( request, shape, description, halo, request.threads() );
 		checkInputChunks( input, geometry, Runtime.getRuntime().maxMemory() );
 		final long cacheBytes = sweepCacheBytes( input, geometry, Runtime.getRuntime().maxMemory() );
-		final CachedZarrImage< ? > cached = ome == null ? ZarrImages.openCached( input, cacheBytes ) : null;
-		final FeatureImage features = lazy( input, ome, cached, cacheBytes, model, bioimageio, options( request, geometry ), null );
-		if ( bioimageio != null && !( ( BioimageioModel.Bound ) features.model() ).preprocessing().isEmpty() )
-			log.accept( "Preprocessing (dataset statistics, computed once): " + ( ( BioimageioModel.Bound ) features.model() ).preprocessing() );
-		log.accept( String.format( "Input: %s%s, shape %s, %s, chunks %s; normalization %s",
-				input.path(), ome != null ? " (OME-Zarr level 0, axes " + ome.axes() + ")" : "", Arrays.toString( shape ), input.dataType(),
+		final CachedZarrImage< ? > cached = ZarrImages.openCached( input, cacheBytes );
+		final FeatureImage features = lazy( view, cached.image(), model, bioimageio, options( request, geometry ), null );
+		if ( bioimageio != null && !preprocessing( features.model() ).isEmpty() )
+			log.accept( "Preprocessing (dataset statistics, computed once): " + preprocessing( features.model() ) );
+		log.accept( String.format( "Input: %s, %s, chunks %s; normalization %s", view, input.dataType(),
 				Arrays.toString( input.chunkShape() ), features.normalization() ) );
 		log.accept( "Geometry: " + geometry + "; input chunk cache " + ( cacheBytes >> 20 ) + " MB" );
 		if ( request.output == null )
-			return withPreview( request, input, ome, new Result( features, null, null, null ) );
+			return withPreview( request, view, new Result( features, null, null, null ) );
 
 		try ( OutputLock lock = OutputLock.acquire( request.output ) )
 		{
 			if ( omeOutput )
-				return withPreview( request, input, ome, writeOme( request, input, ome, modelFile, model, features, progress, cancelled ) );
+				return withPreview( request, view, writeOme( request, view, modelFile, features, progress, cancelled ) );
 			final FeatureLayout layout = new FeatureLayout( features );
 			final FeatureOutput output = FeatureOutput.prepare( request.output, request.input, layout, request.type(), compressor( request.type() ),
-					parameters( request, input, modelFile, features ), details( modelFile, features.model(), features ), request.overwrite );
+					parameters( request, view, modelFile, features ), details( modelFile, features.model(), features ), request.overwrite );
 			log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + ", shape " + Arrays.toString( layout.shape() )
 					+ ", chunks " + Arrays.toString( layout.chunks() ) + ", " + request.type().label() );
 			final FeatureWriter.Result written = new FeatureWriter( features, output.array(), request.threads(),
@@ -202,11 +196,11 @@ public final class Featurizer
 			statistics.put( "chunks_written", written.chunksWritten );
 			statistics.put( "chunks_skipped", written.chunksSkipped );
 			statistics.put( "seconds", written.seconds );
-			final String reads = inputReads( cached, input, statistics );
+			final String reads = inputReads( cached, view, statistics );
 			output.markComplete( statistics );
 			log.accept( String.format( "Done: %d planes, %d chunks written, %d already there, %.1f s%s", written.planes,
 					written.chunksWritten, written.chunksSkipped, written.seconds, reads ) );
-			return withPreview( request, input, ome, new Result( features, request.output, written, null ) );
+			return withPreview( request, view, new Result( features, request.output, written, null ) );
 		}
 	}
 
@@ -232,15 +226,13 @@ public final class Featurizer
 	}
 
 	/**
-	 * How often the input's chunks were read, against how many there are: 1 when each was decoded once (planes in
+	 * How often the input's chunks were read, against how many the region touches: 1 when each was decoded once (planes in
 	 * order, the chunks a row of tiles needs kept in the cache); more when the cache could not hold them. Recorded in
 	 * the statistics; a phrase for the log line.
 	 */
-	private static String inputReads( final CachedZarrImage< ? > cached, final ZarrArray input, final Map< String, Object > statistics )
+	private static String inputReads( final CachedZarrImage< ? > cached, final InputView view, final Map< String, Object > statistics )
 	{
-		if ( cached == null )
-			return "";
-		final long chunks = Arrays.stream( input.gridShape() ).reduce( 1, Math::multiplyExact );
+		final long chunks = view.chunks();
 		statistics.put( "input_chunk_reads", cached.chunkReads() );
 		statistics.put( "input_chunks", chunks );
 		return String.format( "; input chunks read %d times for %d chunks (%.2f each)", cached.chunkReads(), chunks,
@@ -286,33 +278,25 @@ public final class Featurizer
 	}
 
 	/** Writes the preview picture when the request asks for one. */
-	private Result withPreview( final FeaturizeRequest request, final ZarrArray input, final OmeInput ome, final Result result )
+	private Result withPreview( final FeaturizeRequest request, final InputView view, final Result result )
 	{
 		if ( request.preview == null )
 			return result;
 		final FeatureImage features = result.features();
 		final long plane = request.previewPlane != null ? request.previewPlane : Preview.defaultPlane( features );
-		log.accept( "Preview: " + Preview.write( request.preview, reader( input, ome, inputCacheBytes() ), features, plane ) );
+		log.accept( "Preview: " + Preview.write( request.preview, view.reader( inputCacheBytes() ), features, plane ) );
 		return result;
 	}
 
-	private static < T extends NativeType< T > & RealType< T > > PlaneReader< T > reader( final ZarrArray input, final OmeInput ome,
-			final long cacheBytes )
-	{
-		final RandomAccessibleInterval< T > image = ome != null ? ome.image( cacheBytes ) : ZarrImages.open( input, cacheBytes );
-		return new PlaneReader<>( image );
-	}
-
 	/** Writes the features as an OME-Zarr image; the caller holds the output's lock. */
-	private Result writeOme( final FeaturizeRequest request, final ZarrArray input, final OmeInput ome, final Path modelFile,
-			final FeatureModel model, final FeatureImage features, final Progress progress, final BooleanSupplier cancelled )
+	private Result writeOme( final FeaturizeRequest request, final InputView view, final Path modelFile, final FeatureImage features,
+			final Progress progress, final BooleanSupplier cancelled )
 	{
-		final OmeLayout layout = new OmeLayout( features, ome != null ? ome.axes() : OmeLayout.defaultAxes( input.shape().length ), request.levels );
-		final Map< String, Object > parameters = parameters( request, input, modelFile, features );
+		final OmeLayout layout = new OmeLayout( features, view.axes(), request.levels );
+		final Map< String, Object > parameters = parameters( request, view, modelFile, features );
 		parameters.put( "layout", FeaturizeRequest.LAYOUT_OME );
 		parameters.put( "levels", request.levels );
-		final String name = ( ome != null ? ome.name() : request.input.toAbsolutePath().normalize().getFileName().toString().replaceFirst( "\\.(ome\\.)?zarr$", "" ) )
-				+ " features";
+		final String name = view.name() + " features";
 		final OmeOutput output = OmeOutput.prepare( request.output, request.input, layout, request.type(), compressor( request.type() ), parameters,
 				details( modelFile, features.model(), features ), name, version(), request.overwrite );
 		log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + " as OME-Zarr (NGFF 0.4), axes " + layout.axes()
@@ -332,20 +316,43 @@ public final class Featurizer
 	}
 
 
-	@SuppressWarnings( "unchecked" )
-	private static < T extends NativeType< T > & RealType< T > > FeatureImage lazy( final ZarrArray input, final OmeInput ome,
-			final CachedZarrImage< ? > cached, final long cacheBytes, final FeatureModel model, final BioimageioModel bioimageio,
-			final FeatureOptions options, final Normalization normalization )
+	/**
+	 * The lazy features of the part of the input that {@code view} chooses, read from {@code whole} (its array as an
+	 * image); a bioimage.io package's dataset statistics are the whole input's, as percentiles are.
+	 */
+	@SuppressWarnings( { "unchecked", "rawtypes" } )
+	private static FeatureImage lazy( final InputView view, final RandomAccessibleInterval< ? > whole, final FeatureModel model,
+			final BioimageioModel bioimageio, final FeatureOptions options, final Normalization normalization )
 	{
-		final RandomAccessibleInterval< T > image = cached != null ? ( RandomAccessibleInterval< T > ) cached.image()
-				: ome != null ? ome.image( cacheBytes ) : ZarrImages.open( input, cacheBytes );
+		final PlaneReader reader = view.reader( ( RandomAccessibleInterval ) whole );
+		final List< FeatureModel > models = new java.util.ArrayList<>(); // one per channel read
+		for ( int c = 0; c < reader.channels(); c++ )
+			models.add( bioimageio != null ? bioimageio.bind( reader.channel( c ) ) : model );
+		final FeatureModel used = view.eachChannel() ? new ChannelsModel( models, view.channelNames() ) : models.get( 0 );
+		final FeatureImage features = Features.lazy( reader, used, options, normalization );
 		if ( bioimageio != null )
-		{
-			final FeatureImage features = Features.lazy( image, bioimageio.bind( new PlaneReader<>( image ) ), options );
 			bioimageio.checkTiles( features.tiles() );
-			return features;
+		return features;
+	}
+
+	/** The model of one channel: {@code model} itself, or the first channel's where each channel has its own. */
+	private static FeatureModel single( final FeatureModel model )
+	{
+		return model instanceof ChannelsModel ? ( ( ChannelsModel ) model ).model( 0 ) : model;
+	}
+
+	/** A bioimage.io package's preprocessing as bound to the dataset (per channel, where each channel has its own), or an empty list. */
+	private static List< Object > preprocessing( final FeatureModel model )
+	{
+		if ( model instanceof ChannelsModel && single( model ) instanceof BioimageioModel.Bound )
+		{
+			final List< Object > list = new java.util.ArrayList<>();
+			final ChannelsModel channels = ( ChannelsModel ) model;
+			for ( int c = 0; c < channels.names().size(); c++ )
+				list.add( ( ( BioimageioModel.Bound ) channels.model( c ) ).preprocessing() );
+			return list;
 		}
-		return Features.lazy( image, model, options, normalization );
+		return model instanceof BioimageioModel.Bound ? ( ( BioimageioModel.Bound ) model ).preprocessing() : List.of();
 	}
 	/** The input's chunk cache: an eighth of the heap, since the features' cache takes a quarter. */
 	private static long inputCacheBytes()
@@ -380,16 +387,13 @@ public final class Featurizer
 	// The pieces of a run that every front end shares (this class, the Spark driver and its executors), so
 	// that they compute the same features and record the same parameters, and can resume each other's outputs.
 
-	/** Opens the request's input array and checks that it has 2, 3 or 4 dimensions. */
-	public static ZarrArray openInput( final FeaturizeRequest request )
+	/**
+	 * Opens the request's input (a plain array of 2, 3 or 4 dimensions, or an OME-Zarr image) and the part of it to
+	 * featurize; refuses a region that does not fit it.
+	 */
+	public static InputView openInput( final FeaturizeRequest request )
 	{
-		final ZarrArray input = ZarrArray.open( request.input, request.dataset );
-		final long[] shape = input.shape();
-		if ( shape.length < 2 || shape.length > 4 )
-			throw new FeaturizeException( String.format(
-					"Input %s has %d dimension%s (shape %s); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x)",
-					input.path(), shape.length, shape.length == 1 ? "" : "s", Arrays.toString( shape ) ) );
-		return input;
+		return InputView.open( request.input, request.dataset, request.selection() );
 	}
 
 	/**
@@ -415,33 +419,34 @@ public final class Featurizer
 	}
 
 	/**
-	 * The lazy features of {@code input}, read through a chunk cache of an eighth of the heap (the features'
-	 * own cache takes a quarter).
+	 * The lazy features of the part of the input that {@code view} chooses, read through a chunk cache of an eighth
+	 * of the heap (the features' own cache takes a quarter).
 	 *
 	 * @param normalization
 	 *            statistics computed before (by {@code features(...).normalization()} on another machine, for
 	 *            instance), or null to compute them here as the options say
 	 */
-	public static FeatureImage features( final ZarrArray input, final FeatureModel model, final FeatureOptions options,
+	public static FeatureImage features( final InputView view, final FeatureModel model, final FeatureOptions options,
 			final Normalization normalization )
 	{
-		return lazy( input, null, null, inputCacheBytes(), model, null, options, normalization );
+		return lazy( view, ZarrImages.open( view.array(), inputCacheBytes() ), model, null, options, normalization );
 	}
 
 
 
 	/** What makes two runs the same: compared when a run resumes an unfinished output. */
-	public static Map< String, Object > parameters( final FeaturizeRequest request, final ZarrArray input, final Path modelFile,
+	public static Map< String, Object > parameters( final FeaturizeRequest request, final InputView view, final Path modelFile,
 			final FeatureImage features )
 	{
 		final Map< String, Object > p = new LinkedHashMap<>();
 		p.put( "input", request.input.toAbsolutePath().normalize().toString() );
 		p.put( "dataset", request.dataset );
-		p.put( "input_shape", toList( input.shape() ) ); // an OME-Zarr input's level 0, channel axis included
-		p.put( "model_sha256", features.model() instanceof BioimageioModel.Bound
-				? ( ( BioimageioModel.Bound ) features.model() ).model().sha256() : sha256( modelFile ) );
-		if ( features.model() instanceof BioimageioModel.Bound )
-			p.put( "preprocessing", ( ( BioimageioModel.Bound ) features.model() ).preprocessing() );
+		p.put( "input_shape", toList( view.array().shape() ) ); // an OME-Zarr input's level 0, channel axis included
+		view.record( p ); // the region, where one is given
+		final FeatureModel one = single( features.model() );
+		p.put( "model_sha256", one instanceof BioimageioModel.Bound ? ( ( BioimageioModel.Bound ) one ).model().sha256() : sha256( modelFile ) );
+		if ( one instanceof BioimageioModel.Bound )
+			p.put( "preprocessing", preprocessing( features.model() ) );
 		p.put( "tile", List.of( features.tiles().tileHeight(), features.tiles().tileWidth() ) );
 		p.put( "halo", features.tiles().halo() );
 		p.put( "chunk", List.of( features.cellHeight(), features.cellWidth() ) );
@@ -460,8 +465,10 @@ public final class Featurizer
 		d.put( "model", modelFile.toAbsolutePath().toString() );
 		d.put( "model_description", model.description().toMap() );
 		d.put( "engine", model.engineInfo() );
-		if ( model instanceof BioimageioModel.Bound )
-			d.put( "bioimageio", ( ( BioimageioModel.Bound ) model ).model().toMap() );
+		if ( single( model ) instanceof BioimageioModel.Bound )
+			d.put( "bioimageio", ( ( BioimageioModel.Bound ) single( model ) ).model().toMap() );
+		if ( model instanceof ChannelsModel )
+			d.put( "features", ( ( ChannelsModel ) model ).featureNames() ); // each channel's, named <channel>_feature_NN
 		d.put( "axes", "(t, z, y, x, c) in NumPy order; fewer leading axes for 2D and 3D input" );
 		d.put( "padding", "planes mirrored at their far edges (numpy reflect) up to the model's size multiple" );
 		return d;

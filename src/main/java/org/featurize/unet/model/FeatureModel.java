@@ -69,6 +69,12 @@ public interface FeatureModel extends AutoCloseable
 		return out;
 	}
 
+	/** The name of output channel {@code c}, as outputs label it: {@code feature_00}, {@code feature_01}, ... */
+	default String featureName( final int c )
+	{
+		return String.format( "feature_%02d", c );
+	}
+
 	/** How many forward passes may run at once (the number of predictors). */
 	int concurrency();
 

@@ -21,13 +21,21 @@ import net.imglib2.view.Views;
 /**
  * An OME-Zarr image given as input: a group whose attributes hold {@code multiscales} (NGFF 0.1 to 0.4 in
  * {@code .zattrs}; 0.5 under {@code ome} in {@code zarr.json}). It is read at its full-resolution level (the
- * first dataset) with its axes: at most one time axis, then at most one channel axis, then two or three space
- * axes, the last two being y and x. A channel axis of size 1 is dropped; a larger one is refused, since the
- * model takes one channel. What remains is a {@code ([t,] [z,] y, x)} volume as the rest of the tool expects.
+ * first dataset), or at another level ({@link #level(int)}: its scale and translation say where it lies), with its axes: at most one time axis, then at most one channel axis, then two or three space
+ * axes, the last two being y and x. The channel axis is left out of {@link #shape()} and {@link #axes()}: which
+ * channel is read is chosen by the caller ({@code input.InputView}), by index or by its {@code omero} label. What
+ * remains is a {@code ([t,] [z,] y, x)} volume as the rest of the tool expects.
  */
 public final class OmeInput
 {
-	private final ZarrArray level0;
+	private final ZarrArray array;
+
+	private final ZarrGroup group;
+
+	private final Map< String, Object > multiscale;
+
+	/** The level read, and how many the image has. */
+	private final int level, levels;
 
 	private final List< OmeAxis > axes;
 
@@ -35,12 +43,20 @@ public final class OmeInput
 
 	private final String name;
 
-	private OmeInput( final ZarrArray level0, final List< OmeAxis > axes, final int channelAxis, final String name )
+	private final List< String > labels;
+
+	private OmeInput( final ZarrGroup group, final Map< String, Object > multiscale, final int level, final int levels, final ZarrArray array,
+			final List< OmeAxis > axes, final int channelAxis, final String name, final List< String > labels )
 	{
-		this.level0 = level0;
+		this.group = group;
+		this.multiscale = multiscale;
+		this.level = level;
+		this.levels = levels;
+		this.array = array;
 		this.axes = axes;
 		this.channelAxis = channelAxis;
 		this.name = name;
+		this.labels = labels;
 	}
 
 	/**
@@ -59,7 +75,44 @@ public final class OmeInput
 			return null;
 		}
 		final Map< String, Object > multiscale = multiscale( group );
-		return multiscale == null ? null : open( group, multiscale );
+		return multiscale == null ? null : open( group, multiscale, 0 );
+	}
+
+	/** The same image read at resolution level {@code k} (its {@code k}-th dataset), {@code 0 <= k < }{@link #levels()}. */
+	public OmeInput level( final int k )
+	{
+		if ( k < 0 || k >= levels )
+			throw new IndexOutOfBoundsException( "Level " + k + " of " + levels );
+		return k == level ? this : open( group, multiscale, k );
+	}
+
+	/** The level read: 0 for full resolution. */
+	public int level()
+	{
+		return level;
+	}
+
+	/** How many resolution levels (datasets) the image has. */
+	public int levels()
+	{
+		return levels;
+	}
+
+	/** The {@code omero.channels[].label} of a group's attributes (NGFF 0.4, or under {@code ome} in 0.5), null where one is missing. */
+	static List< String > labels( final ZarrGroup group )
+	{
+		Map< String, Object > attributes = group.attributes();
+		if ( attributes == null )
+			return List.of();
+		if ( !attributes.containsKey( "omero" ) && attributes.get( "ome" ) instanceof Map )
+			attributes = asMap( attributes.get( "ome" ) );
+		final Map< String, Object > omero = asMap( attributes.get( "omero" ) );
+		if ( omero == null || !( omero.get( "channels" ) instanceof List ) )
+			return List.of();
+		final List< String > labels = new ArrayList<>();
+		for ( final Object c : ( List< ? > ) omero.get( "channels" ) )
+			labels.add( asMap( c ) != null && asMap( c ).get( "label" ) instanceof String ? ( String ) asMap( c ).get( "label" ) : null );
+		return labels;
 	}
 
 	/** The first {@code multiscales} entry of a group's attributes, or null. */
@@ -78,15 +131,16 @@ public final class OmeInput
 		return asMap( ( ( List< ? > ) multiscales ).get( 0 ) );
 	}
 
-	private static OmeInput open( final ZarrGroup group, final Map< String, Object > multiscale )
+	private static OmeInput open( final ZarrGroup group, final Map< String, Object > multiscale, final int level )
 	{
 		final String where = "OME-Zarr " + group.path();
 		final Object datasets = multiscale.get( "datasets" );
-		if ( !( datasets instanceof List ) || ( ( List< ? > ) datasets ).isEmpty() || !( ( ( List< ? > ) datasets ).get( 0 ) instanceof Map ) )
+		if ( !( datasets instanceof List ) || ( ( List< ? > ) datasets ).isEmpty() || !( ( ( List< ? > ) datasets ).get( level ) instanceof Map ) )
 			throw new OmeException( where + ": \"multiscales[0].datasets\" must be a non-empty list of objects, found " + datasets );
-		final Map< String, Object > first = asMap( ( ( List< ? > ) datasets ).get( 0 ) );
+		final int levels = ( ( List< ? > ) datasets ).size();
+		final Map< String, Object > first = asMap( ( ( List< ? > ) datasets ).get( level ) );
 		if ( !( first.get( "path" ) instanceof String ) )
-			throw new OmeException( where + ": the first dataset has no \"path\"" );
+			throw new OmeException( where + ": dataset " + level + " has no \"path\"" );
 		final String path = ( String ) first.get( "path" );
 		final String arrayPath = group.groupPath().isEmpty() ? path : group.groupPath() + "/" + path;
 		final ZarrArray array = ZarrArray.open( group.root(), arrayPath );
@@ -104,9 +158,11 @@ public final class OmeInput
 			axes.add( new OmeAxis( ( String ) a.get( "name" ), ( String ) a.get( "type" ),
 					a.get( "unit" ) instanceof String ? ( String ) a.get( "unit" ) : null, scale[ d ], translation[ d ] ) );
 		}
-		final int channel = check( axes, array, where );
+		final int channel = check( axes, where );
 		final String name = multiscale.get( "name" ) instanceof String ? ( String ) multiscale.get( "name" ) : group.path().getFileName().toString();
-		return new OmeInput( array, axes, channel, name );
+		final List< String > labels = labels( group );
+		return new OmeInput( group, multiscale, level, levels, array, axes, channel, name,
+				channel >= 0 && labels.size() == array.shape()[ channel ] ? java.util.Collections.unmodifiableList( labels ) : List.of() );
 	}
 
 	/** The axes as maps with name and type, from NGFF 0.4's objects, 0.3's names, or 0.1/0.2's fixed order. */
@@ -194,10 +250,9 @@ public final class OmeInput
 		}
 	}
 
-	/** Checks the order and kinds of the axes and the channel's size; returns the channel axis, or -1. */
-	private static int check( final List< OmeAxis > axes, final ZarrArray array, final String where )
+	/** Checks the order and kinds of the axes; returns the channel axis, or -1. */
+	private static int check( final List< OmeAxis > axes, final String where )
 	{
-		final long[] shape = array.shape();
 		int channel = -1, time = -1, space = 0;
 		for ( int d = 0; d < axes.size(); d++ )
 		{
@@ -224,10 +279,6 @@ public final class OmeInput
 		}
 		if ( space < 2 || space > 3 ) // time and channel come first (checked above), so the space axes are the last ones
 			throw new OmeException( String.format( "%s has %d space axes %s; expected 2 or 3 (y, x or z, y, x)", where, space, axes ) );
-		if ( channel >= 0 && shape[ channel ] > 1 )
-			throw new OmeException( String.format( "%s has %d channels (axis \"%s\", shape %s); the model takes one channel: "
-					+ "save the channel to featurize as an image of its own (or with a channel axis of size 1)",
-					where, shape[ channel ], axes.get( channel ).name(), Arrays.toString( shape ) ) );
 		return channel;
 	}
 
@@ -242,10 +293,28 @@ public final class OmeInput
 		return o instanceof Map ? ( Map< String, Object > ) o : null;
 	}
 
-	/** The full-resolution array, with all its axes (the channel axis included). */
-	public ZarrArray level0()
+	/** The channel axis of the arrays (NumPy order), or -1 when there is none. */
+	public int channelAxis()
 	{
-		return level0;
+		return channelAxis;
+	}
+
+	/** The channel axis' name ("c"), or null when there is none. */
+	public String channelAxisName()
+	{
+		return channelAxis < 0 ? null : axes.get( channelAxis ).name();
+	}
+
+	/** The channels' labels ({@code omero.channels[].label}, null where one has none), or an empty list when the image names none. */
+	public List< String > channelLabels()
+	{
+		return labels;
+	}
+
+	/** The array of the level read (full resolution unless {@link #level(int)} chose another), with all its axes (the channel axis included). */
+	public ZarrArray array()
+	{
+		return array;
 	}
 
 	/** The image's name (multiscales' name, else the group's folder name). */
@@ -254,7 +323,10 @@ public final class OmeInput
 		return name;
 	}
 
-	/** The axes that remain once a size-1 channel axis is dropped, NumPy order: ([t,] [z,] y, x). */
+	/**
+	 * The axes without the channel axis, NumPy order: ([t,] [z,] y, x), with the scale and translation of the level
+	 * read (in the image's coordinates, the level's pixels' size and where its first pixel's centre lies).
+	 */
 	public List< OmeAxis > axes()
 	{
 		final List< OmeAxis > kept = new ArrayList<>( axes );
@@ -266,7 +338,7 @@ public final class OmeInput
 	/** The shape without the channel axis, NumPy order. */
 	public long[] shape()
 	{
-		final long[] shape = level0.shape();
+		final long[] shape = array.shape();
 		if ( channelAxis < 0 )
 			return shape;
 		final long[] out = new long[ shape.length - 1 ];
@@ -276,18 +348,18 @@ public final class OmeInput
 		return out;
 	}
 
-	/** The full-resolution level as a lazy image without the channel axis, ImgLib2 order (x, y[, z][, t]). */
+	/** The full-resolution level's first channel as a lazy image without the channel axis, ImgLib2 order (x, y[, z][, t]). */
 	public < T extends NativeType< T > & RealType< T > > RandomAccessibleInterval< T > image( final long cacheBytes )
 	{
-		final RandomAccessibleInterval< T > all = ZarrImages.open( level0, cacheBytes );
+		final RandomAccessibleInterval< T > all = ZarrImages.open( array, cacheBytes );
 		if ( channelAxis < 0 )
 			return all;
-		return Views.hyperSlice( all, ZarrAxes.toImgLib2Axis( channelAxis, level0.shape().length ), 0 );
+		return Views.hyperSlice( all, ZarrAxes.toImgLib2Axis( channelAxis, array.shape().length ), 0 );
 	}
 
 	@Override
 	public String toString()
 	{
-		return "OME-Zarr " + level0.path() + ", axes " + axes;
+		return "OME-Zarr " + array.path() + " (level " + level + " of " + levels + "), axes " + axes;
 	}
 }

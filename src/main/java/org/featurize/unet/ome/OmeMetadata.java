@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The OME-NGFF 0.4 attributes of a feature output: {@code multiscales} (axes with the input's units, one
  * dataset per level with its scale and, where needed, translation) and {@code omero} (one named channel per
- * feature, {@code feature_00}, {@code feature_01}, ..., with a display window).
+ * feature, {@code feature_00}, {@code feature_01}, ..., or {@code <channel>_feature_NN} where each input channel
+ * has its own, with a display window).
  */
 public final class OmeMetadata
 {
@@ -102,7 +103,7 @@ public final class OmeMetadata
 			window.put( "start", w[ 2 ] );
 			window.put( "end", w[ 3 ] );
 			final Map< String, Object > channel = new LinkedHashMap<>();
-			channel.put( "label", channelName( c ) );
+			channel.put( "label", layout.features().model().featureName( c ) );
 			channel.put( "color", COLORS[ c % COLORS.length ] );
 			channel.put( "active", c < 3 );
 			channel.put( "coefficient", 1.0 );

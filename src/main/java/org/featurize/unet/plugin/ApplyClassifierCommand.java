@@ -142,7 +142,7 @@ public class ApplyClassifierCommand extends FijiCommand
 	{
 		final Integer recordedHalo = recordedHalo( classifier );
 		final Integer givenHalo = given( "halo", halo );
-		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset );
+		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, null, null );
 		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, "float32", given( "tile", tile ),
 				given( "chunk", chunk ), givenHalo != null ? givenHalo : recordedHalo, given( "threads", threads ) );
 		final Map< String, Object > defaults = new LinkedHashMap<>();

@@ -14,7 +14,8 @@ import org.featurize.unet.job.Featurizer;
 import org.featurize.unet.job.ModelHalos;
 import org.featurize.unet.model.ModelDescription;
 import org.featurize.unet.model.Models;
-import org.featurize.unet.ome.OmeInput;
+import org.featurize.unet.input.InputView;
+import org.featurize.unet.input.Selection;
 import org.featurize.unet.zarr.ZarrArray;
 
 /**
@@ -29,16 +30,19 @@ final class DialogDefaults
 	private DialogDefaults()
 	{}
 
-	/** The (y, x) chunk and the shape of the input as the run reads it (level 0 of an OME-Zarr image), or null. */
-	static long[][] chunkAndShape( final File input, final String dataset )
+	/**
+	 * The (y, x) chunk and the shape of the input as the run reads it (the level typed of an OME-Zarr image, cut to the
+	 * region typed), or null.
+	 */
+	static long[][] chunkAndShape( final File input, final String dataset, final String region, final Integer level )
 	{
 		if ( input == null || !input.exists() )
 			return null;
 		try
 		{
-			final OmeInput ome = OmeInput.probe( input.toPath(), dataset );
-			final ZarrArray array = ome != null ? ome.level0() : ZarrArray.open( input.toPath(), dataset == null ? "" : dataset );
-			final long[] shape = ome != null ? ome.shape() : array.shape();
+			final InputView view = InputView.open( input.toPath(), dataset == null ? "" : dataset, new Selection( region, Selection.ALL_CHANNELS, level ) );
+			final ZarrArray array = view.array();
+			final long[] shape = view.shape();
 			final int[] chunks = array.chunkShape();
 			if ( shape.length < 2 || shape.length > 4 || chunks.length < 2 )
 				return null;

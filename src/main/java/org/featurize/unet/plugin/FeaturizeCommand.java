@@ -66,6 +66,21 @@ public class FeaturizeCommand extends FijiCommand
 			description = "Path of the array inside the input; empty for the input itself" )
 	private String dataset = "";
 
+	@Parameter( label = "Region (start:stop per axis)", required = false, persist = false, callback = "refreshDefaults",
+			description = "A part of the input: one start:stop per axis in (t, z, y, x) order, e.g. 0:2,10:20,0:512,256:768 "
+					+ "(an empty part: the whole axis); its features are the whole input's there. Empty for the whole input" )
+	private String region = "";
+
+	@Parameter( label = "Channel (index, name or all)", required = false, persist = false,
+			description = "Of an input with a channel axis: the channel to featurize, by index or by its OME name (omero label), or all: "
+					+ "each channel separately through the model, C x 16 features named <channel>_feature_NN. Empty for the only channel" )
+	private String channel = "";
+
+	@Parameter( label = "Resolution level of the input", required = false, persist = false, callback = "refreshDefaults",
+			description = "Of an OME-Zarr multiscale input: the level to featurize (0: full resolution; 1, 2, ...: the coarser datasets); "
+					+ "an OME output lies where the level lies. Empty for level 0" )
+	private String level = "";
+
 	@Parameter( label = "Normalization", choices = { "none", "percentile" }, persist = false,
 			description = "none: raw values (as the original); percentile: 1st..99.8th percentile of the dataset to 0..1" )
 	private String normalization = "none";
@@ -144,7 +159,7 @@ public class FeaturizeCommand extends FijiCommand
 		try
 		{
 			final FeaturizeRequest request = FeaturizeRequest.of( input == null ? null : input.toPath() )
-					.dataset( dataset )
+					.dataset( dataset ).region( region ).channel( channel ).level( number( "level", level ) )
 					.model( model == null || model.getPath().isEmpty() ? null : model.toPath() )
 					.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
 					.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) ).normalization( normalization )
@@ -199,7 +214,7 @@ public class FeaturizeCommand extends FijiCommand
 	@Override
 	protected Map< String, Object > dialogDefaults()
 	{
-		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset );
+		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, region, given( "level", level ) );
 		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, output_type,
 				given( "tile", tile ), given( "chunk", chunk ), given( "halo", halo ), given( "threads", threads ) );
 		final Map< String, Object > defaults = new LinkedHashMap<>();

@@ -236,7 +236,7 @@ public class PixelClassifierCommand extends FijiCommand
 	@Override
 	protected Map< String, Object > dialogDefaults()
 	{
-		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset );
+		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, null, null );
 		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, "float32",
 				given( "tile", tile ), given( "chunk", chunk ), given( "halo", halo ), given( "threads", threads ) );
 		final Map< String, Object > defaults = new LinkedHashMap<>();

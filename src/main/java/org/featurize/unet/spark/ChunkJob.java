@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.UUID;
 
 import org.featurize.unet.compute.Normalization;
+import org.featurize.unet.input.Selection;
 import org.featurize.unet.io.StoredValues;
 
 /**
@@ -21,6 +22,10 @@ final class ChunkJob implements Serializable
 
 	final String input, dataset;
 
+	/** The part of the input featurized, as the request gives it. */
+	final Selection selection;
+
+	/** The shape of the input's array (all its axes). */
 	final long[] inputShape;
 
 	/** The model file as the driver saw it, or null for the shipped model (extracted from the jar). */
@@ -45,7 +50,7 @@ final class ChunkJob implements Serializable
 	/** Rounding and range check of the stored values. */
 	final StoredValues stored;
 
-	ChunkJob( final String input, final String dataset, final long[] inputShape, final String model, final String modelSha256,
+	ChunkJob( final String input, final String dataset, final Selection selection, final long[] inputShape, final String model, final String modelSha256,
 			final int sizeMultiple, final int channels, final int tileWidth, final int tileHeight, final int halo,
 			final int chunkWidth, final int chunkHeight, final Normalization normalization, final String output, final int intraOpThreads, final boolean bf16, final StoredValues stored )
 	{
@@ -53,6 +58,7 @@ final class ChunkJob implements Serializable
 		this.stored = stored;
 		this.input = input;
 		this.dataset = dataset;
+		this.selection = selection;
 		this.inputShape = inputShape.clone();
 		this.model = model;
 		this.modelSha256 = modelSha256;
@@ -71,8 +77,9 @@ final class ChunkJob implements Serializable
 	@Override
 	public String toString()
 	{
-		return String.format( "chunks of %s (%s, shape %s) to %s: tile %d x %d, halo %d, chunk %d x %d, %s", input,
-				dataset.isEmpty() ? "root" : dataset, Arrays.toString( inputShape ), output, tileWidth, tileHeight, halo, chunkWidth, chunkHeight,
+		return String.format( "chunks of %s (%s, shape %s%s) to %s: tile %d x %d, halo %d, chunk %d x %d, %s", input,
+				dataset.isEmpty() ? "root" : dataset, Arrays.toString( inputShape ),
+				selection.region() != null ? ", region " + selection.region() : "", output, tileWidth, tileHeight, halo, chunkWidth, chunkHeight,
 				normalization );
 	}
 }

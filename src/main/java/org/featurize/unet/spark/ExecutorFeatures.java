@@ -15,6 +15,7 @@ import org.apache.spark.SparkFiles;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.compute.FeatureOptions;
+import org.featurize.unet.input.InputView;
 import org.featurize.unet.io.FeatureLayout;
 import org.featurize.unet.job.Featurizer;
 import org.featurize.unet.model.DjlFeatureModel;
@@ -107,15 +108,11 @@ final class ExecutorFeatures
 					+ " (the application's jars, pytorch-native-cpu included, must be on the executors' class path: "
 					+ "spark-submit --jars, or spark.executor.extraClassPath on shared storage)", e );
 		}
-		final ModelDescription d = model.description();
-		if ( d.sizeMultiple() != job.sizeMultiple || d.outputChannels() != job.channels )
-			throw new ExecutorException( String.format( "%s sees model %s with %d channels and size multiple %d, the driver saw %d and %d: "
-					+ "give executors the model's description file too (%s)", where(), modelFile, d.outputChannels(), d.sizeMultiple(),
-					job.channels, job.sizeMultiple, ModelDescription.descriptionFile( modelFile ).getFileName() ) );
-		final ZarrArray input, output;
+		final InputView input;
+		final ZarrArray output;
 		try
 		{
-			input = ZarrArray.open( Paths.get( job.input ), job.dataset );
+			input = InputView.open( Paths.get( job.input ), job.dataset, job.selection );
 			output = ZarrArray.open( Paths.get( job.output ), "" );
 		}
 		catch ( final ZarrException e )
@@ -123,9 +120,15 @@ final class ExecutorFeatures
 			throw new ExecutorException( where() + " cannot open " + e.getMessage()
 					+ " (input and output must be on storage that every executor sees under the same path)", e );
 		}
-		if ( !Arrays.equals( input.shape(), job.inputShape ) )
+		if ( !Arrays.equals( input.array().shape(), job.inputShape ) )
 			throw new ExecutorException( String.format( "%s sees input %s with shape %s, the driver saw %s", where(), job.input,
-					Arrays.toString( input.shape() ), Arrays.toString( job.inputShape ) ) );
+					Arrays.toString( input.array().shape() ), Arrays.toString( job.inputShape ) ) );
+		final ModelDescription d = model.description();
+		final int channels = d.outputChannels() * ( input.eachChannel() ? input.channelNames().size() : 1 ); // C x K where each channel has its own
+		if ( d.sizeMultiple() != job.sizeMultiple || channels != job.channels )
+			throw new ExecutorException( String.format( "%s sees model %s with %d channels and size multiple %d, the driver saw %d and %d: "
+					+ "give executors the model's description file too (%s)", where(), modelFile, channels, d.sizeMultiple(),
+					job.channels, job.sizeMultiple, ModelDescription.descriptionFile( modelFile ).getFileName() ) );
 		final FeatureOptions options = FeatureOptions.defaults().tile( job.tileWidth, job.tileHeight ).halo( job.halo )
 				.chunk( job.chunkWidth, job.chunkHeight );
 		final FeatureImage features = Featurizer.features( input, model, options, job.normalization );

@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.cli.JobOptions;
 import org.featurize.unet.job.FeaturizeRequest;
+import org.featurize.unet.job.Featurizer;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -78,6 +79,8 @@ public final class SparkFeaturize implements Callable< Integer >
 	{
 		final FeaturizeRequest request = job.request( model ).intraOpThreads( intraOpThreads );
 		request.validate(); // before a Spark context is started
+		Featurizer.openInput( request ); // the input, and the part of it chosen
+
 		final SparkConf conf = new SparkConf().setAppName( "featurize " + job.input().getFileName() );
 		if ( master != null )
 			conf.setMaster( master );

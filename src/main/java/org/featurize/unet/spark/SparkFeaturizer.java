@@ -16,6 +16,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.compute.Geometry;
+import org.featurize.unet.input.InputView;
 import org.featurize.unet.io.FeatureLayout;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.OutputLock;
@@ -74,7 +75,8 @@ public final class SparkFeaturizer
 			throw new FeaturizeException( "No output given: the Spark driver saves features, so it needs an output" );
 		if ( partitions != null && partitions < 1 )
 			throw new FeaturizeException( "partitions must be at least 1, got " + partitions );
-		final ZarrArray input = Featurizer.openInput( request );
+		final InputView view = Featurizer.openInput( request );
+		final ZarrArray input = view.array();
 		FeatureOutput.checkBeforeRun( request.output(), request.input(), request.overwrite() );
 
 		final int intraOpThreads = request.intraOpThreadsGiven() != null ? request.intraOpThreadsGiven() : 0;
@@ -85,13 +87,13 @@ public final class SparkFeaturizer
 		final int halo = request.haloGiven() != null ? request.haloGiven()
 				: ModelHalos.forRequest( request, model, modelFile, () -> Models.shared( request.model() != null ? request.model()
 						: Models.defaultModelFile(), 1, intraOpThreads > 0 ? intraOpThreads : taskCpus( spark ) ), log );
-		final Geometry geometry = Featurizer.geometry( request, input.shape(), model.description(), halo, 1 );
-		final FeatureImage features = Featurizer.features( input, model, Featurizer.options( request, geometry ), null );
-		log.accept( String.format( "Input: %s, shape %s, %s, chunks %s; normalization %s", input.path(), Arrays.toString( input.shape() ),
-				input.dataType(), Arrays.toString( input.chunkShape() ), features.normalization() ) );
+		final Geometry geometry = Featurizer.geometry( request, view.shape(), model.description(), halo, 1 );
+		final FeatureImage features = Featurizer.features( view, model, Featurizer.options( request, geometry ), null );
+		log.accept( String.format( "Input: %s, %s, chunks %s; normalization %s", view, input.dataType(), Arrays.toString( input.chunkShape() ),
+				features.normalization() ) );
 		log.accept( "Geometry: " + geometry );
-		final Map< String, Object > parameters = Featurizer.parameters( request, input, modelFile, features );
-		final ChunkJob job = new ChunkJob( request.input().toAbsolutePath().normalize().toString(), request.dataset(), input.shape(),
+		final Map< String, Object > parameters = Featurizer.parameters( request, view, modelFile, features );
+		final ChunkJob job = new ChunkJob( request.input().toAbsolutePath().normalize().toString(), request.dataset(), request.selection(), input.shape(),
 				request.model() != null ? modelFile.toAbsolutePath().normalize().toString() : null, ( String ) parameters.get( "model_sha256" ),
 				model.description().sizeMultiple(), features.channels(), features.tiles().tileWidth(), features.tiles().tileHeight(),
 				features.tiles().halo(), features.cellWidth(), features.cellHeight(), features.normalization(), request.output().toAbsolutePath().normalize().toString(), intraOpThreads,

@@ -13,6 +13,7 @@ import org.featurize.unet.testutil.CountingModel;
 import org.featurize.unet.testutil.Fixtures;
 import org.junit.jupiter.api.Test;
 
+import net.imglib2.FinalInterval;
 import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImg;
@@ -21,6 +22,7 @@ import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.basictypeaccess.array.ShortArray;
 import net.imglib2.loops.LoopBuilder;
 import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.util.Intervals;
 import net.imglib2.view.Views;
 
 class FeatureImageTest
@@ -83,6 +85,47 @@ class FeatureImageTest
 		// without a halo the tiles see zero padding at their borders: the halo is what makes them exact
 		final float[] noHalo = all( Features.lazy( input, model, FeatureOptions.defaults().tile( 16, 12 ).halo( 0 ) ).image() );
 		assertTrue( maxDiff( whole, noHalo ) > 1e-2 * max, "halo 0 should differ: " + maxDiff( whole, noHalo ) );
+	}
+
+	@Test
+	void aRegionsFeaturesAreTheWholeInputsThere()
+	{
+		final int w = 50, h = 37;
+		final float[] data = new float[ w * h * 2 ];
+		System.arraycopy( plane( w, h, 1 ), 0, data, 0, w * h );
+		System.arraycopy( plane( w, h, 2 ), 0, data, w * h, w * h );
+		final RandomAccessibleInterval< FloatType > input = ArrayImgs.floats( data, w, h, 2 );
+		final FeatureImage whole = Features.lazy( input, model, FeatureOptions.defaults() );
+		final double max = maxAbs( all( whole.image() ) );
+		// inside (an origin that is not a multiple of the model's 4), and at the far edges, where the input is mirrored
+		for ( final long[][] box : new long[][][] { { { 5, 3, 1 }, { 30, 24, 1 } }, { { 31, 21, 0 }, { 49, 36, 1 } } } )
+		{
+			final FinalInterval region = new FinalInterval( box[ 0 ], box[ 1 ] );
+			final FeatureImage part = Features.lazy( new PlaneReader<>( input, region ), model, FeatureOptions.defaults().tile( 8, 8 ), null );
+			assertArrayEquals( new long[] { box[ 1 ][ 0 ] - box[ 0 ][ 0 ] + 1, box[ 1 ][ 1 ] - box[ 0 ][ 1 ] + 1, 4, box[ 1 ][ 2 ] - box[ 0 ][ 2 ] + 1 },
+					part.image().dimensionsAsLongArray() );
+			final float[] expected = all( Views.zeroMin( Views.interval( whole.image(), new FinalInterval(
+					new long[] { box[ 0 ][ 0 ], box[ 0 ][ 1 ], 0, box[ 0 ][ 2 ] }, new long[] { box[ 1 ][ 0 ], box[ 1 ][ 1 ], 3, box[ 1 ][ 2 ] } ) ) ) );
+			final float[] actual = all( part.image() );
+			assertTrue( maxDiff( expected, actual ) <= 1e-4 * max, "region " + region + " vs the whole input there: " + maxDiff( expected, actual ) + " of " + max );
+			// the same pixels copied out and featurized alone are mirrored at the region's edges: they differ
+			final float[] alone = all( Features.lazy( ArrayImgs.floats( copy( input, region ), region.dimensionsAsLongArray() ), model,
+					FeatureOptions.defaults() ).image() );
+			assertTrue( maxDiff( expected, alone ) > 1e-2 * max, "copied out: " + maxDiff( expected, alone ) );
+		}
+		// percentiles are the whole input's
+		final FeatureImage part = Features.lazy( new PlaneReader<>( input, new FinalInterval( new long[] { 5, 3, 1 }, new long[] { 20, 10, 1 } ) ),
+				model, FeatureOptions.defaults().normalization( "percentile" ), null );
+		assertEquals( Features.lazy( input, model, FeatureOptions.defaults().normalization( "percentile" ) ).normalization().toMap(),
+				part.normalization().toMap() );
+	}
+
+	private static float[] copy( final RandomAccessibleInterval< FloatType > input, final FinalInterval region )
+	{
+		final float[] out = new float[ ( int ) Intervals.numElements( region ) ];
+		LoopBuilder.setImages( Views.interval( input, region ), ArrayImgs.floats( out, region.dimensionsAsLongArray() ) )
+				.forEachPixel( ( a, b ) -> b.set( a ) );
+		return out;
 	}
 
 	@Test

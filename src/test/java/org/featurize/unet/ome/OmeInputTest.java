@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.featurize.unet.input.InputException;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.testutil.Fixtures;
 import org.featurize.unet.zarr.ArraySpec;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** OME-Zarr input: read at level 0 with its axes, a size-1 channel dropped, units and scale carried to an OME output. */
+/** OME-Zarr input: read at level 0 with its axes, the channel axis left out, units and scale carried to an OME output. */
 class OmeInputTest
 {
 	/** The fixture volume (t, z, y, x) = (2, 3, 20, 28) as an OME-Zarr image with the given axes, at {@code dir/name}. */
@@ -90,12 +91,13 @@ class OmeInputTest
 	}
 
 	@Test
-	void refusesSeveralChannelsAndAxesOutOfOrder( @TempDir final Path dir ) throws Exception
+	void severalChannelsNeedAChannelAndAxesOutOfOrderAreRefused( @TempDir final Path dir ) throws Exception
 	{
 		final Path three = omeVolume( dir, "three.ome.zarr", 2, 3 );
-		final OmeException e = assertThrows( OmeException.class,
+		final InputException e = assertThrows( InputException.class,
 				() -> OmeOutputTest.run( FeaturizeRequest.of( three ).output( dir.resolve( "o.zarr" ) ).model( Fixtures.TINY_MODEL ) ) );
-		assertTrue( e.getMessage().contains( "has 3 channels (axis \"c\", shape [2, 3, 3, 20, 28]); the model takes one channel" ), e.getMessage() );
+		assertEquals( "Input " + three + " has 3 channels (axis \"c\"): 0 \"c0\", 1 \"c1\", 2 \"c2\"; the model takes one: choose one with channel= "
+				+ "(an index or a name), or channel=all to featurize each separately", e.getMessage() );
 
 		final Path swapped = dir.resolve( "swapped.zarr" );
 		ZarrGroup.create( swapped, "", 2, Map.of( "multiscales", List.of( Map.of( "version", "0.4",

@@ -20,6 +20,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.Normalization;
+import org.featurize.unet.input.Selection;
 import org.featurize.unet.io.OutputException;
 import org.featurize.unet.io.OutputType;
 import org.featurize.unet.io.Progress;
@@ -232,7 +233,7 @@ class SparkFeaturizerTest
 		// as spark-submit --files tiny_unet_described.pt,tiny_unet_described.json does
 		spark.addFile( TINY.toString() );
 		spark.addFile( TINY.resolveSibling( "tiny_unet_described.json" ).toString() );
-		final ChunkJob job = new ChunkJob( input.toString(), "", new long[] { 2, 3, 20, 28 }, dir.resolve( "only-on-the-driver/tiny_unet_described.pt" ).toString(),
+		final ChunkJob job = new ChunkJob( input.toString(), "", Selection.ALL, new long[] { 2, 3, 20, 28 }, dir.resolve( "only-on-the-driver/tiny_unet_described.pt" ).toString(),
 				Featurizer.sha256( TINY ), 4, 4, 12, 12, 19, 12, 12, Normalization.none(), output.toString(), 1, false,
 				new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK ) );
 		final long[] counts = new SparkFeaturizer( s -> {} ).runTasks( spark, job, ChunkRange.split( 36, 4 ) );
@@ -247,7 +248,7 @@ class SparkFeaturizerTest
 		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out.zarr" );
 		onSpark( request( input, output ).overwrite( true ) );
 		final Path missing = dir.resolve( "elsewhere/tiny.pt" );
-		final ChunkJob job = new ChunkJob( input.toString(), "", new long[] { 2, 3, 20, 28 }, missing.toString(), "0", 4, 4, 12, 12, 19, 12, 12,
+		final ChunkJob job = new ChunkJob( input.toString(), "", Selection.ALL, new long[] { 2, 3, 20, 28 }, missing.toString(), "0", 4, 4, 12, 12, 19, 12, 12,
 				Normalization.none(), output.toString(), 1, false, new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK ) );
 		final FeaturizeException e = assertThrows( FeaturizeException.class,
 				() -> new SparkFeaturizer( s -> {} ).runTasks( spark, job, List.of( new ChunkRange( 0, 1 ) ) ) );

@@ -2,11 +2,15 @@ package org.featurize.unet.testutil;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import org.featurize.unet.zarr.ArraySpec;
 import org.featurize.unet.zarr.Compressor;
 import org.featurize.unet.zarr.DataType;
 import org.featurize.unet.zarr.ZarrArray;
+import org.featurize.unet.zarr.ZarrGroup;
 
 /** Small inputs and models shared by the tests of several packages. */
 public final class Fixtures
@@ -119,6 +123,116 @@ public final class Fixtures
 			for ( long z = 0; z < a.shape()[ 1 ]; z++ )
 				org.junit.jupiter.api.Assertions.assertArrayEquals( ( byte[] ) a.readChunk( t, z, 0, 0 ), ( byte[] ) b.readChunk( t, z, 0, 0 ),
 						"labels of t " + t + ", z " + z + " in " + actual );
+	}
+
+	public static final List< String > CHANNEL_LABELS = List.of( "DAPI", "GFP", "RFP" );
+
+	/** Channel {@code c} of the fixtures: the fixture volume's values, scaled and shifted per channel. */
+	private static short[] channel( final short[] plane, final int c )
+	{
+		final short[] out = new short[ plane.length ];
+		for ( int i = 0; i < plane.length; i++ )
+			out[ i ] = ( short ) ( ( ( plane[ i ] & 0xffff ) * ( c + 1 ) / 2 + 300 * c + ( i % ( 7 + c ) ) * 20 ) & 0xffff );
+		return out;
+	}
+
+	/**
+	 * The fixture volume as three channels (t, c, z, y, x) = (2, 3, 3, 20, 28): an OME-Zarr image whose channels are
+	 * labelled {@link #CHANNEL_LABELS} (with {@code ome} true), else a plain array whose {@code _ARRAY_DIMENSIONS} say (t, c, z, y, x).
+	 */
+	public static Path channels( final Path dir, final String name, final boolean ome )
+	{
+		final ZarrArray plain = ZarrArray.open( volume( dir.resolve( "plain-" + name ) ), "" );
+		final Path root = dir.resolve( name );
+		final ZarrArray a;
+		if ( ome )
+		{
+			final List< Object > axes = new ArrayList<>();
+			for ( final String n : List.of( "t", "c", "z", "y", "x" ) )
+				axes.add( Map.of( "name", n, "type", n.equals( "t" ) ? "time" : n.equals( "c" ) ? "channel" : "space" ) );
+			final List< Object > omero = new ArrayList<>();
+			for ( final String l : CHANNEL_LABELS )
+				omero.add( Map.of( "label", l, "color", "FFFFFF" ) );
+			ZarrGroup.create( root, "", 2, Map.of( "multiscales", List.of( Map.of( "version", "0.4", "name", "cells", "axes", axes,
+					"datasets", List.of( Map.of( "path", "0", "coordinateTransformations", List.of( Map.of( "type", "scale", "scale",
+							List.of( 1.0, 1.0, 1.0, 1.0, 1.0 ) ) ) ) ) ) ), "omero", Map.of( "channels", omero ) ) );
+			a = ZarrArray.create( root, "0", ArraySpec.builder().shape( 2, 3, 3, 20, 28 ).chunks( 1, 1, 1, 20, 28 ).dataType( DataType.UINT16 )
+					.zarrFormat( 2 ).build() );
+		}
+		else
+			a = ZarrArray.create( root, "", ArraySpec.builder().shape( 2, 3, 3, 20, 28 ).chunks( 1, 1, 1, 20, 28 ).dataType( DataType.UINT16 )
+					.zarrFormat( 2 ).attributes( Map.of( "_ARRAY_DIMENSIONS", List.of( "t", "c", "z", "y", "x" ) ) ).build() );
+		for ( int t = 0; t < 2; t++ )
+			for ( int c = 0; c < 3; c++ )
+				for ( int z = 0; z < 3; z++ )
+					a.writeChunk( new long[] { t, c, z, 0, 0 }, channel( ( short[] ) plain.readChunk( t, z, 0, 0 ), c ) );
+		return root;
+	}
+
+	/** Channel {@code c} of {@link #channels} as an image of its own, (t, z, y, x), at {@code dir/alone-c.zarr}. */
+	public static Path channelAlone( final Path dir, final int c )
+	{
+		final ZarrArray plain = ZarrArray.open( volume( dir.resolve( "plain-alone-" + c ) ), "" );
+		final Path root = dir.resolve( "alone-" + c + ".zarr" );
+		final ZarrArray a = ZarrArray.create( root, "", ArraySpec.builder().shape( 2, 3, 20, 28 ).chunks( 1, 1, 20, 28 ).dataType( DataType.UINT16 )
+				.zarrFormat( 2 ).build() );
+		for ( int t = 0; t < 2; t++ )
+			for ( int z = 0; z < 3; z++ )
+				a.writeChunk( new long[] { t, z, 0, 0 }, channel( ( short[] ) plain.readChunk( t, z, 0, 0 ), c ) );
+		return root;
+	}
+
+	/**
+	 * A two-level OME-Zarr multiscale image at {@code dir/name}: level "0" the fixture volume (t, z, y, x) = (2, 3, 20, 28),
+	 * scale (1, 0.5, 0.25, 0.25) micrometer; level "1" its 2 x 2 means in y and x, (2, 3, 10, 14), scale (1, 0.5, 0.5, 0.5)
+	 * and translation (0, 0, 0.125, 0.125).
+	 */
+	public static Path multiscale( final Path dir, final String name )
+	{
+		final ZarrArray plain = ZarrArray.open( volume( dir.resolve( "plain-" + name ) ), "" );
+		final Path root = dir.resolve( name );
+		final List< Object > axes = new ArrayList<>();
+		for ( final String n : List.of( "t", "z", "y", "x" ) )
+			axes.add( n.equals( "t" ) ? Map.of( "name", n, "type", "time" ) : Map.of( "name", n, "type", "space", "unit", "micrometer" ) );
+		ZarrGroup.create( root, "", 2, Map.of( "multiscales", List.of( Map.of( "version", "0.4", "name", "pyramid", "axes", axes, "datasets", List.of(
+				Map.of( "path", "0", "coordinateTransformations", List.of( Map.of( "type", "scale", "scale", List.of( 1.0, 0.5, 0.25, 0.25 ) ) ) ),
+				Map.of( "path", "1", "coordinateTransformations", List.of( Map.of( "type", "scale", "scale", List.of( 1.0, 0.5, 0.5, 0.5 ) ),
+						Map.of( "type", "translation", "translation", List.of( 0.0, 0.0, 0.125, 0.125 ) ) ) ) ) ) ) ) );
+		final ZarrArray l0 = ZarrArray.create( root, "0", ArraySpec.builder().shape( 2, 3, 20, 28 ).chunks( 1, 1, 20, 28 ).dataType( DataType.UINT16 )
+				.zarrFormat( 2 ).dimensionSeparator( "/" ).build() );
+		final ZarrArray l1 = ZarrArray.create( root, "1", ArraySpec.builder().shape( 2, 3, 10, 14 ).chunks( 1, 1, 10, 14 ).dataType( DataType.UINT16 )
+				.zarrFormat( 2 ).dimensionSeparator( "/" ).build() );
+		for ( int t = 0; t < 2; t++ )
+			for ( int z = 0; z < 3; z++ )
+			{
+				final short[] p = ( short[] ) plain.readChunk( t, z, 0, 0 );
+				l0.writeChunk( new long[] { t, z, 0, 0 }, p );
+				l1.writeChunk( new long[] { t, z, 0, 0 }, halved( p, 28, 20 ) );
+			}
+		return root;
+	}
+
+	/** Level 1 of {@link #multiscale} copied out as a plain array of its own, at {@code dir/name}. */
+	public static Path levelOne( final Path dir, final String name )
+	{
+		final ZarrArray plain = ZarrArray.open( volume( dir.resolve( "plain-" + name ) ), "" );
+		final ZarrArray a = ZarrArray.create( dir.resolve( name ), "", ArraySpec.builder().shape( 2, 3, 10, 14 ).chunks( 1, 1, 10, 14 )
+				.dataType( DataType.UINT16 ).zarrFormat( 2 ).build() );
+		for ( int t = 0; t < 2; t++ )
+			for ( int z = 0; z < 3; z++ )
+				a.writeChunk( new long[] { t, z, 0, 0 }, halved( ( short[] ) plain.readChunk( t, z, 0, 0 ), 28, 20 ) );
+		return dir.resolve( name );
+	}
+
+	/** The 2 x 2 means of a plane of unsigned 16-bit values. */
+	private static short[] halved( final short[] p, final int w, final int h )
+	{
+		final short[] out = new short[ ( w / 2 ) * ( h / 2 ) ];
+		for ( int y = 0; y < h / 2; y++ )
+			for ( int x = 0; x < w / 2; x++ )
+				out[ y * ( w / 2 ) + x ] = ( short ) ( ( ( p[ 2 * y * w + 2 * x ] & 0xffff ) + ( p[ 2 * y * w + 2 * x + 1 ] & 0xffff )
+						+ ( p[ ( 2 * y + 1 ) * w + 2 * x ] & 0xffff ) + ( p[ ( 2 * y + 1 ) * w + 2 * x + 1 ] & 0xffff ) ) / 4 );
+		return out;
 	}
 
 	/** The same chunk files, byte for byte, in two outputs (their run records may differ: other inputs, say). */

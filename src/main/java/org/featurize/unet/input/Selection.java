@@ -1,0 +1,25 @@
+package org.featurize.unet.input;
+
+import java.io.Serializable;
+
+/**
+ * Which part of an input a run featurizes, as the parameters give it (checked when the input is opened,
+ * {@link InputView#open}): a {@link Region}, a channel and a resolution level. Serializable, so that a cluster's
+ * executors open the same part as the driver.
+ *
+ * @param region
+ *            the region parameter's text, or null for the whole input
+ * @param channel
+ *            the channel parameter: an index, a name ({@code omero.channels[].label}), {@code all} (each channel
+ *            separately through the model), or null for the only channel
+ * @param level
+ *            the resolution level of an OME-Zarr multiscale image (its dataset's index), or null for level 0
+ */
+public record Selection( String region, String channel, Integer level ) implements Serializable
+{
+	/** The whole input, its only channel, at full resolution. */
+	public static final Selection ALL = new Selection( null, null, null );
+
+	/** The {@code channel} value that featurizes every channel. */
+	public static final String ALL_CHANNELS = "all";
+}

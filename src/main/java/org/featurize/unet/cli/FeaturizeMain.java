@@ -1,13 +1,18 @@
 package org.featurize.unet.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.io.Progress;
+import org.featurize.unet.job.Batch;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
 import org.featurize.unet.model.DjlEngine;
@@ -16,7 +21,11 @@ import org.featurize.unet.plugin.ProgressText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/featurize}: three forms.
@@ -24,6 +33,8 @@ import picocli.CommandLine.Option;
  * <li>{@code featurize --headless --run UNet "input='in.zarr',output='out.zarr'"}: the Fiji launcher's form,
  * handled by SciJava's console arguments exactly as in Fiji ({@link ScijavaRun});</li>
  * <li>{@code featurize in.zarr out.zarr [--model m.pt] [--threads N] ...}: the plain form;</li>
+ * <li>{@code featurize --output-dir DIR [--inputs LIST] [--name PATTERN] [IN.zarr...]}: many inputs, one engine
+ * ({@link Batch}), a table of what was done, skipped or failed at the end;</li>
  * <li>{@code featurize demo [--output dir]}: a sample volume featurized with the shipped model;</li>
  * <li>{@code featurize classify IN LABELS OUT} or {@code featurize classify IN --classifier F OUT}: pixel classification
  * ({@link ClassifyMain}).</li>
@@ -31,12 +42,35 @@ import picocli.CommandLine.Option;
  * Failure: a non-zero exit status and one line on stderr.
  */
 @Command( name = "featurize", mixinStandardHelpOptions = true, versionProvider = FeaturizeMain.Version.class,
+		customSynopsis = { "featurize [OPTIONS] INPUT OUTPUT",
+				"   or: featurize [OPTIONS] --output-dir DIR [--inputs LIST] [--name PATTERN] [INPUT...]" },
 		description = "Per-pixel UNet features of a Zarr volume (t, z, y, x), saved as Zarr (t, z, y, x, c).",
 		footer = { "", "Also: featurize --headless --run UNet \"input='in.zarr',output='out.zarr',threads=2\" (the Fiji launcher's form)",
 				"      featurize demo [--output DIR]   (a generated sample volume, featurized with the shipped model)",
 				"      featurize classify IN LABELS OUT | IN --classifier F OUT   (pixel classification; featurize classify --help)" } )
 public final class FeaturizeMain implements Callable< Integer >
 {
+	@Spec
+	CommandSpec spec;
+
+	@Parameters( paramLabel = "PATH", arity = "0..*", description = "INPUT OUTPUT: one input Zarr array or group (2D, 3D or 4D) and its output "
+			+ "(created; an unfinished run there is resumed). With --output-dir: the inputs, any number (a shell glob such as data/*.zarr)" )
+	List< Path > paths = new ArrayList<>();
+
+	@Option( names = "--output-dir", paramLabel = "DIR", description = "Many inputs in one run, the engine started once: each input's features "
+			+ "go to DIR/<its folder name without .zarr>-features.zarr (see --name). A complete output is skipped, an unfinished one resumed, "
+			+ "a failed input passed over; a table of what was done, skipped or failed ends the run (exit status 1 if any failed). "
+			+ "A missing input or two inputs with one output are refused before anything is written" )
+	Path outputDir;
+
+	@Option( names = "--inputs", paramLabel = "LIST", description = "With --output-dir: a file of input paths, one per line "
+			+ "(# comments; relative to the current directory); the inputs after the options are added" )
+	Path inputList;
+
+	@Option( names = "--name", paramLabel = "PATTERN", description = "With --output-dir: the output's name in DIR, {name} standing for the "
+			+ "input's folder name without .zarr (default: " + Batch.DEFAULT_NAME + ")" )
+	String name;
+
 	@Mixin
 	JobOptions job = new JobOptions();
 
@@ -65,6 +99,8 @@ public final class FeaturizeMain implements Callable< Integer >
 	@Option( names = "--preview-plane", paramLabel = "N", description = "The preview's plane, t * Z + z (default: the middle z of the first time point)" )
 	Long previewPlane;
 
+	private PrintStream out = System.out, err = System.err;
+
 	public static void main( final String[] args )
 	{
 		System.exit( run( args, System.out, System.err ) );
@@ -81,7 +117,10 @@ public final class FeaturizeMain implements Callable< Integer >
 				return Demo.run( Arrays.copyOfRange( args, 1, args.length ), out, err );
 			if ( args.length > 0 && args[ 0 ].equals( "classify" ) )
 				return execute( new ClassifyMain(), Arrays.copyOfRange( args, 1, args.length ), out, err );
-			return execute( new FeaturizeMain(), args, out, err );
+			final FeaturizeMain main = new FeaturizeMain();
+			main.out = out;
+			main.err = err;
+			return execute( main, args, out, err );
 		}
 		catch ( final RuntimeException e )
 		{
@@ -118,12 +157,50 @@ public final class FeaturizeMain implements Callable< Integer >
 	@Override
 	public Integer call()
 	{
+		if ( outputDir != null )
+			return batch();
+		if ( inputList != null || name != null )
+			throw new ParameterException( spec.commandLine(), ( inputList != null ? "--inputs" : "--name" ) + " needs --output-dir DIR" );
+		if ( paths.size() != 2 )
+			throw new ParameterException( spec.commandLine(), "Expected INPUT OUTPUT (two paths), found " + paths.size()
+					+ ( paths.size() > 2 ? "; for several inputs give --output-dir DIR" : "" ) );
 		DjlEngine.startInBackground(); // while the input and the output are checked
-		final FeaturizeRequest request = job.request( model ).threads( threads ).intraOpThreads( intraOpThreads ).layout( layout )
-				.levels( levels ).device( device ).preview( preview ).previewPlane( previewPlane );
-		new Featurizer( System.err::println ).run( request, consoleProgress( System.err ), () -> false );
-		System.out.println( job.output().toAbsolutePath() );
+		new Featurizer( err::println ).run( request( paths.get( 0 ), paths.get( 1 ) ).preview( preview ).previewPlane( previewPlane ),
+				consoleProgress( err ), () -> false );
+		out.println( paths.get( 1 ).toAbsolutePath() );
 		return 0;
+	}
+
+	/** The batch form: every input checked, then each run in turn; the table on stderr; 1 if any failed. */
+	private int batch()
+	{
+		if ( preview != null )
+			throw new ParameterException( spec.commandLine(), "--preview writes one picture: give it with INPUT OUTPUT, not with --output-dir" );
+		final List< Path > inputs = new ArrayList<>();
+		if ( inputList != null )
+			inputs.addAll( Batch.readList( inputList ) );
+		inputs.addAll( paths );
+		final List< Batch.Item > items = Batch.plan( inputs, outputDir, name );
+		DjlEngine.startInBackground();
+		try
+		{
+			Files.createDirectories( outputDir );
+		}
+		catch ( final IOException e )
+		{
+			throw new FeaturizeException( "Cannot create the output folder " + outputDir + ": " + e, e );
+		}
+		final List< Batch.Row > rows = new Batch( err::println ).run( items, i -> request( i.input(), i.output() ), () -> consoleProgress( err ) );
+		err.print( Batch.table( rows ) );
+		for ( final Batch.Row r : rows )
+			if ( r.status() != Batch.Status.FAILED )
+				out.println( r.output().toAbsolutePath() );
+		return Batch.anyFailed( rows ) ? 1 : 0;
+	}
+
+	private FeaturizeRequest request( final Path input, final Path output )
+	{
+		return job.request( input, output, model ).threads( threads ).intraOpThreads( intraOpThreads ).layout( layout ).levels( levels ).device( device );
 	}
 
 	static Progress consoleProgress( final PrintStream err )

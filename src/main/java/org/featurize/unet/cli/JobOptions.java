@@ -5,21 +5,14 @@ import java.nio.file.Path;
 import org.featurize.unet.job.FeaturizeRequest;
 
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
- * The command-line parameters that {@code bin/featurize} and {@code bin/featurize-spark} share (a picocli mixin):
- * input and output, and what decides the features and how they are stored. Each command adds its own (the model,
- * whose kinds differ, threads, layout, Spark's partitions...).
+ * The command-line options that {@code bin/featurize} and {@code bin/featurize-spark} share (a picocli mixin): what
+ * decides the features and how they are stored. Input and output are each command's own ({@link InputOutput}, or
+ * {@code bin/featurize}'s several inputs); so are the model, whose kinds differ, threads, layout, Spark's partitions...
  */
 public final class JobOptions
 {
-	@Parameters( index = "0", paramLabel = "INPUT", description = "Input Zarr array or group (2D, 3D or 4D)" )
-	Path input;
-
-	@Parameters( index = "1", paramLabel = "OUTPUT", description = "Output Zarr (created; an unfinished run there is resumed)" )
-	Path output;
-
 	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
 	String dataset = "";
 
@@ -67,20 +60,14 @@ public final class JobOptions
 	@Option( names = "--overwrite", description = "Replace an existing output" )
 	boolean overwrite;
 
-	/** The output folder given. */
-	public Path output()
+	/** Whether an existing output is replaced. */
+	public boolean overwrite()
 	{
-		return output;
+		return overwrite;
 	}
 
-	/** The input folder given. */
-	public Path input()
-	{
-		return input;
-	}
-
-	/** A request with these parameters and the model given (null: the shipped one). */
-	public FeaturizeRequest request( final Path model )
+	/** A request for {@code input} and {@code output} with these parameters and the model given (null: the shipped one). */
+	public FeaturizeRequest request( final Path input, final Path output, final Path model )
 	{
 		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).region( region ).channel( channel ).level( level ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
 				.normalization( normalization ).outputType( outputType ).precision( precision ).keepBits( keepBits ).rounding( rounding ).overwrite( overwrite );

@@ -170,6 +170,13 @@ public final class OmeOutput
 		group.writeAttributes( attributes );
 	}
 
+	/** Whether {@code output} holds a complete run of this tool (one that a run without overwrite refuses to repeat). */
+	public static boolean isComplete( final Path output )
+	{
+		final Map< String, Object > previous = Files.exists( output ) ? previousRecord( output ) : null;
+		return previous != null && Boolean.TRUE.equals( previous.get( "complete" ) );
+	}
+
 	/** The record of an earlier run of this tool at {@code output} (in either layout), or null if it is not one. */
 	static Map< String, Object > previousRecord( final Path output )
 	{

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.cli.InputOutput;
 import org.featurize.unet.cli.JobOptions;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
@@ -30,6 +31,9 @@ import picocli.CommandLine.Option;
 				"Input, output and model must be at the same path on every machine (or the model shipped with --files)." } )
 public final class SparkFeaturize implements Callable< Integer >
 {
+	@Mixin
+	InputOutput paths = new InputOutput();
+
 	@Mixin
 	JobOptions job = new JobOptions();
 
@@ -77,11 +81,11 @@ public final class SparkFeaturize implements Callable< Integer >
 	@Override
 	public Integer call()
 	{
-		final FeaturizeRequest request = job.request( model ).intraOpThreads( intraOpThreads );
+		final FeaturizeRequest request = job.request( paths.input(), paths.output(), model ).intraOpThreads( intraOpThreads );
 		request.validate(); // before a Spark context is started
 		Featurizer.openInput( request ); // the input, and the part of it chosen
 
-		final SparkConf conf = new SparkConf().setAppName( "featurize " + job.input().getFileName() );
+		final SparkConf conf = new SparkConf().setAppName( "featurize " + paths.input().getFileName() );
 		if ( master != null )
 			conf.setMaster( master );
 		if ( !conf.contains( "spark.master" ) )
@@ -90,7 +94,7 @@ public final class SparkFeaturize implements Callable< Integer >
 		{
 			new SparkFeaturizer( err::println ).run( spark, request, partitions );
 		}
-		out.println( job.output().toAbsolutePath() );
+		out.println( paths.output().toAbsolutePath() );
 		return 0;
 	}
 

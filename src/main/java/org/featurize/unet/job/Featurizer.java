@@ -189,7 +189,7 @@ public final class Featurizer
 			final FeatureOutput output = FeatureOutput.prepare( request.output, request.input, layout, request.type(), compressor( request.type() ),
 					parameters( request, view, modelFile, features ), details( modelFile, features.model(), features ), request.overwrite );
 			log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + ", shape " + Arrays.toString( layout.shape() )
-					+ ", chunks " + Arrays.toString( layout.chunks() ) + ", " + request.type().label() );
+					+ ", chunks " + Arrays.toString( layout.chunks() ) + ", " + request.type().label() + request.type().readersNote() );
 			final FeatureWriter.Result written = new FeatureWriter( features, output.array(), request.threads(),
 					request.storedValues() ).write( progress, cancelled );
 			final Map< String, Object > statistics = new LinkedHashMap<>();
@@ -301,7 +301,7 @@ public final class Featurizer
 				details( modelFile, features.model(), features ), name, version(), request.overwrite );
 		log.accept( ( output.resumed() ? "Resuming " : "Writing " ) + request.output + " as OME-Zarr (NGFF 0.4), axes " + layout.axes()
 				+ ", level 0 shape " + Arrays.toString( layout.shape( 0 ) ) + ", chunks " + Arrays.toString( layout.chunks( 0 ) ) + ", "
-				+ request.levels + " level" + ( request.levels == 1 ? "" : "s" ) + ", " + request.type().label() );
+				+ request.levels + " level" + ( request.levels == 1 ? "" : "s" ) + ", " + request.type().label() + request.type().readersNote() );
 		final OmeWriter writer = new OmeWriter( layout, output, request.threads(), request.storedValues() );
 		final OmeWriter.Result written = writer.write( progress, cancelled );
 		final Map< String, Object > statistics = new LinkedHashMap<>();

@@ -199,6 +199,29 @@ class FeaturizerTest
 						assertArrayEquals( ( float[] ) a.readChunk( t, z, y, x, 0 ), ( float[] ) b.readChunk( t, z, y, x, 0 ) );
 	}
 
+	/** The "Writing ..." line of a run of {@code request}, in either layout. */
+	static String writingLine( final FeaturizeRequest request )
+	{
+		final List< String > log = new ArrayList<>();
+		new Featurizer( log::add ).run( request, Progress.NONE, () -> false );
+		return log.stream().filter( l -> l.startsWith( "Writing " ) ).findFirst().orElseThrow( () -> new AssertionError( "no Writing line in " + log ) );
+	}
+
+	@Test
+	void theLogSaysWhichReadersReadFloat16( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = volume( dir );
+		final String note = " (float16 Zarr is read by Python zarr, zarrita and tensorstore; Fiji's N5 readers (N5 has no float16) "
+				+ "open it as bytes without an error: write float32 to open the features there)";
+		final String seed = writingLine( FeaturizeRequest.of( input ).output( dir.resolve( "f16.zarr" ) ).model( TINY ).outputType( "float16" ) );
+		assertTrue( seed.endsWith( ", float16" + note ), "expected the readers after the type, found: " + seed );
+		final String ome = writingLine( FeaturizeRequest.of( input ).output( dir.resolve( "f16.ome.zarr" ) ).model( TINY ).outputType( "float16" )
+				.layout( "ome" ) );
+		assertTrue( ome.endsWith( ", float16" + note ), "expected the readers after the type, found: " + ome );
+		final String f32 = writingLine( FeaturizeRequest.of( input ).output( dir.resolve( "f32.zarr" ) ).model( TINY ) );
+		assertTrue( f32.endsWith( ", float32" ), "float32: no note expected, found: " + f32 );
+	}
+
 	@Test
 	void refusesAnExistingOutputUnlessOverwrite( @TempDir final Path dir ) throws Exception
 	{

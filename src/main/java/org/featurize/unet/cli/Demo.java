@@ -106,25 +106,34 @@ final class Demo
 				+ "; picture (input, scribbles, classes) " + picture.toAbsolutePath() );
 	}
 
-	/** Short horizontal strokes on every 12th row of plane 0, inside each class (3 x 3 neighbourhood of one class), at most 120 pixels a class. */
+	/**
+	 * Short horizontal strokes (up to 6 pixels) inside each class of plane 0 (pixels whose 3 x 3 neighbourhood is
+	 * all of that class), on every 6th row, spread over the plane, at most about 120 pixels a class.
+	 */
 	static byte[] scribbles( final byte[] truth, final int w, final int h )
 	{
 		final byte[] out = new byte[ w * h ];
-		final int[] count = new int[ 4 ];
-		for ( int y = 6; y < h - 1; y += 12 )
-			for ( int x = 1; x < w - 1; x++ )
-			{
-				final int k = truth[ y * w + x ];
-				boolean core = count[ k ] < 120 && ( x / 8 ) % 3 == y / 12 % 3;
-				for ( int dy = -1; dy <= 1 && core; dy++ )
-					for ( int dx = -1; dx <= 1 && core; dx++ )
-						core = truth[ ( y + dy ) * w + x + dx ] == k;
-				if ( core )
+		for ( int k = 1; k <= 3; k++ )
+		{
+			final java.util.List< Integer > core = new java.util.ArrayList<>();
+			for ( int y = 3; y < h - 1; y += 6 )
+				for ( int x = 1; x < w - 1; x++ )
 				{
-					out[ y * w + x ] = ( byte ) k;
-					count[ k ]++;
+					boolean inside = true;
+					for ( int dy = -1; dy <= 1 && inside; dy++ )
+						for ( int dx = -1; dx <= 1 && inside; dx++ )
+							inside = truth[ ( y + dy ) * w + x + dx ] == k;
+					if ( inside )
+						core.add( y * w + x );
 				}
+			final int strokes = Math.max( 1, Math.min( 20, core.size() / 6 ) ), stride = Math.max( 1, core.size() / strokes );
+			for ( int s = 0; s < strokes; s++ )
+			{
+				final int start = core.get( s * stride );
+				for ( int i = start; i < start + 6 && i % w < w - 1 && truth[ i ] == k && core.contains( i ); i++ )
+					out[ i ] = ( byte ) k;
 			}
+		}
 		return out;
 	}
 

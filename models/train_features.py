@@ -15,6 +15,13 @@ anisotropic PSF, Poisson and read noise, random exposure, gain and offset) throu
     instance embedding (8 dims)     discriminative loss (De Brabandere et al. 2017)
     noise-free plane at sigma       mean squared error, in the patch's units
     0, 3 and 10
+    ilastik's 49 filter responses   mean squared error, each response scaled to unit spread
+    of the noisy input (FilterBank)
+
+and, on the decoder's three coarse levels, 1x1 deep heads for foreground, boundaries, distances and
+kind (deep supervision). --init starts the features from a TorchScript model's weights; the run
+measured in models/README.md ("A second training") is
+`train_features.py --init models/unet16-reference.pt` (the denoiser) with the defaults.
 
 Each patch is divided by its 0.5-99.5 percentile span before it goes in (the network is bias-free,
 so f(a x) = a f(x) and one scale is enough). Scenes and batches are drawn from seeds that depend only

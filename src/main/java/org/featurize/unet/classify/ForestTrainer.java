@@ -34,10 +34,10 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 public final class ForestTrainer
 {
 	/** Trees in a forest, by default: measured in README "Pixel classification". */
-	public static final int DEFAULT_TREES = 32;
+	public static final int DEFAULT_TREES = 16;
 
 	/** Depth of each tree, by default. */
-	public static final int DEFAULT_DEPTH = 10;
+	public static final int DEFAULT_DEPTH = 8;
 
 	/**
 	 * Samples drawn (with replacement) for each tree at most, by default: with more labelled pixels than this, each

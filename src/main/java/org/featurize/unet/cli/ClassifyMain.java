@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.classify.ClassifyJob;
 import org.featurize.unet.classify.ClassifyRequest;
+import org.featurize.unet.classify.ForestTrainer;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.model.DjlEngine;
 
@@ -45,10 +46,10 @@ public final class ClassifyMain implements Callable< Integer >
 	@Option( names = "--output-type", paramLabel = "TYPE", description = "uint8, uint16 or uint32 (default: the smallest that holds the class values)" )
 	String outputType;
 
-	@Option( names = "--trees", paramLabel = "N", description = "Trees in the forest (default " + 32 + ")" )
+	@Option( names = "--trees", paramLabel = "N", description = "Trees in the forest (default " + ForestTrainer.DEFAULT_TREES + ")" )
 	Integer trees;
 
-	@Option( names = "--depth", paramLabel = "N", description = "Depth of each tree (default 10)" )
+	@Option( names = "--depth", paramLabel = "N", description = "Depth of each tree (default " + ForestTrainer.DEFAULT_DEPTH + ")" )
 	Integer depth;
 
 	@Option( names = "--seed", paramLabel = "N", description = "Seed of the forest's randomness (default 1)" )

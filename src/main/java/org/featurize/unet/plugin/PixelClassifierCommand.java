@@ -148,10 +148,10 @@ public class PixelClassifierCommand extends FijiCommand
 	private String precision = "float32";
 
 	@Parameter( label = "Trees", min = "1", max = "1000", persist = false, description = "Trees in the random forest" )
-	private int trees = 32;
+	private int trees = org.featurize.unet.classify.ForestTrainer.DEFAULT_TREES;
 
 	@Parameter( label = "Tree depth", min = "1", max = "16", persist = false, description = "Depth of each tree" )
-	private int depth = 10;
+	private int depth = org.featurize.unet.classify.ForestTrainer.DEFAULT_DEPTH;
 
 	@Parameter( label = "Labelled pixels used at most", min = "2", persist = false,
 			description = "Training samples at most: an equal share per class, the small classes whole" )

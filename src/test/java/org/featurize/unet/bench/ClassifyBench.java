@@ -95,7 +95,7 @@ public final class ClassifyBench
 		table.append( String.format( Locale.ROOT, "| the same on 4 planes | %.2f | %.2f | | %d MB (%.2f of 16 planes') |%n", c4[ 0 ], c4[ 1 ],
 				( long ) c4[ 2 ] >> 10, c4[ 2 ] / c[ 2 ] ) );
 		table.append( String.format( Locale.ROOT, "%nTraining F on %s scribbled pixels in 2 planes: features of %s of %s tiles in %s s, the forest (%s) "
-				+ "in %s s.%n", t.group( 1 ), t.group( 2 ), t.group( 3 ), t.group( 4 ), "32 trees, depth 10", t.group( 5 ) ) );
+				+ "in %s s.%n", t.group( 1 ), t.group( 2 ), t.group( 3 ), t.group( 4 ), org.featurize.unet.classify.ForestTrainer.DEFAULT_TREES + " trees, depth " + org.featurize.unet.classify.ForestTrainer.DEFAULT_DEPTH, t.group( 5 ) ) );
 		System.out.print( table );
 		Files.writeString( root.resolve( "bench/results.md" ), table.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND );
 	}

@@ -164,14 +164,18 @@ public final class Classification
 		return out;
 	}
 
-	/** A cell's class indices and probabilities ({@code pixel * classes + class}), computed now. */
+	/**
+	 * A cell's class indices and probabilities ({@code pixel * classes + class}), computed now: its features are
+	 * classified where the model hands them over (interleaved, no copy of the cell), and not kept.
+	 */
 	public int[] computeCell( final long index, final float[] probabilities )
 	{
-		final float[] data = features.cellData( index );
-		final int n = data.length / features.channels();
-		final int[] out = new int[ n ];
-		classifier.forest().classify( data, n, out, probabilities );
-		return out;
+		final int[][] out = new int[ 1 ][];
+		features.interleavedCell( index, ( values, width, height, rowPixels, firstPixel ) -> {
+			out[ 0 ] = new int[ width * height ];
+			classifier.forest().classifyInterleaved( values, width, height, rowPixels, firstPixel, out[ 0 ], probabilities );
+		} );
+		return out[ 0 ];
 	}
 
 	/** The label values of class indices, as a primitive array of the label type (byte[], short[] or int[]). */

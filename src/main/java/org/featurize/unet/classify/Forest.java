@@ -1,5 +1,6 @@
 package org.featurize.unet.classify;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -149,12 +150,50 @@ public final class Forest
 	 */
 	private void block( final float[] data, final int n, final int p0, final int m, final float[] out, final int o )
 	{
-		final int internal = ( 1 << depth ) - 1, leafStride = ( 1 << depth ) * classes, k = classes, f = features;
+		final int f = features;
 		final float[] x = new float[ m * f ];
 		for ( int j = 0; j < f; j++ )
 			for ( int i = 0, src = j * n + p0; i < m; i++ )
 				x[ i * f + j ] = data[ src + i ];
-		final int[] node = new int[ m ], act = new int[ m ];
+		walk( x, m, out, o, new int[ m ], new int[ m ] );
+	}
+
+	/**
+	 * The class of each pixel of a region whose features lie interleaved in {@code values} (pixel-major, feature
+	 * fastest: pixel {@code (x, y)} of the region starts at value {@code (firstPixel + y * rowPixels + x) * features}),
+	 * into {@code out[y * width + x]}; the probabilities too where {@code probabilities} is not null. This is the
+	 * layout in which the model hands its output over, so nothing is copied but a block of a row at a time.
+	 */
+	public void classifyInterleaved( final FloatBuffer values, final int width, final int height, final int rowPixels, final int firstPixel,
+			final int[] out, final float[] probabilities )
+	{
+		final int f = features, k = classes;
+		final float[] x = new float[ BLOCK * f ], sums = new float[ BLOCK * k ];
+		final int[] node = new int[ BLOCK ], act = new int[ BLOCK ];
+		for ( int y = 0; y < height; y++ )
+			for ( int x0 = 0; x0 < width; x0 += BLOCK )
+			{
+				final int m = Math.min( BLOCK, width - x0 );
+				values.get( ( firstPixel + y * rowPixels + x0 ) * f, x, 0, m * f );
+				walk( x, m, sums, 0, node, act );
+				final int p0 = y * width + x0;
+				for ( int i = 0; i < m; i++ )
+				{
+					int best = 0;
+					for ( int c = 1; c < k; c++ )
+						if ( sums[ i * k + c ] > sums[ i * k + best ] )
+							best = c;
+					out[ p0 + i ] = best;
+				}
+				if ( probabilities != null )
+					System.arraycopy( sums, 0, probabilities, p0 * k, m * k );
+			}
+	}
+
+	/** Mean leaf frequencies of the m pixels whose features lie pixel-major in x into out[o + i * classes + c]. */
+	private void walk( final float[] x, final int m, final float[] out, final int o, final int[] node, final int[] act )
+	{
+		final int internal = ( 1 << depth ) - 1, leafStride = ( 1 << depth ) * classes, k = classes, f = features;
 		Arrays.fill( out, o, o + m * k, 0 );
 		for ( int t = 0; t < trees; t++ )
 		{

@@ -119,6 +119,28 @@ class ForestTest
 	}
 
 	@Test
+	void interleavedFeaturesClassifyAsChannelMajorOnes()
+	{
+		final Forest forest = new ForestTrainer().trees( 5 ).depth( 7 ).seed( 2 ).train( samples( 2000, 4, 3 ), 3 );
+		// a 301 x 7 region inside rows of 310 pixels, starting at pixel 4 (as a tile inside its halo)
+		final int w = 301, h = 7, row = 310, first = 4, n = w * h;
+		final Random r = new Random( 5 );
+		final float[] interleaved = new float[ ( first + h * row ) * 5 ], planar = new float[ 5 * n ];
+		for ( int i = 0; i < interleaved.length; i++ )
+			interleaved[ i ] = ( float ) r.nextGaussian();
+		for ( int y = 0; y < h; y++ )
+			for ( int x = 0; x < w; x++ )
+				for ( int f = 0; f < 5; f++ )
+					planar[ f * n + y * w + x ] = interleaved[ ( first + y * row + x ) * 5 + f ];
+		final int[] a = new int[ n ], b = new int[ n ];
+		final float[] pa = new float[ 3 * n ], pb = new float[ 3 * n ];
+		forest.classify( planar, n, a, pa );
+		forest.classifyInterleaved( java.nio.FloatBuffer.wrap( interleaved ), w, h, row, first, b, pb );
+		assertArrayEquals( a, b );
+		assertArrayEquals( pa, pb );
+	}
+
+	@Test
 	void capKeepsSmallClassesWhole()
 	{
 		final Samples s = new Samples( 1 );

@@ -44,11 +44,13 @@ public final class ImageJDisplay
 	 * values as they are, any other type as 32-bit float; channels as a composite in grey, the middle slice shown,
 	 * its display range from that plane ({@link #autoContrast}). Virtual: a plane is read when it is shown.
 	 */
-	public static < T extends RealType< T > > ImagePlus wrapHyperstack( final RandomAccessibleInterval< T > image, final String title )
+	@SuppressWarnings( { "unchecked", "rawtypes" } )
+	public static ImagePlus wrapHyperstack( final RandomAccessibleInterval< ? extends RealType< ? > > xyczt, final String title )
 	{
-		if ( image.numDimensions() != 5 )
-			throw new IllegalArgumentException( "Expected axes (x, y, c, z, t), got " + image.numDimensions() + " dimensions" );
-		final T type = image.getType();
+		if ( xyczt.numDimensions() != 5 )
+			throw new IllegalArgumentException( "Expected axes (x, y, c, z, t), got " + xyczt.numDimensions() + " dimensions" );
+		final RandomAccessibleInterval image = xyczt;
+		final Object type = image.getType();
 		final ImagePlus imp = type instanceof UnsignedByteType ? RAIToImagePlus.wrapUnsignedByte( image, title )
 				: type instanceof UnsignedShortType ? RAIToImagePlus.wrapUnsignedShort( image, title ) : RAIToImagePlus.wrapFloat( image, title );
 		final int channels = ( int ) image.dimension( 2 ), slices = ( int ) image.dimension( 3 ), frames = ( int ) image.dimension( 4 );

@@ -13,8 +13,6 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.NativeType;
-import net.imglib2.type.numeric.RealType;
 
 /**
  * Plugins &gt; Featurize &gt; Open Zarr: any Zarr array or OME-Zarr image this project reads (every data type,
@@ -65,19 +63,13 @@ public class OpenZarrCommand extends FijiCommand
 			if ( shown == Display.BIGDATAVIEWER )
 				BigDataViewerDisplay.showImage( view.hyperstack(), view.title() );
 			else if ( shown == Display.IMAGEJ )
-				showInImageJ( view );
+				ImageJDisplay.wrapHyperstack( view.hyperstack(), view.title() ).show();
 		}
 		catch ( final FeaturizeException e )
 		{
 			log.error( e.getMessage() );
 			cancel( e.getMessage() );
 		}
-	}
-
-	private static < T extends NativeType< T > & RealType< T > > void showInImageJ( final ZarrView view )
-	{
-		final RandomAccessibleInterval< T > xyczt = view.hyperstack();
-		ImageJDisplay.wrapHyperstack( xyczt, view.title() ).show();
 	}
 
 	/** No input's default depends on another: the dialog shows the fields' own defaults. */

@@ -158,9 +158,9 @@ public final class ZarrView
 
 	/** The lazy image, axes (x, y, [c,] [z,] [t]) as the array has them ({@link #axes()}); its type is that of {@link ZarrImages}. */
 	@SuppressWarnings( "unchecked" )
-	public < T extends NativeType< T > & RealType< T > > RandomAccessibleInterval< T > image()
+	public RandomAccessibleInterval< ? extends RealType< ? > > image()
 	{
-		return ( RandomAccessibleInterval< T > ) image;
+		return ( RandomAccessibleInterval< ? extends RealType< ? > > ) image;
 	}
 
 	/** The axes of {@link #image()}, in its order: "xyz", "xyczt", ... */
@@ -170,10 +170,10 @@ public final class ZarrView
 	}
 
 	/** The image with all five axes (x, y, c, z, t), those the array lacks of size 1, as a hyperstack has them. */
-	@SuppressWarnings( "unchecked" )
-	public < T extends NativeType< T > & RealType< T > > RandomAccessibleInterval< T > hyperstack()
+	@SuppressWarnings( { "unchecked", "rawtypes" } )
+	public RandomAccessibleInterval< ? extends RealType< ? > > hyperstack()
 	{
-		RandomAccessibleInterval< T > out = ( RandomAccessibleInterval< T > ) image;
+		RandomAccessibleInterval out = image;
 		final StringBuilder all = new StringBuilder( axes );
 		for ( final char role : ORDER.toCharArray() )
 			if ( all.indexOf( String.valueOf( role ) ) < 0 )
@@ -181,7 +181,7 @@ public final class ZarrView
 				out = Views.addDimension( out, 0, 0 );
 				all.append( role );
 			}
-		return sorted( out, all );
+		return ( RandomAccessibleInterval< ? extends RealType< ? > > ) sorted( out, all );
 	}
 
 	/** The size of an axis (x, y, c, z or t): 1 where the array has none. */

@@ -146,7 +146,7 @@ public final class InputView
 	}
 
 	/** A plain array's channel axis: the one its {@code _ARRAY_DIMENSIONS} names {@code c} (or {@code channel}), else -1. */
-	static int plainChannelAxis( final ZarrArray array )
+	public static int plainChannelAxis( final ZarrArray array )
 	{
 		final Map< String, Object > attributes = array.attributes();
 		final Object dims = attributes == null ? null : attributes.get( "_ARRAY_DIMENSIONS" );

@@ -89,6 +89,48 @@ public final class BigDataViewerDisplay
 		}
 	}
 
+	/**
+	 * Shows an image with axes (x, y, c, z, t) as it is (not volatile: the viewer reads a chunk when it paints it),
+	 * one source per channel; returns BigDataViewer's handle of the new sources.
+	 *
+	 * @throws FeaturizeException
+	 *             if BigDataViewer is absent or cannot show it
+	 */
+	public static Object showImage( final RandomAccessibleInterval< ? > xyczt, final String title )
+	{
+		return showImage( xyczt, title, FUNCTIONS );
+	}
+
+	/** As {@link #showImage(RandomAccessibleInterval, String)}, with BigDataViewer's entry class named (for tests). */
+	static Object showImage( final RandomAccessibleInterval< ? > xyczt, final String title, final String functionsClass )
+	{
+		if ( xyczt.numDimensions() != 5 )
+			throw new IllegalArgumentException( "Expected axes (x, y, c, z, t), got " + xyczt.numDimensions() + " dimensions" );
+		final Class< ? > functions = load( functionsClass );
+		if ( functions == null )
+			throw new FeaturizeException( "display=BigDataViewer needs BigDataViewer, which is not installed here "
+					+ "(it comes with Fiji); use display=ImageJ" );
+		try
+		{
+			final Class< ? > bdv = Class.forName( "bdv.util.Bdv", true, functions.getClassLoader() );
+			final Class< ? > optionsClass = Class.forName( "bdv.util.BdvOptions", true, functions.getClassLoader() );
+			final Class< ? > axisOrder = Class.forName( "bdv.util.AxisOrder", true, functions.getClassLoader() );
+			Object options = bdv.getMethod( "options" ).invoke( null );
+			options = optionsClass.getMethod( "axisOrder", axisOrder ).invoke( options, enumValue( axisOrder, "XYZCT" ) );
+			if ( xyczt.dimension( 3 ) == 1 )
+				options = optionsClass.getMethod( "is2D" ).invoke( options );
+			options = optionsClass.getMethod( "frameTitle", String.class ).invoke( options, title );
+			final Method show = functions.getMethod( "show", RandomAccessibleInterval.class, String.class, optionsClass );
+			return show.invoke( null, Views.permute( xyczt, 2, 3 ), title, options );
+		}
+		catch ( final ReflectiveOperationException e )
+		{
+			final Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
+			throw new FeaturizeException( "BigDataViewer is installed but could not show " + title + " (" + cause
+					+ "); is it a version with bdv.util.BdvFunctions.show(RandomAccessibleInterval, String, BdvOptions)?", cause );
+		}
+	}
+
 	@SuppressWarnings( { "unchecked", "rawtypes" } )
 	private static Object enumValue( final Class< ? > type, final String name )
 	{

@@ -6,6 +6,9 @@ import ij.ImagePlus;
 import ij.plugin.ContrastEnhancer;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.imagej.RAIToImagePlus;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.type.numeric.real.FloatType;
 
 /**
@@ -34,6 +37,29 @@ public final class ImageJDisplay
 		composite.setPosition( 1, ( slices + 1 ) / 2, 1 );
 		autoContrast( composite );
 		return composite;
+	}
+
+	/**
+	 * The hyperstack over an image of any real type with axes (x, y, c, z, t), not shown: 8- and 16-bit unsigned
+	 * values as they are, any other type as 32-bit float; channels as a composite in grey, the middle slice shown,
+	 * its display range from that plane ({@link #autoContrast}). Virtual: a plane is read when it is shown.
+	 */
+	@SuppressWarnings( { "unchecked", "rawtypes" } )
+	public static ImagePlus wrapHyperstack( final RandomAccessibleInterval< ? extends RealType< ? > > xyczt, final String title )
+	{
+		if ( xyczt.numDimensions() != 5 )
+			throw new IllegalArgumentException( "Expected axes (x, y, c, z, t), got " + xyczt.numDimensions() + " dimensions" );
+		final RandomAccessibleInterval image = xyczt;
+		final Object type = image.getType();
+		final ImagePlus imp = type instanceof UnsignedByteType ? RAIToImagePlus.wrapUnsignedByte( image, title )
+				: type instanceof UnsignedShortType ? RAIToImagePlus.wrapUnsignedShort( image, title ) : RAIToImagePlus.wrapFloat( image, title );
+		final int channels = ( int ) image.dimension( 2 ), slices = ( int ) image.dimension( 3 ), frames = ( int ) image.dimension( 4 );
+		imp.setDimensions( channels, slices, frames );
+		imp.setOpenAsHyperStack( true );
+		final ImagePlus shown = channels > 1 ? new CompositeImage( imp, IJ.GRAYSCALE ) : imp;
+		shown.setPosition( 1, ( slices + 1 ) / 2, 1 );
+		autoContrast( shown );
+		return shown;
 	}
 
 	/**

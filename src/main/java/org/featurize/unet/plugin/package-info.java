@@ -14,6 +14,7 @@
  * <p>
  * Pixel Classifier and Apply Classifier map their parameters to a {@code classify.ClassifyRequest}; ImageJ's ROIs
  * become labels through {@link org.featurize.unet.plugin.RoiLabels}, and the lazy labels are shown by
- * {@link org.featurize.unet.plugin.LabelDisplay}.
+ * {@link org.featurize.unet.plugin.LabelDisplay}. Open Zarr shows any Zarr array or OME-Zarr level as it is, through
+ * {@link org.featurize.unet.plugin.ZarrView}, the one place that maps an array's axes to ImageJ's (x, y, c, z, t).
  */
 package org.featurize.unet.plugin;

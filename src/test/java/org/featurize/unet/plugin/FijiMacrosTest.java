@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractMap;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.featurize.unet.cli.FeaturizeMain;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.testutil.External;
 import org.featurize.unet.testutil.Fixtures;
@@ -37,7 +41,8 @@ import net.imglib2.RandomAccessibleInterval;
 class FijiMacrosTest
 {
 	/** The commands of this project and a menu run of each that shows its dialog's defaults: every one is here. */
-	static final List< Class< ? > > COVERED = List.of( FeaturizeCommand.class, PixelClassifierCommand.class, ApplyClassifierCommand.class );
+	static final List< Class< ? > > COVERED = List.of( FeaturizeCommand.class, PixelClassifierCommand.class, ApplyClassifierCommand.class,
+			OpenZarrCommand.class );
 
 	private static final int CORES = Runtime.getRuntime().availableProcessors();
 
@@ -210,6 +215,44 @@ class FijiMacrosTest
 			assertFalse( run.canceled(), run.cancelReason() );
 			Fixtures.assertSameLabels( expected, output );
 		}
+	}
+
+	@Test
+	void aRecordedOpenZarrLineReplaysHeadlessAndReturnsTheImageWithoutAWindow( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.multiscale( dir, "pyramid.zarr" );
+		final String recorded;
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( OpenZarrCommand.class, typed( "input", input.toFile(), "level", "1" ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			recorded = menu.recorded;
+			assertEquals( "run(\"Open Zarr\", \"input=" + input + " dataset= level=1 display=ImageJ\");", recorded );
+			assertEquals( List.of(), menu.windows, "the output is for scripts: the command shows what display asks (nothing, with no screen)" );
+			assertArrayEquals( new long[] { 14, 10, 3, 2 }, ( ( RandomAccessibleInterval< ? > ) menu.module.getOutput( "image" ) ).dimensionsAsLongArray() );
+
+			final LegacyLayer.Run gui = fiji.macro( recorded );
+			assertFalse( gui.canceled(), gui.cancelReason() );
+			assertEquals( Map.of(), gui.opened, "no dialog" );
+			final LegacyLayer.Run given = fiji.macro( "run(\"Open Zarr\", \"input=" + input + "\");" );
+			assertFalse( given.canceled(), given.cancelReason() );
+			assertEquals( Map.of(), given.opened, "the rest defaults, without a dialog" );
+			assertArrayEquals( new long[] { 28, 20, 3, 2 }, ( ( RandomAccessibleInterval< ? > ) given.module.getOutput( "image" ) ).dimensionsAsLongArray() );
+		}
+		try ( LegacyLayer headless = new LegacyLayer( false ) )
+		{
+			final LegacyLayer.Run run = headless.macro( recorded );
+			assertFalse( run.canceled(), run.cancelReason() );
+			assertArrayEquals( new long[] { 14, 10, 3, 2 }, ( ( RandomAccessibleInterval< ? > ) run.module.getOutput( "image" ) ).dimensionsAsLongArray() );
+		}
+		final ByteArrayOutputStream err = new ByteArrayOutputStream();
+		final PrintStream errors = new PrintStream( err, true, StandardCharsets.UTF_8 );
+		assertEquals( 0, FeaturizeMain.run( new String[] { "--headless", "--run", "Open Zarr", "input='" + input + "',level='1'" },
+				System.out, errors ), err::toString );
+		assertEquals( 1, FeaturizeMain.run( new String[] { "--headless", "--run", "Open Zarr", "input='" + dir.resolve( "none" ) + "'" },
+				System.out, errors ) );
+		assertTrue( err.toString( StandardCharsets.UTF_8 ).contains( "No Zarr container at " + dir.resolve( "none" ) + ": the path does not exist" ),
+				err::toString );
 	}
 
 	/** The README's macro line ({@code full}: the line it says the recorder writes), with its paths replaced. */

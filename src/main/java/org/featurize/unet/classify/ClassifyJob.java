@@ -108,7 +108,7 @@ public final class ClassifyJob
 	}
 
 	/** A classifier is applied to features computed as they were for training: the same normalization and halo. */
-	static void applyRecordedOptions( final PixelClassifier classifier, final FeaturizeRequest request )
+	public static void applyRecordedOptions( final PixelClassifier classifier, final FeaturizeRequest request )
 	{
 		final Map< String, Object > f = classifier.features();
 		if ( f.get( "normalization" ) != null )
@@ -193,7 +193,8 @@ public final class ClassifyJob
 		return f;
 	}
 
-	private static Map< String, Object > parameters( final ClassifyRequest request, final FeaturizeRequest fr, final long[] inputShape,
+	/** What makes two classification runs the same (an unfinished output with other parameters is refused). */
+	public static Map< String, Object > parameters( final ClassifyRequest request, final FeaturizeRequest fr, final long[] inputShape,
 			final PixelClassifier classifier, final String modelSha, final FeatureImage image )
 	{
 		final Map< String, Object > p = new LinkedHashMap<>();

@@ -205,8 +205,31 @@ public final class ClassifyRequest
 		return features;
 	}
 
+	/** The classifier file to apply, or null (training). */
+	public Path classifier()
+	{
+		return classifier;
+	}
+
+	/** The label output, or null. */
+	public Path output()
+	{
+		return output;
+	}
+
+	/** The probabilities' output, or null. */
+	public Path probabilities()
+	{
+		return probabilities;
+	}
+
+	public boolean overwrite()
+	{
+		return overwrite;
+	}
+
 	/** The label type asked for, or null. */
-	DataType outputDataType()
+	public DataType outputDataType()
 	{
 		if ( outputType == null )
 			return null;
@@ -224,7 +247,7 @@ public final class ClassifyRequest
 	}
 
 	/** Refuses what cannot work before anything is computed. */
-	ClassifyRequest validate()
+	public ClassifyRequest validate()
 	{
 		if ( labels != null && givenLabels != null )
 			throw new FeaturizeException( "Give a label array or labelled pixels to train on, not both" );

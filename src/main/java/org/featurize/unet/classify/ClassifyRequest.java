@@ -42,6 +42,8 @@ public final class ClassifyRequest
 
 	Path probabilities;
 
+	boolean labelsOme;
+
 	String outputType;
 
 	int trees = ForestTrainer.DEFAULT_TREES;
@@ -156,6 +158,24 @@ public final class ClassifyRequest
 	}
 
 	/** The label output's type: uint8, uint16 or uint32 (null: the smallest that holds the class values). */
+	/** Whether the labels are an OME-NGFF label image in the output ({@link OmeLabels}) rather than the output itself. */
+	public ClassifyRequest labelsOme( final boolean ome )
+	{
+		this.labelsOme = ome;
+		return this;
+	}
+
+	public boolean labelsOme()
+	{
+		return labelsOme;
+	}
+
+	/** The label array: the output itself, or its OME-NGFF label image's level 0; null without an output. */
+	public Path labelArray()
+	{
+		return output == null ? null : labelsOme ? OmeLabels.array( output ) : output;
+	}
+
 	public ClassifyRequest outputType( final String type )
 	{
 		this.outputType = type == null || type.isEmpty() ? null : type;

@@ -14,6 +14,7 @@ import org.featurize.unet.classify.ClassWriter;
 import org.featurize.unet.classify.Classification;
 import org.featurize.unet.classify.ClassifyJob;
 import org.featurize.unet.classify.ClassifyRequest;
+import org.featurize.unet.classify.OmeLabels;
 import org.featurize.unet.classify.PixelClassifier;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.OutputLock;
@@ -56,7 +57,7 @@ public final class SparkClassifier
 		ClassifyJob.applyRecordedOptions( classifier, fr );
 		fr.validate();
 		Featurizer.openInput( fr );
-		for ( final Path out : new Path[] { request.output(), request.probabilities() } )
+		for ( final Path out : new Path[] { request.labelArray(), request.probabilities() } )
 			if ( out != null )
 				FeatureOutput.checkBeforeRun( out, fr.input(), request.overwrite() );
 		Classification.checkType( type( request, classifier ), classifier.values() );
@@ -85,19 +86,21 @@ public final class SparkClassifier
 		final FeaturizeRequest fr = request.features();
 		final Path lockPath = request.output() != null ? request.output() : request.probabilities();
 		final SparkFeaturizer featurizer = new SparkFeaturizer( log );
-		final SparkFeaturizer.Plan plan = featurizer.plan( spark, fr, lockPath );
+		final SparkFeaturizer.Plan plan = featurizer.plan( spark, fr, request.output() != null ? request.labelArray() : request.probabilities() );
 		final String modelSha = ( String ) plan.parameters.get( "model_sha256" );
 		classifier.checkModel( plan.model.description().name(), modelSha, plan.features.channels(), request.classifier() );
 		log.accept( "Classifier: " + request.classifier() + ", " + classifier );
 		final DataType type = type( request, classifier );
 		final Classification classification = new Classification( plan.features, classifier, type, 1 );
 		final Map< String, Object > parameters = ClassifyJob.parameters( request, fr, plan.view.shape(), classifier, modelSha, plan.features );
-		final ClassJob job = new ClassJob( plan.job, classifier.bytes(), request.classifier().toString(), type, absolute( request.output() ),
+		final ClassJob job = new ClassJob( plan.job, classifier.bytes(), request.classifier().toString(), type, absolute( request.labelArray() ),
 				absolute( request.probabilities() ) );
 
 		try ( OutputLock lock = OutputLock.acquire( lockPath ) )
 		{
-			final ClassWriter.Outputs outputs = ClassWriter.prepare( classification, request.output(), request.probabilities(), fr.input(),
+			if ( request.labelsOme() && request.output() != null )
+				OmeLabels.writeGroups( request.output(), classification );
+			final ClassWriter.Outputs outputs = ClassWriter.prepare( classification, request.labelArray(), request.probabilities(), fr.input(),
 					parameters, request.overwrite() );
 			final long chunks = plan.features.numCells();
 			final List< ChunkRange > ranges = SparkFeaturizer.ranges( spark, chunks, partitions );

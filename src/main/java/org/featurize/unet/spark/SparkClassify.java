@@ -36,6 +36,10 @@ final class SparkClassify implements Callable< Integer >
 	@Option( names = "--probabilities", paramLabel = "P.zarr", description = "Also write the class probabilities, float32 (..., y, x, class)" )
 	Path probabilities;
 
+	@Option( names = "--labels-ome", description = "Write the labels as an OME-NGFF 0.4 label image OUT/labels/classes into OUT, as "
+			+ "bin/featurize classify --labels-ome does" )
+	boolean labelsOme;
+
 	@Option( names = "--output-type", paramLabel = "TYPE", description = "uint8, uint16 or uint32 (default: the smallest that holds the class values)" )
 	String outputType;
 
@@ -82,7 +86,7 @@ final class SparkClassify implements Callable< Integer >
 	{
 		final FeaturizeRequest features = FeaturizeRequest.of( input ).dataset( dataset ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
 				.precision( precision ).intraOpThreads( intraOpThreads );
-		return ClassifyRequest.of( features ).classifier( classifier ).output( output ).probabilities( probabilities ).outputType( outputType )
+		return ClassifyRequest.of( features ).classifier( classifier ).output( output ).probabilities( probabilities ).labelsOme( labelsOme ).outputType( outputType )
 				.overwrite( overwrite );
 	}
 

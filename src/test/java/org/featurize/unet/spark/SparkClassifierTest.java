@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.SparkConf;
@@ -15,6 +16,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.classify.ClassifyJob;
 import org.featurize.unet.classify.ClassifyRequest;
+import org.featurize.unet.classify.OmeLabels;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.model.Models;
@@ -151,5 +153,21 @@ class SparkClassifierTest
 		final FeaturizeException training = assertThrows( FeaturizeException.class, () -> SparkClassifier.check(
 				request( input, Fixtures.TINY_MODEL ).labels( dir.resolve( "labels.zarr" ), "" ).output( out ) ) );
 		assertTrue( training.getMessage().contains( "applies a saved classifier" ), training.getMessage() );
+	}
+
+	@Test
+	void writesTheSameOmeLabelImageAsOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), file = classifier( dir, input );
+		final Path single = dir.resolve( "single.zarr" ), cluster = dir.resolve( "spark.zarr" );
+		oneMachine( request( input, Fixtures.TINY_MODEL ).classifier( file ).output( single ).labelsOme( true ) );
+		new SparkClassifier( s -> {} ).run( spark, request( input, Fixtures.TINY_MODEL ).classifier( file ).output( cluster ).labelsOme( true ), null );
+		Fixtures.assertSameChunks( OmeLabels.array( single ), OmeLabels.array( cluster ) );
+		assertEquals( SparkOutputs.files( single ).keySet(), SparkOutputs.files( cluster ).keySet() );
+		for ( final String attributes : List.of( ".zgroup", "labels/.zattrs", "labels/classes/.zattrs", "labels/classes/0/.zarray" ) )
+			assertEquals( Files.readString( single.resolve( attributes ) ), Files.readString( cluster.resolve( attributes ) ), attributes );
+		assertEquals( SparkOutputs.record( OmeLabels.array( single ) ).get( "parameters" ),
+				SparkOutputs.record( OmeLabels.array( cluster ) ).get( "parameters" ) );
+		assertEquals( true, SparkOutputs.record( OmeLabels.array( cluster ) ).get( "complete" ) );
 	}
 }

@@ -76,22 +76,8 @@ public final class ClassWriter
 	public Result write( final Path labels, final Path probabilities, final Path input, final Map< String, Object > parameters,
 			final boolean overwrite, final Consumer< String > log, final Progress progress, final BooleanSupplier cancelled )
 	{
-		final CellGrid grid = classification.cellGrid();
-		final int n = grid.numDimensions();
-		final long[] shape = reversed( grid.getImgDimensions() );
-		final int[] cell = new int[ n ];
-		grid.cellDimensions( cell );
-		final int[] chunks = reversedInt( cell );
-		final String[] axes = Arrays.copyOfRange( new String[] { "t", "z", "y", "x" }, 4 - n, 4 );
-		final PixelClassifier classifier = classification.classifier();
-		final Map< String, Object > details = new LinkedHashMap<>();
-		details.put( "classes", classifier.toMap().get( "classes" ) );
-		details.put( "classifier", classifier.toString() );
-		final FeatureOutput labelOut = labels == null ? null : FeatureOutput.prepare( labels, input, axes, shape, chunks, classification.type(),
-				LABEL_COMPRESSOR, parameters, details, overwrite );
-		final int k = classifier.classes();
-		final FeatureOutput probabilityOut = probabilities == null ? null : FeatureOutput.prepare( probabilities, input, append( axes, "class" ),
-				append( shape, k ), append( chunks, k ), DataType.FLOAT32, PROBABILITY_COMPRESSOR, parameters, details, overwrite );
+		final Outputs outputs = prepare( classification, labels, probabilities, input, parameters, overwrite );
+		final FeatureOutput labelOut = outputs.labels(), probabilityOut = outputs.probabilities();
 		for ( final FeatureOutput o : new FeatureOutput[] { labelOut, probabilityOut } )
 			if ( o != null )
 				log.accept( ( o.resumed() ? "Resuming " : "Writing " ) + o.array().path() + ", shape " + Arrays.toString( o.array().shape() )
@@ -116,28 +102,11 @@ public final class ClassWriter
 						return;
 					}
 					final long index = features.orderedCell( i );
-					final long[] pos = new long[ n ];
-					grid.getCellGridPositionFlat( index, pos );
-					final long[] chunk = reversed( pos );
-					final boolean needLabels = labelOut != null && !labelOut.array().chunkExists( chunk );
-					final boolean needProbabilities = probabilityOut != null && !probabilityOut.array().chunkExists( append( chunk, 0 ) );
-					if ( !needLabels && !needProbabilities )
-					{
-						skipped.incrementAndGet();
-					}
-					else
-					{
-						final long[] min = new long[ n ];
-						final int[] size = new int[ n ];
-						grid.getCellDimensions( index, min, size );
-						final float[] p = needProbabilities ? new float[ size[ 0 ] * size[ 1 ] * k ] : null;
-						final int[] classes = classification.computeCell( index, p );
-						if ( needProbabilities )
-							probabilityOut.array().writeChunk( append( chunk, 0 ), pad( p, size[ 0 ] * k, size[ 1 ], cell[ 0 ] * k, cell[ 1 ] ) );
-						if ( needLabels )
-							labelOut.array().writeChunk( chunk, padded( classification.values( classes ), size[ 0 ], size[ 1 ], cell[ 0 ], cell[ 1 ] ) );
+					if ( writeCell( classification, index, labelOut == null ? null : labelOut.array(),
+							probabilityOut == null ? null : probabilityOut.array() ) )
 						written.incrementAndGet();
-					}
+					else
+						skipped.incrementAndGet();
 					if ( planeCells.incrementAndGet( ( int ) ( index / cellsPerPlane ) ) == cellsPerPlane ) // cells are numbered plane by plane
 					{
 						final long finished = planesDone.incrementAndGet();
@@ -184,10 +153,89 @@ public final class ClassWriter
 		statistics.put( "chunks_written", written.get() );
 		statistics.put( "chunks_skipped", skipped.get() );
 		statistics.put( "seconds", seconds );
-		for ( final FeatureOutput o : new FeatureOutput[] { labelOut, probabilityOut } )
-			if ( o != null )
-				o.markComplete( statistics );
+		outputs.markComplete( statistics );
 		return new Result( written.get(), skipped.get(), seconds );
+	}
+
+	/** The label and probability outputs of a run, either of them null where not asked for. */
+	public record Outputs( FeatureOutput labels, FeatureOutput probabilities )
+	{
+		/** Records completion, with {@code statistics}, in each output. */
+		public void markComplete( final Map< String, Object > statistics )
+		{
+			for ( final FeatureOutput o : new FeatureOutput[] { labels, probabilities } )
+				if ( o != null )
+					o.markComplete( statistics );
+		}
+	}
+
+	/**
+	 * Creates or resumes the outputs of {@code classification}: the labels as the input's axes {@code (t, z, y, x)}
+	 * (as many as it has), the probabilities with a last axis {@code class}; chunks are the classification's cells.
+	 * Whoever writes the cells (these threads, or a cluster's tasks) finds the same metadata and run record.
+	 *
+	 * @param labels
+	 *            the label output, or null
+	 * @param probabilities
+	 *            the probabilities' output, or null
+	 * @param parameters
+	 *            what makes two runs the same (an unfinished output with others is refused)
+	 */
+	public static Outputs prepare( final Classification classification, final Path labels, final Path probabilities, final Path input,
+			final Map< String, Object > parameters, final boolean overwrite )
+	{
+		final CellGrid grid = classification.cellGrid();
+		final int n = grid.numDimensions();
+		final long[] shape = reversed( grid.getImgDimensions() );
+		final int[] cell = new int[ n ];
+		grid.cellDimensions( cell );
+		final int[] chunks = reversedInt( cell );
+		final String[] axes = Arrays.copyOfRange( new String[] { "t", "z", "y", "x" }, 4 - n, 4 );
+		final PixelClassifier classifier = classification.classifier();
+		final Map< String, Object > details = new LinkedHashMap<>();
+		details.put( "classes", classifier.toMap().get( "classes" ) );
+		details.put( "classifier", classifier.toString() );
+		final FeatureOutput labelOut = labels == null ? null : FeatureOutput.prepare( labels, input, axes, shape, chunks, classification.type(),
+				LABEL_COMPRESSOR, parameters, details, overwrite );
+		final int k = classifier.classes();
+		final FeatureOutput probabilityOut = probabilities == null ? null : FeatureOutput.prepare( probabilities, input, append( axes, "class" ),
+				append( shape, k ), append( chunks, k ), DataType.FLOAT32, PROBABILITY_COMPRESSOR, parameters, details, overwrite );
+		return new Outputs( labelOut, probabilityOut );
+	}
+
+	/**
+	 * Computes cell {@code index} of {@code classification} and writes its chunk to the outputs that lack it (each
+	 * chunk atomically); returns false, computing nothing, where both have it already.
+	 *
+	 * @param labels
+	 *            the label array, or null
+	 * @param probabilities
+	 *            the probabilities' array, or null
+	 */
+	public static boolean writeCell( final Classification classification, final long index, final ZarrArray labels, final ZarrArray probabilities )
+	{
+		final CellGrid grid = classification.cellGrid();
+		final int n = grid.numDimensions();
+		final int[] cell = new int[ n ];
+		grid.cellDimensions( cell );
+		final int k = classification.classifier().classes();
+		final long[] pos = new long[ n ];
+		grid.getCellGridPositionFlat( index, pos );
+		final long[] chunk = reversed( pos );
+		final boolean needLabels = labels != null && !labels.chunkExists( chunk );
+		final boolean needProbabilities = probabilities != null && !probabilities.chunkExists( append( chunk, 0 ) );
+		if ( !needLabels && !needProbabilities )
+			return false;
+		final long[] min = new long[ n ];
+		final int[] size = new int[ n ];
+		grid.getCellDimensions( index, min, size );
+		final float[] p = needProbabilities ? new float[ size[ 0 ] * size[ 1 ] * k ] : null;
+		final int[] classes = classification.computeCell( index, p );
+		if ( needProbabilities )
+			probabilities.writeChunk( append( chunk, 0 ), pad( p, size[ 0 ] * k, size[ 1 ], cell[ 0 ] * k, cell[ 1 ] ) );
+		if ( needLabels )
+			labels.writeChunk( chunk, padded( classification.values( classes ), size[ 0 ], size[ 1 ], cell[ 0 ], cell[ 1 ] ) );
+		return true;
 	}
 
 	/** A cell's rows of {@code w} values (h rows) in a chunk of rows of {@code cw} values (ch rows); the rest 0. */

@@ -60,7 +60,7 @@ public final class ClassifyJob
 			applyRecordedOptions( given, fr );
 		final long[] inputShape = Featurizer.openInput( fr ).shape();
 		final ZarrArray labelArray = request.labels != null ? openLabels( request ) : null;
-		for ( final Path out : new Path[] { request.output, request.probabilities } )
+		for ( final Path out : new Path[] { request.labelArray(), request.probabilities } )
 			if ( out != null )
 				FeatureOutput.checkBeforeRun( out, fr.input(), request.overwrite );
 		if ( given != null && request.output != null )
@@ -99,7 +99,9 @@ public final class ClassifyJob
 		final Path lockPath = request.output != null ? request.output : request.probabilities;
 		try ( OutputLock lock = OutputLock.acquire( lockPath ) )
 		{
-			final ClassWriter.Result written = new ClassWriter( classification, fr.threads() ).write( request.output, request.probabilities, fr.input(),
+			if ( request.labelsOme && request.output != null )
+				OmeLabels.writeGroups( request.output, classification );
+			final ClassWriter.Result written = new ClassWriter( classification, fr.threads() ).write( request.labelArray(), request.probabilities, fr.input(),
 					parameters( request, fr, inputShape, classifier, modelSha, image ), request.overwrite, log, progress, cancelled );
 			log.accept( String.format( "Done: %d chunks written, %d already there, %.1f s", written.chunksWritten, written.chunksSkipped,
 					written.seconds ) );
@@ -108,7 +110,7 @@ public final class ClassifyJob
 	}
 
 	/** A classifier is applied to features computed as they were for training: the same normalization and halo. */
-	static void applyRecordedOptions( final PixelClassifier classifier, final FeaturizeRequest request )
+	public static void applyRecordedOptions( final PixelClassifier classifier, final FeaturizeRequest request )
 	{
 		final Map< String, Object > f = classifier.features();
 		if ( f.get( "normalization" ) != null )
@@ -193,7 +195,8 @@ public final class ClassifyJob
 		return f;
 	}
 
-	private static Map< String, Object > parameters( final ClassifyRequest request, final FeaturizeRequest fr, final long[] inputShape,
+	/** What makes two classification runs the same (an unfinished output with other parameters is refused). */
+	public static Map< String, Object > parameters( final ClassifyRequest request, final FeaturizeRequest fr, final long[] inputShape,
 			final PixelClassifier classifier, final String modelSha, final FeatureImage image )
 	{
 		final Map< String, Object > p = new LinkedHashMap<>();

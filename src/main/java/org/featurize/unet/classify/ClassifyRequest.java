@@ -42,6 +42,8 @@ public final class ClassifyRequest
 
 	Path probabilities;
 
+	boolean labelsOme;
+
 	String outputType;
 
 	int trees = ForestTrainer.DEFAULT_TREES;
@@ -156,6 +158,24 @@ public final class ClassifyRequest
 	}
 
 	/** The label output's type: uint8, uint16 or uint32 (null: the smallest that holds the class values). */
+	/** Whether the labels are an OME-NGFF label image in the output ({@link OmeLabels}) rather than the output itself. */
+	public ClassifyRequest labelsOme( final boolean ome )
+	{
+		this.labelsOme = ome;
+		return this;
+	}
+
+	public boolean labelsOme()
+	{
+		return labelsOme;
+	}
+
+	/** The label array: the output itself, or its OME-NGFF label image's level 0; null without an output. */
+	public Path labelArray()
+	{
+		return output == null ? null : labelsOme ? OmeLabels.array( output ) : output;
+	}
+
 	public ClassifyRequest outputType( final String type )
 	{
 		this.outputType = type == null || type.isEmpty() ? null : type;
@@ -205,8 +225,31 @@ public final class ClassifyRequest
 		return features;
 	}
 
+	/** The classifier file to apply, or null (training). */
+	public Path classifier()
+	{
+		return classifier;
+	}
+
+	/** The label output, or null. */
+	public Path output()
+	{
+		return output;
+	}
+
+	/** The probabilities' output, or null. */
+	public Path probabilities()
+	{
+		return probabilities;
+	}
+
+	public boolean overwrite()
+	{
+		return overwrite;
+	}
+
 	/** The label type asked for, or null. */
-	DataType outputDataType()
+	public DataType outputDataType()
 	{
 		if ( outputType == null )
 			return null;
@@ -224,7 +267,7 @@ public final class ClassifyRequest
 	}
 
 	/** Refuses what cannot work before anything is computed. */
-	ClassifyRequest validate()
+	public ClassifyRequest validate()
 	{
 		if ( labels != null && givenLabels != null )
 			throw new FeaturizeException( "Give a label array or labelled pixels to train on, not both" );

@@ -233,17 +233,48 @@ public final class PixelClassifier
 	}
 
 	/** Reads a classifier file; a missing, damaged or foreign file is a {@link LabelException} that says which. */
-	@SuppressWarnings( "unchecked" )
 	public static PixelClassifier read( final Path file )
 	{
-		final Map< String, Object > m;
+		final byte[] bytes;
 		try
 		{
-			m = JSON.readValue( Files.readAllBytes( file ), Map.class );
+			bytes = Files.readAllBytes( file );
 		}
 		catch ( final NoSuchFileException e )
 		{
 			throw new LabelException( "Classifier " + file + " does not exist" );
+		}
+		catch ( final IOException e )
+		{
+			throw new LabelException( "Cannot read classifier " + file + ": " + e.getMessage(), e );
+		}
+		return parse( bytes, file.toString() );
+	}
+
+	/** The file's bytes: what {@link #parse} reads back (for sending a classifier to other machines). */
+	public byte[] bytes()
+	{
+		try
+		{
+			return JSON.writeValueAsBytes( toMap() );
+		}
+		catch ( final JsonProcessingException e )
+		{
+			throw new LabelException( "Cannot write classifier " + this + ": " + e.getOriginalMessage(), e );
+		}
+	}
+
+	/**
+	 * A classifier from the bytes of its file; {@code file} names them in messages. A damaged or foreign file is a
+	 * {@link LabelException} that says which.
+	 */
+	@SuppressWarnings( "unchecked" )
+	public static PixelClassifier parse( final byte[] bytes, final String file )
+	{
+		final Map< String, Object > m;
+		try
+		{
+			m = JSON.readValue( bytes, Map.class );
 		}
 		catch ( final JsonProcessingException e )
 		{

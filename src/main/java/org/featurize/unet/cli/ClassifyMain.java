@@ -40,6 +40,10 @@ public final class ClassifyMain implements Callable< Integer >
 	@Option( names = "--probabilities", paramLabel = "P.zarr", description = "Also write the class probabilities, float32 (..., y, x, class)" )
 	Path probabilities;
 
+	@Option( names = "--labels-ome", description = "Write the labels as an OME-NGFF 0.4 label image OUT/labels/classes (image-label "
+			+ "metadata with the class colours) into OUT, a new group or an OME-Zarr image such as the features' layout=ome output" )
+	boolean labelsOme;
+
 	@Option( names = "--labels-dataset", paramLabel = "PATH", description = "Array path inside the labels (default: the labels themselves)" )
 	String labelsDataset = "";
 
@@ -103,7 +107,7 @@ public final class ClassifyMain implements Callable< Integer >
 		final FeaturizeRequest features = FeaturizeRequest.of( input ).dataset( dataset ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
 				.normalization( normalization ).threads( threads ).device( device ).precision( precision );
 		final ClassifyRequest request = ClassifyRequest.of( features ).classifier( classifier ).saveClassifier( saveClassifier ).output( output )
-				.probabilities( probabilities ).outputType( outputType ).trees( trees ).depth( depth ).seed( seed ).maxSamples( maxSamples )
+				.probabilities( probabilities ).labelsOme( labelsOme ).outputType( outputType ).trees( trees ).depth( depth ).seed( seed ).maxSamples( maxSamples )
 				.overwrite( overwrite );
 		if ( !apply )
 			request.labels( paths.get( 1 ), labelsDataset );

@@ -3,6 +3,7 @@ package org.featurize.unet.spark;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.SparkConf;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Option;
 		description = "Per-pixel UNet features of a Zarr volume (t, z, y, x) computed on Apache Spark, saved as Zarr (t, z, y, x, c): "
 				+ "the same chunks, to the bit, as bin/featurize writes.",
 		footer = { "", "Run through spark-submit (bin/featurize-spark), or with --master local[N] on one machine.",
+				"featurize-spark classify IN --classifier F OUT applies a saved pixel classifier (featurize-spark classify --help).",
 				"Input, output and model must be at the same path on every machine (or the model shipped with --files)." } )
 public final class SparkFeaturize implements Callable< Integer >
 {
@@ -58,13 +60,24 @@ public final class SparkFeaturize implements Callable< Integer >
 			System.exit( status );
 	}
 
-	/** Runs the application; returns the exit status. */
+	/**
+	 * Runs the application; returns the exit status. A first argument {@code classify} applies a saved classifier
+	 * instead ({@link SparkClassify}).
+	 */
 	public static int run( final String[] args, final PrintStream out, final PrintStream err )
 	{
+		if ( args.length > 0 && args[ 0 ].equals( "classify" ) )
+			return execute( new SparkClassify( out, err ), Arrays.copyOfRange( args, 1, args.length ), out, err );
 		final SparkFeaturize app = new SparkFeaturize();
 		app.out = out;
 		app.err = err;
-		final CommandLine cli = new CommandLine( app );
+		return execute( app, args, out, err );
+	}
+
+	/** Runs a command of this application: a failure is one line on {@code err} and a non-zero status. */
+	static int execute( final Object command, final String[] args, final PrintStream out, final PrintStream err )
+	{
+		final CommandLine cli = new CommandLine( command );
 		cli.setOut( new PrintWriter( out, true ) );
 		cli.setErr( new PrintWriter( err, true ) );
 		cli.setExecutionExceptionHandler( ( e, line, parsed ) -> {
@@ -85,17 +98,23 @@ public final class SparkFeaturize implements Callable< Integer >
 		request.validate(); // before a Spark context is started
 		Featurizer.openInput( request ); // the input, and the part of it chosen
 
-		final SparkConf conf = new SparkConf().setAppName( "featurize " + paths.input().getFileName() );
-		if ( master != null )
-			conf.setMaster( master );
-		if ( !conf.contains( "spark.master" ) )
-			throw new FeaturizeException( "No Spark master: run through spark-submit (bin/featurize-spark), or give --master local[N]" );
-		try ( JavaSparkContext spark = new JavaSparkContext( conf ) )
+		try ( JavaSparkContext spark = context( "featurize " + paths.input().getFileName(), master ) )
 		{
 			new SparkFeaturizer( err::println ).run( spark, request, partitions );
 		}
 		out.println( paths.output().toAbsolutePath() );
 		return 0;
+	}
+
+	/** A Spark context for this application: spark-submit's settings, or {@code master} where given. */
+	static JavaSparkContext context( final String name, final String master )
+	{
+		final SparkConf conf = new SparkConf().setAppName( name );
+		if ( master != null )
+			conf.setMaster( master );
+		if ( !conf.contains( "spark.master" ) )
+			throw new FeaturizeException( "No Spark master: run through spark-submit (bin/featurize-spark), or give --master local[N]" );
+		return new JavaSparkContext( conf );
 	}
 
 	static String message( final Throwable e )

@@ -2,14 +2,17 @@ package org.featurize.unet.spark;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -75,29 +78,16 @@ public final class SparkFeaturizer
 			throw new FeaturizeException( "No output given: the Spark driver saves features, so it needs an output" );
 		if ( partitions != null && partitions < 1 )
 			throw new FeaturizeException( "partitions must be at least 1, got " + partitions );
-		final InputView view = Featurizer.openInput( request );
-		final ZarrArray input = view.array();
+		Featurizer.openInput( request ); // the input, and the part of it chosen
 		FeatureOutput.checkBeforeRun( request.output(), request.input(), request.overwrite() );
 
-		final int intraOpThreads = request.intraOpThreadsGiven() != null ? request.intraOpThreadsGiven() : 0;
-		final Path modelFile = Featurizer.modelFile( request );
-		final DjlFeatureModel model = Models.shared( modelFile, 1, intraOpThreads > 0 ? intraOpThreads : taskCpus( spark ) );
-		log.accept( "Model: " + model.description() + "; " + model.engineInfo() );
-		// one worker per task: the tile and chunks that bin/featurize chooses wherever one worker fits its heap
-		final int halo = request.haloGiven() != null ? request.haloGiven()
-				: ModelHalos.forRequest( request, model, modelFile, () -> Models.shared( request.model() != null ? request.model()
-						: Models.defaultModelFile(), 1, intraOpThreads > 0 ? intraOpThreads : taskCpus( spark ) ), log );
-		final Geometry geometry = Featurizer.geometry( request, view.shape(), model.description(), halo, 1 );
-		final FeatureImage features = Featurizer.features( view, model, Featurizer.options( request, geometry ), null );
-		log.accept( String.format( "Input: %s, %s, chunks %s; normalization %s", view, input.dataType(), Arrays.toString( input.chunkShape() ),
-				features.normalization() ) );
-		log.accept( "Geometry: " + geometry );
-		final Map< String, Object > parameters = Featurizer.parameters( request, view, modelFile, features );
-		final ChunkJob job = new ChunkJob( request.input().toAbsolutePath().normalize().toString(), request.dataset(), request.selection(), input.shape(),
-				request.model() != null ? modelFile.toAbsolutePath().normalize().toString() : null, ( String ) parameters.get( "model_sha256" ),
-				model.description().sizeMultiple(), features.channels(), features.tiles().tileWidth(), features.tiles().tileHeight(),
-				features.tiles().halo(), features.cellWidth(), features.cellHeight(), features.normalization(), request.output().toAbsolutePath().normalize().toString(), intraOpThreads,
-				request.precision().equals( FeaturizeRequest.PRECISION_BF16 ), request.storedValues() );
+		final Plan plan = plan( spark, request, request.output() );
+		final FeatureImage features = plan.features;
+		final DjlFeatureModel model = plan.model;
+		final Path modelFile = plan.modelFile;
+		final Map< String, Object > parameters = plan.parameters;
+		final ChunkJob job = plan.job;
+		final int intraOpThreads = job.intraOpThreads;
 
 		try ( OutputLock lock = OutputLock.acquire( request.output() ) )
 		{
@@ -107,8 +97,7 @@ public final class SparkFeaturizer
 			final FeatureOutput output = FeatureOutput.prepare( request.output(), request.input(), layout, request.type(),
 					Featurizer.compressor( request.type() ), parameters, details, request.overwrite() );
 			final long chunks = features.numCells();
-			final List< ChunkRange > ranges = ChunkRange.split( chunks,
-					partitions != null ? partitions : Math.max( 1, 4 * spark.defaultParallelism() ) );
+			final List< ChunkRange > ranges = ranges( spark, chunks, partitions );
 			log.accept( String.format( "%s %s, shape %s, chunks %s, %s: %d chunks in %d tasks on %s", output.resumed() ? "Resuming" : "Writing",
 					request.output(), Arrays.toString( layout.shape() ), Arrays.toString( layout.chunks() ), request.type().label(), chunks,
 					ranges.size(), spark.master() ) );
@@ -133,16 +122,87 @@ public final class SparkFeaturizer
 		}
 	}
 
+	/** What the driver resolves before any task: the features as the executors will rebuild them, and the job they get. */
+	static final class Plan
+	{
+		final InputView view;
+
+		final Path modelFile;
+
+		final DjlFeatureModel model;
+
+		final FeatureImage features;
+
+		/** The recorded parameters of a feature output of these features. */
+		final Map< String, Object > parameters;
+
+		final ChunkJob job;
+
+		Plan( final InputView view, final Path modelFile, final DjlFeatureModel model, final FeatureImage features, final Map< String, Object > parameters,
+				final ChunkJob job )
+		{
+			this.view = view;
+			this.modelFile = modelFile;
+			this.model = model;
+			this.features = features;
+			this.parameters = parameters;
+			this.job = job;
+		}
+	}
+
+	/**
+	 * Loads the model, chooses the geometry as one worker of {@code bin/featurize} would, computes the dataset's
+	 * normalization statistics once, and resolves the job that executors get, writing to {@code output}.
+	 */
+	Plan plan( final JavaSparkContext spark, final FeaturizeRequest request, final Path output )
+	{
+		final InputView view = Featurizer.openInput( request );
+		final ZarrArray input = view.array();
+		final int intraOpThreads = request.intraOpThreadsGiven() != null ? request.intraOpThreadsGiven() : 0;
+		final Path modelFile = Featurizer.modelFile( request );
+		final DjlFeatureModel model = Models.shared( modelFile, 1, intraOpThreads > 0 ? intraOpThreads : taskCpus( spark ) );
+		log.accept( "Model: " + model.description() + "; " + model.engineInfo() );
+		// one worker per task: the tile and chunks that bin/featurize chooses wherever one worker fits its heap
+		final int halo = request.haloGiven() != null ? request.haloGiven()
+				: ModelHalos.forRequest( request, model, modelFile, () -> Models.shared( request.model() != null ? request.model()
+						: Models.defaultModelFile(), 1, intraOpThreads > 0 ? intraOpThreads : taskCpus( spark ) ), log );
+		final Geometry geometry = Featurizer.geometry( request, view.shape(), model.description(), halo, 1 );
+		final FeatureImage features = Featurizer.features( view, model, Featurizer.options( request, geometry ), null );
+		log.accept( String.format( "Input: %s, %s, chunks %s; normalization %s", view, input.dataType(), Arrays.toString( input.chunkShape() ),
+				features.normalization() ) );
+		log.accept( "Geometry: " + geometry );
+		final Map< String, Object > parameters = Featurizer.parameters( request, view, modelFile, features );
+		final ChunkJob job = new ChunkJob( request.input().toAbsolutePath().normalize().toString(), request.dataset(), request.selection(), input.shape(),
+				request.model() != null ? modelFile.toAbsolutePath().normalize().toString() : null, ( String ) parameters.get( "model_sha256" ),
+				model.description().sizeMultiple(), features.channels(), features.tiles().tileWidth(), features.tiles().tileHeight(),
+				features.tiles().halo(), features.cellWidth(), features.cellHeight(), features.normalization(), output.toAbsolutePath().normalize().toString(),
+				intraOpThreads, request.precision().equals( FeaturizeRequest.PRECISION_BF16 ), request.storedValues() );
+		return new Plan( view, modelFile, model, features, parameters, job );
+	}
+
+	/** The number of tasks: {@code partitions}, or four per core of the cluster; at most one per chunk. */
+	static List< ChunkRange > ranges( final JavaSparkContext spark, final long chunks, final Integer partitions )
+	{
+		return ChunkRange.split( chunks, partitions != null ? partitions : Math.max( 1, 4 * spark.defaultParallelism() ) );
+	}
+
 	/** Runs one task per range; returns {written, skipped} summed over the tasks that succeeded. */
 	long[] runTasks( final JavaSparkContext spark, final ChunkJob job, final List< ChunkRange > ranges )
 	{
-		final Broadcast< ChunkJob > shared = spark.broadcast( job );
+		return runTasks( spark, job, ranges, ChunkTask::new );
+	}
+
+	/** Runs {@code task} once per range with {@code job} broadcast; returns {written, skipped} summed over the tasks. */
+	< J > long[] runTasks( final JavaSparkContext spark, final J job, final List< ChunkRange > ranges,
+			final Function< Broadcast< J >, FlatMapFunction< Iterator< ChunkRange >, long[] > > task )
+	{
+		final Broadcast< J > shared = spark.broadcast( job );
 		final TaskProgress progress = new TaskProgress( ranges.size() );
 		spark.sc().addSparkListener( progress );
 		try
 		{
 			return spark.parallelize( ranges, ranges.size() )
-					.mapPartitions( new ChunkTask( shared ) )
+					.mapPartitions( task.apply( shared ) )
 					.reduce( ( a, b ) -> new long[] { a[ 0 ] + b[ 0 ], a[ 1 ] + b[ 1 ] } );
 		}
 		catch ( final Exception e ) // SparkException, undeclared since Scala declares no exceptions

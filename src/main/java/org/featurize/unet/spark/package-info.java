@@ -6,6 +6,8 @@
  * predictor pool; a task computes its chunks (tile plus halo read from the input) and writes each atomically,
  * skipping chunks that exist, so that a retried task or a rerun only does what is missing; dataset
  * statistics for normalization are computed once on the driver and broadcast; the completion record is
- * written last. Spark is provided by the cluster and is not a run-time dependency of the plugin.
+ * written last. A saved pixel classifier is applied the same way ({@link org.featurize.unet.spark.SparkClassifier}):
+ * executors rebuild the features, run the forest per cell and write label chunks as one machine does. Spark is
+ * provided by the cluster and is not a run-time dependency of the plugin.
  */
 package org.featurize.unet.spark;

@@ -1,0 +1,173 @@
+package org.featurize.unet.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.classify.ClassifyJob;
+import org.featurize.unet.classify.ClassifyRequest;
+import org.featurize.unet.classify.OmeLabels;
+import org.featurize.unet.io.Progress;
+import org.featurize.unet.job.FeaturizeRequest;
+import org.featurize.unet.model.Models;
+import org.featurize.unet.testutil.Fixtures;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A saved classifier applied on Spark ({@code local[2]}) with the tiny test model: the same label and probability
+ * chunks, byte for byte, as {@link ClassifyJob} on one machine, the same run record, resume of a local run's
+ * output, and a classifier of another model refused before any output is made.
+ */
+class SparkClassifierTest
+{
+	static JavaSparkContext spark;
+
+	@BeforeAll
+	static void startSpark()
+	{
+		if ( !ManagementFactory.getRuntimeMXBean().getInputArguments().contains( "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED" ) )
+		{
+			final String why = "this JVM lacks Spark's --add-opens options (pom.xml: spark.java.options); surefire's spark-test execution runs this test";
+			System.out.println( "Skipping SparkClassifierTest: " + why );
+			Assumptions.abort( "Skipped: " + why );
+		}
+		spark = new JavaSparkContext( new SparkConf().setMaster( "local[2,3]" ).setAppName( "SparkClassifierTest" )
+				.set( "spark.ui.enabled", "false" ).set( "spark.driver.host", "127.0.0.1" ).set( "spark.driver.bindAddress", "127.0.0.1" )
+				.set( "spark.log.level", "WARN" ) );
+	}
+
+	@AfterAll
+	static void stopSpark()
+	{
+		if ( spark != null )
+			spark.close();
+	}
+
+	static ClassifyRequest request( final Path input, final Path model )
+	{
+		return ClassifyRequest.of( FeaturizeRequest.of( input ).model( model ).threads( 2 ).tile( 12 ).chunk( 12 ).intraOpThreads( 1 ) ).trees( 8 )
+				.depth( 6 );
+	}
+
+	/** A classifier trained on the fixture's scribbles with the tiny model, saved to {@code dir/c.json}. */
+	static Path classifier( final Path dir, final Path input )
+	{
+		final Path file = dir.resolve( "c.json" );
+		new ClassifyJob( s -> {} ).run( request( input, Fixtures.TINY_MODEL ).labels( Fixtures.labelArray( dir, "labels.zarr", Fixtures.scribbles() ), "" )
+				.saveClassifier( file ), Progress.NONE, () -> false );
+		return file;
+	}
+
+	static void oneMachine( final ClassifyRequest request )
+	{
+		new ClassifyJob( s -> {} ).run( request, Progress.NONE, () -> false );
+	}
+
+	@Test
+	void writesTheSameLabelAndProbabilityChunksAsOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), file = classifier( dir, input );
+		final Path labels = dir.resolve( "labels-single.zarr" ), probabilities = dir.resolve( "p-single.zarr" );
+		final Path sparkLabels = dir.resolve( "labels-spark.zarr" ), sparkProbabilities = dir.resolve( "p-spark.zarr" );
+		oneMachine( request( input, Fixtures.TINY_MODEL ).classifier( file ).output( labels ).probabilities( probabilities ) );
+		final SparkFeaturizer.Result r = new SparkClassifier( s -> {} ).run( spark,
+				request( input, Fixtures.TINY_MODEL ).classifier( file ).output( sparkLabels ).probabilities( sparkProbabilities ), 5 );
+		assertEquals( 2 * 3 * 2 * 3, r.chunksWritten, "(t, z) planes of 20 x 28 in chunks of 12 x 12" );
+		assertEquals( 0, r.chunksSkipped );
+		assertEquals( 5, r.partitions );
+		Fixtures.assertSameChunks( labels, sparkLabels );
+		Fixtures.assertSameChunks( probabilities, sparkProbabilities );
+		Fixtures.assertSameLabels( labels, sparkLabels );
+		assertEquals( 2 * 3 * 2 * 3, SparkOutputs.chunks( sparkLabels ) );
+		for ( final Path[] pair : new Path[][] { { labels, sparkLabels }, { probabilities, sparkProbabilities } } )
+		{
+			assertEquals( Files.readString( pair[ 0 ].resolve( ".zarray" ) ), Files.readString( pair[ 1 ].resolve( ".zarray" ) ) );
+			assertEquals( SparkOutputs.record( pair[ 0 ] ).get( "parameters" ), SparkOutputs.record( pair[ 1 ] ).get( "parameters" ) );
+			assertEquals( true, SparkOutputs.record( pair[ 1 ] ).get( "complete" ) );
+		}
+	}
+
+	@Test
+	void resumesWhatOneMachineLeftAndOneMachineResumesSpark( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), file = classifier( dir, input );
+		final Path expected = dir.resolve( "expected.zarr" ), out = dir.resolve( "out.zarr" );
+		oneMachine( request( input, Fixtures.TINY_MODEL ).classifier( file ).output( expected ) );
+		oneMachine( request( input, Fixtures.TINY_MODEL ).classifier( file ).output( out ) );
+		// an unfinished local run: some chunks and the completion record gone
+		Files.delete( out.resolve( "0.1.1.0" ) );
+		Files.delete( out.resolve( "1.2.0.2" ) );
+		markUnfinished( out );
+		final SparkFeaturizer.Result r = new SparkClassifier( s -> {} ).run( spark, request( input, Fixtures.TINY_MODEL ).classifier( file ).output( out ),
+				null );
+		assertEquals( 2, r.chunksWritten );
+		assertEquals( 2 * 3 * 2 * 3 - 2, r.chunksSkipped );
+		Fixtures.assertSameChunks( expected, out );
+
+		// and the other way round
+		Files.delete( out.resolve( "0.0.0.0" ) );
+		markUnfinished( out );
+		final ClassifyJob.Result local = new ClassifyJob( s -> {} ).run( request( input, Fixtures.TINY_MODEL ).classifier( file ).output( out ),
+				Progress.NONE, () -> false );
+		assertEquals( 1, local.written.chunksWritten );
+		Fixtures.assertSameChunks( expected, out );
+	}
+
+	@SuppressWarnings( "unchecked" )
+	static void markUnfinished( final Path output )
+	{
+		final org.featurize.unet.zarr.ZarrArray a = org.featurize.unet.zarr.ZarrArray.open( output, "" );
+		final Map< String, Object > attributes = new java.util.LinkedHashMap<>( a.attributes() );
+		final Map< String, Object > record = new java.util.LinkedHashMap<>( ( Map< String, Object > ) attributes.get( org.featurize.unet.io.FeatureOutput.KEY ) );
+		record.put( "complete", false );
+		attributes.put( org.featurize.unet.io.FeatureOutput.KEY, record );
+		a.writeAttributes( attributes );
+	}
+
+	@Test
+	void refusesAClassifierOfAnotherModelBeforeAnyOutput( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), file = classifier( dir, input ), out = dir.resolve( "out.zarr" );
+		final FeaturizeException e = assertThrows( FeaturizeException.class,
+				() -> SparkClassifier.check( request( input, Models.defaultModelFile() ).classifier( file ).output( out ) ) );
+		assertTrue( e.getMessage().contains( "was trained on the features of model" ), e.getMessage() );
+		assertTrue( e.getMessage().contains( "c.json" ), e.getMessage() );
+		assertThrows( FeaturizeException.class, () -> new SparkClassifier( s -> {} ).run( spark,
+				request( input, Models.defaultModelFile() ).classifier( file ).output( out ), null ) );
+		assertFalse( Files.exists( out ), "nothing written" );
+
+		final FeaturizeException training = assertThrows( FeaturizeException.class, () -> SparkClassifier.check(
+				request( input, Fixtures.TINY_MODEL ).labels( dir.resolve( "labels.zarr" ), "" ).output( out ) ) );
+		assertTrue( training.getMessage().contains( "applies a saved classifier" ), training.getMessage() );
+	}
+
+	@Test
+	void writesTheSameOmeLabelImageAsOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), file = classifier( dir, input );
+		final Path single = dir.resolve( "single.zarr" ), cluster = dir.resolve( "spark.zarr" );
+		oneMachine( request( input, Fixtures.TINY_MODEL ).classifier( file ).output( single ).labelsOme( true ) );
+		new SparkClassifier( s -> {} ).run( spark, request( input, Fixtures.TINY_MODEL ).classifier( file ).output( cluster ).labelsOme( true ), null );
+		Fixtures.assertSameChunks( OmeLabels.array( single ), OmeLabels.array( cluster ) );
+		assertEquals( SparkOutputs.files( single ).keySet(), SparkOutputs.files( cluster ).keySet() );
+		for ( final String attributes : List.of( ".zgroup", "labels/.zattrs", "labels/classes/.zattrs", "labels/classes/0/.zarray" ) )
+			assertEquals( Files.readString( single.resolve( attributes ) ), Files.readString( cluster.resolve( attributes ) ), attributes );
+		assertEquals( SparkOutputs.record( OmeLabels.array( single ) ).get( "parameters" ),
+				SparkOutputs.record( OmeLabels.array( cluster ) ).get( "parameters" ) );
+		assertEquals( true, SparkOutputs.record( OmeLabels.array( cluster ) ).get( "complete" ) );
+	}
+}

@@ -533,6 +533,23 @@ def write_description_and_exports(out_dir, pt_path, radius, trained_on, descript
                     pt_path, out_dir, "--name", NAME], check=True)
 
 
+def export_reference(features, out_dir):
+    """Scripts the feature extractor (in eval mode, refused if an additive constant moved away from 0) to
+    OUT_DIR/NAME-reference.pt and reloads it; returns (path, size in bytes, the reloaded module)."""
+    features.eval()
+    if additive_constants(features) != 0.0:
+        raise SystemExit("an additive constant moved away from 0")
+    scripted = torch.jit.script(features)
+    os.makedirs(out_dir, exist_ok=True)
+    pt_path = os.path.join(out_dir, NAME + "-reference.pt")
+    scripted.save(pt_path)
+    size = os.path.getsize(pt_path)
+    print("wrote %s: %d bytes (%.2f MB), sha256 %s" % (pt_path, size, size / 1e6, sha256(pt_path)))
+    loaded = torch.jit.load(pt_path)
+    loaded.eval()
+    return pt_path, size, loaded
+
+
 def sha256(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
@@ -577,20 +594,9 @@ def main():
     log, train_seconds = train(model, pool, val, a.steps, a.seed, a.patch, a.batch, a.lr)
     final_raw, final_unit = log[-1][3], log[-1][4]
 
-    # Export the feature extractor alone, in eval mode.
-    features.eval()
-    if additive_constants(features) != 0.0:
-        raise SystemExit("an additive constant moved away from 0")
-    scripted = torch.jit.script(features)
-    os.makedirs(a.out_dir, exist_ok=True)
-    pt_path = os.path.join(a.out_dir, NAME + "-reference.pt")
-    scripted.save(pt_path)
-    size = os.path.getsize(pt_path)
-    print("wrote %s: %d bytes (%.2f MB), sha256 %s" % (pt_path, size, size / 1e6, sha256(pt_path)))
-
-    # Eager vs scripted (reloaded from the file), repeatability, homogeneity.
-    loaded = torch.jit.load(pt_path)
-    loaded.eval()
+    # Export the feature extractor alone, in eval mode, and reload it for the checks: eager vs scripted,
+    # repeatability, homogeneity.
+    pt_path, size, loaded = export_reference(features, a.out_dir)
     check_rng = np.random.default_rng(a.seed + 2000)
     planes = [sample(check_rng, clean_plane(check_rng, 512, 512), unit)[0]
               for unit in (False, True)]

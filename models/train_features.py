@@ -65,7 +65,7 @@ from scipy import ndimage as ndi  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simulate  # noqa: E402
 from make_model import (NAME, SIZE_MULTIPLE, TORCH_THREADS, WIDTH, UNetFeatures,  # noqa: E402
-                        additive_constants, calibrate_scales, check_export, make_bias_free,
+                        export_reference, calibrate_scales, check_export, make_bias_free,
                         write_description_and_exports)
 
 STEPS = 3000
@@ -486,20 +486,9 @@ def main():
     if a.train_only:
         return
 
-    # Export the feature extractor alone, in eval mode.
-    features.eval()
-    if additive_constants(features) != 0.0:
-        raise SystemExit("an additive constant moved away from 0")
-    scripted = torch.jit.script(features)
-    os.makedirs(a.out_dir, exist_ok=True)
-    pt_path = os.path.join(a.out_dir, NAME + "-reference.pt")
-    scripted.save(pt_path)
-    size = os.path.getsize(pt_path)
-    print("wrote %s: %d bytes (%.2f MB), sha256 %s" % (pt_path, size, size / 1e6, sha256(pt_path)))
-
-    # Eager vs scripted (reloaded from the file), repeatability, homogeneity.
-    loaded = torch.jit.load(pt_path)
-    loaded.eval()
+    # Export the feature extractor alone, in eval mode, and reload it for the checks: eager vs scripted,
+    # repeatability, homogeneity.
+    pt_path, size, loaded = export_reference(features, a.out_dir)
     big = check_planes(a.seed)
     radius, reach = check_export(features, loaded, big)
 

@@ -12,6 +12,7 @@ import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.model.DjlEngine;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,24 +32,20 @@ public final class ClassifyMain implements Callable< Integer >
 			+ "the label output (Zarr, created; an unfinished run there is resumed)" )
 	List< Path > paths;
 
+	@Mixin
+	ClassifyOptions options = new ClassifyOptions();
+
 	@Option( names = "--classifier", paramLabel = "FILE", description = "Apply this saved classifier instead of training" )
 	Path classifier;
 
 	@Option( names = "--save-classifier", paramLabel = "FILE", description = "Save the trained classifier (JSON) to apply to other volumes" )
 	Path saveClassifier;
 
-	@Option( names = "--probabilities", paramLabel = "P.zarr", description = "Also write the class probabilities, float32 (..., y, x, class)" )
-	Path probabilities;
 
-	@Option( names = "--labels-ome", description = "Write the labels as an OME-NGFF 0.4 label image OUT/labels/classes (image-label "
-			+ "metadata with the class colours) into OUT, a new group or an OME-Zarr image such as the features' layout=ome output" )
-	boolean labelsOme;
 
 	@Option( names = "--labels-dataset", paramLabel = "PATH", description = "Array path inside the labels (default: the labels themselves)" )
 	String labelsDataset = "";
 
-	@Option( names = "--output-type", paramLabel = "TYPE", description = "uint8, uint16 or uint32 (default: the smallest that holds the class values)" )
-	String outputType;
 
 	@Option( names = "--trees", paramLabel = "N", description = "Trees in the forest (default " + ForestTrainer.DEFAULT_TREES + ")" )
 	Integer trees;
@@ -63,21 +60,10 @@ public final class ClassifyMain implements Callable< Integer >
 			+ "an equal share per class, the small classes whole)" )
 	Integer maxSamples;
 
-	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
-	String dataset = "";
 
-	@Option( names = "--model", paramLabel = "FILE", description = "The features' model (default: the shipped UNet; a saved classifier checks it)" )
-	Path model;
 
-	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: chosen for the work)" )
-	Integer tile;
 
-	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: the model's measured halo, or the classifier's)" )
-	Integer halo;
 
-	@Option( names = "--chunk", paramLabel = "PX", description = "Side of the output's square chunks (default: whole planes up to 64 MiB of "
-			+ "features, 1024 x 1024 beyond)" )
-	Integer chunk;
 
 	@Option( names = "--normalization", paramLabel = "METHOD", description = "none (default) or percentile; a saved classifier uses its own" )
 	String normalization = "none";
@@ -88,11 +74,7 @@ public final class ClassifyMain implements Callable< Integer >
 	@Option( names = "--device", paramLabel = "DEVICE", description = "auto (default), cpu or gpu" )
 	String device = "auto";
 
-	@Option( names = "--precision", paramLabel = "P", description = "float32 (default) or bf16" )
-	String precision = "float32";
 
-	@Option( names = "--overwrite", description = "Replace existing outputs" )
-	boolean overwrite;
 
 	@Override
 	public Integer call()
@@ -104,11 +86,9 @@ public final class ClassifyMain implements Callable< Integer >
 			throw new FeaturizeException( "Give IN LABELS OUT to train on labels, or IN --classifier FILE OUT to apply a saved classifier" );
 		DjlEngine.startInBackground();
 		final Path input = paths.get( 0 ), output = paths.get( paths.size() - 1 );
-		final FeaturizeRequest features = FeaturizeRequest.of( input ).dataset( dataset ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
-				.normalization( normalization ).threads( threads ).device( device ).precision( precision );
-		final ClassifyRequest request = ClassifyRequest.of( features ).classifier( classifier ).saveClassifier( saveClassifier ).output( output )
-				.probabilities( probabilities ).labelsOme( labelsOme ).outputType( outputType ).trees( trees ).depth( depth ).seed( seed ).maxSamples( maxSamples )
-				.overwrite( overwrite );
+		final FeaturizeRequest features = options.features( input ).normalization( normalization ).threads( threads ).device( device );
+		final ClassifyRequest request = options.request( features, output ).classifier( classifier ).saveClassifier( saveClassifier ).trees( trees )
+				.depth( depth ).seed( seed ).maxSamples( maxSamples );
 		if ( !apply )
 			request.labels( paths.get( 1 ), labelsDataset );
 		new ClassifyJob( System.err::println ).run( request, FeaturizeMain.consoleProgress( System.err ), () -> false );

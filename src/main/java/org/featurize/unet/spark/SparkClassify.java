@@ -6,9 +6,11 @@ import java.util.concurrent.Callable;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.featurize.unet.classify.ClassifyRequest;
+import org.featurize.unet.cli.ClassifyOptions;
 import org.featurize.unet.job.FeaturizeRequest;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,37 +32,20 @@ final class SparkClassify implements Callable< Integer >
 	@Parameters( index = "1", paramLabel = "OUT", description = "The label output (Zarr, created; an unfinished run there is resumed)" )
 	Path output;
 
+	@Mixin
+	ClassifyOptions options = new ClassifyOptions();
+
 	@Option( names = "--classifier", required = true, paramLabel = "FILE", description = "The saved classifier to apply" )
 	Path classifier;
 
-	@Option( names = "--probabilities", paramLabel = "P.zarr", description = "Also write the class probabilities, float32 (..., y, x, class)" )
-	Path probabilities;
 
-	@Option( names = "--labels-ome", description = "Write the labels as an OME-NGFF 0.4 label image OUT/labels/classes into OUT, as "
-			+ "bin/featurize classify --labels-ome does" )
-	boolean labelsOme;
 
-	@Option( names = "--output-type", paramLabel = "TYPE", description = "uint8, uint16 or uint32 (default: the smallest that holds the class values)" )
-	String outputType;
 
-	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
-	String dataset = "";
 
-	@Option( names = "--model", paramLabel = "FILE", description = "The features' model (default: the shipped UNet; the classifier checks it)" )
-	Path model;
 
-	@Option( names = "--tile", paramLabel = "PX", description = "Square tile size (default: chosen for the work)" )
-	Integer tile;
 
-	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: the classifier's)" )
-	Integer halo;
 
-	@Option( names = "--chunk", paramLabel = "PX", description = "Side of the output's square chunks (default: whole planes up to 64 MiB of "
-			+ "features, 1024 x 1024 beyond)" )
-	Integer chunk;
 
-	@Option( names = "--precision", paramLabel = "P", description = "float32 (default) or bf16" )
-	String precision = "float32";
 
 	@Option( names = "--intra-op-threads", paramLabel = "N", description = "Threads per forward pass (default: spark.task.cpus)" )
 	Integer intraOpThreads;
@@ -71,8 +56,6 @@ final class SparkClassify implements Callable< Integer >
 	@Option( names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit, e.g. local[2]" )
 	String master;
 
-	@Option( names = "--overwrite", description = "Replace existing outputs" )
-	boolean overwrite;
 
 	private final PrintStream out, err;
 
@@ -84,10 +67,8 @@ final class SparkClassify implements Callable< Integer >
 
 	ClassifyRequest request()
 	{
-		final FeaturizeRequest features = FeaturizeRequest.of( input ).dataset( dataset ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
-				.precision( precision ).intraOpThreads( intraOpThreads );
-		return ClassifyRequest.of( features ).classifier( classifier ).output( output ).probabilities( probabilities ).labelsOme( labelsOme ).outputType( outputType )
-				.overwrite( overwrite );
+		final FeaturizeRequest features = options.features( input ).intraOpThreads( intraOpThreads );
+		return options.request( features, output ).classifier( classifier );
 	}
 
 	@Override

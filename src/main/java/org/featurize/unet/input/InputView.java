@@ -31,7 +31,7 @@ import net.imglib2.view.Views;
  * the whole input there; the output has the region's shape, and its OME axes the region's translation.
  * <p>
  * The channel axis is an OME-Zarr image's axis of type {@code channel}, or a plain array's axis named {@code c} in its
- * {@code _ARRAY_DIMENSIONS} (xarray's attribute). An input with several channels needs {@code channel}: an index, a
+ * {@code _ARRAY_DIMENSIONS} (xarray's attribute), or the axis that {@code channel_axis} declares. An input with several channels needs {@code channel}: an index, a
  * name (the image's {@code omero.channels[].label}) or {@code all}; channels without a label are named {@code c0},
  * {@code c1}, ...
  */
@@ -69,10 +69,15 @@ public final class InputView
 	/** The level as given, or null. */
 	private final Integer level;
 
+	/** The channel axis as given, or null. */
+	private final Integer declaredChannelAxis;
+
 	private InputView( final Path root, final ZarrArray array, final OmeInput ome, final long[] wholeShape, final List< OmeAxis > axes,
-			final Region region, final long[][] bounds, final int channelAxis, final List< String > names, final String channel, final Integer level )
+			final Region region, final long[][] bounds, final int channelAxis, final List< String > names, final String channel, final Integer level,
+			final Integer declaredChannelAxis )
 	{
 		this.level = level;
+		this.declaredChannelAxis = declaredChannelAxis;
 		this.root = root;
 		this.array = array;
 		this.ome = ome;
@@ -97,12 +102,14 @@ public final class InputView
 		final String where = "Input " + ( dataset == null || dataset.isEmpty() ? root : root.resolve( dataset ) );
 		final OmeInput ome = level( OmeInput.probe( root, dataset ), selection.level(), where ); // null unless the input is an OME-Zarr image
 		final ZarrArray array = ome != null ? ome.array() : ZarrArray.open( root, dataset );
-		final int channelAxis = ome != null ? ome.channelAxis() : plainChannelAxis( array );
+		final int channelAxis = channelAxis( array, ome, selection.channelAxis(), where );
 		final long[] shape = without( array.shape(), channelAxis );
 		if ( shape.length < 2 || shape.length > 4 )
 			throw new FeaturizeException( String.format(
-					"Input %s has %d dimension%s (shape %s); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x)",
-					array.path(), shape.length, shape.length == 1 ? "" : "s", Arrays.toString( shape ) ) );
+					"Input %s has %d dimension%s (shape %s); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x)%s",
+					array.path(), shape.length, shape.length == 1 ? "" : "s", Arrays.toString( shape ),
+					ome == null && channelAxis < 0 && shape.length == 5 ? ", or a channel axis more: name it \"c\" in the array's "
+							+ "_ARRAY_DIMENSIONS, or say which it is with channel_axis" : "" ) );
 		final List< OmeAxis > axes = ome != null ? ome.axes() : OmeLayout.defaultAxes( shape.length );
 		final Region r = Region.parse( region );
 		final long[][] bounds;
@@ -122,13 +129,14 @@ public final class InputView
 		final String channel = selection.channel() == null || selection.channel().isBlank() ? null : selection.channel().trim();
 		if ( channel == null && count > 1 )
 			throw new InputException( String.format( "%s has %d channels (axis \"%s\"): %s; the model takes one: choose one with channel= "
-					+ "(an index or a name), or channel=all to featurize each separately", where, count, axisName( ome, channelAxis ),
+					+ "(an index or a name), or channel=all to featurize each separately", where, count, axisName( ome, array, channelAxis ),
 					list( names ) ) );
 		if ( channel != null && !Selection.ALL_CHANNELS.equalsIgnoreCase( channel ) && find( channel, names ) < 0 )
 			throw new InputException( String.format( "channel=%s does not exist: %s has %d channel%s%s: %s", channel, where, count,
-					count == 1 ? "" : "s", channelAxis < 0 ? " (no channel axis)" : " (axis \"" + axisName( ome, channelAxis ) + "\")",
+					count == 1 ? "" : "s", channelAxis < 0 ? " (no channel axis)" : " (axis \"" + axisName( ome, array, channelAxis ) + "\")",
 					list( names ) ) );
-		return new InputView( root, array, ome, shape, axes, r, bounds, channelAxis, List.copyOf( names ), channel, selection.level() );
+		return new InputView( root, array, ome, shape, axes, r, bounds, channelAxis, List.copyOf( names ), channel, selection.level(),
+				selection.channelAxis() );
 	}
 
 	/** The image at {@code level} (null: level 0), refused where it has no such level or is not a multiscale image. */
@@ -145,6 +153,31 @@ public final class InputView
 		return ome.level( level );
 	}
 
+	/**
+	 * The channel axis: an OME-Zarr image's (where {@code declared} is null or says the same), or a plain array's,
+	 * {@code declared} or else the one its {@code _ARRAY_DIMENSIONS} names; -1 for none. A declared axis that is
+	 * outside the array, one of its last two (y and x), or that contradicts the metadata is refused.
+	 */
+	private static int channelAxis( final ZarrArray array, final OmeInput ome, final Integer declared, final String where )
+	{
+		final int named = ome != null ? ome.channelAxis() : plainChannelAxis( array );
+		if ( declared == null )
+			return named;
+		final int rank = array.shape().length;
+		if ( declared < 0 || declared >= rank - 2 )
+			throw new InputException( String.format( "channel_axis=%d does not fit %s: its shape %s has %d axes, of which the channel axis "
+					+ "can be one of the first %d (0 to %d; the last two are y and x)", declared, where, Arrays.toString( array.shape() ), rank,
+					Math.max( 0, rank - 2 ), rank - 3 ) );
+		if ( ome != null && named != declared )
+			throw new InputException( String.format( "channel_axis=%d contradicts %s, whose OME-Zarr metadata declare %s; leave channel_axis "
+					+ "empty for OME-Zarr images", declared, where, named < 0 ? "no channel axis" : "axis " + named + " (\"" + ome.channelAxisName()
+					+ "\") as the channel axis" ) );
+		if ( ome == null && named >= 0 && named != declared )
+			throw new InputException( String.format( "channel_axis=%d contradicts %s, whose _ARRAY_DIMENSIONS %s name axis %d the channel axis",
+					declared, where, array.attributes().get( "_ARRAY_DIMENSIONS" ), named ) );
+		return declared;
+	}
+
 	/** A plain array's channel axis: the one its {@code _ARRAY_DIMENSIONS} names {@code c} (or {@code channel}), else -1. */
 	public static int plainChannelAxis( final ZarrArray array )
 	{
@@ -159,9 +192,13 @@ public final class InputView
 		return -1;
 	}
 
-	private static String axisName( final OmeInput ome, final int channelAxis )
+	/** The channel axis's name for messages: the OME axis's, the plain array's {@code _ARRAY_DIMENSIONS} entry, or its index. */
+	private static String axisName( final OmeInput ome, final ZarrArray array, final int channelAxis )
 	{
-		return ome != null ? ome.channelAxisName() : "c";
+		if ( ome != null )
+			return ome.channelAxisName();
+		return plainChannelAxis( array ) == channelAxis ? String.valueOf( ( ( List< ? > ) array.attributes().get( "_ARRAY_DIMENSIONS" ) ).get( channelAxis ) )
+				: Integer.toString( channelAxis );
 	}
 
 	private static long[] without( final long[] shape, final int axis )
@@ -336,7 +373,7 @@ public final class InputView
 	/**
 	 * Adds what decides the pixels featurized to a run's parameters: the region, where one was given ({@code region}:
 	 * [[start, stop], ...]); the channel, where one was given ({@code channel}: its index, or {@code "all"}); the level,
-	 * where one was given ({@code level}).
+	 * where one was given ({@code level}); the channel axis, where one was declared ({@code channel_axis}).
 	 */
 	public void record( final Map< String, Object > parameters )
 	{
@@ -346,6 +383,8 @@ public final class InputView
 			parameters.put( "channel", each ? Selection.ALL_CHANNELS : channels[ 0 ] );
 		if ( level != null )
 			parameters.put( "level", level );
+		if ( declaredChannelAxis != null )
+			parameters.put( "channel_axis", declaredChannelAxis );
 	}
 
 	/** For logs: the input, its axes and shape, and the region. */

@@ -73,6 +73,8 @@ public final class FeaturizeRequest
 
 	Integer level;
 
+	Integer channelAxis;
+
 	/** The output layouts: the seed's single array {@code (t, z, y, x, c)}, or an OME-Zarr image (NGFF 0.4). */
 	public static final String LAYOUT_SEED = "seed", LAYOUT_OME = "ome";
 
@@ -269,10 +271,21 @@ public final class FeaturizeRequest
 		return this;
 	}
 
-	/** The part of the input chosen: the region, the channel and the level. */
+	/**
+	 * The channel axis of a plain Zarr array whose metadata do not name one (its index in the array's axes, NumPy order:
+	 * 1 for (t, c, z, y, x)); null for the axis its {@code _ARRAY_DIMENSIONS} names {@code c}, or none. OME-Zarr images
+	 * declare theirs.
+	 */
+	public FeaturizeRequest channelAxis( final Integer channelAxis )
+	{
+		this.channelAxis = channelAxis;
+		return this;
+	}
+
+	/** The part of the input chosen: the region, the channel, the level and a declared channel axis. */
 	public Selection selection()
 	{
-		return new Selection( region, channel, level );
+		return new Selection( region, channel, level, channelAxis );
 	}
 
 	public Path input()

@@ -36,11 +36,17 @@ final class DialogDefaults
 	 */
 	static long[][] chunkAndShape( final File input, final String dataset, final String region, final Integer level )
 	{
+		return chunkAndShape( input, dataset, region, level, null );
+	}
+
+	/** As {@link #chunkAndShape(File, String, String, Integer)}, with a plain array's channel axis declared (null: as its metadata say). */
+	static long[][] chunkAndShape( final File input, final String dataset, final String region, final Integer level, final Integer channelAxis )
+	{
 		if ( input == null || !input.exists() )
 			return null;
 		try
 		{
-			final InputView view = InputView.open( input.toPath(), dataset == null ? "" : dataset, new Selection( region, Selection.ALL_CHANNELS, level ) );
+			final InputView view = InputView.open( input.toPath(), dataset == null ? "" : dataset, new Selection( region, Selection.ALL_CHANNELS, level, channelAxis ) );
 			final ZarrArray array = view.array();
 			final long[] shape = view.shape();
 			final int[] chunks = array.chunkShape();

@@ -76,6 +76,11 @@ public class FeaturizeCommand extends FijiCommand
 					+ "each channel separately through the model, C x 16 features named <channel>_feature_NN. Empty for the only channel" )
 	private String channel = "";
 
+	@Parameter( label = "Channel axis of a plain array", required = false, persist = false, callback = "refreshDefaults",
+			description = "Of a plain Zarr array whose _ARRAY_DIMENSIONS do not name its channel axis: which axis holds the channels "
+					+ "(0 first, NumPy order: 1 for (t, c, z, y, x)). Empty for the axis named c, or none; OME-Zarr images declare theirs" )
+	private String channel_axis = "";
+
 	@Parameter( label = "Resolution level of the input", required = false, persist = false, callback = "refreshDefaults",
 			description = "Of an OME-Zarr multiscale input: the level to featurize (0: full resolution; 1, 2, ...: the coarser datasets); "
 					+ "an OME output lies where the level lies. Empty for level 0" )
@@ -159,7 +164,7 @@ public class FeaturizeCommand extends FijiCommand
 		try
 		{
 			final FeaturizeRequest request = FeaturizeRequest.of( input == null ? null : input.toPath() )
-					.dataset( dataset ).region( region ).channel( channel ).level( number( "level", level ) )
+					.dataset( dataset ).region( region ).channel( channel ).channelAxis( number( "channel_axis", channel_axis ) ).level( number( "level", level ) )
 					.model( model == null || model.getPath().isEmpty() ? null : model.toPath() )
 					.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
 					.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) ).normalization( normalization )
@@ -214,7 +219,8 @@ public class FeaturizeCommand extends FijiCommand
 	@Override
 	protected Map< String, Object > dialogDefaults()
 	{
-		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, region, given( "level", level ) );
+		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, region, given( "level", level ),
+				given( "channel_axis", channel_axis ) );
 		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, output_type,
 				given( "tile", tile ), given( "chunk", chunk ), given( "halo", halo ), given( "threads", threads ) );
 		final Map< String, Object > defaults = new LinkedHashMap<>();

@@ -114,6 +114,45 @@ class ChannelRunTest
 	}
 
 	@Test
+	void aPlainArrayWithoutAxisNamesHasItsChannelAxisDeclared( @TempDir final Path dir ) throws Exception
+	{
+		final Path plain = Fixtures.channels( dir, "cells.zarr", false, false ), one = dir.resolve( "one.zarr" ), alone = dir.resolve( "alone.zarr" );
+		final Path output = dir.resolve( "refused.zarr" );
+		// five axes and nothing that says which holds the channels
+		assertEquals( "Input " + plain + " has 5 dimensions (shape [2, 3, 3, 20, 28]); expected 2, 3 or 4: (y, x), (z, y, x) or (t, z, y, x), "
+				+ "or a channel axis more: name it \"c\" in the array's _ARRAY_DIMENSIONS, or say which it is with channel_axis",
+				assertThrows( RuntimeException.class, () -> run( request( plain, output ).channel( "2" ) ) ).getMessage() );
+		run( request( plain, one ).channelAxis( 1 ).channel( "2" ) );
+		run( request( Fixtures.channelAlone( dir, 2 ), alone ) );
+		Fixtures.assertSameChunks( alone, one );
+		assertEquals( 1, FeaturizerTest.parameters( one ).get( "channel_axis" ) );
+		assertEquals( 2, FeaturizerTest.parameters( one ).get( "channel" ) );
+		// a resume with another channel axis is another run
+		final Path all = dir.resolve( "all.zarr" );
+		run( request( plain, all ).channelAxis( 1 ).channel( "all" ) );
+		assertArrayEquals( new long[] { 2, 3, 20, 28, 12 }, ZarrArray.open( all, "" ).shape() );
+		assertEquals( "[2, 3, 20, 28, 12] True 0.0 True", python( all, alone, 2, 4 ) );
+
+		final Path named = Fixtures.channels( dir, "named.zarr", false, true ), ome = Fixtures.channels( dir, "cells.ome.zarr", true );
+		final Map< FeaturizeRequest, String > refused = new LinkedHashMap<>();
+		refused.put( request( plain, output ).channelAxis( 3 ).channel( "0" ), "channel_axis=3 does not fit Input " + plain + ": its shape "
+				+ "[2, 3, 3, 20, 28] has 5 axes, of which the channel axis can be one of the first 3 (0 to 2; the last two are y and x)" );
+		refused.put( request( plain, output ).channelAxis( -1 ).channel( "0" ), "channel_axis=-1 does not fit Input " + plain + ": its shape "
+				+ "[2, 3, 3, 20, 28] has 5 axes, of which the channel axis can be one of the first 3 (0 to 2; the last two are y and x)" );
+		refused.put( request( named, output ).channelAxis( 0 ).channel( "0" ), "channel_axis=0 contradicts Input " + named
+				+ ", whose _ARRAY_DIMENSIONS [t, c, z, y, x] name axis 1 the channel axis" );
+		refused.put( request( ome, output ).channelAxis( 2 ).channel( "0" ), "channel_axis=2 contradicts Input " + ome
+				+ ", whose OME-Zarr metadata declare axis 1 (\"c\") as the channel axis; leave channel_axis empty for OME-Zarr images" );
+		for ( final Map.Entry< FeaturizeRequest, String > r : refused.entrySet() )
+			assertEquals( r.getValue(), assertThrows( InputException.class, () -> run( r.getKey() ) ).getMessage() );
+		assertFalse( Files.exists( output ) );
+		// the axis the metadata name, declared again, is accepted
+		final Path again = dir.resolve( "again.zarr" );
+		run( request( named, again ).channelAxis( 1 ).channel( "2" ) );
+		Fixtures.assertSameChunks( alone, again );
+	}
+
+	@Test
 	void aChannelThatDoesNotExistIsRefusedWithTheChannels( @TempDir final Path dir ) throws Exception
 	{
 		final Path ome = Fixtures.channels( dir, "cells.ome.zarr", true ), plain = Fixtures.volume( dir ), output = dir.resolve( "out.zarr" );

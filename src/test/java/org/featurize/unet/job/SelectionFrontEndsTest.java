@@ -82,6 +82,16 @@ class SelectionFrontEndsTest
 	}
 
 	@Test
+	void aDeclaredChannelAxisIsTheSameFromEveryFrontEnd( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.channels( dir, "cells.zarr", false, false ); // (t, c, z, y, x), no axis names
+		threeFrontEnds( input, dir, Map.of( "channel_axis", "1", "channel", "2" ), new String[] { "--channel-axis", "1", "--channel", "2" } );
+		final Map< ?, ? > parameters = ( Map< ?, ? > ) ChannelRunTest.record( dir.resolve( "cli.zarr" ), "" ).get( "parameters" );
+		assertEquals( 1, parameters.get( "channel_axis" ) );
+		assertEquals( 2, parameters.get( "channel" ) );
+	}
+
+	@Test
 	void aLevelIsTheSameFromEveryFrontEnd( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = Fixtures.multiscale( dir, "pyramid.ome.zarr" );

@@ -116,7 +116,7 @@ class FijiMacrosTest
 			// the model's is known (measured by an earlier run), else it is empty too: either way the line replays
 			final String halo = String.valueOf( menu.atOk.get( "halo" ) );
 			assertEquals( "run(\"UNet\", \"input=" + input + " output=" + output + " overwrite=false model=" + Fixtures.TINY_MODEL
-					+ " display=none dataset= region= channel= level= normalization=none tile= halo=" + halo + " chunk= threads=2 device=auto precision=float32"
+					+ " display=none dataset= region= channel= channel_axis= level= normalization=none tile= halo=" + halo + " chunk= threads=2 device=auto precision=float32"
 					+ " output_type=float32 keep_bits=13 rounding=block layout=seed levels=1 preview_plane=1\");", recorded );
 			if ( !halo.isEmpty() )
 				assertEquals( halo, String.valueOf( parameters( output ).get( "halo" ) ), "the halo shown is the run's" );

@@ -82,6 +82,17 @@ class SparkSelectionTest
 	}
 
 	@Test
+	void aDeclaredChannelAxisGivesTheSameBytesAsOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.channels( dir, "cells.zarr", false, false ); // (t, c, z, y, x), no axis names
+		bothWays( request( input, dir.resolve( "single.zarr" ) ).channelAxis( 1 ).channel( "all" ),
+				request( input, dir.resolve( "spark.zarr" ) ).channelAxis( 1 ).channel( "all" ) );
+		final Map< ?, ? > parameters = ( Map< ?, ? > ) SparkOutputs.record( dir.resolve( "spark.zarr" ) ).get( "parameters" );
+		assertEquals( 1, parameters.get( "channel_axis" ) );
+		assertEquals( "all", parameters.get( "channel" ) );
+	}
+
+	@Test
 	void aLevelGivesTheSameBytesAsOneMachine( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = Fixtures.multiscale( dir, "pyramid.ome.zarr" );

@@ -142,6 +142,15 @@ public final class Fixtures
 	 */
 	public static Path channels( final Path dir, final String name, final boolean ome )
 	{
+		return channels( dir, name, ome, true );
+	}
+
+	/**
+	 * As {@link #channels(Path, String, boolean)}; a plain array ({@code ome} false) names its axes in
+	 * {@code _ARRAY_DIMENSIONS} only where {@code named} is true.
+	 */
+	public static Path channels( final Path dir, final String name, final boolean ome, final boolean named )
+	{
 		final ZarrArray plain = ZarrArray.open( volume( dir.resolve( "plain-" + name ) ), "" );
 		final Path root = dir.resolve( name );
 		final ZarrArray a;
@@ -161,7 +170,7 @@ public final class Fixtures
 		}
 		else
 			a = ZarrArray.create( root, "", ArraySpec.builder().shape( 2, 3, 3, 20, 28 ).chunks( 1, 1, 1, 20, 28 ).dataType( DataType.UINT16 )
-					.zarrFormat( 2 ).attributes( Map.of( "_ARRAY_DIMENSIONS", List.of( "t", "c", "z", "y", "x" ) ) ).build() );
+					.zarrFormat( 2 ).attributes( named ? Map.of( "_ARRAY_DIMENSIONS", List.of( "t", "c", "z", "y", "x" ) ) : Map.of() ).build() );
 		for ( int t = 0; t < 2; t++ )
 			for ( int c = 0; c < 3; c++ )
 				for ( int z = 0; z < 3; z++ )

@@ -51,6 +51,14 @@ public final class Geometry
 	 */
 	public static final long REGION_PIXELS = 1L << 21;
 
+	/**
+	 * Resident memory a run takes besides the Java heap, the forward passes' activations and the input's codec
+	 * buffers: the JVM itself, libtorch's, Blosc's and Zstandard's libraries, the model's weights and thread stacks.
+	 * 256 MB: measured, {@code bin/featurize} on one 256 x 256 plane peaks at 300 MB resident, of which 127 MB are its
+	 * two passes' activations and the rest (173 MB) the runtime and the little heap it uses.
+	 */
+	public static final long RUNTIME_BYTES = 256L << 20;
+
 	/** The tile area in pixels up to which the default is one worker per core: 512 x 512. */
 	public static final long TILE_PIXELS_PER_WORKER = 512L * 512;
 
@@ -425,6 +433,16 @@ public final class Geometry
 	public long activationBytes()
 	{
 		return activationBytes;
+	}
+
+	/**
+	 * The resident memory a run with this geometry stays under: the whole Java heap it may use ({@code maxHeap}), the
+	 * activations of the passes in flight ({@link #activationBytes}), one input chunk's decoded bytes (a codec's native
+	 * buffer) and {@link #RUNTIME_BYTES}.
+	 */
+	public long residentBound( final long maxHeap, final long inputChunkBytes )
+	{
+		return maxHeap + activationBytes + inputChunkBytes + RUNTIME_BYTES;
 	}
 
 	/** The bytes of one output chunk, uncompressed. */

@@ -178,6 +178,11 @@ public final class Featurizer
 		log.accept( String.format( "Input: %s, %s, chunks %s; normalization %s", view, input.dataType(),
 				Arrays.toString( input.chunkShape() ), features.normalization() ) );
 		log.accept( "Geometry: " + geometry + "; input chunk cache " + ( cacheBytes >> 20 ) + " MB" );
+		final long maxHeap = Runtime.getRuntime().maxMemory(), inputChunk = java.util.Arrays.stream( input.chunkShape() ).asLongStream()
+				.reduce( input.dataType().bytesPerElement(), ( a, b ) -> a * b );
+		log.accept( String.format( "Memory: at most about %d MB resident (Java heap up to %d MB, forward passes %d MB, an input chunk %d MB, "
+				+ "runtime %d MB)", geometry.residentBound( maxHeap, inputChunk ) >> 20, maxHeap >> 20, geometry.activationBytes() >> 20,
+				inputChunk >> 20, Geometry.RUNTIME_BYTES >> 20 ) );
 		if ( request.output == null )
 			return withPreview( request, view, new Result( features, null, null, null ) );
 

@@ -81,6 +81,7 @@ public final class GeometryBench
 			volume( work.resolve( c.name + ".zarr" ), c );
 		final Map< String, List< double[] > > runs = new LinkedHashMap<>(); // compute s, process s, rss kB, reads per chunk
 		final Map< String, String > geometry = new LinkedHashMap<>(), identical = new LinkedHashMap<>();
+		final Map< String, Long > bound = new LinkedHashMap<>();
 		for ( int r = 0; r < reps; r++ )
 			for ( final Case c : CASES )
 			{
@@ -101,6 +102,9 @@ public final class GeometryBench
 				final Matcher g = Pattern.compile( "Geometry: tile (\\d+ x \\d+), halo (\\d+), output chunk (\\d+ x \\d+), (\\d+) workers?" ).matcher( log );
 				if ( g.find() )
 					geometry.put( c.name, "tile " + g.group( 1 ) + ", halo " + g.group( 2 ) + ", chunk " + g.group( 3 ) + ", " + g.group( 4 ) + " w." );
+				final Matcher b = Pattern.compile( "Memory: at most about (\\d+) MB resident" ).matcher( log );
+				if ( b.find() )
+					bound.put( c.name, Long.parseLong( b.group( 1 ) ) );
 				if ( c.sameAs != null )
 					identical.put( c.name, sameChunks( work.resolve( c.sameAs + "-out.zarr" ), out ) ? "identical to " + c.sameAs : "DIFFERENT from " + c.sameAs );
 				System.out.printf( Locale.ROOT, "%s rep %d: %.2f s computing, %.2f s in all%n", c.name, r + 1, runs.get( c.name ).get( r )[ 0 ], process );
@@ -112,28 +116,41 @@ public final class GeometryBench
 		table.append( String.format( Locale.ROOT, "%n### Geometry (%s, %d repetition%s interleaved, medians; bin/featurize with default settings, "
 				+ "2 cores, float32 Blosc zstd input)%n%n", java.time.LocalDate.now(), reps, reps == 1 ? "" : "s" ) );
 		table.append( "| input | chunks | geometry chosen | computing, s | Mpixel/s | **throughput / plane chunks** | whole process / plane chunks | "
-				+ "peak RSS | RSS / plane chunks | input chunk reads per chunk | output |\n|---|---|---|---|---|---|---|---|---|---|---|\n" );
+				+ "peak RSS | RSS / plane chunks | bound printed | **peak RSS / bound** | input chunk reads per chunk | output |\n"
+				+ "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n" );
 		for ( final Case c : CASES )
 		{
 			final double[] m = medians( runs.get( c.name ) );
 			final double rate = c.pixels() / m[ 0 ], baseRate = basePixels / base[ 0 ];
-			table.append( String.format( Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | **%.2f** | %.2f | %d MB | %.2f | %.2f | %s |%n", c.what,
+			table.append( String.format( Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | **%.2f** | %.2f | %d MB | %.2f | %d MB | **%.2f** | %.2f | %s |%n", c.what,
 					Arrays.toString( c.chunks ), geometry.get( c.name ), m[ 0 ], rate * 1e-6, rate / baseRate,
-					( c.pixels() / m[ 1 ] ) / ( basePixels / base[ 1 ] ), ( long ) m[ 2 ] >> 10, m[ 2 ] / base[ 2 ], m[ 3 ],
+					( c.pixels() / m[ 1 ] ) / ( basePixels / base[ 1 ] ), ( long ) m[ 2 ] >> 10, m[ 2 ] / base[ 2 ],
+					bound.getOrDefault( c.name, 0L ), bound.containsKey( c.name ) ? m[ 2 ] / 1024 / bound.get( c.name ) : Double.NaN, m[ 3 ],
 					identical.getOrDefault( c.name, "" ) ) );
 		}
+		table.append( String.format( Locale.ROOT, "%nThe bound: what each run prints at its start (\"Memory: at most about N MB resident\"): the Java heap "
+				+ "it may use (1 GB), its forward passes' activations, one input chunk decoded, and the runtime (256 MB).%n" ) );
 		table.append( "\n" ).append( accuracy ).append( "\n" );
 		System.out.print( table );
 		Files.writeString( root.resolve( "bench/results.md" ), table.toString(), java.nio.file.StandardOpenOption.CREATE,
 				java.nio.file.StandardOpenOption.APPEND );
 	}
 
+	/** The memory the system can give without swapping: /proc/meminfo's MemAvailable (free memory and page cache), else the free memory. */
+	static long availableMemory() throws java.io.IOException
+	{
+		final Path meminfo = Path.of( "/proc/meminfo" );
+		if ( Files.isReadable( meminfo ) )
+			for ( final String line : Files.readAllLines( meminfo ) )
+				if ( line.startsWith( "MemAvailable:" ) )
+					return Long.parseLong( line.replaceAll( "[^0-9]", "" ) ) << 10;
+		return ( ( com.sun.management.OperatingSystemMXBean ) java.lang.management.ManagementFactory.getOperatingSystemMXBean() ).getFreeMemorySize();
+	}
+
 	/** The 4096 x 4096 plane against one forward pass of the whole plane (about 9 GB of activations; skipped without the memory). */
 	static String wholePlane( final Path root, final Path work ) throws Exception
 	{
-		final com.sun.management.OperatingSystemMXBean os = ( com.sun.management.OperatingSystemMXBean ) java.lang.management.ManagementFactory
-				.getOperatingSystemMXBean();
-		if ( os.getFreeMemorySize() < ( 14L << 30 ) )
+		if ( availableMemory() < ( 14L << 30 ) )
 			return "Accuracy against a whole-plane pass of 4096 x 4096: skipped (needs about 14 GB of free memory)";
 		final Path whole = work.resolve( "plane4096-whole.zarr" );
 		Benchmark.delete( whole );

@@ -38,6 +38,19 @@ class GeometryTest
 	}
 
 	@Test
+	void theResidentBoundIsTheHeapThePassesAnInputChunkAndTheRuntime()
+	{
+		// 1024 x 1024: one worker, one pass of the whole plane (no halo inside it) at 512 bytes per pixel (16 channels)
+		final Geometry g = Geometry.choose( shipped( 1024, 1024 ) );
+		assertEquals( 1024L * 1024 * 512, g.activationBytes(), g.toString() );
+		assertEquals( GB + 1024L * 1024 * 512 + ( 4L << 20 ) + ( 256L << 20 ), g.residentBound( GB, 4L << 20 ) );
+		// 8192 x 8192 in one input chunk: passes of 1024 x 1024 tiles with their halo of 48, and the chunk's 256 MB
+		final Geometry large = Geometry.choose( shipped( 8192, 8192 ) );
+		assertEquals( 1120L * 1120 * 512, large.activationBytes(), large.toString() );
+		assertEquals( GB + 1120L * 1120 * 512 + ( 256L << 20 ) + ( 256L << 20 ), large.residentBound( GB, 256L << 20 ) );
+	}
+
+	@Test
 	void largePlanesGetSquareChunksOf64MiBAndTilesOfOneChunk()
 	{
 		for ( final long side : new long[] { 4096, 8192, 16384, 100_000 } )

@@ -223,6 +223,25 @@ class FeaturizerTest
 	}
 
 	@Test
+	void theLogStatesTheResidentMemoryBound( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = volume( dir );
+		final List< String > log = new ArrayList<>();
+		new Featurizer( log::add ).run( FeaturizeRequest.of( input ).output( dir.resolve( "out.zarr" ) ).model( TINY ).tile( 12 ), Progress.NONE, () -> false );
+		final String line = log.stream().filter( l -> l.startsWith( "Memory: " ) ).findFirst().orElseThrow( () -> new AssertionError( "no Memory line in " + log ) );
+		final java.util.regex.Matcher m = java.util.regex.Pattern.compile( "Memory: at most about (\\d+) MB resident \\(Java heap up to (\\d+) MB, "
+				+ "forward passes (\\d+) MB, an input chunk (\\d+) MB, runtime (\\d+) MB\\)" ).matcher( line );
+		assertTrue( m.matches(), line );
+		final long[] mb = new long[ 5 ];
+		for ( int i = 0; i < 5; i++ )
+			mb[ i ] = Long.parseLong( m.group( i + 1 ) );
+		assertEquals( Runtime.getRuntime().maxMemory() >> 20, mb[ 1 ], line );
+		assertEquals( 256, mb[ 4 ], line );
+		assertEquals( 0, mb[ 3 ], line ); // the fixture's chunks are 20 x 28 uint16
+		assertTrue( Math.abs( mb[ 0 ] - ( mb[ 1 ] + mb[ 2 ] + mb[ 3 ] + mb[ 4 ] ) ) <= 3, line );
+	}
+
+	@Test
 	void refusesAnExistingOutputUnlessOverwrite( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = volume( dir ), output = dir.resolve( "out.zarr" );

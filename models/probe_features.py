@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Two questions about the features' budget, answered on evaluate.py's held-out families (a validation seed,
+not the evaluation's), with the same random forest and scribbles as evaluate.py.
+
+  --bank      How much do 16 features hold? The forest on ilastik's 49 filters, on their first 16 principal
+              components (fitted per stack, unsupervised), on the filters plus 35 texture-energy and context
+              responses ("ext": local energies of the Laplacian and gradient at twice and four times their sigma,
+              the Laplacian averaged at those scales, local spread, Gaussians at sigma 15 and 25), and on the
+              first 16 and 24 principal components of those.
+  --context   What does context add? Each feature set alone, and with one and two rounds of auto-context
+              (ilastik's: a second forest on the features plus the first forest's class probabilities
+              smoothed at sigma 1, 3.5, 10 and 20), for the shipped model's features, the filters and both.
+
+    /usr/bin/python3 models/probe_features.py --bank --context [--seed 777] [--stacks 2] [--model PATH]
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+from scipy import ndimage as ndi
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evaluate as E  # noqa: E402
+
+CONTEXT_SIGMAS = (1.0, 3.5, 10.0, 20.0)
+
+
+def energy_bank(plane):
+    img = plane.astype(np.float64)
+    out = []
+    for s in (1.0, 1.6, 3.5, 5.0):
+        lap = ndi.gaussian_laplace(img, s)
+        gy = ndi.gaussian_filter(img, s, order=(1, 0))
+        gx = ndi.gaussian_filter(img, s, order=(0, 1))
+        for t in (2 * s, 4 * s):
+            out.append(np.sqrt(ndi.gaussian_filter(lap * lap, t)))
+            out.append(np.sqrt(ndi.gaussian_filter(gy * gy + gx * gx, t)))
+            out.append(ndi.gaussian_filter(lap, t))
+        d = img - ndi.gaussian_filter(img, s)
+        out.append(np.sqrt(ndi.gaussian_filter(d * d, 3 * s)))
+    for s in (15.0, 25.0):
+        out.append(ndi.gaussian_filter(img, s))
+    return np.stack(out).astype(np.float32)
+
+
+def principal(f, n):
+    from sklearn.decomposition import PCA
+    z, c, h, w = f.shape
+    x = f.transpose(0, 2, 3, 1).reshape(-1, c)
+    x = (x - x.mean(0)) / (x.std(0) + 1e-9)
+    p = PCA(n, random_state=0).fit(x[::37])
+    return p.transform(x).reshape(z, h, w, n).transpose(0, 3, 1, 2).astype(np.float32)
+
+
+def forest(f, scrib, seed):
+    from sklearn.ensemble import RandomForestClassifier
+    xs, ys = [], []
+    for z in E.TRAIN_PLANES:
+        m = scrib[z] > 0
+        xs.append(f[z][:, m].T)
+        ys.append(scrib[z][m] - 1)
+    return RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=seed).fit(np.concatenate(xs), np.concatenate(ys))
+
+
+def probabilities(rf, f):
+    z, c, h, w = f.shape
+    return np.stack([rf.predict_proba(f[i].reshape(c, -1).T).T.reshape(-1, h, w) for i in range(z)])
+
+
+def smoothed(p):
+    return np.concatenate([np.stack([np.stack([ndi.gaussian_filter(q, s) for q in pz]) for pz in p])
+                           for s in CONTEXT_SIGMAS], 1).astype(np.float32)
+
+
+def iou(p, labels):
+    pred = p.argmax(1)
+    classes = np.unique(labels)
+    return float(np.mean([E.mean_iou(labels[z], pred[z], classes) for z in range(len(labels)) if z not in E.TRAIN_PLANES]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bank", action="store_true")
+    ap.add_argument("--context", action="store_true")
+    ap.add_argument("--seed", type=int, default=777)
+    ap.add_argument("--stacks", type=int, default=2)
+    ap.add_argument("--model", default=os.path.join(E.HERE, "unet16-reference.pt"))
+    a = ap.parse_args()
+    net = E.Network(a.model) if a.context else None
+    results = {}
+    for family in E.FAMILIES:
+        for s in range(a.stacks):
+            raw, labels, _ = E.stack(family, a.seed + s)
+            srng = np.random.default_rng([a.seed, s, 99])
+            scrib = np.zeros(labels.shape, np.uint8)
+            for z in E.TRAIN_PLANES:
+                scrib[z] = E.scribbles(srng, labels[z])
+            filters = np.stack([E.filter_features(p) for p in raw])
+            scores = {}
+            if a.bank:
+                ext = np.concatenate([filters, np.stack([energy_bank(p) for p in raw])], 1)
+                for name, f in (("filters", filters), ("filters, 16 PCs", principal(filters, 16)), ("ext", ext),
+                                ("ext, 16 PCs", principal(ext, 16)), ("ext, 24 PCs", principal(ext, 24))):
+                    scores[name] = E.score(f, labels, scrib, a.seed)
+            if a.context:
+                unet = np.stack([net(p) for p in raw])
+                for name, f in (("unet", unet), ("filters", filters), ("unet + filters", np.concatenate([unet, filters], 1))):
+                    p = probabilities(forest(f, scrib, a.seed), f)
+                    scores[name + " (forest)"] = iou(p, labels)
+                    for r in (1, 2):
+                        g = np.concatenate([f, smoothed(p)], 1)
+                        p = probabilities(forest(g, scrib, a.seed), g)
+                        scores["%s, auto-context x%d" % (name, r)] = iou(p, labels)
+            for k, v in scores.items():
+                results.setdefault(k, {}).setdefault(family, []).append(v)
+            print(family, s, "  ".join("%s %.3f" % kv for kv in scores.items()), flush=True)
+    names = list(results)
+    print("\n| family | " + " | ".join(names) + " |\n|---|" + "---|" * len(names))
+    for family in E.FAMILIES:
+        print("| %s | " % family + " | ".join("%.3f" % np.mean(results[n][family]) for n in names) + " |")
+    print("| **overall** | " + " | ".join("**%.3f**" % np.mean([np.mean(v) for v in results[n].values()]) for n in names) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -133,4 +133,65 @@ class ImageJIT
 		assertTrue( mean > 5 && mean < 250, "the picture is not blank: mean " + mean );
 	}
 
+	/**
+	 * Pixel Classifier's display on a real screen: the lazy label hyperstack of the sample, shown by ImageJ with the
+	 * classes' lookup table, is, pixel for pixel, the classes' colours where the label image holds those classes.
+	 */
+	@Test
+	void aScreenshotOfTheLabelDisplayIsTheClassesInTheirColours( @TempDir final Path dir ) throws Exception
+	{
+		final int w = 192, h = 160;
+		final Path input = dir.resolve( "sample.zarr" ), labels = dir.resolve( "scribbles.zarr" ), file = dir.resolve( "sample.classifier.json" );
+		final byte[] truth = new byte[ 2 * w * h ];
+		org.featurize.unet.cli.SampleVolume.write( input, 1, 2, h, w, 2, truth );
+		final ZarrArray l = ZarrArray.create( labels, "", org.featurize.unet.zarr.ArraySpec.builder().shape( 1, 2, h, w ).chunks( 1, 1, h, w )
+				.dataType( org.featurize.unet.zarr.DataType.UINT8 ).zarrFormat( 2 ).build() );
+		l.writeChunk( new long[] { 0, 0, 0, 0 }, scribbles( truth, w, h ) );
+		final Path classes = dir.resolve( "classes.zarr" );
+		final org.featurize.unet.classify.ClassifyJob.Result trained = new org.featurize.unet.classify.ClassifyJob( s -> {} ).run(
+				org.featurize.unet.classify.ClassifyRequest.of( org.featurize.unet.job.FeaturizeRequest.of( input ) ).labels( labels, "" )
+						.output( classes ).saveClassifier( file ), org.featurize.unet.io.Progress.NONE, () -> false );
+		final Path shots = Files.createDirectories( External.projectDir().resolve( "target/screenshots" ) );
+		final Path png = shots.resolve( "imagej-classes.png" );
+		final String[] r = session( dir, "classes", input.toString(), file.toString(), png.toString() );
+		assertEquals( "0", r[ 0 ], r[ 1 ] );
+		final BufferedImage image = ImageIO.read( png.toFile() );
+		assertEquals( w, image.getWidth(), r[ 1 ] );
+		assertEquals( h, image.getHeight(), r[ 1 ] );
+		final byte[] plane = ( byte[] ) ZarrArray.open( classes, "" ).readChunk( 0, 0, 0, 0 ); // plane (0, 0) as saved
+		final java.util.Map< Long, Integer > colour = new java.util.HashMap<>();
+		for ( int k = 0; k < trained.classifier.classes(); k++ )
+			colour.put( trained.classifier.value( k ), trained.classifier.color( k ) & 0xffffff );
+		int same = 0;
+		final int[] counts = new int[ 4 ];
+		for ( int y = 0; y < h; y++ )
+			for ( int x = 0; x < w; x++ )
+			{
+				final int v = plane[ y * w + x ] & 0xff;
+				counts[ v ]++;
+				if ( ( image.getRGB( x, y ) & 0xffffff ) == colour.get( ( long ) v ) )
+					same++;
+			}
+		System.out.printf( "Label display: %d of %d pixels in their class's colour; classes 1, 2, 3: %d, %d, %d pixels%n", same, w * h, counts[ 1 ],
+				counts[ 2 ], counts[ 3 ] );
+		assertEquals( w * h, same, "every pixel on screen is its class's colour" );
+		assertTrue( counts[ 1 ] > 0 && counts[ 2 ] > 0 && counts[ 3 ] > 0, "the plane holds all three classes" );
+	}
+
+	/** Sparse labels of plane 0: the class (the truth: 1, 2 or 3) at every 5th pixel of every 6th row whose 5 x 5 neighbourhood is that class alone. */
+	static byte[] scribbles( final byte[] truth, final int w, final int h )
+	{
+		final byte[] out = new byte[ w * h ];
+		for ( int y = 2; y < h - 2; y += 6 )
+			for ( int x = 2; x < w - 2; x += 5 )
+			{
+				boolean inside = true;
+				for ( int dy = -2; dy <= 2 && inside; dy++ )
+					for ( int dx = -2; dx <= 2 && inside; dx++ )
+						inside = truth[ ( y + dy ) * w + x + dx ] == truth[ y * w + x ];
+				if ( inside )
+					out[ y * w + x ] = truth[ y * w + x ]; // 1 background, 2 blobs, 3 filaments
+			}
+		return out;
+	}
 }

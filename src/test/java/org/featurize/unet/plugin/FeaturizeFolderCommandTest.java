@@ -150,6 +150,39 @@ class FeaturizeFolderCommandTest
 	}
 
 	@Test
+	void cancellingTheTaskEndsTheBatchAtItsInputAndARerunResumes( @TempDir final Path dir ) throws Exception
+	{
+		final Path[] f = folder( dir );
+		final Path out = dir.resolve( "out" ), outA = out.resolve( "a-features.zarr" );
+		final Object[] args = { "input_folder", f[ 0 ].toFile(), "output_folder", out.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "tile", "4",
+				"chunk", "4", "threads", "1" };
+		final FeaturizeCommandTest.CancelOnProgress canceller = new FeaturizeCommandTest.CancelOnProgress();
+		final var subscribed = context.service( EventService.class ).subscribe( canceller );
+		final CommandModule first;
+		try
+		{
+			first = run( args );
+		}
+		finally
+		{
+			context.service( EventService.class ).unsubscribe( subscribed );
+		}
+		assertTrue( first.isCanceled(), "the batch stopped" );
+		assertEquals( "Cancelled at " + f[ 1 ] + ": 2 input(s) not started", first.getCancelReason() );
+		assertEquals( List.of( List.of( f[ 1 ].toString(), outA.toString(), "failed", "cancelled" ) ), rows( ( ResultsTable ) first.getOutput( "results" ) ) );
+		assertFalse( Files.exists( out.resolve( "b-features.zarr" ) ), "b not started" );
+
+		final CommandModule second = run( args );
+		assertFalse( second.isCanceled(), second.getCancelReason() );
+		final List< List< String > > rows = rows( ( ResultsTable ) second.getOutput( "results" ) );
+		assertEquals( List.of( "done", "done", "failed" ), rows.stream().map( r -> r.get( 2 ) ).toList() );
+		final Path single = dir.resolve( "single-a.zarr" );
+		assertEquals( 0, FeaturizeMain.run( new String[] { f[ 1 ].toString(), single.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--tile", "4",
+				"--chunk", "4", "--threads", "1" }, System.out, new PrintStream( PrintStream.nullOutputStream() ) ) );
+		Fixtures.assertSameChunks( single, outA );
+	}
+
+	@Test
 	void badFoldersListsAndParametersAreRefusedBeforeAnythingIsWritten( @TempDir final Path dir ) throws Exception
 	{
 		final Path[] f = folder( dir );

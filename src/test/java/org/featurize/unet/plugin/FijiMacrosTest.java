@@ -274,6 +274,11 @@ class FijiMacrosTest
 			assertEquals( "run(\"UNet (Folder)\", \"input_folder=" + f[ 0 ] + " output_folder=" + out + " name={name}-features.zarr overwrite=false model="
 					+ Fixtures.TINY_MODEL + " dataset= normalization=none tile= halo= chunk= threads=2 device=auto precision=float32 output_type=float32"
 					+ " keep_bits=13 rounding=block layout=seed levels=1\");", recorded );
+			final List< String > readme = Files.readAllLines( External.projectDir().resolve( "README.md" ) ).stream()
+					.filter( l -> l.startsWith( "run(\"UNet (Folder)\"" ) ).toList();
+			assertEquals( 1, readme.size(), "the README shows one such line: " + readme );
+			assertEquals( readme.get( 0 ).replace( "/data/acquisitions", f[ 0 ].toString() ).replace( "/data/features", out.toString() )
+					.replace( "/data/unet16.pt", Fixtures.TINY_MODEL.toString() ), recorded, "the README says what the recorder writes" );
 			assertEquals( List.of(), menu.windows, "no window nobody asked for" );
 			final ij.measure.ResultsTable results = ( ij.measure.ResultsTable ) menu.module.getOutput( "results" );
 			assertEquals( List.of( "done", "done", "failed" ), List.of( results.getStringValue( "status", 0 ), results.getStringValue( "status", 1 ),

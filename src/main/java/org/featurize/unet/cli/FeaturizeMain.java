@@ -1,8 +1,6 @@
 package org.featurize.unet.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,19 +55,8 @@ public final class FeaturizeMain implements Callable< Integer >
 			+ "(created; an unfinished run there is resumed). With --output-dir: the inputs, any number (a shell glob such as data/*.zarr)" )
 	List< Path > paths = new ArrayList<>();
 
-	@Option( names = "--output-dir", paramLabel = "DIR", description = "Many inputs in one run, the engine started once: each input's features "
-			+ "go to DIR/<its folder name without .zarr>-features.zarr (see --name). A complete output is skipped, an unfinished one resumed, "
-			+ "a failed input passed over; a table of what was done, skipped or failed ends the run (exit status 1 if any failed). "
-			+ "A missing input or two inputs with one output are refused before anything is written" )
-	Path outputDir;
-
-	@Option( names = "--inputs", paramLabel = "LIST", description = "With --output-dir: a file of input paths, one per line "
-			+ "(# comments; relative to the current directory); the inputs after the options are added" )
-	Path inputList;
-
-	@Option( names = "--name", paramLabel = "PATTERN", description = "With --output-dir: the output's name in DIR, {name} standing for the "
-			+ "input's folder name without .zarr (default: " + Batch.DEFAULT_NAME + ")" )
-	String name;
+	@Mixin
+	BatchOptions batch = new BatchOptions();
 
 	@Mixin
 	JobOptions job = new JobOptions();
@@ -157,10 +144,9 @@ public final class FeaturizeMain implements Callable< Integer >
 	@Override
 	public Integer call()
 	{
-		if ( outputDir != null )
+		if ( batch.given() )
 			return batch();
-		if ( inputList != null || name != null )
-			throw new ParameterException( spec.commandLine(), ( inputList != null ? "--inputs" : "--name" ) + " needs --output-dir DIR" );
+		batch.checkNotGivenAlone( spec.commandLine() );
 		if ( paths.size() != 2 )
 			throw new ParameterException( spec.commandLine(), "Expected INPUT OUTPUT (two paths), found " + paths.size()
 					+ ( paths.size() > 2 ? "; for several inputs give --output-dir DIR" : "" ) );
@@ -176,26 +162,11 @@ public final class FeaturizeMain implements Callable< Integer >
 	{
 		if ( preview != null )
 			throw new ParameterException( spec.commandLine(), "--preview writes one picture: give it with INPUT OUTPUT, not with --output-dir" );
-		final List< Path > inputs = new ArrayList<>();
-		if ( inputList != null )
-			inputs.addAll( Batch.readList( inputList ) );
-		inputs.addAll( paths );
-		final List< Batch.Item > items = Batch.plan( inputs, outputDir, name );
+		final List< Batch.Item > items = batch.plan( paths );
 		DjlEngine.startInBackground();
-		try
-		{
-			Files.createDirectories( outputDir );
-		}
-		catch ( final IOException e )
-		{
-			throw new FeaturizeException( "Cannot create the output folder " + outputDir + ": " + e, e );
-		}
+		batch.createOutputDir();
 		final List< Batch.Row > rows = new Batch( err::println ).run( items, i -> request( i.input(), i.output() ), () -> consoleProgress( err ) );
-		err.print( Batch.table( rows ) );
-		for ( final Batch.Row r : rows )
-			if ( r.status() != Batch.Status.FAILED )
-				out.println( r.output().toAbsolutePath() );
-		return Batch.anyFailed( rows ) ? 1 : 0;
+		return BatchOptions.report( rows, out, err );
 	}
 
 	private FeaturizeRequest request( final Path input, final Path output )

@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The command-line options that {@code bin/featurize} and {@code bin/featurize-spark} share (a picocli mixin): what
- * decides the features and how they are stored. Input and output are each command's own ({@link InputOutput}, or
- * {@code bin/featurize}'s several inputs); so are the model, whose kinds differ, threads, layout, Spark's partitions...
+ * decides the features and how they are stored. Input and output are each command's own (INPUT OUTPUT, or several
+ * inputs with {@link BatchOptions}); so are the model, whose kinds differ, threads, layout, Spark's partitions...
  */
 public final class JobOptions
 {

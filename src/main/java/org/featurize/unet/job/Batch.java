@@ -9,9 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.io.FeatureOutput;
@@ -22,7 +24,8 @@ import org.featurize.unet.ome.OmeOutput;
  * Many inputs in one run, with one engine and one model: each input is featurized in turn by {@link Featurizer}
  * into its own output in one folder. The list is checked whole before anything is written (every input exists,
  * no two share an output); then a complete output is skipped, an unfinished one resumed, and a failed input
- * reported and passed over. {@link #table} says what happened to each.
+ * reported and passed over. {@link #table} says what happened to each. What runs one input is a {@link Runner}:
+ * {@link Featurizer} on this machine by default, a Spark job for the cluster driver.
  */
 public final class Batch
 {
@@ -39,6 +42,13 @@ public final class Batch
 		{
 			return name().toLowerCase( Locale.ROOT );
 		}
+	}
+
+	/** Featurizes one input as its validated request says (a complete output was skipped before). */
+	@FunctionalInterface
+	public interface Runner
+	{
+		void run( FeaturizeRequest request );
 	}
 
 	/** One input and the output it maps to. */
@@ -123,10 +133,21 @@ public final class Batch
 	}
 
 	/**
-	 * Runs each item in turn with the request {@code requests} makes for it, reporting to a new {@code progress}
-	 * each; the parameters they share are checked once, before the first run. Returns a row per item, in order.
+	 * Runs each item in turn on this machine with the request {@code requests} makes for it, reporting to a new
+	 * {@code progress} each ({@link #run(List, Function, Runner)} with {@link Featurizer}).
 	 */
 	public List< Row > run( final List< Item > items, final Function< Item, FeaturizeRequest > requests, final Supplier< Progress > progress )
+	{
+		return run( items, requests, request -> new Featurizer( log ).run( request, progress.get(), () -> false ) );
+	}
+
+	/**
+	 * Runs each item in turn with the request {@code requests} makes for it, by {@code runner}; the parameters they
+	 * share are checked once, before the first run. A failure of one input (any {@link RuntimeException}) is its row's
+	 * reason and the next input runs; a {@link CancellationException} fails its input as "cancelled" and ends the
+	 * batch there. Returns a row per item run, in order.
+	 */
+	public List< Row > run( final List< Item > items, final Function< Item, FeaturizeRequest > requests, final Runner runner )
 	{
 		if ( !items.isEmpty() )
 			requests.apply( items.get( 0 ) ).validate(); // a bad parameter fails them all: refused once
@@ -138,6 +159,7 @@ public final class Batch
 			final long start = System.nanoTime();
 			Status status;
 			String reason = "";
+			boolean cancelled = false;
 			try
 			{
 				final FeaturizeRequest request = requests.apply( item ).validate();
@@ -149,9 +171,16 @@ public final class Batch
 				}
 				else
 				{
-					new Featurizer( log ).run( request, progress.get(), () -> false );
+					runner.run( request );
 					status = Status.DONE;
 				}
+			}
+			catch ( final CancellationException e ) // the user stopped the batch: this input is unfinished, the rest not started
+			{
+				status = Status.FAILED;
+				reason = "cancelled";
+				cancelled = true;
+				log.accept( "Cancelled: " + item.input() + " (" + ( items.size() - i - 1 ) + " input(s) not started)" );
 			}
 			catch ( final RuntimeException e ) // FeaturizeException and any other: the next input still runs
 			{
@@ -160,8 +189,33 @@ public final class Batch
 				log.accept( "Failed: " + item.input() + ": " + reason );
 			}
 			rows.add( new Row( item.input(), item.output(), status, ( System.nanoTime() - start ) / 1e9, reason ) );
+			if ( cancelled )
+				break;
 		}
 		return rows;
+	}
+
+	/**
+	 * The Zarr inputs in {@code folder}: its entries whose name ends in {@code .zarr} (any case), sorted by name.
+	 * Refuses a folder that does not exist or holds none.
+	 */
+	public static List< Path > listFolder( final Path folder )
+	{
+		if ( !Files.isDirectory( folder ) )
+			throw new FeaturizeException( "Input folder " + folder + " does not exist or is not a folder; nothing was written" );
+		final List< Path > inputs;
+		try ( Stream< Path > entries = Files.list( folder ) )
+		{
+			inputs = entries.filter( p -> Files.isDirectory( p ) && p.getFileName().toString().toLowerCase( Locale.ROOT ).endsWith( ".zarr" ) )
+					.sorted().toList();
+		}
+		catch ( final IOException e )
+		{
+			throw new FeaturizeException( "Cannot list the input folder " + folder + ": " + e, e );
+		}
+		if ( inputs.isEmpty() )
+			throw new FeaturizeException( "Input folder " + folder + " holds no .zarr inputs; nothing was written" );
+		return inputs;
 	}
 
 	private static boolean complete( final FeaturizeRequest request )

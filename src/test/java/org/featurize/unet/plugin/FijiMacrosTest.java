@@ -42,7 +42,7 @@ class FijiMacrosTest
 {
 	/** The commands of this project and a menu run of each that shows its dialog's defaults: every one is here. */
 	static final List< Class< ? > > COVERED = List.of( FeaturizeCommand.class, PixelClassifierCommand.class, ApplyClassifierCommand.class,
-			OpenZarrCommand.class );
+			OpenZarrCommand.class, FeaturizeFolderCommand.class );
 
 	private static final int CORES = Runtime.getRuntime().availableProcessors();
 
@@ -253,6 +253,61 @@ class FijiMacrosTest
 				System.out, errors ) );
 		assertTrue( err.toString( StandardCharsets.UTF_8 ).contains( "No Zarr container at " + dir.resolve( "none" ) + ": the path does not exist" ),
 				err::toString );
+	}
+
+	@Test
+	void aRecordedFolderLineReplaysToTheSameOutputsInTheGuiAndHeadlessAndRunsFromTheLauncher( @TempDir final Path dir ) throws Exception
+	{
+		final Path[] f = FeaturizeFolderCommandTest.folder( dir );
+		final Path out = dir.resolve( "out" ), first = dir.resolve( "first" );
+		final String recorded;
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( FeaturizeFolderCommand.class,
+					typed( "input_folder", f[ 0 ].toFile(), "output_folder", out.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "threads", "2" ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			assertEquals( "13", menu.opened.get( "keep_bits" ), "the bits of float32 output when the dialog opens" );
+			assertEquals( "", menu.opened.get( "tile" ), "each input's own tile: no one number says it" );
+			for ( final Map.Entry< String, Object > e : menu.opened.entrySet() )
+				assertFalse( "0".equals( String.valueOf( e.getValue() ) ), e.getKey() + " shows 0" );
+			recorded = menu.recorded;
+			assertEquals( "run(\"UNet (Folder)\", \"input_folder=" + f[ 0 ] + " output_folder=" + out + " name={name}-features.zarr overwrite=false model="
+					+ Fixtures.TINY_MODEL + " dataset= normalization=none tile= halo= chunk= threads=2 device=auto precision=float32 output_type=float32"
+					+ " keep_bits=13 rounding=block layout=seed levels=1\");", recorded );
+			final List< String > readme = Files.readAllLines( External.projectDir().resolve( "README.md" ) ).stream()
+					.filter( l -> l.startsWith( "run(\"UNet (Folder)\"" ) ).toList();
+			assertEquals( 1, readme.size(), "the README shows one such line: " + readme );
+			assertEquals( readme.get( 0 ).replace( "/data/acquisitions", f[ 0 ].toString() ).replace( "/data/features", out.toString() )
+					.replace( "/data/unet16.pt", Fixtures.TINY_MODEL.toString() ), recorded, "the README says what the recorder writes" );
+			assertEquals( List.of(), menu.windows, "no window nobody asked for" );
+			final ij.measure.ResultsTable results = ( ij.measure.ResultsTable ) menu.module.getOutput( "results" );
+			assertEquals( List.of( "done", "done", "failed" ), List.of( results.getStringValue( "status", 0 ), results.getStringValue( "status", 1 ),
+					results.getStringValue( "status", 2 ) ) );
+			Files.move( out, first );
+
+			final LegacyLayer.Run gui = fiji.macro( recorded );
+			assertFalse( gui.canceled(), gui.cancelReason() );
+			assertEquals( Map.of(), gui.opened, "no dialog" );
+			Fixtures.assertSameChunks( first.resolve( "a-features.zarr" ), out.resolve( "a-features.zarr" ) );
+			Fixtures.assertSameChunks( first.resolve( "b-features.zarr" ), out.resolve( "b-features.zarr" ) );
+		}
+		delete( out );
+		try ( LegacyLayer headless = new LegacyLayer( false ) )
+		{
+			final LegacyLayer.Run run = headless.macro( recorded );
+			assertFalse( run.canceled(), run.cancelReason() );
+			Fixtures.assertSameChunks( first.resolve( "a-features.zarr" ), out.resolve( "a-features.zarr" ) );
+			Fixtures.assertSameChunks( first.resolve( "b-features.zarr" ), out.resolve( "b-features.zarr" ) );
+		}
+		delete( out );
+		final ByteArrayOutputStream err = new ByteArrayOutputStream();
+		assertEquals( 0, FeaturizeMain.run( new String[] { "--headless", "--run", "UNet (Folder)", "input_folder='" + f[ 0 ] + "',output_folder='" + out
+				+ "',model='" + Fixtures.TINY_MODEL + "',threads='2'" }, System.out, new PrintStream( err, true, StandardCharsets.UTF_8 ) ), err::toString );
+		Fixtures.assertSameChunks( first.resolve( "a-features.zarr" ), out.resolve( "a-features.zarr" ) );
+		Fixtures.assertSameChunks( first.resolve( "b-features.zarr" ), out.resolve( "b-features.zarr" ) );
+		assertEquals( 1, FeaturizeMain.run( new String[] { "--headless", "--run", "UNet (Folder)", "output_folder='" + out + "'" }, System.out,
+				new PrintStream( err, true, StandardCharsets.UTF_8 ) ) );
+		assertTrue( err.toString( StandardCharsets.UTF_8 ).contains( "featurize: error: No inputs given: choose an input folder" ), err::toString );
 	}
 
 	/** The README's macro line ({@code full}: the line it says the recorder writes), with its paths replaced. */

@@ -1,0 +1,264 @@
+package org.featurize.unet.plugin;
+
+import java.awt.GraphicsEnvironment;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.io.Progress;
+import org.featurize.unet.job.Batch;
+import org.featurize.unet.job.FeaturizeRequest;
+import org.featurize.unet.job.Featurizer;
+import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.task.Task;
+import org.scijava.task.TaskService;
+
+import ij.IJ;
+import ij.measure.ResultsTable;
+
+/**
+ * Plugins &gt; Featurize &gt; UNet (Folder): every {@code .zarr} input of a folder (and those of a list file), each
+ * featurized into its own output in an output folder, as {@code bin/featurize --output-dir} does ({@link Batch}): a
+ * complete output is skipped, an unfinished one resumed, a failed input reported and passed over. The inputs are
+ * checked whole before anything is written. What happened to each is the output {@code results}, an ImageJ
+ * {@link ResultsTable} (input, output, status, seconds, reason), shown with a screen, and the log's table. Parameter
+ * values do not persist from one run to the next.
+ */
+@Plugin( type = Command.class, menuPath = "Plugins>Featurize>UNet (Folder)", label = "UNet (Folder)", headless = true,
+		description = "Per-pixel UNet features of every Zarr input of a folder, each saved as Zarr in an output folder" )
+public class FeaturizeFolderCommand extends FijiCommand
+{
+	/** The results table's title, as the window shows it. */
+	public static final String TITLE = "UNet (Folder) results";
+
+	@Parameter( label = "Input folder (of .zarr inputs)", style = "directory", required = false, persist = false,
+			description = "A folder whose .zarr entries are the inputs, by name; empty to take them from the list file only" )
+	private File input_folder;
+
+	@Parameter( label = "List of inputs (text file)", style = "open", required = false, persist = false,
+			description = "A text file of input paths, one per line (# comments); added to the folder's inputs; empty for none" )
+	private File input_list;
+
+	@Parameter( label = "Output folder", style = "directory", persist = false,
+			description = "Where each input's output goes, named by the pattern; created when missing" )
+	private File output_folder;
+
+	@Parameter( label = "Output name ({name}: the input's name without .zarr)", persist = false,
+			description = "The output's name in the output folder; {name} stands for the input's folder name without .zarr" )
+	private String name = Batch.DEFAULT_NAME;
+
+	@Parameter( label = "Overwrite complete outputs", persist = false,
+			description = "Compute again an output that is complete; else it is skipped (an unfinished one is always resumed)" )
+	private boolean overwrite = false;
+
+	@Parameter( label = "Model (TorchScript or bioimage.io)", style = "open", required = false, persist = false,
+			description = "A TorchScript .pt file, or a bioimage.io model package with TorchScript weights; empty for the shipped UNet" )
+	private File model;
+
+	@Parameter( visibility = ItemVisibility.MESSAGE, required = false, persist = false )
+	private String expert = "<html><b>Expert settings</b>: the same for every input (empty text: each input's default)";
+
+	@Parameter( label = "Dataset inside each input", required = false, persist = false,
+			description = "Path of the array inside each input; empty for the input itself" )
+	private String dataset = "";
+
+	@Parameter( label = "Normalization", choices = { "none", "percentile" }, persist = false,
+			description = "none: raw values; percentile: each input's 1st..99.8th percentile to 0..1" )
+	private String normalization = "none";
+
+	@Parameter( label = "Tile size (pixels)", required = false, persist = false,
+			description = "Side of the square tiles fed to the model; empty to have it chosen for each input" )
+	private String tile = "";
+
+	@Parameter( label = "Halo (pixels)", required = false, persist = false,
+			description = "Context read around each tile; empty for the model's measured halo" )
+	private String halo = "";
+
+	@Parameter( label = "Output chunk (pixels)", required = false, persist = false,
+			description = "Side of the outputs' square chunks; empty for whole planes up to 64 MiB, 1024 x 1024 chunks beyond" )
+	private String chunk = "";
+
+	@Parameter( label = "Threads", required = false, persist = false,
+			description = "Worker threads, one model predictor each; empty for each input's default (one per core, fewer for large tiles)" )
+	private String threads = "";
+
+	@Parameter( label = "Device", choices = { "auto", "cpu", "gpu" }, persist = false,
+			description = "auto: a GPU when one is usable, else the CPU; gpu: refused when none is usable" )
+	private String device = "auto";
+
+	@Parameter( label = "Precision", choices = { "float32", "bf16" }, persist = false,
+			description = "float32, or bf16: the model's bfloat16 variant" )
+	private String precision = "float32";
+
+	@Parameter( label = "Output type", choices = { "float32", "float16" }, persist = false, callback = "refreshDefaults" )
+	private String output_type = "float32";
+
+	@Parameter( label = "Mantissa bits kept", required = false, persist = false,
+			description = "Rounds the stored features to this many mantissa bits; empty for 13 with float32, 10 with float16, all with rounding none" )
+	private String keep_bits = "";
+
+	@Parameter( label = "Rounding", choices = { "block", "value", "none" }, persist = false, callback = "refreshDefaults" )
+	private String rounding = "block";
+
+	@Parameter( label = "Output layout", choices = { "seed", "ome" }, persist = false,
+			description = "seed: one Zarr array (t, z, y, x, c) per input; ome: an OME-Zarr image (NGFF 0.4) per input" )
+	private String layout = "seed";
+
+	@Parameter( label = "Resolution levels (ome)", min = "1", persist = false )
+	private int levels = 1;
+
+	@Parameter( label = "Results", type = ItemIO.OUTPUT )
+	private ResultsTable results;
+
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Parameter( required = false )
+	private TaskService tasks;
+
+	private Task task;
+
+	@Override
+	public void run()
+	{
+		try
+		{
+			final List< Batch.Item > items = Batch.plan( inputs(), outputFolder(), name );
+			request( items.get( 0 ) ).validate(); // the parameters all inputs share, before anything is written
+			Files.createDirectories( output_folder.toPath() );
+			IJ.resetEscape();
+			task = tasks == null ? null : tasks.createTask( "Featurize " + items.size() + " inputs" );
+			if ( task != null )
+				task.start();
+			final List< Batch.Row > rows = new Batch( log::info ).run( items, this::request,
+					request -> new Featurizer( log::info ).run( request, Progress.throttled( this::progress, 1000 ), this::stopRequested ) );
+			results = table( rows );
+			log.info( "\n" + Batch.table( rows ) );
+			final long failed = rows.stream().filter( r -> r.status() == Batch.Status.FAILED ).count();
+			if ( failed > 0 )
+				log.error( failed + " of " + items.size() + " inputs failed: the results table says why" );
+			if ( !GraphicsEnvironment.isHeadless() )
+				results.show( TITLE );
+			if ( !rows.isEmpty() && rows.get( rows.size() - 1 ).reason().equals( "cancelled" ) )
+				cancel( "Cancelled at " + rows.get( rows.size() - 1 ).input() + ": " + ( items.size() - rows.size() ) + " input(s) not started" );
+		}
+		catch ( final FeaturizeException e )
+		{
+			log.error( e.getMessage() );
+			cancel( e.getMessage() );
+		}
+		catch ( final java.io.IOException e )
+		{
+			log.error( "Cannot create the output folder " + output_folder + ": " + e );
+			cancel( "Cannot create the output folder " + output_folder + ": " + e );
+		}
+		finally
+		{
+			if ( task != null )
+				task.finish();
+		}
+	}
+
+	/** The list file's inputs, then the folder's; refused when neither is given. */
+	private List< Path > inputs()
+	{
+		final boolean folder = given( input_folder ), list = given( input_list );
+		if ( !folder && !list )
+			throw new FeaturizeException( "No inputs given: choose an input folder of .zarr inputs (input_folder), or a list file of input paths (input_list)" );
+		final List< Path > inputs = new ArrayList<>();
+		if ( list )
+			inputs.addAll( Batch.readList( input_list.toPath() ) );
+		if ( folder )
+			inputs.addAll( Batch.listFolder( input_folder.toPath() ) );
+		return inputs;
+	}
+
+	private Path outputFolder()
+	{
+		if ( !given( output_folder ) )
+			throw new FeaturizeException( "No output folder given (output_folder)" );
+		final Path out = output_folder.toPath();
+		if ( given( input_folder ) && out.toAbsolutePath().normalize().equals( input_folder.toPath().toAbsolutePath().normalize() ) )
+			throw new FeaturizeException( "The output folder is the input folder " + out + ": its outputs would be taken for inputs by the next run; "
+					+ "choose another output folder" );
+		return out;
+	}
+
+	private static boolean given( final File f )
+	{
+		return f != null && !f.getPath().isEmpty();
+	}
+
+	private FeaturizeRequest request( final Batch.Item item )
+	{
+		return FeaturizeRequest.of( item.input() ).output( item.output() ).dataset( dataset ).model( given( model ) ? model.toPath() : null )
+				.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) ).normalization( normalization )
+				.threads( number( "threads", threads ) ).overwrite( overwrite ).outputType( output_type ).precision( precision )
+				.keepBits( number( "keep_bits", keep_bits ) ).rounding( rounding ).layout( layout ).levels( levels ).device( device );
+	}
+
+	/** The rows as an ImageJ results table: input, output, status, seconds, reason. */
+	static ResultsTable table( final List< Batch.Row > rows )
+	{
+		final ResultsTable t = new ResultsTable();
+		for ( final Batch.Row r : rows )
+		{
+			t.incrementCounter();
+			t.addValue( "input", r.input().toString() );
+			t.addValue( "output", r.output().toString() );
+			t.addValue( "status", r.status().label() );
+			t.addValue( "seconds", r.seconds() );
+			t.addValue( "reason", r.reason() );
+		}
+		return t;
+	}
+
+	/** The user asked to stop: the command or its task was cancelled, or Esc was pressed in ImageJ. */
+	private boolean stopRequested()
+	{
+		return isCanceled() || task != null && task.isCanceled() || IJ.escapePressed();
+	}
+
+	/** Only the mantissa bits default to something derived from other inputs (the output type and the rounding). */
+	@Override
+	protected Map< String, Object > dialogDefaults()
+	{
+		final Map< String, Object > defaults = new LinkedHashMap<>();
+		defaults.put( "keep_bits", text( DialogDefaults.keepBits( output_type, rounding ) ) );
+		return defaults;
+	}
+
+	private void progress( final long done, final long total, final double rate, final double eta )
+	{
+		final String message = ProgressText.format( done, total, rate, eta );
+		if ( status != null )
+			status.showStatus( ( int ) Math.min( done, Integer.MAX_VALUE ), ( int ) Math.min( total, Integer.MAX_VALUE ), message );
+		if ( task != null )
+		{
+			task.setProgressMaximum( total );
+			task.setProgressValue( done );
+			task.setStatusMessage( message );
+		}
+		log.info( message );
+	}
+
+	/** What happened to each input in the last run. */
+	public ResultsTable results()
+	{
+		return results;
+	}
+}

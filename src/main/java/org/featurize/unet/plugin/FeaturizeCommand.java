@@ -176,7 +176,7 @@ public class FeaturizeCommand extends FijiCommand
 				task.start();
 			final Featurizer.Result result = new Featurizer( log::info ).run( request, Progress.throttled( this::progress, 1000 ), this::stopRequested );
 			features = result.image();
-			shown.show( result.features(), title(), request.threads() );
+			shown.show( result.features(), title(), request.threads(), log::warn );
 		}
 		catch ( final FeaturizeException | CancellationException e )
 		{

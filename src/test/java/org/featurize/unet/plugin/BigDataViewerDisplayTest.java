@@ -108,6 +108,19 @@ class BigDataViewerDisplayTest
 	}
 
 	@Test
+	void cellsComputedBeforeTheDisplayOpensGiveTheFirstRanges() throws Exception
+	{
+		final FeatureImage features = features();
+		features.image().randomAccess().setPositionAndGet( 0, 0, 0, 0, 1 ).get(); // plane (z, t) = (0, 1) computed into the cache
+		final List< String > warnings = new ArrayList<>();
+		final BdvStackSource< VolatileFloatType > shown = show( features, warnings );
+		final RealARGBColorConverterSetup first = ( RealARGBColorConverterSetup ) shown.getConverterSetups().get( 0 );
+		await( () -> first.rangeChanges > 0 );
+		assertRanges( percentiles( features, new long[][] { { 0, 1 } } ), shown.getConverterSetups() );
+		assertEquals( 0, features.volatileView( 1 ).pending(), "nothing else was computed" );
+	}
+
+	@Test
 	void anOlderBigDataViewerKeepsEverySourceVisibleAndSaysSo() throws Exception
 	{
 		final List< String > warnings = new ArrayList<>();

@@ -52,7 +52,8 @@ public final class BigDataViewerDisplay
 	}
 
 	/**
-	 * Shows the features; returns BigDataViewer's handle of the new sources.
+	 * Shows the features; returns BigDataViewer's handle of the new sources. What this BigDataViewer cannot do
+	 * (colours, ranges, visibility through an API it lacks) goes to {@code warnings}, and the display opens without it.
 	 *
 	 * @throws FeaturizeException
 	 *             if BigDataViewer is absent, with what to do about it
@@ -115,7 +116,8 @@ public final class BigDataViewerDisplay
 
 	/**
 	 * Shows an image with axes (x, y, c, z, t) as it is (not volatile: the viewer reads a chunk when it paints it),
-	 * one source per channel; returns BigDataViewer's handle of the new sources.
+	 * one source per channel, coloured as the features and with ranges from the middle plane ({@link #planeRanges});
+	 * returns BigDataViewer's handle of the new sources. What this BigDataViewer cannot do goes to {@code warnings}.
 	 *
 	 * @throws FeaturizeException
 	 *             if BigDataViewer is absent or cannot show it

@@ -29,14 +29,15 @@ import net.imglib2.img.array.ArrayImgs;
 
 /**
  * Draws what {@code display=BigDataViewer} shows of the shipped sample with the shipped model
- * ({@code normalization=percentile}), through the test-scope stand-in's painter: the input plane, the active
+ * ({@code normalization=percentile}, a 256 x 256 plane drawn twice its size), through the test-scope stand-in's painter: the input plane, the active
  * sources composited as BigDataViewer adds them, and each feature's colour, range and visibility. Not a test:
  * run by hand, {@code java -cp ... org.featurize.unet.plugin.BigDataViewerPicture docs/bigdataviewer-features.png}.
  * It paints into an image, so it needs no screen.
  */
 public final class BigDataViewerPicture
 {
-	private static final int SIZE = 512;
+	/** The sample's width and height, and how much the picture enlarges it (nearest neighbour). */
+	private static final int SIZE = 256, ZOOM = 2;
 
 	private BigDataViewerPicture()
 	{}
@@ -71,29 +72,30 @@ public final class BigDataViewerPicture
 		final BufferedImage composite = panel.paint( 0, 0 );
 
 		final int legend = 300, top = 28;
-		final BufferedImage picture = new BufferedImage( 2 * SIZE + legend, SIZE + top, BufferedImage.TYPE_INT_RGB );
+		final int side = ZOOM * SIZE;
+		final BufferedImage picture = new BufferedImage( 2 * side + legend, side + top, BufferedImage.TYPE_INT_RGB );
 		final Graphics2D g = picture.createGraphics();
 		g.setRenderingHint( RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON );
 		g.setColor( new Color( 0x202020 ) );
 		g.fillRect( 0, 0, picture.getWidth(), picture.getHeight() );
-		g.drawImage( grey( input ), 0, top, null );
-		g.drawImage( composite, SIZE, top, null );
+		g.drawImage( grey( input ), 0, top, side, side, null );
+		g.drawImage( composite, side, top, side, side, null );
 		g.setFont( new Font( Font.SANS_SERIF, Font.PLAIN, 14 ) );
 		g.setColor( Color.WHITE );
 		g.drawString( "input (uint16, 1st..99th percentile)", 8, 19 );
-		g.drawString( "display=BigDataViewer: features 0, 1, 2 added", SIZE + 8, 19 );
-		g.drawString( "feature: colour, range, shown", 2 * SIZE + 10, 19 );
+		g.drawString( "display=BigDataViewer: features 0, 1, 2 added", side + 8, 19 );
+		g.drawString( "feature: colour, range, shown", 2 * side + 10, 19 );
 		final List< ConverterSetup > setups = shown.getConverterSetups();
 		for ( int c = 0; c < setups.size(); c++ )
 		{
 			final ConverterSetup s = setups.get( c );
 			final int y = top + 6 + c * 30;
 			g.setColor( new Color( s.getColor().get() & 0xffffff ) );
-			g.fillRect( 2 * SIZE + 10, y, 22, 22 );
+			g.fillRect( 2 * side + 10, y, 22, 22 );
 			final boolean active = panel.state().isSourceActive( shown.getSources().get( c ) );
 			g.setColor( active ? Color.WHITE : new Color( 0x909090 ) );
 			g.drawString( String.format( "%2d  %7.2f .. %7.2f %s", c, s.getDisplayRangeMin(), s.getDisplayRangeMax(), active ? "  shown" : "" ),
-					2 * SIZE + 40, y + 16 );
+					2 * side + 40, y + 16 );
 		}
 		g.dispose();
 		final File parent = out.getAbsoluteFile().getParentFile();

@@ -29,8 +29,9 @@ import net.imglib2.img.array.ArrayImgs;
 
 /**
  * Draws what {@code display=BigDataViewer} shows of the shipped sample with the shipped model
- * ({@code normalization=percentile}, a 256 x 256 plane drawn twice its size), through the test-scope stand-in's painter: the input plane, the active
- * sources composited as BigDataViewer adds them, and each feature's colour, range and visibility. Not a test:
+ * ({@code normalization=percentile}, a 256 x 256 plane drawn twice its size), through the test-scope stand-in's
+ * painter: the input plane, the active sources composited as BigDataViewer adds them, and each feature's colour,
+ * range and visibility. Not a test:
  * run by hand, {@code java -cp ... org.featurize.unet.plugin.BigDataViewerPicture docs/bigdataviewer-features.png}.
  * It paints into an image, so it needs no screen.
  */

@@ -214,6 +214,13 @@ public final class FeatureImage
 		return cache.get( index ).getData().getCurrentStorageArray();
 	}
 
+	/** The features of cell {@code index} as {@link #cellData} gives them if it is in the cache now, else null; computes nothing. */
+	public float[] cachedCellData( final long index )
+	{
+		final Cell< FloatArray > cached = cache.getIfPresent( index );
+		return cached == null ? null : cached.getData().getCurrentStorageArray();
+	}
+
 	/** Whether cell {@code index} is in the cache now; computes nothing. */
 	public boolean isCellCached( final long index )
 	{

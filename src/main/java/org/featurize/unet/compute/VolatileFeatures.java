@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import java.util.function.ObjLongConsumer;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
@@ -35,6 +36,8 @@ public final class VolatileFeatures
 	private final Map< Integer, VolatileFloatArray > invalid = new ConcurrentHashMap<>();
 
 	private final List< LongConsumer > listeners = new CopyOnWriteArrayList<>();
+
+	private final List< ObjLongConsumer< float[] > > dataListeners = new CopyOnWriteArrayList<>();
 
 	private final ThreadPoolExecutor fetchers;
 
@@ -73,6 +76,16 @@ public final class VolatileFeatures
 		listeners.add( listener );
 	}
 
+	/**
+	 * Called, on the thread that computed it, with a cell's features as {@link FeatureImage#cellData} orders them
+	 * ((c, y, x), x fastest) and its index, before the {@link #addListener listeners} hear of it. The array is the
+	 * cache's own: read it, do not keep or change it.
+	 */
+	public void addDataListener( final ObjLongConsumer< float[] > listener )
+	{
+		dataListeners.add( listener );
+	}
+
 	/** Cells waiting for or being computed. */
 	public int pending()
 	{
@@ -90,14 +103,17 @@ public final class VolatileFeatures
 			return new Cell<>( dims, min, new VolatileFloatArray( cached.getData().getCurrentStorageArray(), true ) );
 		if ( pending.putIfAbsent( index, Boolean.TRUE ) == null )
 			fetchers.execute( () -> {
+				final float[] data;
 				try
 				{
-					features.loadedCell( index );
+					data = features.loadedCell( index ).getData().getCurrentStorageArray();
 				}
 				finally
 				{
 					pending.remove( index );
 				}
+				for ( final ObjLongConsumer< float[] > l : dataListeners )
+					l.accept( data, index );
 				for ( final LongConsumer l : listeners )
 					l.accept( index );
 			} );

@@ -2,6 +2,7 @@ package org.featurize.unet.plugin;
 
 import java.awt.GraphicsEnvironment;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.FeatureImage;
@@ -40,7 +41,7 @@ enum Display
 					+ "(it comes with Fiji); use display=ImageJ" );
 	}
 
-	void show( final FeatureImage features, final String title, final int threads )
+	void show( final FeatureImage features, final String title, final int threads, final Consumer< String > warnings )
 	{
 		switch ( this )
 		{
@@ -48,7 +49,7 @@ enum Display
 			ImageJDisplay.show( features.image(), title );
 			break;
 		case BIGDATAVIEWER:
-			BigDataViewerDisplay.show( features, title, threads );
+			BigDataViewerDisplay.show( features, title, threads, warnings );
 			break;
 		default:
 			break;

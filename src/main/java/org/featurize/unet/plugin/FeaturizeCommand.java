@@ -56,7 +56,7 @@ public class FeaturizeCommand extends FijiCommand
 	private File model;
 
 	@Parameter( label = "Display", choices = { "none", "ImageJ", "BigDataViewer" }, persist = false,
-			description = "none: only return (and save) the features; ImageJ: a virtual hyperstack; BigDataViewer: one source per feature" )
+			description = "none: only return (and save) the features; ImageJ: a virtual hyperstack; BigDataViewer: one coloured source per feature, ranges from the data, the first three shown" )
 	private String display = "none";
 
 	@Parameter( visibility = ItemVisibility.MESSAGE, required = false, persist = false )
@@ -181,7 +181,7 @@ public class FeaturizeCommand extends FijiCommand
 				task.start();
 			final Featurizer.Result result = new Featurizer( log::info ).run( request, Progress.throttled( this::progress, 1000 ), this::stopRequested );
 			features = result.image();
-			shown.show( result.features(), title(), request.threads() );
+			shown.show( result.features(), title(), request.threads(), log::warn );
 		}
 		catch ( final FeaturizeException | CancellationException e )
 		{

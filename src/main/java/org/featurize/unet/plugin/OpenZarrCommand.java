@@ -61,7 +61,7 @@ public class OpenZarrCommand extends FijiCommand
 			if ( GraphicsEnvironment.isHeadless() )
 				return;
 			if ( shown == Display.BIGDATAVIEWER )
-				BigDataViewerDisplay.showImage( view.hyperstack(), view.title() );
+				BigDataViewerDisplay.showImage( view.hyperstack(), view.title(), log::warn );
 			else if ( shown == Display.IMAGEJ )
 				ImageJDisplay.wrapHyperstack( view.hyperstack(), view.title() ).show();
 		}

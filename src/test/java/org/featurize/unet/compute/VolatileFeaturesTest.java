@@ -66,4 +66,33 @@ class VolatileFeaturesTest
 		assertEquals( plain.setPositionAndGet( 13, 11, 2 ).get(), later.get().get(), 0 );
 		assertEquals( 0, view.pending() );
 	}
+
+	@Test
+	void dataListenersGetTheFinishedCellAsTheCacheHoldsIt() throws Exception
+	{
+		final int w = 24, h = 20;
+		final FeatureImage features = Features.lazy( ArrayImgs.floats( FeatureImageTest.plane( w, h, 7 ), w, h ), FeatureImageTest.model,
+				FeatureOptions.defaults().tile( 12, 10 ) );
+		final VolatileFeatures view = features.volatileView( 1 );
+		final long cell = 3; // (x, y) grid position (1, 1): x 12..23, y 10..19
+		assertEquals( null, features.cachedCellData( cell ), "nothing cached before the painter asks" );
+		final float[][] heard = new float[ 1 ][];
+		final long[] index = { -1 };
+		final CountDownLatch ready = new CountDownLatch( 1 );
+		view.addDataListener( ( data, i ) -> {
+			heard[ 0 ] = data;
+			index[ 0 ] = i;
+		} );
+		view.addListener( i -> ready.countDown() );
+		assertFalse( view.image().randomAccess().setPositionAndGet( 13, 11, 2 ).isValid() );
+		assertTrue( ready.await( 30, TimeUnit.SECONDS ) );
+		assertEquals( cell, index[ 0 ] );
+		assertTrue( heard[ 0 ] == features.cachedCellData( cell ), "the cache's own array" );
+		final int channels = features.channels();
+		assertEquals( channels * 12 * 10, heard[ 0 ].length );
+		final RandomAccess< FloatType > plain = features.image().randomAccess();
+		for ( final int[] p : new int[][] { { 12, 10, 0 }, { 13, 11, 2 }, { 23, 19, channels - 1 } } )
+			assertEquals( plain.setPositionAndGet( p[ 0 ], p[ 1 ], p[ 2 ] ).get(), heard[ 0 ][ ( p[ 2 ] * 10 + p[ 1 ] - 10 ) * 12 + p[ 0 ] - 12 ], 0,
+					"(c, y, x) order at " + java.util.Arrays.toString( p ) );
+	}
 }

@@ -175,7 +175,9 @@ class OpenZarrCommandTest
 		assertEquals( zarr( a, 1, 0, 11, 20, 1 ), imp.getStack().getProcessor( imp.getStackIndex( 2, 1, 2 ) ).getf( 20, 11 ), 0 );
 
 		BdvFunctions.SHOWN.clear();
-		BigDataViewerDisplay.showImage( new ZarrViewAccess( output ).hyperstack(), "features" );
+		final java.util.List< String > warnings = new java.util.ArrayList<>();
+		BigDataViewerDisplay.showImage( new ZarrViewAccess( output ).hyperstack(), "features", warnings::add );
+		assertTrue( warnings.isEmpty(), warnings.toString() );
 		final BdvStackSource< ? > shown = BdvFunctions.SHOWN.get( 0 );
 		assertEquals( AxisOrder.XYZCT, shown.options.axisOrder );
 		assertArrayEquals( new long[] { 28, 20, 3, 4, 2 }, shown.image.dimensionsAsLongArray(), "x, y, z, c, t" );

@@ -73,6 +73,20 @@ public class FeaturizeFolderCommand extends FijiCommand
 			description = "Path of the array inside each input; empty for the input itself" )
 	private String dataset = "";
 
+	@Parameter( label = "Channel (index, name or all)", required = false, persist = false,
+			description = "Of inputs with a channel axis: the channel to featurize, by index or by its OME name, or all: each channel "
+					+ "separately through the model. Empty for the only channel (an input with several is then reported as failed)" )
+	private String channel = "";
+
+	@Parameter( label = "Channel axis of plain arrays", required = false, persist = false,
+			description = "Of plain Zarr arrays whose _ARRAY_DIMENSIONS do not name it: which axis holds the channels (0 first, NumPy "
+					+ "order: 1 for (t, c, z, y, x)). Empty for the axis named c, or none" )
+	private String channel_axis = "";
+
+	@Parameter( label = "Resolution level", required = false, persist = false,
+			description = "Of OME-Zarr multiscale inputs: the level to featurize (0: full resolution). Empty for level 0" )
+	private String level = "";
+
 	@Parameter( label = "Normalization", choices = { "none", "percentile" }, persist = false,
 			description = "none: raw values; percentile: each input's 1st..99.8th percentile to 0..1" )
 	private String normalization = "none";
@@ -205,7 +219,8 @@ public class FeaturizeFolderCommand extends FijiCommand
 
 	private FeaturizeRequest request( final Batch.Item item )
 	{
-		return FeaturizeRequest.of( item.input() ).output( item.output() ).dataset( dataset ).model( given( model ) ? model.toPath() : null )
+		return FeaturizeRequest.of( item.input() ).output( item.output() ).dataset( dataset ).channel( channel )
+				.channelAxis( number( "channel_axis", channel_axis ) ).level( number( "level", level ) ).model( given( model ) ? model.toPath() : null )
 				.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) ).normalization( normalization )
 				.threads( number( "threads", threads ) ).overwrite( overwrite ).outputType( output_type ).precision( precision )
 				.keepBits( number( "keep_bits", keep_bits ) ).rounding( rounding ).layout( layout ).levels( levels ).device( device );

@@ -105,7 +105,7 @@ class FeaturizeFolderCommandTest
 			}
 		for ( final String file : List.of( "input_folder", "input_list", "output_folder", "model" ) )
 			assertEquals( File.class, types.get( file ), file );
-		for ( final String text : List.of( "name", "dataset", "normalization", "tile", "halo", "chunk", "threads", "device", "precision", "output_type",
+		for ( final String text : List.of( "name", "dataset", "channel", "channel_axis", "level", "normalization", "tile", "halo", "chunk", "threads", "device", "precision", "output_type",
 				"keep_bits", "rounding", "layout" ) )
 			assertEquals( String.class, types.get( text ), text );
 		assertEquals( boolean.class, types.get( "overwrite" ) );
@@ -147,6 +147,28 @@ class FeaturizeFolderCommandTest
 				Fixtures.TINY_MODEL.toFile(), "threads", "2" );
 		assertEquals( List.of( List.of( a.toString(), out.resolve( "a.f.zarr" ).toString(), "done", "" ) ), rows( ( ResultsTable ) named.getOutput( "results" ) ) );
 		Fixtures.assertSameChunks( singleA, out.resolve( "a.f.zarr" ) );
+	}
+
+	@Test
+	void aChannelOfEachInputIsChosenByNameOrByADeclaredAxis( @TempDir final Path dir ) throws Exception
+	{
+		// an OME-Zarr input whose channels are named, and a plain (t, c, z, y, x) array without axis names
+		final Path in = Files.createDirectories( dir.resolve( "in" ) ), made = Files.createDirectories( dir.resolve( "made" ) );
+		final Path ome = Files.move( Fixtures.channels( made, "cells.ome.zarr", true ), in.resolve( "cells.ome.zarr" ) );
+		final Path plain = Files.move( Fixtures.channels( made, "plain.zarr", false, false ), in.resolve( "plain.zarr" ) );
+		final Path singleOme = dir.resolve( "single-ome.zarr" ), singlePlain = dir.resolve( "single-plain.zarr" );
+		assertEquals( 0, FeaturizeMain.run( new String[] { ome.toString(), singleOme.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads", "2",
+				"--channel", "2" }, System.out, new PrintStream( PrintStream.nullOutputStream() ) ) );
+		assertEquals( 0, FeaturizeMain.run( new String[] { plain.toString(), singlePlain.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads",
+				"2", "--channel", "2", "--channel-axis", "1" }, System.out, new PrintStream( PrintStream.nullOutputStream() ) ) );
+		final Path out = dir.resolve( "out" );
+		final CommandModule module = run( "input_folder", in.toFile(), "output_folder", out.toFile(), "model", Fixtures.TINY_MODEL.toFile(),
+				"threads", "2", "channel", "2", "channel_axis", "1" );
+		assertFalse( module.isCanceled(), module.getCancelReason() );
+		final List< List< String > > rows = rows( ( ResultsTable ) module.getOutput( "results" ) );
+		assertEquals( List.of( "done", "done" ), rows.stream().map( r -> r.get( 2 ) ).toList(), rows::toString );
+		Fixtures.assertSameChunks( singleOme, out.resolve( "cells.ome-features.zarr" ) );
+		Fixtures.assertSameChunks( singlePlain, out.resolve( "plain-features.zarr" ) );
 	}
 
 	@Test

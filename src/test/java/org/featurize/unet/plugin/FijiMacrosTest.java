@@ -272,7 +272,7 @@ class FijiMacrosTest
 				assertFalse( "0".equals( String.valueOf( e.getValue() ) ), e.getKey() + " shows 0" );
 			recorded = menu.recorded;
 			assertEquals( "run(\"UNet (Folder)\", \"input_folder=" + f[ 0 ] + " output_folder=" + out + " name={name}-features.zarr overwrite=false model="
-					+ Fixtures.TINY_MODEL + " dataset= normalization=none tile= halo= chunk= threads=2 device=auto precision=float32 output_type=float32"
+					+ Fixtures.TINY_MODEL + " dataset= channel= channel_axis= level= normalization=none tile= halo= chunk= threads=2 device=auto precision=float32 output_type=float32"
 					+ " keep_bits=13 rounding=block layout=seed levels=1\");", recorded );
 			final List< String > readme = Files.readAllLines( External.projectDir().resolve( "README.md" ) ).stream()
 					.filter( l -> l.startsWith( "run(\"UNet (Folder)\"" ) ).toList();

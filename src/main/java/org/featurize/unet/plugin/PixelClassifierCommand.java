@@ -9,6 +9,7 @@ import java.util.concurrent.CancellationException;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.classify.ClassifyJob;
 import org.featurize.unet.classify.ClassifyRequest;
+import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.compute.Geometry;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
@@ -205,7 +206,8 @@ public class PixelClassifierCommand extends FijiCommand
 					tile, halo, chunk, threads, device, precision );
 			request.reuseFeatures( FeatureSession.features( key ) );
 			result = new ClassifyRun( log, status, tasks, this::isCanceled ).run( request, "Pixel Classifier " + input.getName() );
-			FeatureSession.keep( key, result.classification.features() );
+			if ( result.classification.features() instanceof FeatureImage computed ) // not features read from a Zarr
+				FeatureSession.keep( key, computed );
 			classes = result.classification.labels();
 			if ( show )
 				FeatureSession.window( ClassifyRun.show( result, ClassifyRun.title( input, dataset ), FeatureSession.window() ) );

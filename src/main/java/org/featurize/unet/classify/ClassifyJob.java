@@ -49,6 +49,12 @@ public final class ClassifyJob
 			this.classification = classification;
 			this.written = written;
 		}
+
+		/** The features computed for this run (to reuse in the next), or null where they were read from a features Zarr. */
+		public FeatureImage computedFeatures()
+		{
+			return classification.features() instanceof FeatureImage ? ( FeatureImage ) classification.features() : null;
+		}
 	}
 
 	public Result run( final ClassifyRequest request, final Progress progress, final BooleanSupplier cancelled )

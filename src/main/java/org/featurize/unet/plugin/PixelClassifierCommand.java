@@ -9,7 +9,6 @@ import java.util.concurrent.CancellationException;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.classify.ClassifyJob;
 import org.featurize.unet.classify.ClassifyRequest;
-import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.compute.Geometry;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
@@ -206,8 +205,8 @@ public class PixelClassifierCommand extends FijiCommand
 					tile, halo, chunk, threads, device, precision );
 			request.reuseFeatures( FeatureSession.features( key ) );
 			result = new ClassifyRun( log, status, tasks, this::isCanceled ).run( request, "Pixel Classifier " + input.getName() );
-			if ( result.classification.features() instanceof FeatureImage computed ) // not features read from a Zarr
-				FeatureSession.keep( key, computed );
+			if ( result.computedFeatures() != null ) // not features read from a Zarr
+				FeatureSession.keep( key, result.computedFeatures() );
 			classes = result.classification.labels();
 			if ( show )
 				FeatureSession.window( ClassifyRun.show( result, ClassifyRun.title( input, dataset ), FeatureSession.window() ) );

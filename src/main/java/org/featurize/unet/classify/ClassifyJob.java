@@ -244,7 +244,13 @@ public final class ClassifyJob
 					+ ( classifier != null ? " and cannot be checked against the classifier's" : "; the classifier records none" )
 					+ ", and they are used as they are" );
 		if ( classifier != null )
+		{
 			StoredFeatures.check( stored, classifier, classifierFile );
+			final Object halo = classifier.features().get( "halo" );
+			if ( stored.halo() != null && halo instanceof Number && ( ( Number ) halo ).intValue() != stored.halo() )
+				log.accept( String.format( "Note: features %s were computed with a halo of %d pixels, the classifier's with %s: the features near "
+						+ "tile edges differ a little from those it was trained on", path, stored.halo(), halo ) );
+		}
 		return stored;
 	}
 

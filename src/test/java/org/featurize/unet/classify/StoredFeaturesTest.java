@@ -22,10 +22,15 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.compute.FeatureImage;
+import org.featurize.unet.compute.FeatureOptions;
+import org.featurize.unet.compute.Features;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
+import org.featurize.unet.model.Models;
 import org.featurize.unet.zarr.ArraySpec;
 import org.featurize.unet.zarr.Compressor;
 import org.featurize.unet.zarr.DataType;
@@ -34,6 +39,8 @@ import org.featurize.unet.zarr.ZarrGroup;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import net.imglib2.img.array.ArrayImgs;
 
 /**
  * Classifying features that {@code bin/featurize} wrote before ({@link ClassifyRequest#storedFeatures}): the same
@@ -310,6 +317,28 @@ class StoredFeaturesTest
 		refused( ClassifyJobTest.request( input ).storedFeatures( other ).classifier( computedClassifier )
 				.output( dir.resolve( "no-normalization.zarr" ) ), "Classifier " + computedClassifier + " was trained on features normalized by none; "
 						+ "features " + other + " are normalized by percentile 1.0..99.8: give features of that normalization, or train again" );
+	}
+
+	@Test
+	void anotherHaloIsNotedAndClassified() throws Exception
+	{
+		final Path wide = editRecord( seed, "halo.zarr", r -> parameters( r ).put( "halo", 99 ) );
+		final Object halo = PixelClassifier.read( computedClassifier ).features().get( "halo" );
+		final List< String > log = new ArrayList<>();
+		final Path out = dir.resolve( "applied-halo.zarr" );
+		run( ClassifyJobTest.request( input ).storedFeatures( wide ).classifier( computedClassifier ).output( out ), log::add );
+		assertTrue( log.contains( "Note: features " + wide + " were computed with a halo of 99 pixels, the classifier's with " + halo
+				+ ": the features near tile edges differ a little from those it was trained on" ), log.toString() );
+		assertArrayEquals( ClassifyJobTest.read( computedOut ), ClassifyJobTest.read( out ) ); // the same values: only the record says 99
+	}
+
+	@Test
+	void storedFeaturesAndFeaturesKeptFromTheLastRunAreRefusedTogether()
+	{
+		final FeatureImage kept = Features.lazy( ArrayImgs.floats( W, H, Z, T ), Models.shared( ClassifyJobTest.TINY, 1, 1 ), FeatureOptions.defaults() );
+		final FeaturizeException e = assertThrows( FeaturizeException.class, () -> ClassifyJobTest.request( input ).storedFeatures( seed )
+				.reuseFeatures( kept ).labels( labels, "" ).output( dir.resolve( "no-kept.zarr" ) ).validate() );
+		assertEquals( "Give a features Zarr or features kept from the last run, not both", e.getMessage() );
 	}
 
 	@Test

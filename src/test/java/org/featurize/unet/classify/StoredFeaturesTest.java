@@ -180,6 +180,15 @@ class StoredFeaturesTest
 	}
 
 	@Test
+	void labelsGoIntoTheOmeFeaturesTheyWereClassifiedFrom() throws Exception
+	{
+		final Path both = copy( ome, "ome-with-labels.zarr" );
+		run( ClassifyJobTest.request( input ).storedFeatures( both ).classifier( computedClassifier ).output( both ).labelsOme( true ), s -> {} );
+		assertArrayEquals( ClassifyJobTest.read( computedOut ), ClassifyJobTest.read( OmeLabels.array( both ) ) );
+		assertArrayEquals( new long[] { T, Z, H, W }, StoredFeatures.open( both ).shape(), "the features are still read as the image" );
+	}
+
+	@Test
 	void float16FeaturesAreReadAsFloat()
 	{
 		final StoredFeatures f = StoredFeatures.open( half );

@@ -82,7 +82,7 @@ public final class ClassifyJob
 		if ( stored != null )
 		{
 			image = stored;
-			modelSha = stored.modelSha256();
+			modelSha = stored.record().modelSha256();
 			featureRecord = storedRecord( stored );
 			log.accept( "Features: read from " + stored + ", not computed" );
 		}
@@ -223,7 +223,7 @@ public final class ClassifyJob
 	{
 		if ( image instanceof FeatureImage )
 			return TrainingData.collect( ( FeatureImage ) image, labels, threads, cancelled, keep );
-		final int[] tile = ( ( StoredFeatures ) image ).tile(); // (height, width)
+		final int[] tile = ( ( StoredFeatures ) image ).record().tile(); // (height, width)
 		final int w = tile != null ? tile[ 1 ] : image.cellGrid().cellDimension( 0 ), h = tile != null ? tile[ 0 ] : image.cellGrid().cellDimension( 1 );
 		return TrainingData.collect( image, labels, w, h, threads, cancelled );
 	}
@@ -239,17 +239,17 @@ public final class ClassifyJob
 	{
 		final StoredFeatures stored = StoredFeatures.open( path ).checkComplete();
 		stored.checkShape( inputShape, fr.input() );
-		if ( stored.record() == null )
+		if ( !stored.record().exists() )
 			log.accept( "Warning: features " + path + " have no bin/featurize run record: their model and normalization are not known"
 					+ ( classifier != null ? " and cannot be checked against the classifier's" : "; the classifier records none" )
 					+ ", and they are used as they are" );
 		if ( classifier != null )
 		{
-			StoredFeatures.check( stored, classifier, classifierFile );
+			stored.check( classifier, classifierFile );
 			final Object halo = classifier.features().get( "halo" );
-			if ( stored.halo() != null && halo instanceof Number && ( ( Number ) halo ).intValue() != stored.halo() )
+			if ( stored.record().halo() != null && halo instanceof Number && ( ( Number ) halo ).intValue() != stored.record().halo() )
 				log.accept( String.format( "Note: features %s were computed with a halo of %d pixels, the classifier's with %s: the features near "
-						+ "tile edges differ a little from those it was trained on", path, stored.halo(), halo ) );
+						+ "tile edges differ a little from those it was trained on", path, stored.record().halo(), halo ) );
 		}
 		return stored;
 	}
@@ -258,14 +258,14 @@ public final class ClassifyJob
 	static Map< String, Object > storedRecord( final StoredFeatures stored )
 	{
 		final Map< String, Object > f = new LinkedHashMap<>();
-		f.put( "model", stored.modelName() );
-		f.put( "model_sha256", stored.modelSha256() );
+		f.put( "model", stored.record().modelName() );
+		f.put( "model_sha256", stored.record().modelSha256() );
 		f.put( "channels", stored.channels() );
-		f.put( "normalization", stored.normalizationMethod() );
-		if ( stored.percentiles() != null )
-			f.put( "percentiles", stored.percentiles() );
-		f.put( "halo", stored.halo() );
-		f.put( "training_normalization", stored.normalization() );
+		f.put( "normalization", stored.record().normalizationMethod() );
+		if ( stored.record().percentiles() != null )
+			f.put( "percentiles", stored.record().percentiles() );
+		f.put( "halo", stored.record().halo() );
+		f.put( "training_normalization", stored.record().normalization() );
 		f.put( "stored", stored.path().toAbsolutePath().normalize().toString() );
 		f.put( "stored_type", stored.dataType().toString() );
 		return f;
@@ -281,8 +281,8 @@ public final class ClassifyJob
 		p.put( "input_shape", Arrays.stream( inputShape ).boxed().toList() );
 		p.put( "classifier_sha256", classifier.forestSha256() );
 		p.put( "features", stored.path().toAbsolutePath().normalize().toString() );
-		p.put( "model_sha256", stored.modelSha256() );
-		p.put( "normalization", stored.normalizationMethod() );
+		p.put( "model_sha256", stored.record().modelSha256() );
+		p.put( "normalization", stored.record().normalizationMethod() );
 		return p;
 	}
 

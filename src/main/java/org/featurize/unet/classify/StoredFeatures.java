@@ -4,11 +4,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 import org.featurize.unet.compute.CellFeatures;
-import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.ome.OmeInput;
 import org.featurize.unet.zarr.DataType;
 import org.featurize.unet.zarr.ZarrArray;
@@ -42,9 +39,9 @@ public final class StoredFeatures implements CellFeatures
 
 	private final CellGrid grid;
 
-	private final Map< String, Object > record;
+	private final FeaturesRecord record;
 
-	private StoredFeatures( final Path path, final ZarrArray array, final int channelAxis, final Map< String, Object > record )
+	private StoredFeatures( final Path path, final ZarrArray array, final int channelAxis, final FeaturesRecord record )
 	{
 		this.path = path;
 		this.array = array;
@@ -98,17 +95,10 @@ public final class StoredFeatures implements CellFeatures
 		{
 			if ( ome.channelAxis() < 0 )
 				throw new FeaturesException( "Features " + path + " are an OME-Zarr image without a channel axis; the features are its channels" );
-			return new StoredFeatures( path, ome.array(), ome.channelAxis(), record( ZarrGroup.open( path, "" ).attributes() ) );
+			return new StoredFeatures( path, ome.array(), ome.channelAxis(), FeaturesRecord.of( ZarrGroup.open( path, "" ).attributes() ) );
 		}
 		final ZarrArray array = ZarrArray.open( path, "" );
-		return new StoredFeatures( path, array, array.shape().length - 1, record( array.attributes() ) );
-	}
-
-	@SuppressWarnings( "unchecked" )
-	private static Map< String, Object > record( final Map< String, Object > attributes )
-	{
-		final Object r = attributes == null ? null : attributes.get( FeatureOutput.KEY );
-		return r instanceof Map ? ( Map< String, Object > ) r : null;
+		return new StoredFeatures( path, array, array.shape().length - 1, FeaturesRecord.of( array.attributes() ) );
 	}
 
 	public Path path()
@@ -116,17 +106,10 @@ public final class StoredFeatures implements CellFeatures
 		return path;
 	}
 
-	/** The run record of {@code bin/featurize} ({@code parameters}, {@code model}, {@code complete}...), or null. */
-	public Map< String, Object > record()
+	/** The run record of {@code bin/featurize}; {@link FeaturesRecord#exists()} is false for another tool's Zarr. */
+	public FeaturesRecord record()
 	{
 		return record;
-	}
-
-	/** The record's parameters, or an empty map. */
-	@SuppressWarnings( "unchecked" )
-	public Map< String, Object > parameters()
-	{
-		return record != null && record.get( "parameters" ) instanceof Map ? ( Map< String, Object > ) record.get( "parameters" ) : Map.of();
 	}
 
 	/** The shape of the features' image, NumPy order ([t,] [z,] y, x): the channel axis left out. */
@@ -264,15 +247,13 @@ public final class StoredFeatures implements CellFeatures
 	@Override
 	public String toString()
 	{
-		return path + " (" + Arrays.toString( array.shape() ) + " " + array.dataType() + ( record == null ? ", no run record" : "" ) + ")";
+		return path + " (" + Arrays.toString( array.shape() ) + " " + array.dataType() + ( record.exists() ? "" : ", no run record" ) + ")";
 	}
 
 	/** Refuses an unfinished run of {@code bin/featurize} (its missing chunks would read as zeros). */
 	public StoredFeatures checkComplete()
 	{
-		if ( record != null && !Boolean.TRUE.equals( record.get( "complete" ) ) )
-			throw new FeaturesException( "Features " + path + " are an unfinished bin/featurize run (its record says \"complete\": "
-					+ record.get( "complete" ) + "): run bin/featurize again to finish them" );
+		record.checkComplete( path );
 		return this;
 	}
 
@@ -289,95 +270,11 @@ public final class StoredFeatures implements CellFeatures
 	 * have a run record, another model (SHA-256) or another normalization (method, and percentiles) than the
 	 * classifier was trained on.
 	 */
-	public static void check( final StoredFeatures stored, final PixelClassifier classifier, final Path file )
+	public void check( final PixelClassifier classifier, final Path file )
 	{
 		final int takes = classifier.forest().features();
-		if ( takes != stored.channels() )
-			throw new FeaturesException( String.format( "Classifier %s takes %d features per pixel; features %s have %d", file, takes, stored.path(),
-					stored.channels() ) );
-		if ( stored.record() == null )
-			return;
-		final Map< String, Object > f = classifier.features();
-		if ( !String.valueOf( stored.modelSha256() ).equals( String.valueOf( f.get( "model_sha256" ) ) ) )
-			throw new FeaturesException( String.format( "Classifier %s was trained on the features of model %s (sha256 %s); features %s are of "
-					+ "model %s (sha256 %s): give features of that model, or train again", file, f.get( "model" ), f.get( "model_sha256" ),
-					stored.path(), stored.modelName(), stored.modelSha256() ) );
-		final String method = f.get( "normalization" ) == null ? null : String.valueOf( f.get( "normalization" ) );
-		final List< Double > percentiles = PERCENTILE.equals( method ) ? numbers( f.get( "percentiles" ) ) : null;
-		if ( !String.valueOf( method ).equals( String.valueOf( stored.normalizationMethod() ) )
-				|| PERCENTILE.equals( method ) && !String.valueOf( percentiles ).equals( String.valueOf( stored.percentiles() ) ) )
-			throw new FeaturesException( String.format( "Classifier %s was trained on features normalized by %s; features %s are normalized by %s: "
-					+ "give features of that normalization, or train again", file, describe( method, percentiles ), stored.path(),
-					describe( stored.normalizationMethod(), stored.percentiles() ) ) );
-	}
-
-	private static final String PERCENTILE = "percentile";
-
-	private static String describe( final String method, final List< Double > percentiles )
-	{
-		return percentiles == null ? String.valueOf( method ) : method + " " + percentiles.get( 0 ) + ".." + percentiles.get( 1 );
-	}
-
-	private static List< Double > numbers( final Object list )
-	{
-		if ( !( list instanceof List ) )
-			return null;
-		return ( ( List< ? > ) list ).stream().map( v -> ( ( Number ) v ).doubleValue() ).toList();
-	}
-
-	/** The model's SHA-256 that the record names, or null. */
-	public String modelSha256()
-	{
-		final Object sha = parameters().get( "model_sha256" );
-		return sha == null ? null : sha.toString();
-	}
-
-	/** The model's name that the record gives, else its file's name; null without a record. */
-	public String modelName()
-	{
-		if ( record == null )
-			return null;
-		if ( record.get( "model_description" ) instanceof Map && ( ( Map< ?, ? > ) record.get( "model_description" ) ).get( "name" ) != null )
-			return String.valueOf( ( ( Map< ?, ? > ) record.get( "model_description" ) ).get( "name" ) );
-		return record.get( "model" ) == null ? null : Path.of( String.valueOf( record.get( "model" ) ) ).getFileName().toString();
-	}
-
-	/** The record's normalization ({@code method}, and the percentiles' values), or null. */
-	@SuppressWarnings( "unchecked" )
-	public Map< String, Object > normalization()
-	{
-		return parameters().get( "normalization" ) instanceof Map ? ( Map< String, Object > ) parameters().get( "normalization" ) : null;
-	}
-
-	/** The normalization method the record names ("none", "percentile"), or null. */
-	public String normalizationMethod()
-	{
-		final Map< String, Object > n = normalization();
-		return n == null || n.get( "method" ) == null ? null : String.valueOf( n.get( "method" ) );
-	}
-
-	/** The record's percentiles (low, high), or null (no percentile normalization, or no record). */
-	public List< Double > percentiles()
-	{
-		final Map< String, Object > n = normalization();
-		if ( n == null || !( n.get( "low_percentile" ) instanceof Number ) || !( n.get( "high_percentile" ) instanceof Number ) )
-			return null;
-		return List.of( ( ( Number ) n.get( "low_percentile" ) ).doubleValue(), ( ( Number ) n.get( "high_percentile" ) ).doubleValue() );
-	}
-
-	/** The record's tile (height, width), or null. */
-	public int[] tile()
-	{
-		final Object t = parameters().get( "tile" );
-		if ( !( t instanceof List ) || ( ( List< ? > ) t ).size() != 2 )
-			return null;
-		final List< ? > l = ( List< ? > ) t;
-		return new int[] { ( ( Number ) l.get( 0 ) ).intValue(), ( ( Number ) l.get( 1 ) ).intValue() };
-	}
-
-	/** The record's halo, or null. */
-	public Integer halo()
-	{
-		return parameters().get( "halo" ) instanceof Number ? ( ( Number ) parameters().get( "halo" ) ).intValue() : null;
+		if ( takes != channels )
+			throw new FeaturesException( String.format( "Classifier %s takes %d features per pixel; features %s have %d", file, takes, path, channels ) );
+		record.check( classifier, file, path );
 	}
 }

@@ -146,6 +146,8 @@ class StoredFeaturesTest
 		assertTrue( ClassifyJobTest.accuracy( ClassifyJobTest.read( out ), truth ) > 0.9 );
 		// the record names the features' model, so that the classifier applies to computed features as well
 		assertEquals( computed.modelSha256(), r.classifier.modelSha256() );
+		assertEquals( computed.features().get( "model" ), r.classifier.features().get( "model" ) );
+		assertEquals( computed.features().get( "halo" ), r.classifier.features().get( "halo" ) );
 		assertEquals( "none", r.classifier.features().get( "normalization" ) );
 		assertEquals( 4L, ( ( Number ) r.classifier.training().get( "cells_read" ) ).longValue() ); // plane 0's: 2 x 2 cells of 16 x 16 over 24 x 32
 		assertEquals( 16L, ( ( Number ) r.classifier.training().get( "cells_in_volume" ) ).longValue() );
@@ -235,7 +237,7 @@ class StoredFeaturesTest
 	void featuresWithoutARunRecordAreTakenWithAWarning() throws Exception
 	{
 		final Path bare = editRecord( seed, "bare.zarr", Map::clear );
-		assertNull( StoredFeatures.open( bare ).record() );
+		assertFalse( StoredFeatures.open( bare ).record().exists() );
 		final List< String > log = new ArrayList<>();
 		final Path out = dir.resolve( "stored-bare.zarr" ), file = dir.resolve( "stored-bare.json" );
 		final ClassifyJob.Result r = train( bare, out, file, log );
@@ -314,7 +316,7 @@ class StoredFeaturesTest
 		final PixelClassifier c = PixelClassifier.read( computedClassifier );
 		refused( ClassifyJobTest.request( input ).storedFeatures( other ).classifier( computedClassifier ).output( dir.resolve( "no-model.zarr" ) ),
 				"Classifier " + computedClassifier + " was trained on the features of model " + c.features().get( "model" ) + " (sha256 "
-						+ c.modelSha256() + "); features " + other + " are of model " + StoredFeatures.open( other ).modelName()
+						+ c.modelSha256() + "); features " + other + " are of model " + StoredFeatures.open( other ).record().modelName()
 						+ " (sha256 0123): give features of that model, or train again" );
 	}
 

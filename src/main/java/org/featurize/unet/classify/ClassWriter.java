@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.featurize.unet.FeaturizeException;
-import org.featurize.unet.compute.FeatureImage;
+import org.featurize.unet.compute.CellFeatures;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.zarr.Compressor;
@@ -83,7 +83,7 @@ public final class ClassWriter
 				log.accept( ( o.resumed() ? "Resuming " : "Writing " ) + o.array().path() + ", shape " + Arrays.toString( o.array().shape() )
 						+ ", chunks " + Arrays.toString( o.array().chunkShape() ) + ", " + o.array().dataType() );
 
-		final FeatureImage features = classification.features();
+		final CellFeatures features = classification.features();
 		final long cells = features.numCells(), planes = Math.max( 1, features.planes() ), cellsPerPlane = cells / planes;
 		final AtomicIntegerArray planeCells = new AtomicIntegerArray( ( int ) Math.min( planes, Integer.MAX_VALUE ) );
 		final AtomicLong planesDone = new AtomicLong();

@@ -2,7 +2,7 @@ package org.featurize.unet.classify;
 
 import java.util.Arrays;
 
-import org.featurize.unet.compute.FeatureImage;
+import org.featurize.unet.compute.CellFeatures;
 import org.featurize.unet.zarr.DataType;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -30,7 +30,7 @@ import net.imglib2.type.numeric.real.FloatType;
  */
 public final class Classification
 {
-	private final FeatureImage features;
+	private final CellFeatures features;
 
 	private final PixelClassifier classifier;
 
@@ -51,17 +51,17 @@ public final class Classification
 	 * @param cacheBytes
 	 *            the bound of the class cells kept for viewers
 	 */
-	public Classification( final FeatureImage features, final PixelClassifier classifier, final DataType type, final long cacheBytes )
+	public Classification( final CellFeatures features, final PixelClassifier classifier, final DataType type, final long cacheBytes )
 	{
 		this( features, classifier, type, cacheBytes, false );
 	}
 
 	/**
-	 * As {@link #Classification(FeatureImage, PixelClassifier, DataType, long)}; with {@code keepFeatures} the label
+	 * As {@link #Classification(CellFeatures, PixelClassifier, DataType, long)}; with {@code keepFeatures} the label
 	 * image's cells keep their features in the feature image's cache (within its bound), so that another classifier
 	 * over the same features (trained again on more labels) computes only its forest where a viewer looked before.
 	 */
-	public Classification( final FeatureImage features, final PixelClassifier classifier, final DataType type, final long cacheBytes,
+	public Classification( final CellFeatures features, final PixelClassifier classifier, final DataType type, final long cacheBytes,
 			final boolean keepFeatures )
 	{
 		this.keepFeatures = keepFeatures;
@@ -126,7 +126,7 @@ public final class Classification
 		return max <= 0xff ? DataType.UINT8 : max <= 0xffff ? DataType.UINT16 : DataType.UINT32;
 	}
 
-	public FeatureImage features()
+	public CellFeatures features()
 	{
 		return features;
 	}

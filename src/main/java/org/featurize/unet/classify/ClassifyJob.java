@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import org.featurize.unet.compute.CellFeatures;
 import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.OutputLock;
@@ -48,6 +49,12 @@ public final class ClassifyJob
 			this.classification = classification;
 			this.written = written;
 		}
+
+		/** The features computed for this run (to reuse in the next), or null where they were read from a features Zarr. */
+		public FeatureImage computedFeatures()
+		{
+			return classification.features() instanceof FeatureImage ? ( FeatureImage ) classification.features() : null;
+		}
 	}
 
 	public Result run( final ClassifyRequest request, final Progress progress, final BooleanSupplier cancelled )
@@ -59,6 +66,8 @@ public final class ClassifyJob
 		if ( given != null )
 			applyRecordedOptions( given, fr );
 		final long[] inputShape = Featurizer.openInput( fr ).shape();
+		final StoredFeatures stored = request.storedFeatures != null ? openStored( request.storedFeatures, inputShape, fr, given, request.classifier )
+				: null;
 		final ZarrArray labelArray = request.labels != null ? openLabels( request ) : null;
 		for ( final Path out : new Path[] { request.labelArray(), request.probabilities } )
 			if ( out != null )
@@ -67,25 +76,40 @@ public final class ClassifyJob
 			Classification.checkType( request.outputDataType() != null ? request.outputDataType() : Classification.smallestType( given.values() ),
 					given.values() );
 
-		final FeatureImage image;
-		if ( request.reuseFeatures != null )
+		final CellFeatures image;
+		final String modelSha;
+		final Map< String, Object > featureRecord, parameters;
+		if ( stored != null )
 		{
-			image = request.reuseFeatures;
-			log.accept( "Features: those kept from the last run over the same input, model and settings" );
+			image = stored;
+			modelSha = stored.record().modelSha256();
+			featureRecord = storedRecord( stored );
+			log.accept( "Features: read from " + stored + ", not computed" );
 		}
 		else
-			image = new Featurizer( log ).run( fr, Progress.NONE, cancelled ).features();
-		final Path modelFile = Featurizer.modelFile( fr );
-		final String modelSha = Featurizer.sha256( modelFile );
+		{
+			final FeatureImage computed;
+			if ( request.reuseFeatures != null )
+			{
+				computed = request.reuseFeatures;
+				log.accept( "Features: those kept from the last run over the same input, model and settings" );
+			}
+			else
+				computed = new Featurizer( log ).run( fr, Progress.NONE, cancelled ).features();
+			image = computed;
+			modelSha = Featurizer.sha256( Featurizer.modelFile( fr ) );
+			featureRecord = featureRecord( request.features, computed, modelSha );
+			if ( given != null )
+				given.checkModel( computed.model().description().name(), modelSha, computed.channels(), request.classifier );
+		}
 		final PixelClassifier classifier;
 		if ( given != null )
 		{
-			given.checkModel( image.model().description().name(), modelSha, image.channels(), request.classifier );
 			classifier = given;
 			log.accept( "Classifier: " + request.classifier + ", " + classifier );
 		}
 		else
-			classifier = train( request, labelArray, inputShape, image, modelSha, cancelled );
+			classifier = train( request, labelArray, inputShape, image, featureRecord, cancelled );
 		if ( request.saveClassifier != null )
 		{
 			classifier.write( request.saveClassifier );
@@ -102,7 +126,9 @@ public final class ClassifyJob
 			if ( request.labelsOme && request.output != null )
 				OmeLabels.writeGroups( request.output, classification );
 			final ClassWriter.Result written = new ClassWriter( classification, fr.threads() ).write( request.labelArray(), request.probabilities, fr.input(),
-					parameters( request, fr, inputShape, classifier, modelSha, image ), request.overwrite, log, progress, cancelled );
+					stored != null ? parameters( request, fr, inputShape, classifier, stored )
+							: parameters( request, fr, inputShape, classifier, modelSha, ( FeatureImage ) image ),
+					request.overwrite, log, progress, cancelled );
 			log.accept( String.format( "Done: %d chunks written, %d already there, %.1f s", written.chunksWritten, written.chunksSkipped,
 					written.seconds ) );
 			return new Result( classifier, classification, written );
@@ -131,15 +157,14 @@ public final class ClassifyJob
 		return ZarrArray.open( request.labels, request.labelsDataset );
 	}
 
-	private PixelClassifier train( final ClassifyRequest request, final ZarrArray labelArray, final long[] inputShape, final FeatureImage image,
-			final String modelSha, final BooleanSupplier cancelled )
+	private PixelClassifier train( final ClassifyRequest request, final ZarrArray labelArray, final long[] inputShape, final CellFeatures image,
+			final Map< String, Object > featureRecord, final BooleanSupplier cancelled )
 	{
 		final long t0 = System.nanoTime();
 		final Labels labels = request.givenLabels != null ? request.givenLabels
 				: Labels.read( labelArray, inputShape, request.maxSamples, request.seed );
 		final long[] values = labels.values();
-		final TrainingData.Collected collected = TrainingData.collect( image, labels, request.features.threads(), cancelled,
-				request.keepFeatures );
+		final TrainingData.Collected collected = collect( image, labels, request.features.threads(), cancelled, request.keepFeatures );
 		final Samples samples = collected.samples.capped( request.maxSamples, values.length, request.seed );
 		final long t1 = System.nanoTime();
 		final ForestTrainer trainer = new ForestTrainer().trees( request.trees ).depth( request.depth ).seed( request.seed )
@@ -150,10 +175,17 @@ public final class ClassifyJob
 		for ( final long v : values )
 			counts.put( Long.toString( v ), labels.count( v ) );
 		final Map< String, Object > training = new LinkedHashMap<>();
+		if ( image instanceof StoredFeatures )
+			training.put( "features", ( ( StoredFeatures ) image ).path().toAbsolutePath().normalize().toString() );
 		training.put( "labels", request.givenLabels != null ? request.givenLabelsSource : request.labels.toAbsolutePath().normalize().toString() );
 		training.put( "labelled_pixels", counts );
 		training.put( "samples", samples.size() );
-		if ( request.keepFeatures )
+		if ( image instanceof StoredFeatures )
+		{
+			training.put( "cells_read", collected.tiles );
+			training.put( "cells_in_volume", collected.tilesInVolume );
+		}
+		else if ( request.keepFeatures )
 		{
 			training.put( "cells_computed", collected.tiles );
 			training.put( "cells_reused", collected.cellsReused );
@@ -174,11 +206,84 @@ public final class ClassifyJob
 		for ( int c = 0; c < values.length; c++ )
 			names[ c ] = request.classNames.getOrDefault( values[ c ], names[ c ] );
 		final PixelClassifier classifier = new PixelClassifier( forest, values, names, PixelClassifier.defaultColors( values ),
-				featureRecord( request.features, image, modelSha ), training );
+				featureRecord, training );
 		log.accept( String.format( "Trained %s on %d labelled pixels (%s): features of %d of %d %s%s in %.1f s, forest in %.1f s", classifier,
-				samples.size(), counts, collected.tiles, collected.tilesInVolume, request.keepFeatures ? "cells" : "tiles",
-				request.keepFeatures ? " (" + collected.cellsReused + " more kept from before)" : "", ( t1 - t0 ) * 1e-9, ( t2 - t1 ) * 1e-9 ) );
+				samples.size(), counts, collected.tiles, collected.tilesInVolume,
+				image instanceof StoredFeatures ? "cells read" : request.keepFeatures ? "cells" : "tiles",
+				request.keepFeatures && !( image instanceof StoredFeatures ) ? " (" + collected.cellsReused + " more kept from before)" : "", ( t1 - t0 ) * 1e-9, ( t2 - t1 ) * 1e-9 ) );
 		return classifier;
+	}
+
+	/**
+	 * The features a training reads: computed tile by tile (or cell by cell, kept), or read from their Zarr by cells,
+	 * the labelled pixels grouped by the tile of the run that wrote them so that the samples come in the same order.
+	 */
+	private static TrainingData.Collected collect( final CellFeatures image, final Labels labels, final int threads, final BooleanSupplier cancelled,
+			final boolean keep )
+	{
+		if ( image instanceof FeatureImage )
+			return TrainingData.collect( ( FeatureImage ) image, labels, threads, cancelled, keep );
+		final int[] tile = ( ( StoredFeatures ) image ).record().tile(); // (height, width)
+		final int w = tile != null ? tile[ 1 ] : image.cellGrid().cellDimension( 0 ), h = tile != null ? tile[ 0 ] : image.cellGrid().cellDimension( 1 );
+		return TrainingData.collect( image, labels, w, h, threads, cancelled );
+	}
+
+	/**
+	 * Opens a features Zarr and refuses, before anything is computed or written, what does not fit: an unfinished run,
+	 * another shape than the input's, another number of features than the classifier takes, and, where the Zarr has a
+	 * run record, another model (SHA-256) or normalization than the classifier's. A Zarr without a record (another
+	 * tool's) is taken on the user's word, with a warning.
+	 */
+	private StoredFeatures openStored( final Path path, final long[] inputShape, final FeaturizeRequest fr, final PixelClassifier classifier,
+			final Path classifierFile )
+	{
+		final StoredFeatures stored = StoredFeatures.open( path ).checkComplete();
+		stored.checkShape( inputShape, fr.input() );
+		if ( !stored.record().exists() )
+			log.accept( "Warning: features " + path + " have no bin/featurize run record: their model and normalization are not known"
+					+ ( classifier != null ? " and cannot be checked against the classifier's" : "; the classifier records none" )
+					+ ", and they are used as they are" );
+		if ( classifier != null )
+		{
+			stored.check( classifier, classifierFile );
+			final Object halo = classifier.features().get( "halo" );
+			if ( stored.record().halo() != null && halo instanceof Number && ( ( Number ) halo ).intValue() != stored.record().halo() )
+				log.accept( String.format( "Note: features %s were computed with a halo of %d pixels, the classifier's with %s: the features near "
+						+ "tile edges differ a little from those it was trained on", path, stored.record().halo(), halo ) );
+		}
+		return stored;
+	}
+
+	/** What a classifier trained on stored features records of them: the run record's model, SHA-256, normalization and halo. */
+	static Map< String, Object > storedRecord( final StoredFeatures stored )
+	{
+		final Map< String, Object > f = new LinkedHashMap<>();
+		f.put( "model", stored.record().modelName() );
+		f.put( "model_sha256", stored.record().modelSha256() );
+		f.put( "channels", stored.channels() );
+		f.put( "normalization", stored.record().normalizationMethod() );
+		if ( stored.record().percentiles() != null )
+			f.put( "percentiles", stored.record().percentiles() );
+		f.put( "halo", stored.record().halo() );
+		f.put( "training_normalization", stored.record().normalization() );
+		f.put( "stored", stored.path().toAbsolutePath().normalize().toString() );
+		f.put( "stored_type", stored.dataType().toString() );
+		return f;
+	}
+
+	/** What makes two classification runs over stored features the same. */
+	static Map< String, Object > parameters( final ClassifyRequest request, final FeaturizeRequest fr, final long[] inputShape,
+			final PixelClassifier classifier, final StoredFeatures stored )
+	{
+		final Map< String, Object > p = new LinkedHashMap<>();
+		p.put( "input", fr.input().toAbsolutePath().normalize().toString() );
+		p.put( "dataset", fr.dataset() );
+		p.put( "input_shape", Arrays.stream( inputShape ).boxed().toList() );
+		p.put( "classifier_sha256", classifier.forestSha256() );
+		p.put( "features", stored.path().toAbsolutePath().normalize().toString() );
+		p.put( "model_sha256", stored.record().modelSha256() );
+		p.put( "normalization", stored.record().normalizationMethod() );
+		return p;
 	}
 
 	/** What a classifier records of its features, so that applying it computes the same ones. */

@@ -36,6 +36,8 @@ public final class ClassifyRequest
 
 	Path classifier;
 
+	Path storedFeatures;
+
 	Path saveClassifier;
 
 	Path output;
@@ -127,6 +129,22 @@ public final class ClassifyRequest
 	{
 		this.lazyResult = lazy;
 		return this;
+	}
+
+	/**
+	 * Reads the features from this Zarr, written before by {@code bin/featurize} (seed or OME layout) or another tool,
+	 * instead of computing them (null: computed); see {@link StoredFeatures} and {@link ClassifyJob} for its checks.
+	 */
+	public ClassifyRequest storedFeatures( final Path features )
+	{
+		this.storedFeatures = features;
+		return this;
+	}
+
+	/** The features Zarr read instead of computing the features, or null. */
+	public Path storedFeatures()
+	{
+		return storedFeatures;
 	}
 
 	/** Applies this classifier file instead of training. */
@@ -279,6 +297,8 @@ public final class ClassifyRequest
 			throw new FeaturizeException( "Nothing to write: give an output, a probabilities output or a file to save the classifier to" );
 		if ( output != null && output.equals( probabilities ) )
 			throw new FeaturizeException( "The label output and the probabilities output are the same folder: " + output );
+		if ( storedFeatures != null && reuseFeatures != null )
+			throw new FeaturizeException( "Give a features Zarr or features kept from the last run, not both" );
 		new ForestTrainer().trees( trees ).depth( depth );
 		outputDataType();
 		return this;

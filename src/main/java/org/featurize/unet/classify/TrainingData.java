@@ -1,6 +1,7 @@
 package org.featurize.unet.classify;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.compute.CellFeatures;
 import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.compute.TileGrid;
 
@@ -71,9 +73,30 @@ public final class TrainingData
 			final boolean keep )
 	{
 		final TileGrid grid = features.tiles();
-		if ( grid.width() != labels.width() || grid.height() != labels.height() || features.planes() != labels.planes() )
+		return collect( features, keep ? null : features, labels, grid.tileWidth(), grid.tileHeight(), threads, cancelled, keep );
+	}
+
+	/**
+	 * The samples of {@code labels} from features read by cells (a features Zarr written before: only the cells that
+	 * hold a labelled pixel are read), the labelled pixels taken in groups of {@code groupWidth x groupHeight} areas
+	 * of a plane. With the tile size of the run that wrote the features, the samples come in the order that
+	 * {@link #collect(FeatureImage, Labels, int, BooleanSupplier)} gives them over the same features computed now, so
+	 * that the same forest is trained.
+	 */
+	public static Collected collect( final CellFeatures features, final Labels labels, final int groupWidth, final int groupHeight, final int threads,
+			final BooleanSupplier cancelled )
+	{
+		return collect( features, null, labels, groupWidth, groupHeight, threads, cancelled, false );
+	}
+
+	/** {@code tiles}: computes each group as its tile (null: reads the cells, kept with {@code keep}). */
+	private static Collected collect( final CellFeatures features, final FeatureImage tiles, final Labels labels, final int groupWidth,
+			final int groupHeight, final int threads, final BooleanSupplier cancelled, final boolean keep )
+	{
+		final long[] dims = features.cellGrid().getImgDimensions();
+		if ( dims[ 0 ] != labels.width() || dims[ 1 ] != labels.height() || features.planes() != labels.planes() )
 			throw new LabelException( String.format( "Labels of %d planes of %d x %d do not fit features of %d planes of %d x %d", labels.planes(),
-					labels.width(), labels.height(), features.planes(), grid.width(), grid.height() ) );
+					labels.width(), labels.height(), features.planes(), dims[ 0 ], dims[ 1 ] ) );
 		final long start = System.nanoTime();
 		// labelled pixels by tile: key (plane, tile y, tile x), values [y, x, class]
 		final Map< List< Long >, List< long[] > > byTile = new LinkedHashMap<>();
@@ -81,7 +104,7 @@ public final class TrainingData
 		for ( final long[] pc : labels.byPosition() )
 		{
 			final long plane = pc[ 0 ] / ( w * h ), y = pc[ 0 ] / w % h, x = pc[ 0 ] % w;
-			byTile.computeIfAbsent( List.of( plane, y / grid.tileHeight(), x / grid.tileWidth() ), k -> new ArrayList<>() )
+			byTile.computeIfAbsent( List.of( plane, y / groupHeight, x / groupWidth ), k -> new ArrayList<>() )
 					.add( new long[] { y, x, pc[ 1 ] } );
 		}
 		final int channels = features.channels();
@@ -101,9 +124,10 @@ public final class TrainingData
 				parts.add( pool.submit( () -> {
 					if ( cancelled.getAsBoolean() )
 						throw new CancellationException( "Training was cancelled" );
-					if ( keep )
-						return fromCells( features, e.getValue(), plane, channels, cellsComputed, cellsReused );
-					final float[] data = features.computeTile( ix, iy, plane % features.depth(), plane / features.depth() );
+					if ( tiles == null )
+						return fromCells( features, e.getValue(), plane, channels, cellsComputed, cellsReused, keep );
+					final TileGrid grid = tiles.tiles();
+					final float[] data = tiles.computeTile( ix, iy, plane % features.depth(), plane / features.depth() );
 					final long[] tx = grid.tileX( ix ), ty = grid.tileY( iy );
 					final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
 					final Samples part = new Samples( channels );
@@ -131,17 +155,18 @@ public final class TrainingData
 			pool.shutdownNow();
 		}
 		final double seconds = ( System.nanoTime() - start ) * 1e-9;
-		if ( keep )
+		if ( tiles == null )
 		{
 			cellsReused.removeAll( cellsComputed ); // a cell computed by one tile's pixels and found by the next tile's
 			return new Collected( samples, cellsComputed.size(), features.numCells(), cellsReused.size(), seconds );
 		}
+		final TileGrid grid = tiles.tiles();
 		return new Collected( samples, byTile.size(), grid.tilesX() * grid.tilesY() * features.planes(), 0, seconds );
 	}
 
 	/** The samples of one tile's labelled pixels ([y, x, class]) of {@code plane}, from the cells that hold them. */
-	private static Samples fromCells( final FeatureImage features, final List< long[] > pixels, final long plane, final int channels,
-			final Set< Long > computed, final Set< Long > reused )
+	private static Samples fromCells( final CellFeatures features, final List< long[] > pixels, final long plane, final int channels,
+			final Set< Long > computed, final Set< Long > reused, final boolean keep )
 	{
 		final CellGrid cells = features.cellGrid();
 		final int n = cells.numDimensions();
@@ -153,20 +178,17 @@ public final class TrainingData
 		if ( n > 4 )
 			pos[ 4 ] = plane / features.depth();
 		final Samples part = new Samples( channels );
-		long current = -1;
-		float[] data = null;
+		final Map< Long, float[] > read = new HashMap<>(); // a group's pixels may go back and forth between its cells
 		for ( final long[] p : pixels )
 		{
 			pos[ 0 ] = p[ 1 ] / cw;
 			pos[ 1 ] = p[ 0 ] / ch;
 			final long index = IntervalIndexer.positionToIndex( pos, gridDims );
-			if ( index != current )
-			{
-				( features.isCellCached( index ) ? reused : computed ).add( index );
-				data = features.keptCellData( index );
-				cells.getCellDimensions( pos, min, cellDims );
-				current = index;
-			}
+			final float[] data = read.computeIfAbsent( index, i -> {
+				( features.isCellCached( i ) ? reused : computed ).add( i );
+				return keep ? features.keptCellData( i ) : features.cellData( i );
+			} );
+			cells.getCellDimensions( pos, min, cellDims );
 			part.add( data, ( int ) ( ( p[ 0 ] - min[ 1 ] ) * cellDims[ 0 ] + p[ 1 ] - min[ 0 ] ), cellDims[ 0 ] * cellDims[ 1 ], ( int ) p[ 2 ] );
 		}
 		return part;

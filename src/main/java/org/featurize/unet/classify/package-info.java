@@ -7,5 +7,8 @@
  * ({@link org.featurize.unet.classify.ClassWriter}). {@link org.featurize.unet.classify.ClassifyJob} is the run that
  * every front end shares. Only the tiles that hold a label have their features computed for training; an
  * interactive session (Fiji's Pixel Classifier) keeps them in the feature image's cache and trains again over them.
+ * Features that {@code bin/featurize} wrote before are read instead, by their chunks, from
+ * {@link org.featurize.unet.classify.StoredFeatures}, which refuses (with a
+ * {@link org.featurize.unet.classify.FeaturesException}) features that do not fit the input or the classifier.
  */
 package org.featurize.unet.classify;

@@ -19,13 +19,15 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code bin/featurize classify}: pixel classification on the features. Trains a random forest on a sparse label
  * array and writes each pixel's class ({@code classify IN LABELS OUT}), or applies a saved classifier
- * ({@code classify IN --classifier F OUT}).
+ * ({@code classify IN --classifier F OUT}); with {@code --features F.zarr}, on features written before instead of
+ * computed. IN stays required then: the features are checked against its shape, and the output's run record names it.
  */
 @Command( name = "featurize classify", mixinStandardHelpOptions = true, versionProvider = FeaturizeMain.Version.class,
 		description = { "Pixel classification on the UNet features: train a random forest on sparse labels (0 unlabelled, 1, 2, ... classes) "
 				+ "and write each pixel's class as a Zarr array of the input's shape, or apply a saved classifier.",
 				"  featurize classify IN.zarr LABELS.zarr OUT.zarr [--save-classifier F] [--probabilities P.zarr]",
-				"  featurize classify IN.zarr --classifier F OUT.zarr" } )
+				"  featurize classify IN.zarr --classifier F OUT.zarr",
+				"  featurize classify IN.zarr LABELS.zarr OUT.zarr --features F.zarr   (features written before by bin/featurize)" } )
 public final class ClassifyMain implements Callable< Integer >
 {
 	@Parameters( arity = "1..3", paramLabel = "IN [LABELS] OUT", description = "The input; the labels to train on (not with --classifier); "
@@ -37,6 +39,11 @@ public final class ClassifyMain implements Callable< Integer >
 
 	@Option( names = "--classifier", paramLabel = "FILE", description = "Apply this saved classifier instead of training" )
 	Path classifier;
+
+	@Option( names = "--features", paramLabel = "F.zarr", description = "Read the features from this Zarr, written before by bin/featurize "
+			+ "(either layout, float32 or float16), instead of computing them; it must have IN's shape, and its run record the classifier's "
+			+ "model and normalization" )
+	Path featuresZarr;
 
 	@Option( names = "--save-classifier", paramLabel = "FILE", description = "Save the trained classifier (JSON) to apply to other volumes" )
 	Path saveClassifier;
@@ -88,7 +95,7 @@ public final class ClassifyMain implements Callable< Integer >
 		final Path input = paths.get( 0 ), output = paths.get( paths.size() - 1 );
 		final FeaturizeRequest features = options.features( input ).normalization( normalization ).threads( threads ).device( device );
 		final ClassifyRequest request = options.request( features, output ).classifier( classifier ).saveClassifier( saveClassifier ).trees( trees )
-				.depth( depth ).seed( seed ).maxSamples( maxSamples );
+				.depth( depth ).seed( seed ).maxSamples( maxSamples ).storedFeatures( featuresZarr );
 		if ( !apply )
 			request.labels( paths.get( 1 ), labelsDataset );
 		new ClassifyJob( System.err::println ).run( request, FeaturizeMain.consoleProgress( System.err ), () -> false );

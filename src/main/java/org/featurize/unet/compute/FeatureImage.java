@@ -27,7 +27,7 @@ import net.imglib2.util.Intervals;
  * needed. A cell that is exactly one tile goes from the model to its consumer without a copy. Thread-safe: a cell
  * (or a shared tile) touched by several threads at once is computed once.
  */
-public final class FeatureImage
+public final class FeatureImage implements CellFeatures
 {
 	private final PlaneReader< ? > reader;
 
@@ -133,6 +133,7 @@ public final class FeatureImage
 	}
 
 	/** The cell index of the {@code i}-th cell in computing order: plane by plane, cells sharing a tile together. */
+	@Override
 	public long orderedCell( final long i )
 	{
 		return order.cell( i );
@@ -159,22 +160,26 @@ public final class FeatureImage
 		return normalization;
 	}
 
+	@Override
 	public CellGrid cellGrid()
 	{
 		return cellGrid;
 	}
 
+	@Override
 	public int channels()
 	{
 		return channels;
 	}
 
 	/** Number of 2D planes, {@code z * t}. */
+	@Override
 	public long planes()
 	{
 		return depth * frames;
 	}
 
+	@Override
 	public long depth()
 	{
 		return depth;
@@ -186,6 +191,7 @@ public final class FeatureImage
 	}
 
 	/** The number of cells (tiles of all planes). */
+	@Override
 	public long numCells()
 	{
 		return Arrays.stream( cellGrid.getGridDimensions() ).reduce( 1, Math::multiplyExact );
@@ -196,6 +202,7 @@ public final class FeatureImage
 	 * present, else computed now (and not cached: a caller that sweeps the whole image, like a writer, has
 	 * no use for keeping them).
 	 */
+	@Override
 	public float[] cellData( final long index )
 	{
 		final Cell< FloatArray > cached = cache.getIfPresent( index );
@@ -209,6 +216,7 @@ public final class FeatureImage
 	 * into it (within the cache's bound), so that later readers of the same cell (a classifier trained again, a
 	 * viewer) find it there.
 	 */
+	@Override
 	public float[] keptCellData( final long index )
 	{
 		return cache.get( index ).getData().getCurrentStorageArray();
@@ -222,6 +230,7 @@ public final class FeatureImage
 	}
 
 	/** Whether cell {@code index} is in the cache now; computes nothing. */
+	@Override
 	public boolean isCellCached( final long index )
 	{
 		return cache.getIfPresent( index ) != null;
@@ -244,31 +253,12 @@ public final class FeatureImage
 		return out[ 0 ];
 	}
 
-	/** Receives a tile's features where they lie; see {@link FeatureImage#interleavedCell}. */
-	@FunctionalInterface
-	public interface InterleavedTile
-	{
-		/**
-		 * @param values
-		 *            (pixel, c) with c fastest: pixel {@code (x, y)} of the tile starts at value
-		 *            {@code (firstPixel + y * rowPixels + x) * channels}; valid only during this call
-		 * @param width
-		 *            the tile's width
-		 * @param height
-		 *            the tile's height
-		 * @param rowPixels
-		 *            pixels from one row of the tile to the next (the region's width when the halo is in the values)
-		 * @param firstPixel
-		 *            the pixel of the tile's first value
-		 */
-		void accept( FloatBuffer values, int width, int height, int rowPixels, int firstPixel );
-	}
-
 	/**
 	 * Hands the features of cell {@code index}, interleaved (y, x, c), to {@code tile}: from the cache when the
 	 * cell is there, else computed (without entering the cache) and handed over where the engine holds them, so
 	 * that a writer can encode them without copying the whole result first.
 	 */
+	@Override
 	public void interleavedCell( final long index, final InterleavedTile tile )
 	{
 		final Cell< FloatArray > cached = cache.getIfPresent( index );

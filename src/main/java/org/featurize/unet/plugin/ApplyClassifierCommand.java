@@ -44,6 +44,11 @@ public class ApplyClassifierCommand extends FijiCommand
 			description = "The model the classifier's features came from (checked against the SHA-256 it records); empty for the shipped UNet" )
 	private File model;
 
+	@Parameter( label = "Features Zarr (empty: computed)", style = "directory", required = false, persist = false,
+			description = "A features Zarr written before by UNet or bin/featurize (either layout, float32 or float16), of the input's shape and the "
+					+ "classifier's model and normalization: classified instead of computing the features; empty to compute them" )
+	private File features;
+
 	@Parameter( label = "Output labels Zarr", style = "save", required = false, persist = false,
 			description = "Where to write each pixel's class (Zarr of the input's shape); empty to compute them lazily only" )
 	private File output;
@@ -120,7 +125,7 @@ public class ApplyClassifierCommand extends FijiCommand
 				throw new FeaturizeException( "No classifier given: classifier must be a file saved by Pixel Classifier or bin/featurize classify" );
 			final ClassifyRequest request = ClassifyRequest.of( features ).classifier( classifier.toPath() ).output( ClassifyRun.path( output ) )
 					.probabilities( ClassifyRun.path( probabilities ) ).outputType( "auto".equals( output_type ) ? null : output_type )
-					.overwrite( overwrite ).lazyResult( true );
+					.overwrite( overwrite ).lazyResult( true ).storedFeatures( ClassifyRun.path( this.features ) );
 			result = new ClassifyRun( log, status, tasks, this::isCanceled ).run( request, "Apply Classifier " + input.getName() );
 			classes = result.classification.labels();
 			if ( show )

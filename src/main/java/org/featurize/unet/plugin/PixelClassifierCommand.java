@@ -91,6 +91,11 @@ public class PixelClassifierCommand extends FijiCommand
 			description = "The features' model; empty for the shipped UNet" )
 	private File model;
 
+	@Parameter( label = "Features Zarr (empty: computed)", style = "directory", required = false, persist = false,
+			description = "A features Zarr written before by UNet or bin/featurize (either layout, float32 or float16), of the input's shape: "
+					+ "trained on instead of computing the features; empty to compute them" )
+	private File features;
+
 	@Parameter( label = "Save the classifier to", style = "save", required = false, persist = false,
 			description = "A file (JSON) for Apply Classifier and bin/featurize classify --classifier; empty not to save it" )
 	private File save_classifier;
@@ -190,7 +195,8 @@ public class PixelClassifierCommand extends FijiCommand
 			final ClassifyRequest request = ClassifyRequest.of( features ).saveClassifier( ClassifyRun.path( save_classifier ) )
 					.output( ClassifyRun.path( output ) ).probabilities( ClassifyRun.path( probabilities ) )
 					.outputType( "auto".equals( output_type ) ? null : output_type ).trees( trees ).depth( depth ).seed( ( long ) seed )
-					.maxSamples( max_samples ).overwrite( overwrite ).lazyResult( true ).keepFeatures( true );
+					.maxSamples( max_samples ).overwrite( overwrite ).lazyResult( true ).keepFeatures( ClassifyRun.path( this.features ) == null )
+					.storedFeatures( ClassifyRun.path( this.features ) );
 			final boolean show = ClassifyRun.showInImageJ( display );
 			features.validate();
 			if ( ClassifyRun.path( labels ) != null )
@@ -203,9 +209,11 @@ public class PixelClassifierCommand extends FijiCommand
 			}
 			final List< Object > key = FeatureSession.key( input, dataset, ClassifyRun.path( model ) == null ? null : model, normalization,
 					tile, halo, chunk, threads, device, precision );
-			request.reuseFeatures( FeatureSession.features( key ) );
+			if ( ClassifyRun.path( this.features ) == null )
+				request.reuseFeatures( FeatureSession.features( key ) );
 			result = new ClassifyRun( log, status, tasks, this::isCanceled ).run( request, "Pixel Classifier " + input.getName() );
-			FeatureSession.keep( key, result.classification.features() );
+			if ( result.computedFeatures() != null ) // not features read from a Zarr
+				FeatureSession.keep( key, result.computedFeatures() );
 			classes = result.classification.labels();
 			if ( show )
 				FeatureSession.window( ClassifyRun.show( result, ClassifyRun.title( input, dataset ), FeatureSession.window() ) );

@@ -52,6 +52,9 @@ public final class SparkClassifier
 					+ "(train one with bin/featurize classify IN LABELS OUT --save-classifier FILE)" );
 		if ( request.output() == null && request.probabilities() == null )
 			throw new FeaturizeException( "Nothing to write: give a label output or a probabilities output" );
+		if ( request.storedFeatures() != null )
+			throw new FeaturizeException( "The Spark driver computes the features on its executors; a features Zarr (" + request.storedFeatures()
+					+ ") is classified by bin/featurize classify --features or in Fiji" );
 		final FeaturizeRequest fr = request.features().output( null );
 		final PixelClassifier classifier = PixelClassifier.read( request.classifier() );
 		ClassifyJob.applyRecordedOptions( classifier, fr );

@@ -87,7 +87,7 @@ public final class ClassifierTraining
 		final RoiLabels labels = RoiLabels.of( rois, 1024, 1024, 6, 1, null );
 		final ClassifyRequest request = ClassifyRequest.of( FeaturizeRequest.of( input ).threads( threads ) )
 				.labels( labels.labels(), "ROIs: " + labels.describe() ).classNames( labels.names() ).keepFeatures( true ).lazyResult( true ).maxSamples( maxSamples )
-				.reuseFeatures( before == null ? null : before.classification.features() );
+				.reuseFeatures( before == null ? null : before.computedFeatures() );
 		last = new ClassifyJob( s -> {} ).run( request, Progress.NONE, () -> false );
 		final double seconds = ( System.nanoTime() - start ) * 1e-9;
 		final Map< String, Object > t = last.classifier.training();

@@ -65,7 +65,7 @@ class KeptFeaturesTest
 			grown[ two.length + i ] = ( 5 * 20 + 12 ) * 28 + 4 + i;
 		more.put( 2L, grown );
 		final ClassifyJob.Result second = run( request( input ).labels( Labels.of( 28, 20, 6, more ), "ROIs" ).keepFeatures( true )
-				.reuseFeatures( first.classification.features() ).output( dir.resolve( "kept.zarr" ) ) );
+				.reuseFeatures( first.computedFeatures() ).output( dir.resolve( "kept.zarr" ) ) );
 		assertEquals( 1L, ( ( Number ) second.classifier.training().get( "cells_computed" ) ).longValue(), "plane 5 only" );
 		assertEquals( 2L, ( ( Number ) second.classifier.training().get( "cells_reused" ) ).longValue(), "planes 0 and 4 kept" );
 

@@ -149,7 +149,7 @@ class ClassifierCommandsTest
 					types.put( item.getName(), item.getType() );
 					assertFalse( item.isPersisted(), item.getName() + " must not persist between runs" );
 				}
-			for ( final String file : new String[] { "input", "model", "output", "probabilities" } )
+			for ( final String file : new String[] { "input", "model", "features", "output", "probabilities" } )
 				assertEquals( File.class, types.get( file ), file );
 			for ( final String text : new String[] { "dataset", "tile", "halo", "chunk", "threads", "display", "output_type" } )
 				assertEquals( String.class, types.get( text ), text );
@@ -258,6 +258,34 @@ class ClassifierCommandsTest
 		for ( int c = 0; c < classifier.classes(); c++ )
 			assertEquals( classifier.color( c ), lut.getRGB( ( int ) classifier.value( c ) ) & 0xffffff, "colour of class " + classifier.value( c ) );
 		assertEquals( 0, lut.getRGB( 0 ) & 0xffffff, "unlabelled is black" );
+	}
+
+	@Test
+	void bothCommandsClassifyAFeaturesZarrAsTheCliDoesOnComputedFeatures( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir );
+		final Path expected = cli( dir, input ); // features computed, default tile for 2 threads
+		final Path features = dir.resolve( "features.zarr" );
+		featurize( input.toString(), features.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads", "2", "--rounding", "none" );
+		featurize( "--headless", "--run", "Pixel Classifier", String.format( "input='%s',labels='%s',features='%s',output='%s',threads=2,"
+				+ "save_classifier='%s'", input, dir.resolve( "scribbles.zarr" ), features, dir.resolve( "stored.zarr" ), dir.resolve( "stored.json" ) ) );
+		Fixtures.assertSameLabels( expected, dir.resolve( "stored.zarr" ) );
+		assertEquals( PixelClassifier.read( dir.resolve( "cli.json" ) ).forestSha256(), PixelClassifier.read( dir.resolve( "stored.json" ) ).forestSha256() );
+		final CommandModule applied = run( ApplyClassifierCommand.class, "input", input, "classifier", dir.resolve( "cli.json" ), "features", features,
+				"output", dir.resolve( "applied.zarr" ) );
+		assertFalse( applied.isCanceled(), applied.getCancelReason() );
+		Fixtures.assertSameLabels( expected, dir.resolve( "applied.zarr" ) );
+		assertLabels( expected, ( ( ApplyClassifierCommand ) applied.getDelegateObject() ).result().classification.labels() );
+
+		// features of another normalization than the classifier's: cancelled with the reason, nothing written
+		final Path percentile = dir.resolve( "percentile.zarr" );
+		featurize( input.toString(), percentile.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads", "2", "--normalization", "percentile" );
+		final CommandModule refused = run( ApplyClassifierCommand.class, "input", input, "classifier", dir.resolve( "cli.json" ), "features", percentile,
+				"output", dir.resolve( "refused.zarr" ) );
+		assertTrue( refused.isCanceled() );
+		assertEquals( "Classifier " + dir.resolve( "cli.json" ) + " was trained on features normalized by none; features " + percentile
+				+ " are normalized by percentile 1.0..99.8: give features of that normalization, or train again", refused.getCancelReason() );
+		assertFalse( Files.exists( dir.resolve( "refused.zarr" ) ), "nothing written" );
 	}
 
 	@Test

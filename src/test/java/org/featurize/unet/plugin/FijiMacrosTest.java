@@ -184,6 +184,35 @@ class FijiMacrosTest
 	}
 
 	@Test
+	void aRecordedApplyClassifierLineWithAFeaturesZarrReplaysHeadlessToTheLabelsOfComputedFeatures( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), expected = ClassifierCommandsTest.cli( dir, input ), classifier = dir.resolve( "cli.json" );
+		final Path features = dir.resolve( "features.zarr" ), output = dir.resolve( "applied.zarr" );
+		ClassifierCommandsTest.featurize( input.toString(), features.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads", "2",
+				"--rounding", "none" );
+		final Object halo = org.featurize.unet.classify.PixelClassifier.read( classifier ).features().get( "halo" );
+		final String recorded;
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( ApplyClassifierCommand.class, typed( "input", input.toFile(), "classifier", classifier.toFile(),
+					"features", features.toFile(), "output", output.toFile(), "threads", "2" ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			recorded = menu.recorded;
+			assertEquals( "run(\"Apply Classifier\", \"input=" + input + " classifier=" + classifier + " features=" + features + " output=" + output
+					+ " overwrite=false display=none dataset= tile= halo=" + halo + " chunk= threads=2 device=auto precision=float32"
+					+ " output_type=auto\");", recorded );
+			Fixtures.assertSameLabels( expected, output );
+		}
+		delete( output );
+		try ( LegacyLayer headless = new LegacyLayer( false ) )
+		{
+			final LegacyLayer.Run run = headless.macro( recorded );
+			assertFalse( run.canceled(), run.cancelReason() );
+			Fixtures.assertSameLabels( expected, output );
+		}
+	}
+
+	@Test
 	void aRecordedApplyClassifierLineReplaysToTheSameLabelsInTheGuiAndHeadless( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = Fixtures.volume( dir ), expected = ClassifierCommandsTest.cli( dir, input ), classifier = dir.resolve( "cli.json" );

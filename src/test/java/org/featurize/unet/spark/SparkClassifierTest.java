@@ -153,6 +153,12 @@ class SparkClassifierTest
 		final FeaturizeException training = assertThrows( FeaturizeException.class, () -> SparkClassifier.check(
 				request( input, Fixtures.TINY_MODEL ).labels( dir.resolve( "labels.zarr" ), "" ).output( out ) ) );
 		assertTrue( training.getMessage().contains( "applies a saved classifier" ), training.getMessage() );
+
+		final Path features = dir.resolve( "features.zarr" );
+		assertEquals( "The Spark driver computes the features on its executors; a features Zarr (" + features + ") is classified by "
+				+ "bin/featurize classify --features or in Fiji", assertThrows( FeaturizeException.class, () -> SparkClassifier.check(
+						request( input, Fixtures.TINY_MODEL ).classifier( file ).output( out ).storedFeatures( features ) ) ).getMessage() );
+		assertFalse( Files.exists( out ), "nothing written" );
 	}
 
 	@Test

@@ -390,6 +390,14 @@ def targets(instances, kinds):
     3 outside distance: log(1 + distance to the nearest structure) / log(65), clipped to 1
     4 thickness: log(1 + the instance's largest inside distance) / log(65) on structures, else 0
     5 weight of the thickness target (1 on structures)
+    6 elongation: log of the instance's major over minor axis (second moments) / log(16), clipped
+      to 1, on structures, else 0
+    7 size: log(1 + the instance's area) / log(1 + 65536) on structures, else 0
+    8 enclosed: 1 where a membrane (an outline) encloses the pixel (a cell's inside, a
+      compartment of a tessellation, a lumen), else 0
+
+    6-8 describe what any segmented object is (its shape, its size, whether it surrounds
+    something), whatever the family that drew it.
     """
     fg = kinds > 0
     edge = np.zeros(instances.shape, bool)
@@ -411,4 +419,28 @@ def targets(instances, kinds):
     d_out = ndi.distance_transform_edt(~fg) if fg.any() else np.full(fg.shape, 64.0)
     outside = np.clip(np.log1p(d_out) / math.log(65), 0, 1)
     thick = np.where(fg, np.clip(np.log1p(per_pixel) / math.log(65), 0, 1), 0.0)
-    return np.stack([fg, boundary, inside, outside, thick, fg]).astype(np.float32)
+    elong, size = object_shapes(instances, fg)
+    outline = kinds == MEMBRANE
+    enclosed = ndi.binary_fill_holes(outline) & ~outline
+    return np.stack([fg, boundary, inside, outside, thick, fg, elong, size, enclosed]).astype(np.float32)
+
+
+def object_shapes(instances, fg):
+    """Per pixel of each instance: its elongation (log of the axes' ratio from the second moments,
+    over log 16, clipped to 1) and size (log(1 + area) over log(1 + 65536)); 0 off structures."""
+    n = int(instances.max()) + 1
+    ids = instances.ravel()
+    yy, xx = np.indices(instances.shape)
+    y, x = yy.ravel().astype(np.float64), xx.ravel().astype(np.float64)
+    area = np.bincount(ids, minlength=n).astype(np.float64)
+    a = np.maximum(area, 1)
+    my, mx = np.bincount(ids, y, n) / a, np.bincount(ids, x, n) / a
+    cyy = np.bincount(ids, y * y, n) / a - my * my + 1 / 12
+    cxx = np.bincount(ids, x * x, n) / a - mx * mx + 1 / 12
+    cxy = np.bincount(ids, x * y, n) / a - mx * my
+    mean, root = (cyy + cxx) / 2, np.sqrt(((cyy - cxx) / 2) ** 2 + cxy ** 2)
+    ratio = np.sqrt(np.maximum(mean + root, 1e-9) / np.maximum(mean - root, 1e-9))
+    elong = np.clip(np.log(ratio) / math.log(16), 0, 1)
+    size = np.clip(np.log1p(area) / math.log(65537), 0, 1)
+    elong[0] = size[0] = 0
+    return np.where(fg, elong[instances], 0.0), np.where(fg, size[instances], 0.0)

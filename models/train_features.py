@@ -118,8 +118,12 @@ EMB0, EMB_DIM = 12, 8          # instance embedding
 CLEAN0 = 20                    # noise-free plane, its Gaussian blurs at sigma 3 and 10
 SMOOTHING = (0.0, 3.0, 10.0)
 FILTER0 = 23                   # ilastik's 49 filter responses of the noisy input (FilterBank)
-OUTPUTS = FILTER0 + 49
-AUX_OUTPUTS = 4 + 7            # deep heads: foreground, boundary, inside, outside, kind logits
+SHAPE0 = FILTER0 + 49          # the object's elongation and size, enclosed (simulate.targets 6-8)
+OUTPUTS = SHAPE0 + 3
+AUX_OUTPUTS = 4 + 7 + 3        # deep heads: foreground, boundary, inside, outside, kind logits, shape
+
+# Weights of the objectives that the runs compared in models/README.md differ in (--weights)
+WEIGHTS = {"kind": 1.0, "filters": 1.0, "shape": 0.0}
 
 
 class FilterBank(nn.Module):
@@ -282,7 +286,16 @@ def embedding_loss(emb, inst, pull_margin=0.5, push_margin=1.5):
     return total / emb.shape[0]
 
 
-def deep_losses(aux, truth, kinds):
+def shape_loss(pred, truth):
+    """The object's elongation and size (mean squared error on structures) and enclosure (binary
+    cross-entropy); pred (b, 3, h, w) against simulate.targets 6-8."""
+    mask = truth[:, 5]
+    n = mask.sum().clamp_min(1)
+    return (5 * (((pred[:, 0] - truth[:, 6]) ** 2 * mask).sum() + ((pred[:, 1] - truth[:, 7]) ** 2 * mask).sum()) / n
+            + nn.functional.binary_cross_entropy_with_logits(pred[:, 2], truth[:, 8]))
+
+
+def deep_losses(aux, truth, kinds, weights=WEIGHTS):
     """The deep heads' objectives: each head's logits are upsampled to the patch (bilinear)."""
     bce = nn.functional.binary_cross_entropy_with_logits
     total = truth.new_zeros(())
@@ -293,12 +306,13 @@ def deep_losses(aux, truth, kinds):
                          + bce(a[:, 1], truth[:, 1], pos_weight=torch.tensor(4.0))
                          + 5 * (nn.functional.mse_loss(a[:, 2], truth[:, 2])
                                 + nn.functional.mse_loss(a[:, 3], truth[:, 3]))
-                         + nn.functional.cross_entropy(a[:, 4:], kinds))
+                         + weights["kind"] * nn.functional.cross_entropy(a[:, 4:11], kinds)
+                         + (weights["shape"] * shape_loss(a[:, 11:14], truth) if weights["shape"] else 0))
     return 0.5 * total / len(aux)
 
 
-def losses(out, truth, kinds, inst, clean, filters, aux=None):
-    """Each training objective, as a dict of scalars."""
+def losses(out, truth, kinds, inst, clean, filters, aux=None, weights=WEIGHTS):
+    """Each training objective, as a dict of scalars (an objective of weight 0 is left out)."""
     bce = nn.functional.binary_cross_entropy_with_logits
     mask = truth[:, 5]
     thick = ((out[:, THICK] - truth[:, 4]) ** 2 * mask).sum() / mask.sum().clamp_min(1)
@@ -307,11 +321,14 @@ def losses(out, truth, kinds, inst, clean, filters, aux=None):
         "boundary": bce(out[:, BOUNDARY], truth[:, 1], pos_weight=torch.tensor(4.0)),
         "distances": 5 * (nn.functional.mse_loss(out[:, INSIDE], truth[:, 2])
                           + nn.functional.mse_loss(out[:, OUTSIDE], truth[:, 3]) + thick),
-        "kind": nn.functional.cross_entropy(out[:, KIND0:KIND0 + len(simulate.KINDS)], kinds),
+        **({"kind": weights["kind"] * nn.functional.cross_entropy(out[:, KIND0:KIND0 + len(simulate.KINDS)], kinds)}
+           if weights["kind"] else {}),
         "embedding": embedding_loss(out[:, EMB0:EMB0 + EMB_DIM], inst),
         "denoise": 10 * nn.functional.mse_loss(out[:, CLEAN0:CLEAN0 + len(SMOOTHING)], clean),
-        "filters": nn.functional.mse_loss(out[:, FILTER0:], filters),
-        **({"deep": deep_losses(aux, truth, kinds)} if aux is not None else {}),
+        **({"filters": weights["filters"] * nn.functional.mse_loss(out[:, FILTER0:SHAPE0], filters)}
+           if weights["filters"] else {}),
+        **({"shape": weights["shape"] * shape_loss(out[:, SHAPE0:SHAPE0 + 3], truth)} if weights["shape"] else {}),
+        **({"deep": deep_losses(aux, truth, kinds, weights)} if aux is not None else {}),
     }
 
 
@@ -319,12 +336,12 @@ def losses(out, truth, kinds, inst, clean, filters, aux=None):
 # Training, export, checks
 # ----------------------------------------------------------------------------------------------
 
-def evaluate(model, val):
+def evaluate(model, val, weights=WEIGHTS):
     with torch.no_grad():
         parts = []
         for b in val:
             out, aux = model.forward_all(b[0])
-            parts.append(losses(out, *b[1:], aux=aux))
+            parts.append(losses(out, *b[1:], aux=aux, weights=weights))
     return {k: sum(float(p[k]) for p in parts) / len(parts) for k in parts[0]}
 
 
@@ -381,9 +398,9 @@ def train(model, a, checkpoint):
         rng = np.random.default_rng([a.seed, 7, step])
         inp, *rest = make_batch(rng, pool, a.patch, a.batch)
         with torch.no_grad():
-            filters = bank(inp)
+            filters = bank(inp) if a.weights["filters"] else None
         out, aux = model.forward_all(inp)
-        parts = losses(out, *rest, filters, aux=aux)
+        parts = losses(out, *rest, filters, aux=aux, weights=a.weights)
         loss = sum(parts.values())
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -392,7 +409,7 @@ def train(model, a, checkpoint):
         sched.step()
         running = float(loss) if running is None else 0.98 * running + 0.02 * float(loss)
         if step % a.log_every == 0 or step == a.steps or step == start + 1:
-            v = evaluate(model, val)
+            v = evaluate(model, val, a.weights)
             log.append({"step": step, "seconds": time.perf_counter() - t0, "train": running,
                         "val": v})
             print("step %6d  %7.0fs  train %.4f  val %s" % (
@@ -416,6 +433,17 @@ def schedule(text, steps):
     if phases[0][0] != 0 or phases[-1][1] != steps:
         raise SystemExit("--schedule must start at step 0 and its last length must be --steps")
     return phases
+
+
+def parse_weights(text):
+    """WEIGHTS with the NAME=W pairs of `text` (comma-separated) in place."""
+    weights = dict(WEIGHTS)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = part.partition("=")
+        if name not in weights:
+            raise SystemExit("--weights: unknown objective %r (known: %s)" % (name, ", ".join(weights)))
+        weights[name] = float(value)
+    return weights
 
 
 def sha256(path):
@@ -450,6 +478,9 @@ def main():
     ap.add_argument("--init", default=None,
                     help="start the features from this TorchScript model's weights (e.g. "
                          "models/unet16-reference.pt, the denoiser) instead of at random")
+    ap.add_argument("--weights", default="",
+                    help="NAME=W,...: weights of the kind, filters and shape objectives (default %s; the "
+                         "third training: kind=0,filters=0,shape=1)" % ",".join("%s=%g" % kv for kv in WEIGHTS.items()))
     ap.add_argument("--log-every", type=int, default=250)
     ap.add_argument("--checkpoint-every", type=int, default=250)
     ap.add_argument("--checkpoint", default=None,
@@ -459,7 +490,7 @@ def main():
     ap.add_argument("--export-only", action="store_true",
                     help="export the checkpoint's network without training")
     a = ap.parse_args()
-
+    a.weights = parse_weights(a.weights)
     torch.set_num_threads(TORCH_THREADS)
     torch.manual_seed(a.seed)
     t_start = time.perf_counter()
@@ -497,8 +528,10 @@ def main():
                            "filaments and fibres, spots; anisotropic blur, Poisson and read noise, "
                            "random exposure, gain and offset); multi-task heads (foreground, "
                            "boundaries, inside and outside distances, thickness, structure kind, "
-                           "instance embedding, denoising at three scales) removed at export; "
-                           "%d steps of %d patches %dx%d" % (steps, a.batch, a.patch, a.patch)),
+                           "instance embedding, denoising at three scales, ilastik's filters, the "
+                           "object's elongation, size and enclosure; weights %s) removed at export; "
+                           "%d steps of %d patches %dx%d" % (
+                               ", ".join("%s %g" % kv for kv in a.weights.items()), steps, a.batch, a.patch, a.patch)),
                                   ("UNet feature extractor with segmentify's architecture (k = 16) and its "
                             "final 1x1 convolution and sigmoid removed: 16 features per pixel at full "
                             "resolution, trained for pixel classification. Bias-free, so scaling the "

@@ -45,7 +45,17 @@ public final class BigDataViewerPicture
 
 	public static void main( final String[] args ) throws Exception
 	{
-		final File out = new File( args.length > 0 ? args[ 0 ] : "docs/bigdataviewer-features.png" );
+		render( new File( args.length > 0 ? args[ 0 ] : "docs/bigdataviewer-features.png" ), false );
+		System.exit( 0 );
+	}
+
+	/**
+	 * Writes the picture to {@code out}; with {@code screen}, the viewer's composite is also shown on the screen, 1:1
+	 * in a window of its own, and a screenshot of it is compared with what was painted: returns the number of pixels
+	 * of the screenshot that differ (0 when the screen shows what the stand-in painted).
+	 */
+	static long render( final File out, final boolean screen ) throws Exception
+	{
 		final Path dir = Files.createTempDirectory( "bdv-picture" );
 		final ZarrArray sample = SampleVolume.write( dir.resolve( "sample.zarr" ), 1, 1, SIZE, SIZE, 1 );
 		final short[] input = ( short[] ) sample.readChunk( 0, 0, 0, 0 );
@@ -104,7 +114,34 @@ public final class BigDataViewerPicture
 			parent.mkdirs();
 		ImageIO.write( picture, "png", out );
 		System.err.println( "Wrote " + out );
-		System.exit( 0 );
+		return screen ? onScreen( composite, new File( out.getPath().replaceAll( "\\.png$", "" ) + "-screen.png" ) ) : 0;
+	}
+
+	/** Shows {@code image} 1:1 in an undecorated window, takes a screenshot of it into {@code shot}; returns the pixels that differ. */
+	static long onScreen( final BufferedImage image, final File shot ) throws Exception
+	{
+		final javax.swing.JFrame[] frame = new javax.swing.JFrame[ 1 ];
+		javax.swing.SwingUtilities.invokeAndWait( () -> {
+			frame[ 0 ] = new javax.swing.JFrame( "BigDataViewer features" );
+			frame[ 0 ].setUndecorated( true );
+			frame[ 0 ].add( new javax.swing.JLabel( new javax.swing.ImageIcon( image ) ) );
+			frame[ 0 ].pack();
+			frame[ 0 ].setLocation( 0, 0 );
+			frame[ 0 ].setVisible( true );
+		} );
+		Thread.sleep( 1500 );
+		final java.awt.Point origin = frame[ 0 ].getContentPane().getLocationOnScreen();
+		final BufferedImage captured = new java.awt.Robot().createScreenCapture( new java.awt.Rectangle( origin.x, origin.y, image.getWidth(),
+				image.getHeight() ) );
+		ImageIO.write( captured, "png", shot );
+		long differ = 0;
+		for ( int y = 0; y < image.getHeight(); y++ )
+			for ( int x = 0; x < image.getWidth(); x++ )
+				if ( ( captured.getRGB( x, y ) & 0xffffff ) != ( image.getRGB( x, y ) & 0xffffff ) )
+					differ++;
+		System.out.println( "SCREEN " + shot + " " + captured.getWidth() + "x" + captured.getHeight() + ", " + differ + " pixels differ from the painted composite" );
+		javax.swing.SwingUtilities.invokeAndWait( frame[ 0 ]::dispose );
+		return differ;
 	}
 
 	private static boolean allCached( final FeatureImage features )

@@ -194,4 +194,34 @@ class ImageJIT
 			}
 		return out;
 	}
+
+	/**
+	 * display=BigDataViewer on a screen (Xvfb), through the test stand-in: the sample's first three features, each in
+	 * its colour through its range from the data, reach the screen as painted, and the picture has colour and
+	 * structure.
+	 */
+	@Test
+	void aScreenshotOfTheBigDataViewerDisplayShowsColouredFeatures( @TempDir final Path dir ) throws Exception
+	{
+		final Path shots = Files.createDirectories( External.projectDir().resolve( "target/screenshots" ) );
+		final Path png = shots.resolve( "bigdataviewer-features.png" );
+		final String[] r = session( dir, "bigdataviewer", png.toString() );
+		assertEquals( "0", r[ 0 ], r[ 1 ] );
+		assertTrue( r[ 1 ].contains( ", 0 pixels differ from the painted composite" ), r[ 1 ] );
+		final BufferedImage shot = ImageIO.read( shots.resolve( "bigdataviewer-features-screen.png" ).toFile() );
+		assertEquals( 256, shot.getWidth() );
+		int coloured = 0;
+		final java.util.Set< Integer > levels = new java.util.HashSet<>();
+		for ( int y = 0; y < shot.getHeight(); y++ )
+			for ( int x = 0; x < shot.getWidth(); x++ )
+			{
+				final int rgb = shot.getRGB( x, y ), red = rgb >> 16 & 0xff, green = rgb >> 8 & 0xff, blue = rgb & 0xff;
+				if ( Math.max( red, Math.max( green, blue ) ) - Math.min( red, Math.min( green, blue ) ) > 40 )
+					coloured++;
+				levels.add( rgb & 0xffffff );
+			}
+		System.out.printf( "BigDataViewer screenshot: %d of %d pixels coloured, %d colours%n", coloured, shot.getWidth() * shot.getHeight(), levels.size() );
+		assertTrue( coloured > shot.getWidth() * shot.getHeight() / 4, "the features show in colour, not grey: " + coloured );
+		assertTrue( levels.size() > 256, "the picture has structure: " + levels.size() + " colours" );
+	}
 }

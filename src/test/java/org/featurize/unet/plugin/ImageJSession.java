@@ -26,7 +26,10 @@ import ij.WindowManager;
  * <li>{@code screenshot INPUT MODEL PNG CHANNEL}: featurizes INPUT (lazily), shows the ImageJ display,
  * selects a feature channel and saves a screenshot of the window;</li>
  * <li>{@code classes INPUT CLASSIFIER PNG}: applies a saved pixel classifier to INPUT (lazily), shows the label
- * hyperstack as Pixel Classifier does ({@link LabelDisplay}) and saves a screenshot of its first plane.</li>
+ * hyperstack as Pixel Classifier does ({@link LabelDisplay}) and saves a screenshot of its first plane;</li>
+ * <li>{@code bigdataviewer PNG}: display=BigDataViewer of the shipped sample through the test stand-in
+ * ({@link BigDataViewerPicture}), its composite shown on the screen and captured; exits 0 when the screen shows,
+ * pixel for pixel, what was painted.</li>
  * </ul>
  */
 public final class ImageJSession
@@ -38,6 +41,7 @@ public final class ImageJSession
 		{
 			status = args[ 0 ].equals( "macro" ) ? macro( args[ 1 ], args[ 2 ] )
 					: args[ 0 ].equals( "classes" ) ? classes( args[ 1 ], args[ 2 ], args[ 3 ] )
+							: args[ 0 ].equals( "bigdataviewer" ) ? ( BigDataViewerPicture.render( new File( args[ 1 ] ), true ) == 0 ? 0 : 1 )
 							: screenshot( args[ 1 ], args[ 2 ], args[ 3 ], Integer.parseInt( args[ 4 ] ) );
 		}
 		catch ( final Throwable t )

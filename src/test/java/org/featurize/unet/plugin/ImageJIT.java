@@ -178,20 +178,27 @@ class ImageJIT
 		assertTrue( counts[ 1 ] > 0 && counts[ 2 ] > 0 && counts[ 3 ] > 0, "the plane holds all three classes" );
 	}
 
-	/** Sparse labels of plane 0: the class (the truth: 1, 2 or 3) at every 5th pixel of every 6th row whose 5 x 5 neighbourhood is that class alone. */
+	/**
+	 * Sparse labels of plane 0: for each class of the truth (1, 2 or 3), about 150 of its pixels whose four neighbours
+	 * are of that class too, evenly spread over them.
+	 */
 	static byte[] scribbles( final byte[] truth, final int w, final int h )
 	{
 		final byte[] out = new byte[ w * h ];
-		for ( int y = 2; y < h - 2; y += 6 )
-			for ( int x = 2; x < w - 2; x += 5 )
-			{
-				boolean inside = true;
-				for ( int dy = -2; dy <= 2 && inside; dy++ )
-					for ( int dx = -2; dx <= 2 && inside; dx++ )
-						inside = truth[ ( y + dy ) * w + x + dx ] == truth[ y * w + x ];
-				if ( inside )
-					out[ y * w + x ] = truth[ y * w + x ]; // 1 background, 2 blobs, 3 filaments
-			}
+		for ( int k = 1; k <= 3; k++ )
+		{
+			final java.util.List< Integer > inside = new java.util.ArrayList<>();
+			for ( int y = 1; y < h - 1; y++ )
+				for ( int x = 1; x < w - 1; x++ )
+				{
+					final int i = y * w + x;
+					if ( truth[ i ] == k && truth[ i - 1 ] == k && truth[ i + 1 ] == k && truth[ i - w ] == k && truth[ i + w ] == k )
+						inside.add( i );
+				}
+			final int step = Math.max( 1, inside.size() / 150 );
+			for ( int j = 0; j < inside.size(); j += step )
+				out[ inside.get( j ) ] = ( byte ) k;
+		}
 		return out;
 	}
 

@@ -71,6 +71,16 @@ public class ApplyClassifierCommand extends FijiCommand
 			description = "Path of the array inside the input; empty for the input itself" )
 	private String dataset = "";
 
+	@Parameter( label = "Channel (index or name)", required = false, persist = false, callback = "refreshDefaults",
+			description = "Of an input with a channel axis: the channel whose features are classified, by index or by its OME name "
+					+ "(omero label), or all: every channel's features side by side. Empty for the only channel" )
+	private String channel = "";
+
+	@Parameter( label = "Channel axis of a plain array", required = false, persist = false, callback = "refreshDefaults",
+			description = "Of a plain Zarr array whose _ARRAY_DIMENSIONS do not name its channel axis: which axis holds the channels "
+					+ "(0 first, NumPy order: 1 for (t, c, z, y, x)). Empty for the axis named c, or none" )
+	private String channel_axis = "";
+
 	@Parameter( label = "Tile size (pixels)", required = false, persist = false, callback = "refreshDefaults",
 			description = "Side of the square tiles fed to the model; empty to have it chosen for speed within the memory" )
 	private String tile = "";
@@ -116,7 +126,8 @@ public class ApplyClassifierCommand extends FijiCommand
 	{
 		try
 		{
-			final FeaturizeRequest features = FeaturizeRequest.of( input == null ? null : input.toPath() ).dataset( dataset )
+			final FeaturizeRequest features = FeaturizeRequest.of( input == null ? null : input.toPath() ).dataset( dataset ).channel( channel )
+					.channelAxis( number( "channel_axis", channel_axis ) )
 					.model( ClassifyRun.path( model ) ).tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) )
 					.threads( number( "threads", threads ) ).device( device ).precision( precision );
 			final boolean show = ClassifyRun.showInImageJ( display );
@@ -147,7 +158,7 @@ public class ApplyClassifierCommand extends FijiCommand
 	{
 		final Integer recordedHalo = recordedHalo( classifier );
 		final Integer givenHalo = given( "halo", halo );
-		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, null, null );
+		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, null, null, given( "channel_axis", channel_axis ) );
 		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, "float32", given( "tile", tile ),
 				given( "chunk", chunk ), givenHalo != null ? givenHalo : recordedHalo, given( "threads", threads ) );
 		final Map< String, Object > defaults = new LinkedHashMap<>();

@@ -122,6 +122,16 @@ public class PixelClassifierCommand extends FijiCommand
 			description = "Path of the array inside the input; empty for the input itself" )
 	private String dataset = "";
 
+	@Parameter( label = "Channel (index or name)", required = false, persist = false, callback = "refreshDefaults",
+			description = "Of an input with a channel axis: the channel whose features are classified, by index or by its OME name "
+					+ "(omero label), or all: every channel's features side by side. Empty for the only channel" )
+	private String channel = "";
+
+	@Parameter( label = "Channel axis of a plain array", required = false, persist = false, callback = "refreshDefaults",
+			description = "Of a plain Zarr array whose _ARRAY_DIMENSIONS do not name its channel axis: which axis holds the channels "
+					+ "(0 first, NumPy order: 1 for (t, c, z, y, x)). Empty for the axis named c, or none" )
+	private String channel_axis = "";
+
 	@Parameter( label = "Dataset inside the labels", required = false, persist = false,
 			description = "Path of the array inside the labels; empty for the labels themselves" )
 	private String labels_dataset = "";
@@ -189,7 +199,8 @@ public class PixelClassifierCommand extends FijiCommand
 	{
 		try
 		{
-			final FeaturizeRequest features = FeaturizeRequest.of( input == null ? null : input.toPath() ).dataset( dataset )
+			final FeaturizeRequest features = FeaturizeRequest.of( input == null ? null : input.toPath() ).dataset( dataset ).channel( channel )
+					.channelAxis( number( "channel_axis", channel_axis ) )
 					.model( ClassifyRun.path( model ) ).tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) )
 					.normalization( normalization ).threads( number( "threads", threads ) ).device( device ).precision( precision );
 			final ClassifyRequest request = ClassifyRequest.of( features ).saveClassifier( ClassifyRun.path( save_classifier ) )
@@ -207,7 +218,7 @@ public class PixelClassifierCommand extends FijiCommand
 				log.info( "Labels from the ROI Manager: " + rois.describe() );
 				request.labels( rois.labels(), "ImageJ ROIs: " + rois.describe() ).classNames( rois.names() );
 			}
-			final List< Object > key = FeatureSession.key( input, dataset, ClassifyRun.path( model ) == null ? null : model, normalization,
+			final List< Object > key = FeatureSession.key( input, dataset, ClassifyRun.path( model ) == null ? null : model, channel, channel_axis, normalization,
 					tile, halo, chunk, threads, device, precision );
 			if ( ClassifyRun.path( this.features ) == null )
 				request.reuseFeatures( FeatureSession.features( key ) );
@@ -244,7 +255,7 @@ public class PixelClassifierCommand extends FijiCommand
 	@Override
 	protected Map< String, Object > dialogDefaults()
 	{
-		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, null, null );
+		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, null, null, given( "channel_axis", channel_axis ) );
 		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, "float32",
 				given( "tile", tile ), given( "chunk", chunk ), given( "halo", halo ), given( "threads", threads ) );
 		final Map< String, Object > defaults = new LinkedHashMap<>();

@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.featurize.unet.testutil.Fixtures;
-import org.featurize.unet.zarr.ArraySpec;
-import org.featurize.unet.zarr.DataType;
 import org.featurize.unet.zarr.ZarrArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,28 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClassifyChannelsTest
 {
-	/** Labels of the (t, z, y, x) = (2, 3, 20, 28) fixture: in plane (0, 0), every 3rd pixel, 1 below the plane's mean, 2 above. */
-	static Path labels( final Path dir, final Path alone )
-	{
-		final short[] plane = ( short[] ) ZarrArray.open( alone, "" ).readChunk( 0, 0, 0, 0 );
-		double mean = 0;
-		for ( final short v : plane )
-			mean += ( v & 0xffff ) / ( double ) plane.length;
-		final byte[] labels = new byte[ plane.length ];
-		for ( int i = 0; i < plane.length; i += 3 )
-			labels[ i ] = ( byte ) ( ( plane[ i ] & 0xffff ) > mean ? 2 : 1 );
-		final Path path = dir.resolve( "labels.zarr" );
-		ZarrArray.create( path, "", ArraySpec.builder().shape( 2, 3, 20, 28 ).chunks( 1, 1, 20, 28 ).dataType( DataType.UINT8 ).zarrFormat( 2 ).build() )
-				.writeChunk( new long[] { 0, 0, 0, 0 }, labels );
-		return path;
-	}
-
 	@Test
 	void oneChannelIsClassifiedAsThatChannelAlone( @TempDir final Path dir ) throws Exception
 	{
 		final Path made = Files.createDirectories( dir.resolve( "made" ) );
 		final Path ome = Fixtures.channels( made, "cells.ome.zarr", true ), plain = Fixtures.channels( made, "plain.zarr", false, false );
-		final Path alone = Fixtures.channelAlone( made, 1 ), labels = labels( dir, alone );
+		final Path alone = Fixtures.channelAlone( made, 1 ), labels = Fixtures.channelLabels( dir, alone );
 		final String model = Fixtures.TINY_MODEL.toString();
 		final Path expected = dir.resolve( "alone-classes.zarr" ), byName = dir.resolve( "gfp-classes.zarr" ), byAxis = dir.resolve( "axis-classes.zarr" );
 		final String[] a = ClassifyFeaturesTest.featurize( "classify", alone.toString(), labels.toString(), expected.toString(), "--model", model,

@@ -235,6 +235,23 @@ class ClassifierCommandsTest
 	}
 
 	@Test
+	void oneChannelOfSeveralIsClassifiedByBothCommandsAsOnTheCommandLine( @TempDir final Path dir ) throws Exception
+	{
+		final Path made = java.nio.file.Files.createDirectories( dir.resolve( "made" ) );
+		final Path ome = Fixtures.channels( made, "cells.ome.zarr", true ), plain = Fixtures.channels( made, "plain.zarr", false, false );
+		final Path labels = Fixtures.channelLabels( dir, Fixtures.channelAlone( made, 1 ) );
+		final Path expected = dir.resolve( "cli.zarr" );
+		featurize( "classify", ome.toString(), labels.toString(), expected.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads", "2",
+				"--channel", "GFP", "--save-classifier", dir.resolve( "cli.json" ).toString() );
+		featurize( "--headless", "--run", "Pixel Classifier", String.format( "input='%s',labels='%s',output='%s',model='%s',threads=2,channel='GFP'",
+				ome, labels, dir.resolve( "run.zarr" ), Fixtures.TINY_MODEL ) );
+		Fixtures.assertSameLabels( expected, dir.resolve( "run.zarr" ) );
+		featurize( "--headless", "--run", "Apply Classifier", String.format( "input='%s',classifier='%s',output='%s',model='%s',threads=2,"
+				+ "channel='1',channel_axis='1'", plain, dir.resolve( "cli.json" ), dir.resolve( "applied.zarr" ), Fixtures.TINY_MODEL ) );
+		Fixtures.assertSameLabels( expected, dir.resolve( "applied.zarr" ) );
+	}
+
+	@Test
 	void applyClassifierWritesWhatTheClassifierWasTrainedToAndShowsItInItsColours( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = Fixtures.volume( dir );

@@ -178,6 +178,22 @@ public final class Fixtures
 		return root;
 	}
 
+	/** Labels of {@link #channelAlone}'s (t, z, y, x) = (2, 3, 20, 28) volume, at {@code dir/labels.zarr}: in plane (0, 0), every 3rd pixel, 1 below the plane's mean, 2 above. */
+	public static Path channelLabels( final Path dir, final Path alone )
+	{
+		final short[] plane = ( short[] ) ZarrArray.open( alone, "" ).readChunk( 0, 0, 0, 0 );
+		double mean = 0;
+		for ( final short v : plane )
+			mean += ( v & 0xffff ) / ( double ) plane.length;
+		final byte[] labels = new byte[ plane.length ];
+		for ( int i = 0; i < plane.length; i += 3 )
+			labels[ i ] = ( byte ) ( ( plane[ i ] & 0xffff ) > mean ? 2 : 1 );
+		final Path path = dir.resolve( "labels.zarr" );
+		ZarrArray.create( path, "", ArraySpec.builder().shape( 2, 3, 20, 28 ).chunks( 1, 1, 20, 28 ).dataType( DataType.UINT8 ).zarrFormat( 2 ).build() )
+				.writeChunk( new long[] { 0, 0, 0, 0 }, labels );
+		return path;
+	}
+
 	/** Channel {@code c} of {@link #channels} as an image of its own, (t, z, y, x), at {@code dir/alone-c.zarr}. */
 	public static Path channelAlone( final Path dir, final int c )
 	{

@@ -45,14 +45,8 @@ public final class ClassifyMain implements Callable< Integer >
 			+ "model and normalization" )
 	Path featuresZarr;
 
-	@Option( names = "--channel", paramLabel = "C", description = "Of an input with a channel axis: the channel whose features are "
-			+ "classified, by index or by its OME omero label; all: each channel's features side by side (C x 16). The labels have the "
-			+ "input's shape without the channel axis. Default: the only channel (several are refused)" )
-	String channel;
-
-	@Option( names = "--channel-axis", paramLabel = "N", description = "Of a plain Zarr array whose _ARRAY_DIMENSIONS do not name its "
-			+ "channel axis: which axis holds the channels (0 first, NumPy order), as for bin/featurize" )
-	Integer channelAxis;
+	@Mixin
+	ChannelOptions channels = new ChannelOptions();
 
 	@Option( names = "--save-classifier", paramLabel = "FILE", description = "Save the trained classifier (JSON) to apply to other volumes" )
 	Path saveClassifier;
@@ -102,7 +96,7 @@ public final class ClassifyMain implements Callable< Integer >
 			throw new FeaturizeException( "Give IN LABELS OUT to train on labels, or IN --classifier FILE OUT to apply a saved classifier" );
 		DjlEngine.startInBackground();
 		final Path input = paths.get( 0 ), output = paths.get( paths.size() - 1 );
-		final FeaturizeRequest features = options.features( input ).channel( channel ).channelAxis( channelAxis ).normalization( normalization )
+		final FeaturizeRequest features = channels.apply( options.features( input ) ).normalization( normalization )
 				.threads( threads ).device( device );
 		final ClassifyRequest request = options.request( features, output ).classifier( classifier ).saveClassifier( saveClassifier ).trees( trees )
 				.depth( depth ).seed( seed ).maxSamples( maxSamples ).storedFeatures( featuresZarr );

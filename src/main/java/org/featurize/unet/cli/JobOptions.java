@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import org.featurize.unet.job.FeaturizeRequest;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,15 +22,8 @@ public final class JobOptions
 			+ "Its features equal the whole input's there (the halo is read from outside the region). Default: the whole input" )
 	String region;
 
-	@Option( names = "--channel", paramLabel = "C", description = "Of an input with a channel axis (OME-Zarr, or a plain array whose "
-			+ "_ARRAY_DIMENSIONS name one \"c\"): the channel to featurize, by index or by its OME omero label; all: each channel separately "
-			+ "through the model, C x 16 features named <channel>_feature_NN. Default: the only channel (several are refused)" )
-	String channel;
-
-	@Option( names = "--channel-axis", paramLabel = "N", description = "Of a plain Zarr array whose _ARRAY_DIMENSIONS do not name its "
-			+ "channel axis: which axis holds the channels (0 first, NumPy order: 1 for (t, c, z, y, x)); then --channel chooses among them. "
-			+ "Default: the axis _ARRAY_DIMENSIONS names \"c\", or none (OME-Zarr images declare theirs)" )
-	Integer channelAxis;
+	@Mixin
+	ChannelOptions channels = new ChannelOptions();
 
 	@Option( names = "--level", paramLabel = "N", description = "Of an OME-Zarr multiscale input: the resolution level to featurize "
 			+ "(0: full resolution; an OME output's scale and translation say where it lies). Default: 0" )
@@ -74,7 +68,7 @@ public final class JobOptions
 	/** A request for {@code input} and {@code output} with these parameters and the model given (null: the shipped one). */
 	public FeaturizeRequest request( final Path input, final Path output, final Path model )
 	{
-		return FeaturizeRequest.of( input ).output( output ).dataset( dataset ).region( region ).channel( channel ).channelAxis( channelAxis ).level( level ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
+		return channels.apply( FeaturizeRequest.of( input ) ).output( output ).dataset( dataset ).region( region ).level( level ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
 				.normalization( normalization ).outputType( outputType ).precision( precision ).keepBits( keepBits ).rounding( rounding ).overwrite( overwrite );
 	}
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.featurize.unet.classify.ClassifyRequest;
+import org.featurize.unet.cli.ChannelOptions;
 import org.featurize.unet.cli.ClassifyOptions;
 import org.featurize.unet.job.FeaturizeRequest;
 
@@ -38,14 +39,8 @@ final class SparkClassify implements Callable< Integer >
 	@Option( names = "--classifier", required = true, paramLabel = "FILE", description = "The saved classifier to apply" )
 	Path classifier;
 
-
-
-
-
-
-
-
-
+	@Mixin
+	ChannelOptions channels = new ChannelOptions();
 
 	@Option( names = "--intra-op-threads", paramLabel = "N", description = "Threads per forward pass (default: spark.task.cpus)" )
 	Integer intraOpThreads;
@@ -55,7 +50,6 @@ final class SparkClassify implements Callable< Integer >
 
 	@Option( names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit, e.g. local[2]" )
 	String master;
-
 
 	private final PrintStream out, err;
 
@@ -67,7 +61,7 @@ final class SparkClassify implements Callable< Integer >
 
 	ClassifyRequest request()
 	{
-		final FeaturizeRequest features = options.features( input ).intraOpThreads( intraOpThreads );
+		final FeaturizeRequest features = channels.apply( options.features( input ) ).intraOpThreads( intraOpThreads );
 		return options.request( features, output ).classifier( classifier );
 	}
 

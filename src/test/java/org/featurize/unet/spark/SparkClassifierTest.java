@@ -27,6 +27,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import picocli.CommandLine;
+
 /**
  * A saved classifier applied on Spark ({@code local[2]}) with the tiny test model: the same label and probability
  * chunks, byte for byte, as {@link ClassifyJob} on one machine, the same run record, resume of a local run's
@@ -175,5 +177,44 @@ class SparkClassifierTest
 		assertEquals( SparkOutputs.record( OmeLabels.array( single ) ).get( "parameters" ),
 				SparkOutputs.record( OmeLabels.array( cluster ) ).get( "parameters" ) );
 		assertEquals( true, SparkOutputs.record( OmeLabels.array( cluster ) ).get( "complete" ) );
+	}
+
+	@Test
+	void oneChannelOfSeveralGivesTheSameLabelsAsOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		final Path made = Files.createDirectories( dir.resolve( "made" ) );
+		final Path ome = Fixtures.channels( made, "cells.ome.zarr", true ), plain = Fixtures.channels( made, "plain.zarr", false, false );
+		final Path alone = Fixtures.channelAlone( made, 1 );
+		final Path file = dir.resolve( "c.json" );
+		new ClassifyJob( s -> {} ).run( request( alone, Fixtures.TINY_MODEL ).labels( Fixtures.channelLabels( dir, alone ), "" ).saveClassifier( file ),
+				Progress.NONE, () -> false );
+		final Path single = dir.resolve( "single.zarr" ), byName = dir.resolve( "by-name.zarr" ), byAxis = dir.resolve( "by-axis.zarr" );
+		final ClassifyRequest local = request( ome, Fixtures.TINY_MODEL ).classifier( file ).output( single );
+		local.features().channel( "GFP" );
+		oneMachine( local );
+
+		// as featurize-spark classify parses them: --channel by name, or a declared axis and an index
+		final String model = Fixtures.TINY_MODEL.toString();
+		for ( final String[] args : new String[][] {
+				{ ome.toString(), byName.toString(), "--classifier", file.toString(), "--model", model, "--channel", "GFP" },
+				{ plain.toString(), byAxis.toString(), "--classifier", file.toString(), "--model", model, "--channel-axis", "1", "--channel", "1" } } )
+		{
+			final SparkClassify command = new SparkClassify( System.out, System.err );
+			new CommandLine( command ).parseArgs( args );
+			final ClassifyRequest parsed = command.request();
+			parsed.features().threads( 2 ).tile( 12 ).chunk( 12 ).intraOpThreads( 1 );
+			new SparkClassifier( s -> {} ).run( spark, parsed, 3 );
+		}
+		Fixtures.assertSameChunks( single, byName );
+		Fixtures.assertSameChunks( single, byAxis );
+		Fixtures.assertSameLabels( single, byName );
+
+		// the classifier's 4 features (the tiny model's) against all 3 channels' 12: refused before anything is written
+		final Path refused = dir.resolve( "refused.zarr" );
+		final ClassifyRequest all = request( ome, Fixtures.TINY_MODEL ).classifier( file ).output( refused );
+		all.features().channel( "all" );
+		final FeaturizeException e = assertThrows( FeaturizeException.class, () -> new SparkClassifier( s -> {} ).run( spark, all, null ) );
+		assertTrue( e.getMessage().contains( "takes 4 features per pixel; the model gives 12" ), e.getMessage() );
+		assertFalse( Files.exists( refused ), "nothing written" );
 	}
 }

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import org.featurize.unet.compute.CellFeatures;
 import org.featurize.unet.compute.FeatureImage;
+import org.featurize.unet.input.InputView;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
@@ -65,7 +66,8 @@ public final class ClassifyJob
 		final PixelClassifier given = request.classifier != null ? PixelClassifier.read( request.classifier ) : null;
 		if ( given != null )
 			applyRecordedOptions( given, fr );
-		final long[] inputShape = Featurizer.openInput( fr ).shape();
+		final InputView view = Featurizer.openInput( fr );
+		final long[] inputShape = view.shape();
 		final StoredFeatures stored = request.storedFeatures != null ? openStored( request.storedFeatures, inputShape, fr, given, request.classifier )
 				: null;
 		final ZarrArray labelArray = request.labels != null ? openLabels( request ) : null;
@@ -109,7 +111,7 @@ public final class ClassifyJob
 			log.accept( "Classifier: " + request.classifier + ", " + classifier );
 		}
 		else
-			classifier = train( request, labelArray, inputShape, image, featureRecord, cancelled );
+			classifier = train( request, labelArray, view, image, featureRecord, cancelled );
 		if ( request.saveClassifier != null )
 		{
 			classifier.write( request.saveClassifier );
@@ -124,10 +126,10 @@ public final class ClassifyJob
 		try ( OutputLock lock = OutputLock.acquire( lockPath ) )
 		{
 			if ( request.labelsOme && request.output != null )
-				OmeLabels.writeGroups( request.output, classification );
+				OmeLabels.writeGroups( request.output, classification, view.axes() );
 			final ClassWriter.Result written = new ClassWriter( classification, fr.threads() ).write( request.labelArray(), request.probabilities, fr.input(),
-					stored != null ? parameters( request, fr, inputShape, classifier, stored )
-							: parameters( request, fr, inputShape, classifier, modelSha, ( FeatureImage ) image ),
+					stored != null ? parameters( request, fr, view, classifier, stored )
+							: parameters( request, fr, view, classifier, modelSha, ( FeatureImage ) image ),
 					request.overwrite, log, progress, cancelled );
 			log.accept( String.format( "Done: %d chunks written, %d already there, %.1f s", written.chunksWritten, written.chunksSkipped,
 					written.seconds ) );
@@ -157,12 +159,12 @@ public final class ClassifyJob
 		return ZarrArray.open( request.labels, request.labelsDataset );
 	}
 
-	private PixelClassifier train( final ClassifyRequest request, final ZarrArray labelArray, final long[] inputShape, final CellFeatures image,
+	private PixelClassifier train( final ClassifyRequest request, final ZarrArray labelArray, final InputView view, final CellFeatures image,
 			final Map< String, Object > featureRecord, final BooleanSupplier cancelled )
 	{
 		final long t0 = System.nanoTime();
 		final Labels labels = request.givenLabels != null ? request.givenLabels
-				: Labels.read( labelArray, inputShape, request.maxSamples, request.seed );
+				: Labels.read( labelArray, view.shape(), view.part(), request.maxSamples, request.seed );
 		final long[] values = labels.values();
 		final TrainingData.Collected collected = collect( image, labels, request.features.threads(), cancelled, request.keepFeatures );
 		final Samples samples = collected.samples.capped( request.maxSamples, values.length, request.seed );
@@ -272,13 +274,14 @@ public final class ClassifyJob
 	}
 
 	/** What makes two classification runs over stored features the same. */
-	static Map< String, Object > parameters( final ClassifyRequest request, final FeaturizeRequest fr, final long[] inputShape,
+	static Map< String, Object > parameters( final ClassifyRequest request, final FeaturizeRequest fr, final InputView view,
 			final PixelClassifier classifier, final StoredFeatures stored )
 	{
 		final Map< String, Object > p = new LinkedHashMap<>();
 		p.put( "input", fr.input().toAbsolutePath().normalize().toString() );
 		p.put( "dataset", fr.dataset() );
-		p.put( "input_shape", Arrays.stream( inputShape ).boxed().toList() );
+		p.put( "input_shape", Arrays.stream( view.shape() ).boxed().toList() );
+		view.record( p ); // the region, channel and level, where given
 		p.put( "classifier_sha256", classifier.forestSha256() );
 		p.put( "features", stored.path().toAbsolutePath().normalize().toString() );
 		p.put( "model_sha256", stored.record().modelSha256() );
@@ -301,13 +304,14 @@ public final class ClassifyJob
 	}
 
 	/** What makes two classification runs the same (an unfinished output with other parameters is refused). */
-	public static Map< String, Object > parameters( final ClassifyRequest request, final FeaturizeRequest fr, final long[] inputShape,
+	public static Map< String, Object > parameters( final ClassifyRequest request, final FeaturizeRequest fr, final InputView view,
 			final PixelClassifier classifier, final String modelSha, final FeatureImage image )
 	{
 		final Map< String, Object > p = new LinkedHashMap<>();
 		p.put( "input", fr.input().toAbsolutePath().normalize().toString() );
 		p.put( "dataset", fr.dataset() );
-		p.put( "input_shape", Arrays.stream( inputShape ).boxed().toList() );
+		p.put( "input_shape", Arrays.stream( view.shape() ).boxed().toList() ); // the part classified
+		view.record( p ); // the region, channel and level, where given
 		p.put( "classifier_sha256", classifier.forestSha256() );
 		p.put( "model_sha256", modelSha );
 		p.put( "normalization", fr.normalization() );

@@ -92,14 +92,23 @@ public final class Labels
 	 */
 	public static Labels read( final ZarrArray labels, final long[] inputShape, final int maxPerClass, final long seed )
 	{
+		return read( labels, inputShape, "the input", maxPerClass, seed );
+	}
+
+	/**
+	 * As {@link #read(ZarrArray, long[], int, long)}, of the shape of a part of the input ({@code part} names it in
+	 * messages: "the input", "region 0:2,0:64,0:64 of the input", "level 1 of the input").
+	 */
+	public static Labels read( final ZarrArray labels, final long[] inputShape, final String part, final int maxPerClass, final long seed )
+	{
 		final DataType type = labels.dataType();
 		if ( type.isFloat() || type == DataType.BOOL )
 			throw new LabelException( String.format( "Labels %s hold %s values; expected integers (0 unlabelled, 1, 2, ... the classes)",
 					labels.path(), type ) );
 		final long[] shape = labels.shape();
 		if ( !Arrays.equals( squeeze( shape ), squeeze( inputShape ) ) )
-			throw new LabelException( String.format( "Labels %s have shape %s; the input has shape %s", labels.path(),
-					Arrays.toString( shape ), Arrays.toString( inputShape ) ) );
+			throw new LabelException( String.format( "Labels %s have shape %s; %s has shape %s", labels.path(),
+					Arrays.toString( shape ), part, Arrays.toString( inputShape ) ) );
 		if ( shape.length < 2 )
 			throw new LabelException( "Labels " + labels.path() + " have " + shape.length + " dimension(s); expected 2 to 4" );
 		final Object fill = labels.fillValue();

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.featurize.unet.ome.OmeAxis;
 import org.featurize.unet.ome.OmeMetadata;
 import org.featurize.unet.zarr.ZarrGroup;
 
@@ -14,7 +15,8 @@ import org.featurize.unet.zarr.ZarrGroup;
  * A classification's labels as an OME-NGFF 0.4 label image: {@code OUT/labels} (attributes
  * {@code "labels": ["classes"]}) holding the multiscale image {@code OUT/labels/classes} of one level,
  * {@code OUT/labels/classes/0}, with {@code image-label} metadata: each class value's colour from the classifier and
- * {@code source} the image two levels up. {@code OUT} may be an OME-Zarr image already (the features written with
+ * {@code source} the image two levels up. Its axes, scale and translation are those of the part of the input classified
+ * (a region's start, a level's pixel size), so that it lies on the image it labels. {@code OUT} may be an OME-Zarr image already (the features written with
  * {@code layout=ome}, say), whose other labels are kept; else it is created as a plain group.
  */
 public final class OmeLabels
@@ -33,7 +35,7 @@ public final class OmeLabels
 
 	/** Creates, or updates, the groups above the label array and their attributes. */
 	@SuppressWarnings( "unchecked" )
-	public static void writeGroups( final Path out, final Classification classification )
+	public static void writeGroups( final Path out, final Classification classification, final List< OmeAxis > axes )
 	{
 		if ( !Files.isRegularFile( out.resolve( ".zgroup" ) ) )
 			ZarrGroup.create( out, "", 2, null );
@@ -48,30 +50,32 @@ public final class OmeLabels
 		labels.writeAttributes( attributes );
 		final ZarrGroup image = Files.isRegularFile( out.resolve( "labels/" + NAME + "/.zgroup" ) ) ? ZarrGroup.open( out, "labels/" + NAME )
 				: ZarrGroup.create( out, "labels/" + NAME, 2, null );
-		image.writeAttributes( attributes( classification ) );
+		image.writeAttributes( attributes( classification, axes ) );
 	}
 
 	/** The label image's attributes: {@code multiscales} and {@code image-label}. */
-	static Map< String, Object > attributes( final Classification classification )
+	static Map< String, Object > attributes( final Classification classification, final List< OmeAxis > inputAxes )
 	{
 		final int n = classification.cellGrid().numDimensions();
-		final String[] names = { "t", "z", "y", "x" };
+		if ( inputAxes.size() != n )
+			throw new IllegalArgumentException( "Labels of " + n + " axes, input axes " + inputAxes );
 		final List< Object > axes = new ArrayList<>();
-		final List< Double > scale = new ArrayList<>();
-		for ( int d = 4 - n; d < 4; d++ )
+		final List< Double > scale = new ArrayList<>(), translation = new ArrayList<>();
+		boolean translated = false;
+		for ( final OmeAxis a : inputAxes )
 		{
-			final Map< String, Object > a = new LinkedHashMap<>();
-			a.put( "name", names[ d ] );
-			a.put( "type", d == 0 ? "time" : "space" );
-			axes.add( a );
-			scale.add( 1.0 );
+			axes.add( a.toMap() );
+			scale.add( a.scale() );
+			translation.add( a.translation() );
+			translated |= a.translation() != 0;
 		}
-		final Map< String, Object > transform = new LinkedHashMap<>();
-		transform.put( "type", "scale" );
-		transform.put( "scale", scale );
+		final List< Object > transforms = new ArrayList<>();
+		transforms.add( transform( "scale", scale ) );
+		if ( translated )
+			transforms.add( transform( "translation", translation ) );
 		final Map< String, Object > dataset = new LinkedHashMap<>();
 		dataset.put( "path", "0" );
-		dataset.put( "coordinateTransformations", List.of( transform ) );
+		dataset.put( "coordinateTransformations", transforms );
 		final Map< String, Object > multiscale = new LinkedHashMap<>();
 		multiscale.put( "version", OmeMetadata.VERSION );
 		multiscale.put( "name", NAME );
@@ -109,5 +113,13 @@ public final class OmeLabels
 		attributes.put( "multiscales", List.of( multiscale ) );
 		attributes.put( "image-label", imageLabel );
 		return attributes;
+	}
+
+	private static Map< String, Object > transform( final String type, final List< Double > values )
+	{
+		final Map< String, Object > t = new LinkedHashMap<>();
+		t.put( "type", type );
+		t.put( type, values );
+		return t;
 	}
 }

@@ -27,6 +27,15 @@ public final class ClassifyOptions
 	@Option( names = "--dataset", paramLabel = "PATH", description = "Array path inside the input (default: the input itself)" )
 	String dataset = "";
 
+	@Option( names = "--region", paramLabel = "SLICES", description = "Classify a part of the input: one start:stop per axis in (t, z, y, x) "
+			+ "order, as for bin/featurize --region; labels and outputs have the region's shape, and the OME labels its translation. "
+			+ "Default: the whole input" )
+	String region;
+
+	@Option( names = "--level", paramLabel = "N", description = "Of an OME-Zarr multiscale input: the resolution level to classify "
+			+ "(0: full resolution); labels and outputs have that level's shape, and the OME labels its scale. Default: 0" )
+	Integer level;
+
 	@Option( names = "--model", paramLabel = "FILE", description = "The features' model (default: the shipped UNet; a saved classifier checks it)" )
 	Path model;
 
@@ -49,7 +58,7 @@ public final class ClassifyOptions
 	/** The features of {@code input} as these options compute them. */
 	public FeaturizeRequest features( final Path input )
 	{
-		return FeaturizeRequest.of( input ).dataset( dataset ).model( model ).tile( tile ).halo( halo ).chunk( chunk ).precision( precision );
+		return FeaturizeRequest.of( input ).dataset( dataset ).region( region ).level( level ).model( model ).tile( tile ).halo( halo ).chunk( chunk ).precision( precision );
 	}
 
 	/** A request over {@code features} that writes {@code output} (and what else these options ask for). */

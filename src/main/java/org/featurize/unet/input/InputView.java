@@ -387,6 +387,16 @@ public final class InputView
 			parameters.put( "channel_axis", declaredChannelAxis );
 	}
 
+	/**
+	 * What this view is of the input, for messages: "the input", or its region and level, e.g. "region 0:2,0:64,0:64 of
+	 * level 1 of the input".
+	 */
+	public String part()
+	{
+		return ( region != null ? "region " + Region.format( bounds ) + " of " : "" ) + ( level != null && level > 0 ? "level " + level + " of " : "" )
+				+ "the input";
+	}
+
 	/** For logs: the input, its axes and shape, and the region. */
 	@Override
 	public String toString()

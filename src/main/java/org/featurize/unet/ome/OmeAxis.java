@@ -57,7 +57,8 @@ public final class OmeAxis
 	}
 
 	/** The axis as NGFF writes it in {@code multiscales[].axes}. */
-	Map< String, Object > toMap()
+	/** The axis as NGFF writes it in {@code multiscales[].axes}: name, type and, where known, unit. */
+	public Map< String, Object > toMap()
 	{
 		final Map< String, Object > map = new LinkedHashMap<>();
 		map.put( "name", name );

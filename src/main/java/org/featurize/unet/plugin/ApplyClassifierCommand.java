@@ -71,6 +71,12 @@ public class ApplyClassifierCommand extends FijiCommand
 			description = "Path of the array inside the input; empty for the input itself" )
 	private String dataset = "";
 
+	@Parameter( label = "Region (start:stop per axis)", required = false, persist = false, callback = "refreshDefaults",
+			description = "A part of the input to classify: one start:stop per axis in (t, z, y, x) order, e.g. 0:2,10:20,0:512,256:768 "
+					+ "(an empty part: the whole axis); labels and outputs have its shape, and its classes are the whole input's there. "
+					+ "Empty for the whole input" )
+	private String region = "";
+
 	@Parameter( label = "Channel (index or name)", required = false, persist = false, callback = "refreshDefaults",
 			description = "Of an input with a channel axis: the channel whose features are classified, by index or by its OME name "
 					+ "(omero label), or all: every channel's features side by side. Empty for the only channel" )
@@ -80,6 +86,11 @@ public class ApplyClassifierCommand extends FijiCommand
 			description = "Of a plain Zarr array whose _ARRAY_DIMENSIONS do not name its channel axis: which axis holds the channels "
 					+ "(0 first, NumPy order: 1 for (t, c, z, y, x)). Empty for the axis named c, or none" )
 	private String channel_axis = "";
+
+	@Parameter( label = "Resolution level of the input", required = false, persist = false, callback = "refreshDefaults",
+			description = "Of an OME-Zarr multiscale input: the level to classify (0: full resolution; 1, 2, ...: the coarser datasets); "
+					+ "labels and outputs have its shape, and OME labels lie where it lies. Empty for level 0" )
+	private String level = "";
 
 	@Parameter( label = "Tile size (pixels)", required = false, persist = false, callback = "refreshDefaults",
 			description = "Side of the square tiles fed to the model; empty to have it chosen for speed within the memory" )
@@ -127,7 +138,7 @@ public class ApplyClassifierCommand extends FijiCommand
 		try
 		{
 			final FeaturizeRequest features = FeaturizeRequest.of( input == null ? null : input.toPath() ).dataset( dataset ).channel( channel )
-					.channelAxis( number( "channel_axis", channel_axis ) )
+					.channelAxis( number( "channel_axis", channel_axis ) ).region( region ).level( number( "level", level ) )
 					.model( ClassifyRun.path( model ) ).tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) )
 					.threads( number( "threads", threads ) ).device( device ).precision( precision );
 			final boolean show = ClassifyRun.showInImageJ( display );
@@ -158,7 +169,8 @@ public class ApplyClassifierCommand extends FijiCommand
 	{
 		final Integer recordedHalo = recordedHalo( classifier );
 		final Integer givenHalo = given( "halo", halo );
-		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, null, null, given( "channel_axis", channel_axis ) );
+		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, region, given( "level", level ),
+				given( "channel_axis", channel_axis ) );
 		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, "float32", given( "tile", tile ),
 				given( "chunk", chunk ), givenHalo != null ? givenHalo : recordedHalo, given( "threads", threads ) );
 		final Map< String, Object > defaults = new LinkedHashMap<>();

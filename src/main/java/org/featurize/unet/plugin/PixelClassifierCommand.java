@@ -122,6 +122,12 @@ public class PixelClassifierCommand extends FijiCommand
 			description = "Path of the array inside the input; empty for the input itself" )
 	private String dataset = "";
 
+	@Parameter( label = "Region (start:stop per axis)", required = false, persist = false, callback = "refreshDefaults",
+			description = "A part of the input to classify: one start:stop per axis in (t, z, y, x) order, e.g. 0:2,10:20,0:512,256:768 "
+					+ "(an empty part: the whole axis); labels and outputs have its shape, and its classes are the whole input's there. "
+					+ "Empty for the whole input" )
+	private String region = "";
+
 	@Parameter( label = "Channel (index or name)", required = false, persist = false, callback = "refreshDefaults",
 			description = "Of an input with a channel axis: the channel whose features are classified, by index or by its OME name "
 					+ "(omero label), or all: every channel's features side by side. Empty for the only channel" )
@@ -131,6 +137,11 @@ public class PixelClassifierCommand extends FijiCommand
 			description = "Of a plain Zarr array whose _ARRAY_DIMENSIONS do not name its channel axis: which axis holds the channels "
 					+ "(0 first, NumPy order: 1 for (t, c, z, y, x)). Empty for the axis named c, or none" )
 	private String channel_axis = "";
+
+	@Parameter( label = "Resolution level of the input", required = false, persist = false, callback = "refreshDefaults",
+			description = "Of an OME-Zarr multiscale input: the level to classify (0: full resolution; 1, 2, ...: the coarser datasets); "
+					+ "labels and outputs have its shape, and OME labels lie where it lies. Empty for level 0" )
+	private String level = "";
 
 	@Parameter( label = "Dataset inside the labels", required = false, persist = false,
 			description = "Path of the array inside the labels; empty for the labels themselves" )
@@ -200,7 +211,7 @@ public class PixelClassifierCommand extends FijiCommand
 		try
 		{
 			final FeaturizeRequest features = FeaturizeRequest.of( input == null ? null : input.toPath() ).dataset( dataset ).channel( channel )
-					.channelAxis( number( "channel_axis", channel_axis ) )
+					.channelAxis( number( "channel_axis", channel_axis ) ).region( region ).level( number( "level", level ) )
 					.model( ClassifyRun.path( model ) ).tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) )
 					.normalization( normalization ).threads( number( "threads", threads ) ).device( device ).precision( precision );
 			final ClassifyRequest request = ClassifyRequest.of( features ).saveClassifier( ClassifyRun.path( save_classifier ) )
@@ -255,7 +266,8 @@ public class PixelClassifierCommand extends FijiCommand
 	@Override
 	protected Map< String, Object > dialogDefaults()
 	{
-		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, null, null, given( "channel_axis", channel_axis ) );
+		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, region, given( "level", level ),
+				given( "channel_axis", channel_axis ) );
 		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, "float32",
 				given( "tile", tile ), given( "chunk", chunk ), given( "halo", halo ), given( "threads", threads ) );
 		final Map< String, Object > defaults = new LinkedHashMap<>();

@@ -95,14 +95,14 @@ public final class SparkClassifier
 		log.accept( "Classifier: " + request.classifier() + ", " + classifier );
 		final DataType type = type( request, classifier );
 		final Classification classification = new Classification( plan.features, classifier, type, 1 );
-		final Map< String, Object > parameters = ClassifyJob.parameters( request, fr, plan.view.shape(), classifier, modelSha, plan.features );
+		final Map< String, Object > parameters = ClassifyJob.parameters( request, fr, plan.view, classifier, modelSha, plan.features );
 		final ClassJob job = new ClassJob( plan.job, classifier.bytes(), request.classifier().toString(), type, absolute( request.labelArray() ),
 				absolute( request.probabilities() ) );
 
 		try ( OutputLock lock = OutputLock.acquire( lockPath ) )
 		{
 			if ( request.labelsOme() && request.output() != null )
-				OmeLabels.writeGroups( request.output(), classification );
+				OmeLabels.writeGroups( request.output(), classification, plan.view.axes() );
 			final ClassWriter.Outputs outputs = ClassWriter.prepare( classification, request.labelArray(), request.probabilities(), fr.input(),
 					parameters, request.overwrite() );
 			final long chunks = plan.features.numCells();

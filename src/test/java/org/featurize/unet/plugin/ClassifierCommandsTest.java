@@ -252,6 +252,26 @@ class ClassifierCommandsTest
 	}
 
 	@Test
+	void aRegionOfALevelIsClassifiedByBothCommandsAsOnTheCommandLine( @TempDir final Path dir ) throws Exception
+	{
+		final Path pyramid = Fixtures.multiscale( dir, "pyramid.ome.zarr" ), copied = Fixtures.levelOne( dir, "level1.zarr" );
+		final Path labels = org.featurize.unet.cli.ClassifyPartsTest.halves( dir, copied );
+		final Path expected = dir.resolve( "cli.zarr" );
+		featurize( "classify", pyramid.toString(), labels.toString(), expected.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads", "2",
+				"--level", "1", "--save-classifier", dir.resolve( "cli.json" ).toString() );
+		featurize( "--headless", "--run", "Pixel Classifier", String.format( "input='%s',labels='%s',output='%s',model='%s',threads=2,level='1'",
+				pyramid, labels, dir.resolve( "run.zarr" ), Fixtures.TINY_MODEL ) );
+		Fixtures.assertSameChunks( expected, dir.resolve( "run.zarr" ) );
+		final Path part = dir.resolve( "part.zarr" );
+		featurize( "classify", pyramid.toString(), "--classifier", dir.resolve( "cli.json" ).toString(), part.toString(), "--model",
+				Fixtures.TINY_MODEL.toString(), "--threads", "2", "--level", "1", "--region", "1,:,2:10,4:" );
+		featurize( "--headless", "--run", "Apply Classifier", String.format( "input='%s',classifier='%s',output='%s',model='%s',threads=2,"
+				+ "level='1',region='1,:,2:10,4:'", pyramid, dir.resolve( "cli.json" ), dir.resolve( "applied.zarr" ), Fixtures.TINY_MODEL ) );
+		Fixtures.assertSameChunks( part, dir.resolve( "applied.zarr" ) );
+		assertArrayEquals( new long[] { 1, 3, 8, 10 }, ZarrArray.open( dir.resolve( "applied.zarr" ), "" ).shape() );
+	}
+
+	@Test
 	void applyClassifierWritesWhatTheClassifierWasTrainedToAndShowsItInItsColours( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = Fixtures.volume( dir );

@@ -163,7 +163,7 @@ class FijiMacrosTest
 			recorded = menu.recorded;
 			final String halo = String.valueOf( menu.atOk.get( "halo" ) );
 			assertEquals( "run(\"Pixel Classifier\", \"input=" + input + " labels=" + labels + " model=" + Fixtures.TINY_MODEL + " output=" + output
-					+ " overwrite=false display=none dataset= channel= channel_axis= labels_dataset= normalization=none tile= halo=" + halo + " chunk= threads=2 device=auto"
+					+ " overwrite=false display=none dataset= region= channel= channel_axis= level= labels_dataset= normalization=none tile= halo=" + halo + " chunk= threads=2 device=auto"
 					+ " precision=float32 trees=16 depth=8 max_samples=100000 seed=1 output_type=auto\");", recorded );
 			assertEquals( List.of(), menu.windows, "no window nobody asked for" );
 			Files.move( output, first );
@@ -199,7 +199,7 @@ class FijiMacrosTest
 			assertFalse( menu.canceled(), menu.cancelReason() );
 			recorded = menu.recorded;
 			assertEquals( "run(\"Apply Classifier\", \"input=" + input + " classifier=" + classifier + " features=" + features + " output=" + output
-					+ " overwrite=false display=none dataset= channel= channel_axis= tile= halo=" + halo + " chunk= threads=2 device=auto precision=float32"
+					+ " overwrite=false display=none dataset= region= channel= channel_axis= level= tile= halo=" + halo + " chunk= threads=2 device=auto precision=float32"
 					+ " output_type=auto\");", recorded );
 			Fixtures.assertSameLabels( expected, output );
 		}
@@ -227,7 +227,7 @@ class FijiMacrosTest
 			assertEquals( "", menu.opened.get( "halo" ), "nothing known of the classifier when the dialog opens" );
 			recorded = menu.recorded;
 			assertEquals( "run(\"Apply Classifier\", \"input=" + input + " classifier=" + classifier + " model=" + Fixtures.TINY_MODEL + " output="
-					+ output + " overwrite=false display=none dataset= channel= channel_axis= tile= halo=" + halo + " chunk= threads=2 device=auto precision=float32"
+					+ output + " overwrite=false display=none dataset= region= channel= channel_axis= level= tile= halo=" + halo + " chunk= threads=2 device=auto precision=float32"
 					+ " output_type=auto\");", recorded, "the halo the classifier's features had" );
 			Fixtures.assertSameLabels( expected, output );
 			delete( output );

@@ -217,4 +217,30 @@ class SparkClassifierTest
 		assertTrue( e.getMessage().contains( "takes 4 features per pixel; the model gives 12" ), e.getMessage() );
 		assertFalse( Files.exists( refused ), "nothing written" );
 	}
+
+	@Test
+	void aRegionOfALevelGivesTheSameLabelsAndOmeLabelsAsOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		final Path pyramid = Fixtures.multiscale( dir, "pyramid.ome.zarr" ), file = classifier( dir, Fixtures.volume( dir ) );
+		final Path single = dir.resolve( "single.zarr" ), cluster = dir.resolve( "spark.zarr" );
+		final ClassifyRequest local = request( pyramid, Fixtures.TINY_MODEL ).classifier( file ).output( single ).labelsOme( true );
+		local.features().level( 1 ).region( "1,:,2:10,4:" );
+		oneMachine( local );
+		final SparkClassify command = new SparkClassify( System.out, System.err );
+		new CommandLine( command ).parseArgs( pyramid.toString(), cluster.toString(), "--classifier", file.toString(), "--model",
+				Fixtures.TINY_MODEL.toString(), "--level", "1", "--region", "1,:,2:10,4:", "--labels-ome" );
+		final ClassifyRequest parsed = command.request();
+		parsed.features().threads( 2 ).tile( 12 ).chunk( 12 ).intraOpThreads( 1 );
+		new SparkClassifier( s -> {} ).run( spark, parsed, 2 );
+		Fixtures.assertSameChunks( OmeLabels.array( single ), OmeLabels.array( cluster ) );
+		assertEquals( List.of( 1L, 3L, 8L, 10L ), java.util.Arrays.stream( org.featurize.unet.zarr.ZarrArray.open( OmeLabels.array( cluster ), "" ).shape() )
+				.boxed().toList() );
+		assertEquals( Files.readString( single.resolve( "labels/classes/.zattrs" ) ), Files.readString( cluster.resolve( "labels/classes/.zattrs" ) ) );
+		// the region's start (t 1, y 2, x 4) in level 1's pixels (0.5 um in y and x, the first centred 0.125 um in)
+		assertTrue( Files.readString( cluster.resolve( "labels/classes/.zattrs" ) ).replaceAll( "\\s", "" ).contains( "\"translation\":[1.0,0.0,1.125,2.125]" ),
+				Files.readString( cluster.resolve( "labels/classes/.zattrs" ) ) );
+		assertEquals( SparkOutputs.record( OmeLabels.array( single ) ).get( "parameters" ),
+				SparkOutputs.record( OmeLabels.array( cluster ) ).get( "parameters" ) );
+		assertEquals( 1, ( ( Map< ?, ? > ) SparkOutputs.record( OmeLabels.array( cluster ) ).get( "parameters" ) ).get( "level" ) );
+	}
 }

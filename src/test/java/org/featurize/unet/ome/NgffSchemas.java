@@ -14,6 +14,9 @@ final class NgffSchemas
 {
 	static final String IMAGE = "image.schema", STRICT_IMAGE = "strict_image.schema";
 
+	/** A label image's attributes ({@code multiscales} and {@code image-label}), and a labels group's ({@code labels}). */
+	static final String LABEL = "label.schema", STRICT_LABEL = "strict_label.schema", LABELS = "labels.schema";
+
 	private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance( SpecVersion.VersionFlag.V202012 );
 
 	private NgffSchemas()

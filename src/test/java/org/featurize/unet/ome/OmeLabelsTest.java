@@ -51,9 +51,12 @@ class OmeLabelsTest
 		assertEquals( "[]", NgffSchemas.validate( NgffSchemas.STRICT_IMAGE, image ).toString(), "the features' image is intact" );
 		assertEquals( "[\"classes\"]", OmeOutputTest.attributes( out.resolve( "labels" ) ).get( "labels" ).toString() );
 
+		assertEquals( "[]", NgffSchemas.validate( NgffSchemas.LABELS, OmeOutputTest.attributes( out.resolve( "labels" ) ) ).toString() );
 		final JsonNode label = OmeOutputTest.attributes( out.resolve( "labels/classes" ) );
 		assertEquals( "[]", NgffSchemas.validate( NgffSchemas.IMAGE, label ).toString() );
 		assertEquals( "[]", NgffSchemas.validate( NgffSchemas.STRICT_IMAGE, label ).toString() );
+		assertEquals( "[]", NgffSchemas.validate( NgffSchemas.LABEL, label ).toString() );
+		assertEquals( "[]", NgffSchemas.validate( NgffSchemas.STRICT_LABEL, label ).toString() );
 		final JsonNode multiscale = label.get( "multiscales" ).get( 0 );
 		assertEquals( "[{\"name\":\"t\",\"type\":\"time\"},{\"name\":\"z\",\"type\":\"space\"},{\"name\":\"y\",\"type\":\"space\"},"
 				+ "{\"name\":\"x\",\"type\":\"space\"}]", multiscale.get( "axes" ).toString() );
@@ -80,5 +83,54 @@ class OmeLabelsTest
 			for ( final JsonNode v : c.get( "rgba" ) )
 				assertTrue( v.isInt() && v.asInt() >= 0 && v.asInt() <= 255, c.toString() );
 		}
+	}
+
+	@Test
+	void labelsOfARegionOfALevelValidateAndLieWhereThePartLies( @TempDir final Path dir ) throws Exception
+	{
+		final Path pyramid = Fixtures.multiscale( dir, "pyramid.ome.zarr" ), out = dir.resolve( "part.ome.zarr" );
+		final Path labels = Fixtures.labelArray( dir, "labels.zarr", Fixtures.scribbles() ), file = dir.resolve( "c.json" );
+		classify( request( Fixtures.volume( dir ) ).labels( labels, "" ).saveClassifier( file ) );
+		final ClassifyRequest part = request( pyramid ).classifier( file ).output( out ).labelsOme( true );
+		part.features().level( 1 ).region( "0:2,1:3,2:8,:" );
+		classify( part );
+		final JsonNode label = OmeOutputTest.attributes( out.resolve( "labels/classes" ) );
+		for ( final String schema : List.of( NgffSchemas.LABEL, NgffSchemas.STRICT_LABEL, NgffSchemas.STRICT_IMAGE ) )
+			assertEquals( "[]", NgffSchemas.validate( schema, label ).toString(), schema );
+		assertEquals( "[]", NgffSchemas.validate( NgffSchemas.LABELS, OmeOutputTest.attributes( out.resolve( "labels" ) ) ).toString() );
+		// z from 1 at 0.5 um; y from 2 and x from 0 in level 1's pixels of 0.5 um, whose first centre lies 0.125 um in
+		assertEquals( "[{\"type\":\"scale\",\"scale\":[1.0,0.5,0.5,0.5]},{\"type\":\"translation\",\"translation\":[0.0,0.5,1.125,0.125]}]",
+				label.get( "multiscales" ).get( 0 ).get( "datasets" ).get( 0 ).get( "coordinateTransformations" ).toString() );
+		assertEquals( "micrometer", label.get( "multiscales" ).get( 0 ).get( "axes" ).get( 3 ).get( "unit" ).asText() );
+	}
+
+	@Test
+	void theLabelSchemasRefuseWhatTheSpecificationForbids() throws Exception
+	{
+		final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+		final String multiscales = "\"multiscales\":[{\"version\":\"0.4\",\"name\":\"classes\",\"type\":\"nearest\",\"metadata\":{},"
+				+ "\"axes\":[{\"name\":\"y\",\"type\":\"space\"},{\"name\":\"x\",\"type\":\"space\"}],"
+				+ "\"datasets\":[{\"path\":\"0\",\"coordinateTransformations\":[{\"type\":\"scale\",\"scale\":[1.0,1.0]}]}]}]";
+		final String good = "{" + multiscales + ",\"image-label\":{\"version\":\"0.4\",\"colors\":[{\"label-value\":1,\"rgba\":[255,0,0,255]}],"
+				+ "\"properties\":[{\"label-value\":1,\"name\":\"cell\"}],\"source\":{\"image\":\"../../\"}}}";
+		assertEquals( "[]", NgffSchemas.validate( NgffSchemas.STRICT_LABEL, json.readTree( good ) ).toString() );
+		for ( final String[] bad : new String[][] {
+				{ "[255,0,0,255]", "[255,0,0]" }, // three colour components
+				{ "[255,0,0,255]", "[256,0,0,255]" }, // a component above 255
+				{ "{\"label-value\":1,\"rgba\"", "{\"label-value\":\"1\",\"rgba\"" }, // a label value that is not an integer
+				{ "\"label-value\":1,\"name\"", "\"label-value\":1.5,\"name\"" }, // nor here
+				{ "\"image\":\"../../\"", "\"image\":2" }, // the source image not a path
+				{ "\"version\":\"0.4\",\"colors\"", "\"version\":\"0.3\",\"colors\"" } } ) // another version
+		{
+			final String broken = good.replace( bad[ 0 ], bad[ 1 ] );
+			assertTrue( !broken.equals( good ), bad[ 1 ] );
+			assertTrue( !NgffSchemas.validate( NgffSchemas.LABEL, json.readTree( broken ) ).isEmpty(), broken );
+		}
+		assertTrue( !NgffSchemas.validate( NgffSchemas.LABEL, json.readTree( "{" + multiscales + "}" ) ).isEmpty(), "no image-label" );
+		assertTrue( !NgffSchemas.validate( NgffSchemas.STRICT_LABEL, json.readTree( good.replace( ",\"rgba\":[255,0,0,255]", "" ) ) ).isEmpty(),
+				"strict: a colour without its RGBA" );
+		assertEquals( "[]", NgffSchemas.validate( NgffSchemas.LABEL, json.readTree( good.replace( ",\"rgba\":[255,0,0,255]", "" ) ) ).toString(),
+				"an RGBA is optional" );
+		assertTrue( !NgffSchemas.validate( NgffSchemas.LABELS, json.readTree( "{\"labels\":[]}" ) ).isEmpty(), "no label image named" );
 	}
 }

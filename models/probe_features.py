@@ -10,8 +10,12 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
   --context   What does context add? Each feature set alone, and with one and two rounds of auto-context
               (ilastik's: a second forest on the features plus the first forest's class probabilities
               smoothed at sigma 1, 3.5, 10 and 20), for the shipped model's features, the filters and both.
+  --basis     Does the forest care which 16 numbers, or only what they span? The filters standardized and
+              turned by a random rotation (nothing lost, every feature a mixture), the shipped model's features
+              turned likewise, and the 8, 12 and 16 filters that the forest on all 49 leans on most (impurity
+              importances summed over every stack); prints the ranking (train_features.DISTILLED is its top 12).
 
-    /usr/bin/python3 models/probe_features.py --bank --context [--seed 777] [--stacks 2] [--model PATH]
+    /usr/bin/python3 models/probe_features.py --bank --context --basis [--seed 777] [--stacks 2] [--model PATH]
 """
 import argparse
 import os
@@ -42,6 +46,16 @@ def energy_bank(plane):
     for s in (15.0, 25.0):
         out.append(ndi.gaussian_filter(img, s))
     return np.stack(out).astype(np.float32)
+
+
+# evaluate.filter_features' order: Gaussian at 0.3, then per sigma Gaussian, LoG, gradient magnitude, DoG, the
+# structure tensor's and the Hessian's eigenvalues (2 each)
+FILTER_NAMES = ["gauss 0.3"] + ["%s %g" % (k, s) for s in E.SIGMAS
+                                for k in ("gauss", "LoG", "gradient", "DoG", "ST1", "ST2", "hessian1", "hessian2")]
+
+
+def standardized(f):
+    return (f - f.mean(axis=(0, 2, 3), keepdims=True)) / (f.std(axis=(0, 2, 3), keepdims=True) + 1e-9)
 
 
 def principal(f, n):
@@ -83,12 +97,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bank", action="store_true")
     ap.add_argument("--context", action="store_true")
+    ap.add_argument("--basis", action="store_true")
     ap.add_argument("--seed", type=int, default=777)
     ap.add_argument("--stacks", type=int, default=2)
     ap.add_argument("--model", default=os.path.join(E.HERE, "unet16-reference.pt"))
     a = ap.parse_args()
-    net = E.Network(a.model) if a.context else None
+    net = E.Network(a.model) if a.context or a.basis else None
     results = {}
+    kept = []  # (family, filters, labels, scribbles) for the ranked subsets, scored after the ranking
+    importance = np.zeros(49)
+    rotation = np.linalg.qr(np.random.default_rng(5).normal(size=(49, 49)))[0]
+    rotation16 = np.linalg.qr(np.random.default_rng(6).normal(size=(16, 16)))[0]
     for family in E.FAMILIES:
         for s in range(a.stacks):
             raw, labels, _ = E.stack(family, a.seed + s)
@@ -112,9 +131,23 @@ def main():
                         g = np.concatenate([f, smoothed(p)], 1)
                         p = probabilities(forest(g, scrib, a.seed), g)
                         scores["%s, auto-context x%d" % (name, r)] = iou(p, labels)
+            if a.basis:
+                unet = np.stack([net(p) for p in raw])
+                scores["filters, rotated"] = E.score(np.einsum("ij,zjhw->zihw", rotation, standardized(filters)), labels, scrib, a.seed)
+                scores["unet"] = E.score(unet, labels, scrib, a.seed)
+                scores["unet, rotated"] = E.score(np.einsum("ij,zjhw->zihw", rotation16, standardized(unet)), labels, scrib, a.seed)
+                importance += forest(filters, scrib, a.seed).feature_importances_
+                kept.append((family, filters, labels, scrib))
             for k, v in scores.items():
                 results.setdefault(k, {}).setdefault(family, []).append(v)
             print(family, s, "  ".join("%s %.3f" % kv for kv in scores.items()), flush=True)
+    if a.basis:
+        order = np.argsort(-importance)
+        print("ranking: " + ", ".join("%d %s %.3f" % (i, FILTER_NAMES[i], importance[i] / len(kept)) for i in order[:24]))
+        for k in (8, 12, 16):
+            for family, filters, labels, scrib in kept:
+                results.setdefault("top %d filters" % k, {}).setdefault(family, []).append(
+                    E.score(filters[:, order[:k]], labels, scrib, a.seed))
     names = list(results)
     print("\n| family | " + " | ".join(names) + " |\n|---|" + "---|" * len(names))
     for family in E.FAMILIES:

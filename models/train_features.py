@@ -97,7 +97,7 @@ class MultiTask(nn.Module):
         return self.head(self.features(x))
 
     def forward_all(self, x: torch.Tensor):
-        """(main head's output, [deep heads' outputs at 1/8, 1/4, 1/2 resolution])."""
+        """(main head's output, [deep heads' outputs at 1/8, 1/4, 1/2 resolution], features)."""
         f = self.features
         x, skip_1 = f.encode_1(x)
         x, skip_2 = f.encode_2(x)
@@ -107,8 +107,8 @@ class MultiTask(nn.Module):
         d4 = f.decode_4(x, skip_4)
         d3 = f.decode_3(d4, skip_3)
         d2 = f.decode_2(d3, skip_2)
-        out = self.head(f.decode_1(d2, skip_1))
-        return out, [head(d) for head, d in zip(self.aux, (d4, d3, d2))]
+        feats = f.decode_1(d2, skip_1)
+        return self.head(feats), [head(d) for head, d in zip(self.aux, (d4, d3, d2))], feats
 
 
 # Head outputs (channels of MultiTask's result)
@@ -123,7 +123,16 @@ OUTPUTS = SHAPE0 + 3
 AUX_OUTPUTS = 4 + 7 + 3        # deep heads: foreground, boundary, inside, outside, kind logits, shape
 
 # Weights of the objectives that the runs compared in models/README.md differ in (--weights)
-WEIGHTS = {"kind": 1.0, "filters": 1.0, "shape": 0.0}
+WEIGHTS = {"kind": 1.0, "filters": 1.0, "shape": 0.0, "tasks": 0.0, "heads": 1.0, "deep": 1.0, "denoise": 1.0,
+           "distill": 0.0}
+
+# The filter responses (FilterBank's channels) that features 0 ... len(DISTILLED) - 1 reproduce themselves, one
+# per feature, with --weights distill=W: ilastik's filters that a random forest on all 49 leans on most (its
+# impurity importances summed over the held-out families on the validation seed 777; models/README.md), in that
+# order: Gaussian at sigma 5, 0.7, 10, 3.5; Laplacian of Gaussian at 10; Gaussian at 1.6; difference of
+# Gaussians at 10; both Hessian eigenvalues at 10; the smaller at 5; Gaussian at 0.3; Laplacian of Gaussian at 5.
+# All are positively homogeneous in the intensity, as the bias-free network is. The other features are free.
+DISTILLED = (5, 1, 6, 4, 12, 3, 24, 47, 48, 46, 0, 11)
 
 
 class FilterBank(nn.Module):
@@ -295,6 +304,160 @@ def shape_loss(pred, truth):
             + nn.functional.binary_cross_entropy_with_logits(pred[:, 2], truth[:, 8]))
 
 
+# ----------------------------------------------------------------------------------------------
+# Scribble tasks: the features judged as a classifier on a user's scribbles judges them
+# ----------------------------------------------------------------------------------------------
+
+TASKS_PER_PATCH = 2
+STROKE_RADIUS = 5     # a scribble is a few discs of this radius inside its class
+PER_CLASS = 96        # scribbled pixels kept per class
+
+
+def _split(values, ids, fg):
+    """Classes 0 (background), 1 (objects whose value is at most the median of the objects'),
+    2 (the others); None where fewer than two objects differ."""
+    objs = np.unique(ids[fg])
+    if len(objs) < 4:
+        return None
+    per = np.array([values[ids == o].mean() for o in objs])
+    cut = np.median(per)
+    if (per > cut).sum() < 2 or (per <= cut).sum() < 2:
+        return None
+    high = np.isin(ids, objs[per > cut]) & fg
+    return np.where(fg, np.where(high, 2, 1), 0)
+
+
+def make_task(rng, truth, kinds, inst, clean):
+    """A segmentation task of one patch, as a user poses it: a class map (p, p) of 2-4 classes
+    drawn from the scene's truth, and scribbles (flat indices and classes) inside it. The kinds
+    of task: what structures are (the simulator's kinds, some merged); objects split by shape or
+    by size (same brightness, other form); outside, outlines and what they enclose; texture
+    regions; and brightness levels of the noise-free plane at a random scale (so the features
+    keep the fine intensity detail a forest needs)."""
+    fg = truth[0] > 0.5
+    classes = None
+    for _ in range(4):
+        kind = rng.integers(6)
+        if kind == 0:
+            present = [k for k in np.unique(kinds) if (kinds == k).sum() >= 30]
+            if len(present) >= 2:
+                merge = rng.integers(0, 3, size=int(kinds.max()) + 1) if len(present) > 3 else np.arange(int(kinds.max()) + 1)
+                classes = merge[kinds]
+        elif kind == 1:
+            classes = _split(truth[6], inst, fg & (kinds != simulate.MEMBRANE))
+        elif kind == 2:
+            classes = _split(truth[7], inst, fg & (kinds != simulate.MEMBRANE))
+        elif kind == 3:
+            outline = truth[1] > 0.5
+            enclosed = truth[8] > 0.5
+            if outline.sum() >= 30 and enclosed.sum() >= 30:
+                classes = np.where(outline, 1, np.where(enclosed | fg, 2, 0))
+        elif kind == 4:
+            tex = kinds == simulate.TEXTURE
+            ids, counts = np.unique(inst[tex], return_counts=True)
+            if len(ids) >= 2:
+                keep = ids[np.argsort(counts)[::-1][:3]]
+                classes = np.full(inst.shape, -1)
+                for c, i in enumerate(keep):
+                    classes[inst == i] = c
+        else:
+            plane = clean[rng.integers(clean.shape[0])]
+            levels = 2 + rng.integers(2)
+            cuts = np.quantile(plane, np.linspace(0, 1, levels + 1)[1:-1])
+            classes = np.digitize(plane, cuts)
+        if classes is not None and len([c for c in np.unique(classes) if c >= 0 and (classes == c).sum() >= 20]) >= 2:
+            break
+        classes = None
+    if classes is None:
+        return None
+    classes = np.asarray(classes, np.int64)
+    picks, labels = [], []
+    remap = {}
+    for c in np.unique(classes):
+        if c < 0:
+            continue
+        mask = classes == c
+        if mask.sum() < 20:
+            classes[mask] = -1
+            continue
+        core = ndi.binary_erosion(mask, iterations=2)
+        if core.sum() < 10:
+            core = mask
+        ys, xs = np.nonzero(core)
+        chosen = np.zeros(mask.shape, bool)
+        for _ in range(rng.integers(2, 5)):
+            i = rng.integers(len(ys))
+            y0, x0 = ys[i], xs[i]
+            y1, x1 = max(0, y0 - STROKE_RADIUS), x0 - STROKE_RADIUS
+            chosen[y1:y0 + STROKE_RADIUS + 1, max(0, x1):x0 + STROKE_RADIUS + 1] = True
+        idx = np.flatnonzero(chosen & core)
+        if len(idx) > PER_CLASS:
+            idx = rng.choice(idx, PER_CLASS, replace=False)
+        remap[int(c)] = len(remap)
+        picks.append(idx)
+        labels.append(np.full(len(idx), remap[int(c)]))
+    if len(remap) < 2:
+        return None
+    lut = np.full(int(classes.max()) + 2, -1)
+    for c, r in remap.items():
+        lut[c] = r
+    classes = np.where(classes >= 0, lut[np.clip(classes, 0, None)], -1)
+    return (torch.from_numpy(classes.ravel()), torch.from_numpy(np.concatenate(picks)),
+            torch.from_numpy(np.concatenate(labels)), len(remap))
+
+
+def make_tasks(rng, truth, kinds, inst, clean):
+    """TASKS_PER_PATCH tasks for each patch of a batch (numpy side)."""
+    t, k, i, c = (x.numpy() for x in (truth, kinds, inst, clean))
+    return [[task for task in (make_task(rng, t[b], k[b], i[b], c[b]) for _ in range(TASKS_PER_PATCH))
+             if task is not None] for b in range(t.shape[0])]
+
+
+def task_loss(features, tasks, ridge=1.0, temperature=4.0):
+    """How well a classifier fitted on each task's scribbles alone segments the whole patch.
+
+    The classifier is a ridge regression from the features (standardized over the patch),
+    their squares and a constant to the classes' one-hot codes, solved in closed
+    form, so the loss reaches the features through the fit: features that let a few scribbled
+    pixels separate the classes everywhere score well. Cross-entropy of the scaled scores,
+    each class weighing the same (as the mean IoU weighs them)."""
+    total, n = features.new_zeros(()), 0
+    for f, patch_tasks in zip(features, tasks):
+        flat = f.flatten(1).t()                                    # (pixels, 16)
+        # standardized over the patch (a forest does not care for a feature's scale; the fit should not either)
+        mean, std = flat.mean(0), flat.std(0) + 1e-3 * (flat.abs().mean() + 1e-6)
+        for classes, idx, labels, k in patch_tasks:
+            x = flat[idx]
+
+            def expand(v):
+                z = ((v - mean) / std).clamp(-8, 8)
+                return torch.cat([z, z * z / 4, torch.ones_like(z[:, :1])], 1)
+            xe = expand(x)
+            target = nn.functional.one_hot(labels, k).to(xe.dtype)
+            gram = xe.t() @ xe + ridge * torch.eye(xe.shape[1], dtype=xe.dtype)
+            w = torch.linalg.solve(gram, xe.t() @ target)
+            keep = classes >= 0
+            scores = expand(flat[keep]) @ w
+            truth = classes[keep]
+            counts = torch.bincount(truth, minlength=k).clamp_min(1).to(xe.dtype)
+            ce = nn.functional.cross_entropy(temperature * scores, truth, reduction="none")
+            total = total + (torch.zeros(k, dtype=xe.dtype).index_add_(0, truth, ce) / counts).mean()
+            n += 1
+    return total / max(n, 1)
+
+
+def distill_loss(features, filters):
+    """1 - the correlation, over the batch's pixels, of feature i with filter response DISTILLED[i], averaged over
+    the distilled features: each feature must be its filter up to a scale and an offset (which a random forest does
+    not see), whatever the network's output magnitude."""
+    f = features[:, :len(DISTILLED)].transpose(0, 1).flatten(1)
+    t = filters[:, list(DISTILLED)].transpose(0, 1).flatten(1)
+    f = f - f.mean(1, keepdim=True)
+    t = t - t.mean(1, keepdim=True)
+    r = (f * t).sum(1) / (f.norm(dim=1) * t.norm(dim=1) + 1e-8)
+    return (1 - r).mean()
+
+
 def deep_losses(aux, truth, kinds, weights=WEIGHTS):
     """The deep heads' objectives: each head's logits are upsampled to the patch (bilinear)."""
     bce = nn.functional.binary_cross_entropy_with_logits
@@ -311,24 +474,27 @@ def deep_losses(aux, truth, kinds, weights=WEIGHTS):
     return 0.5 * total / len(aux)
 
 
-def losses(out, truth, kinds, inst, clean, filters, aux=None, weights=WEIGHTS):
+def losses(out, truth, kinds, inst, clean, filters, aux=None, weights=WEIGHTS, features=None, tasks=None):
     """Each training objective, as a dict of scalars (an objective of weight 0 is left out)."""
     bce = nn.functional.binary_cross_entropy_with_logits
     mask = truth[:, 5]
     thick = ((out[:, THICK] - truth[:, 4]) ** 2 * mask).sum() / mask.sum().clamp_min(1)
     return {
-        "fg": bce(out[:, FG], truth[:, 0]),
-        "boundary": bce(out[:, BOUNDARY], truth[:, 1], pos_weight=torch.tensor(4.0)),
-        "distances": 5 * (nn.functional.mse_loss(out[:, INSIDE], truth[:, 2])
-                          + nn.functional.mse_loss(out[:, OUTSIDE], truth[:, 3]) + thick),
+        **({"fg": weights["heads"] * bce(out[:, FG], truth[:, 0]),
+            "boundary": weights["heads"] * bce(out[:, BOUNDARY], truth[:, 1], pos_weight=torch.tensor(4.0)),
+            "distances": weights["heads"] * 5 * (nn.functional.mse_loss(out[:, INSIDE], truth[:, 2])
+                                                 + nn.functional.mse_loss(out[:, OUTSIDE], truth[:, 3]) + thick),
+            "embedding": weights["heads"] * embedding_loss(out[:, EMB0:EMB0 + EMB_DIM], inst)} if weights["heads"] else {}),
         **({"kind": weights["kind"] * nn.functional.cross_entropy(out[:, KIND0:KIND0 + len(simulate.KINDS)], kinds)}
            if weights["kind"] else {}),
-        "embedding": embedding_loss(out[:, EMB0:EMB0 + EMB_DIM], inst),
-        "denoise": 10 * nn.functional.mse_loss(out[:, CLEAN0:CLEAN0 + len(SMOOTHING)], clean),
+        **({"denoise": weights["denoise"] * 10 * nn.functional.mse_loss(out[:, CLEAN0:CLEAN0 + len(SMOOTHING)], clean)}
+           if weights["denoise"] else {}),
+        **({"distill": weights["distill"] * distill_loss(features, filters)} if weights["distill"] else {}),
         **({"filters": weights["filters"] * nn.functional.mse_loss(out[:, FILTER0:SHAPE0], filters)}
            if weights["filters"] else {}),
         **({"shape": weights["shape"] * shape_loss(out[:, SHAPE0:SHAPE0 + 3], truth)} if weights["shape"] else {}),
-        **({"deep": deep_losses(aux, truth, kinds, weights)} if aux is not None else {}),
+        **({"deep": weights["deep"] * deep_losses(aux, truth, kinds, weights)} if aux is not None and weights["deep"] else {}),
+        **({"tasks": weights["tasks"] * task_loss(features, tasks)} if weights["tasks"] and tasks else {}),
     }
 
 
@@ -340,8 +506,8 @@ def evaluate(model, val, weights=WEIGHTS):
     with torch.no_grad():
         parts = []
         for b in val:
-            out, aux = model.forward_all(b[0])
-            parts.append(losses(out, *b[1:], aux=aux, weights=weights))
+            out, aux, feats = model.forward_all(b[0])
+            parts.append(losses(out, *b[1:6], aux=aux, weights=weights, features=feats, tasks=b[6]))
     return {k: sum(float(p[k]) for p in parts) / len(parts) for k in parts[0]}
 
 
@@ -378,13 +544,18 @@ def train(model, a, checkpoint):
     val = [make_batch(val_rng, val_pool, a.patch, 8) for _ in range(4)]
     bank = FilterBank()
     bank.calibrate(torch.cat([b[0] for b in val]))
+    task_rng = np.random.default_rng([a.seed, 1001])
     with torch.no_grad():
-        val = [(*b, bank(b[0])) for b in val]
+        val = [(*b, bank(b[0]), make_tasks(task_rng, *b[1:])) for b in val]
     if start == 0:
         if a.init:
+            # the network as trained, BatchNorm scales included: calibrating them again on these batches
+            # would change what every layer computes (measured: the denoiser's held-out score fell from
+            # 0.68 to 0.45 on three families before a single step)
             model.features.load_state_dict(torch.jit.load(a.init).state_dict())
             print("features initialised from %s" % a.init, flush=True)
-        calibrate_scales(model.features, val[0][0])
+        else:
+            calibrate_scales(model.features, val[0][0])
 
     model.eval()
     running = None
@@ -398,9 +569,10 @@ def train(model, a, checkpoint):
         rng = np.random.default_rng([a.seed, 7, step])
         inp, *rest = make_batch(rng, pool, a.patch, a.batch)
         with torch.no_grad():
-            filters = bank(inp) if a.weights["filters"] else None
-        out, aux = model.forward_all(inp)
-        parts = losses(out, *rest, filters, aux=aux, weights=a.weights)
+            filters = bank(inp) if a.weights["filters"] or a.weights["distill"] else None
+        tasks = make_tasks(np.random.default_rng([a.seed, 11, step]), *rest) if a.weights["tasks"] else None
+        out, aux, feats = model.forward_all(inp)
+        parts = losses(out, *rest, filters, aux=aux, weights=a.weights, features=feats, tasks=tasks)
         loss = sum(parts.values())
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -487,6 +659,9 @@ def main():
                     help="checkpoint file (default OUT_DIR/training/checkpoint.pt)")
     ap.add_argument("--resume", action="store_true", help="go on from the checkpoint")
     ap.add_argument("--train-only", action="store_true", help="stop after training")
+    ap.add_argument("--effective-halo", type=int, default=None,
+                    help="the halo that keeps tiles within 1e-4 of the whole plane, as the plugin measures it "
+                         "(written to NAME.json; without it the plugin measures it at the first run)")
     ap.add_argument("--export-only", action="store_true",
                     help="export the checkpoint's network without training")
     a = ap.parse_args()
@@ -519,24 +694,32 @@ def main():
 
     # Export the feature extractor alone, in eval mode, and reload it for the checks: eager vs scripted,
     # repeatability, homogeneity.
+    init_sha = sha256(a.init) if a.init else None   # before the export replaces a file of that name
     pt_path, size, loaded = export_reference(features, a.out_dir)
     big = check_planes(a.seed)
     radius, reach = check_export(features, loaded, big)
 
-    write_description_and_exports(a.out_dir, pt_path, radius, ("simulated microscopy scenes with dense ground truth (models/simulate.py: "
-                           "nuclei, membrane-outlined cells, EM-like membranes, textured tissue, "
-                           "filaments and fibres, spots; anisotropic blur, Poisson and read noise, "
-                           "random exposure, gain and offset); multi-task heads (foreground, "
-                           "boundaries, inside and outside distances, thickness, structure kind, "
-                           "instance embedding, denoising at three scales, ilastik's filters, the "
-                           "object's elongation, size and enclosure; weights %s) removed at export; "
-                           "%d steps of %d patches %dx%d" % (
-                               ", ".join("%s %g" % kv for kv in a.weights.items()), steps, a.batch, a.patch, a.patch)),
-                                  ("UNet feature extractor with segmentify's architecture (k = 16) and its "
-                            "final 1x1 convolution and sigmoid removed: 16 features per pixel at full "
-                            "resolution, trained for pixel classification. Bias-free, so scaling the "
-                            "input by a > 0 scales the features by a. Made by models/train_features.py; "
-                            "see models/README.md."))
+    objectives = {
+        "heads": "per-pixel heads for foreground, boundaries, inside and outside distances, thickness and an "
+                 "instance embedding",
+        "kind": "the structure kind", "denoise": "denoising at three scales", "filters": "ilastik's 49 filters "
+        "through a head", "shape": "the object's elongation, size and enclosure", "deep": "deep supervision",
+        "distill": "features 0-%d reproducing %d of ilastik's filters one each (correlation)" % (len(DISTILLED) - 1, len(DISTILLED)),
+        "tasks": "scribble tasks (a ridge classifier fitted on a few scribbled pixels of each patch's classes "
+                 "segments the whole patch)"}
+    used = [text for name, text in objectives.items() if a.weights.get(name)]
+    write_description_and_exports(a.out_dir, pt_path, radius, (
+        "simulated microscopy scenes with dense ground truth (models/simulate.py: nuclei, membrane-outlined cells, "
+        "EM-like membranes, textured tissue, filaments and fibres, spots; anisotropic blur, Poisson and read noise, "
+        "random exposure, gain and offset); started from %s; objectives: %s (weights %s); heads removed at export; "
+        "%d steps of %d patches %dx%d" % (
+            "the weights of %s (sha256 %s...)" % (os.path.basename(a.init), init_sha[:12]) if a.init else "random weights",
+            "; ".join(used),
+            ", ".join("%s %g" % kv for kv in a.weights.items() if kv[1]), steps, a.batch, a.patch, a.patch)),
+        ("UNet feature extractor with segmentify's architecture (k = 16) and its final 1x1 convolution and sigmoid "
+         "removed: 16 features per pixel at full resolution, trained for pixel classification. Bias-free, so scaling "
+         "the input by a > 0 scales the features by a. Made by models/train_features.py; see models/README.md."),
+        effective_halo=a.effective_halo)
     print("summary: params %d, file %d bytes, training %.0fs for %d steps, receptive field %d, "
           "total %.0fs" % (n_params, size, train_seconds, steps, radius,
                            time.perf_counter() - t_start))

@@ -15,9 +15,10 @@ import org.featurize.unet.zarr.ZarrGroup;
  * A classification's labels as an OME-NGFF 0.4 label image: {@code OUT/labels} (attributes
  * {@code "labels": ["classes"]}) holding the multiscale image {@code OUT/labels/classes} of one level,
  * {@code OUT/labels/classes/0}, with {@code image-label} metadata: each class value's colour from the classifier and
- * {@code source} the image two levels up. Its axes, scale and translation are those of the part of the input classified
- * (a region's start, a level's pixel size), so that it lies on the image it labels. {@code OUT} may be an OME-Zarr image already (the features written with
- * {@code layout=ome}, say), whose other labels are kept; else it is created as a plain group.
+ * {@code source} the image two levels up. Its axes, scale and translation are those of the part of the input
+ * classified (a region's start, a level's pixel size), so that it lies on the image it labels. {@code OUT} may be an
+ * OME-Zarr image already (the features written with {@code layout=ome}, say), whose other labels are kept; else it is
+ * created as a plain group.
  */
 public final class OmeLabels
 {

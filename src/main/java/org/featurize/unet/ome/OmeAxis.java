@@ -56,7 +56,6 @@ public final class OmeAxis
 		return translation;
 	}
 
-	/** The axis as NGFF writes it in {@code multiscales[].axes}. */
 	/** The axis as NGFF writes it in {@code multiscales[].axes}: name, type and, where known, unit. */
 	public Map< String, Object > toMap()
 	{

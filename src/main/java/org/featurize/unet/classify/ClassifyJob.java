@@ -68,7 +68,7 @@ public final class ClassifyJob
 			applyRecordedOptions( given, fr );
 		final InputView view = Featurizer.openInput( fr );
 		final long[] inputShape = view.shape();
-		final StoredFeatures stored = request.storedFeatures != null ? openStored( request.storedFeatures, inputShape, fr, given, request.classifier )
+		final StoredFeatures stored = request.storedFeatures != null ? openStored( request.storedFeatures, view, fr, given, request.classifier )
 				: null;
 		final ZarrArray labelArray = request.labels != null ? openLabels( request ) : null;
 		for ( final Path out : new Path[] { request.labelArray(), request.probabilities } )
@@ -236,11 +236,12 @@ public final class ClassifyJob
 	 * run record, another model (SHA-256) or normalization than the classifier's. A Zarr without a record (another
 	 * tool's) is taken on the user's word, with a warning.
 	 */
-	private StoredFeatures openStored( final Path path, final long[] inputShape, final FeaturizeRequest fr, final PixelClassifier classifier,
+	private StoredFeatures openStored( final Path path, final InputView view, final FeaturizeRequest fr, final PixelClassifier classifier,
 			final Path classifierFile )
 	{
 		final StoredFeatures stored = StoredFeatures.open( path ).checkComplete();
-		stored.checkShape( inputShape, fr.input() );
+		stored.checkShape( view.shape(), fr.input() );
+		checkPart( stored, view );
 		if ( !stored.record().exists() )
 			log.accept( "Warning: features " + path + " have no bin/featurize run record: their model and normalization are not known"
 					+ ( classifier != null ? " and cannot be checked against the classifier's" : "; the classifier records none" )
@@ -254,6 +255,26 @@ public final class ClassifyJob
 						+ "tile edges differ a little from those it was trained on", path, stored.record().halo(), halo ) );
 		}
 		return stored;
+	}
+
+	/**
+	 * Refuses stored features whose run record says they are of another part of the input than the one classified:
+	 * another region, level, channel or channel axis (features of the same shape from elsewhere would be classified
+	 * as if they lay here).
+	 */
+	static void checkPart( final StoredFeatures stored, final InputView view )
+	{
+		if ( !stored.record().exists() )
+			return;
+		final Map< String, Object > here = new LinkedHashMap<>();
+		view.record( here );
+		for ( final String key : new String[] { "region", "level", "channel", "channel_axis" } )
+		{
+			final Object was = stored.record().parameters().get( key ), now = here.get( key );
+			if ( !String.valueOf( was ).equals( String.valueOf( now ) ) )
+				throw new FeaturesException( String.format( "Features %s were computed with %s %s; this run classifies %s with %s %s: give the "
+						+ "features of that part", stored.path(), key, was == null ? "unset" : was, view.part(), key, now == null ? "unset" : now ) );
+		}
 	}
 
 	/** What a classifier trained on stored features records of them: the run record's model, SHA-256, normalization and halo. */

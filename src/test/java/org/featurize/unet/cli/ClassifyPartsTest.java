@@ -126,6 +126,33 @@ public class ClassifyPartsTest
 	}
 
 	@Test
+	void storedFeaturesOfARegionClassifyThatRegionAndNoOther( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), labels = Fixtures.labelArray( dir, "labels.zarr", Fixtures.scribbles() );
+		final Path file = dir.resolve( "c.json" ), features = dir.resolve( "features.zarr" );
+		assertEquals( "0", classify( input.toString(), labels.toString(), dir.resolve( "whole.zarr" ).toString(), "--save-classifier",
+				file.toString() )[ 0 ] );
+		final String[] f = ClassifyFeaturesTest.featurize( input.toString(), features.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads",
+				"2", "--tile", "12", "--region", REGION );
+		assertEquals( "0", f[ 0 ], f[ 2 ] );
+		final Path computed = dir.resolve( "computed.zarr" ), stored = dir.resolve( "stored.zarr" );
+		assertEquals( "0", classify( input.toString(), "--classifier", file.toString(), computed.toString(), "--region", REGION )[ 0 ] );
+		final String[] s = classify( input.toString(), "--classifier", file.toString(), stored.toString(), "--region", REGION, "--features",
+				features.toString() );
+		assertEquals( "0", s[ 0 ], s[ 2 ] );
+		Fixtures.assertSameChunks( computed, stored );
+
+		// the same shape elsewhere, or the whole input: refused before anything is written, the parts named
+		final Path refused = dir.resolve( "refused.zarr" );
+		final String[] other = classify( input.toString(), "--classifier", file.toString(), refused.toString(), "--region", "0:2,0:3,0:8,0:16",
+				"--features", features.toString() );
+		assertEquals( "1", other[ 0 ], other[ 2 ] );
+		assertTrue( other[ 2 ].contains( "were computed with region [[0, 2], [0, 3], [12, 20], [12, 28]]; this run classifies region "
+				+ "0:2,0:3,0:8,0:16 of the input with region [[0, 2], [0, 3], [0, 8], [0, 16]]: give the features of that part" ), other[ 2 ] );
+		assertFalse( Files.exists( refused ) );
+	}
+
+	@Test
 	void resumeComparesThePart( @TempDir final Path dir ) throws Exception
 	{
 		final Path input = Fixtures.volume( dir ), labels = Fixtures.labelArray( dir, "labels.zarr", Fixtures.scribbles() );

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.featurize.unet.compute.CellFeatures;
 import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.input.InputView;
+import org.featurize.unet.input.Region;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
@@ -266,14 +267,25 @@ public final class ClassifyJob
 	{
 		if ( !stored.record().exists() )
 			return;
-		final Map< String, Object > here = new LinkedHashMap<>();
+		final Map< String, Object > recorded = stored.record().parameters(), here = new LinkedHashMap<>();
 		view.record( here );
-		for ( final String key : new String[] { "region", "level", "channel", "channel_axis" } )
+		// no region is the whole (of the features' shape, which is the view's), no level is level 0
+		final long[][] whole = new long[ view.shape().length ][];
+		for ( int d = 0; d < whole.length; d++ )
+			whole[ d ] = new long[] { 0, view.shape()[ d ] };
+		final Map< String, Object[] > pairs = new LinkedHashMap<>();
+		pairs.put( "region", new Object[] { recorded.containsKey( "region" ) ? recorded.get( "region" ) : Region.toList( whole ),
+				Region.toList( view.bounds() ) } );
+		pairs.put( "level", new Object[] { recorded.getOrDefault( "level", 0 ), here.getOrDefault( "level", 0 ) } );
+		pairs.put( "channel", new Object[] { recorded.get( "channel" ), here.get( "channel" ) } );
+		pairs.put( "channel_axis", new Object[] { recorded.get( "channel_axis" ), here.get( "channel_axis" ) } );
+		for ( final Map.Entry< String, Object[] > e : pairs.entrySet() )
 		{
-			final Object was = stored.record().parameters().get( key ), now = here.get( key );
+			final Object was = e.getValue()[ 0 ], now = e.getValue()[ 1 ];
 			if ( !String.valueOf( was ).equals( String.valueOf( now ) ) )
 				throw new FeaturesException( String.format( "Features %s were computed with %s %s; this run classifies %s with %s %s: give the "
-						+ "features of that part", stored.path(), key, was == null ? "unset" : was, view.part(), key, now == null ? "unset" : now ) );
+						+ "features of that part", stored.path(), e.getKey(), was == null ? "unset" : was, view.part(), e.getKey(),
+						now == null ? "unset" : now ) );
 		}
 	}
 

@@ -133,7 +133,7 @@ public class ClassifyPartsTest
 		assertEquals( "0", classify( input.toString(), labels.toString(), dir.resolve( "whole.zarr" ).toString(), "--save-classifier",
 				file.toString() )[ 0 ] );
 		final String[] f = ClassifyFeaturesTest.featurize( input.toString(), features.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads",
-				"2", "--tile", "12", "--region", REGION );
+				"2", "--tile", "12", "--rounding", "none", "--region", REGION );
 		assertEquals( "0", f[ 0 ], f[ 2 ] );
 		final Path computed = dir.resolve( "computed.zarr" ), stored = dir.resolve( "stored.zarr" );
 		assertEquals( "0", classify( input.toString(), "--classifier", file.toString(), computed.toString(), "--region", REGION )[ 0 ] );
@@ -150,6 +150,17 @@ public class ClassifyPartsTest
 		assertTrue( other[ 2 ].contains( "were computed with region [[0, 2], [0, 3], [12, 20], [12, 28]]; this run classifies region "
 				+ "0:2,0:3,0:8,0:16 of the input with region [[0, 2], [0, 3], [0, 8], [0, 16]]: give the features of that part" ), other[ 2 ] );
 		assertFalse( Files.exists( refused ) );
+
+		// features of the whole input, and a region that is the whole input: the same part (unrounded features, as
+		// computed on the fly)
+		final Path wholeFeatures = dir.resolve( "whole-features.zarr" ), all = dir.resolve( "all.zarr" );
+		assertEquals( "0", ClassifyFeaturesTest.featurize( input.toString(), wholeFeatures.toString(), "--model", Fixtures.TINY_MODEL.toString(),
+				"--threads", "2", "--tile", "12", "--rounding", "none" )[ 0 ] );
+		final String[] w = classify( input.toString(), "--classifier", file.toString(), all.toString(), "--region", ":,:,0:20,:", "--features",
+				wholeFeatures.toString() );
+		assertEquals( "0", w[ 0 ], w[ 2 ] );
+		assertArrayEquals( ( byte[] ) ZarrArray.open( dir.resolve( "whole.zarr" ), "" ).readRegion( new long[ 4 ], new int[] { 2, 3, 20, 28 } ),
+				( byte[] ) ZarrArray.open( all, "" ).readRegion( new long[ 4 ], new int[] { 2, 3, 20, 28 } ) );
 	}
 
 	@Test

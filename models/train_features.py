@@ -19,7 +19,10 @@ anisotropic PSF, Poisson and read noise, random exposure, gain and offset) throu
     of the noisy input (FilterBank)
 
 and, on the decoder's three coarse levels, 1x1 deep heads for foreground, boundaries, distances and
-kind (deep supervision). --init starts the features from a TorchScript model's weights; the run
+kind (deep supervision). Two objectives need no head: scribble tasks (`task_loss`: a ridge classifier
+fitted in closed form on a few scribbled pixels of each task's classes must segment the whole patch)
+and distillation (`distill_loss`: features 0-11 each equal one of ilastik's filters, `DISTILLED`, up
+to scale and offset). --weights NAME=W sets any objective's weight (0 leaves it out). --init starts the features from a TorchScript model's weights; the run
 measured in models/README.md ("A second training") is
 `train_features.py --init models/unet16-reference.pt` (the denoiser) with the defaults.
 
@@ -651,8 +654,10 @@ def main():
                     help="start the features from this TorchScript model's weights (e.g. "
                          "models/unet16-reference.pt, the denoiser) instead of at random")
     ap.add_argument("--weights", default="",
-                    help="NAME=W,...: weights of the kind, filters and shape objectives (default %s; the "
-                         "third training: kind=0,filters=0,shape=1)" % ",".join("%s=%g" % kv for kv in WEIGHTS.items()))
+                    help="NAME=W,...: weights of the objectives, 0 leaves one out (default %s; the third training: "
+                         "kind=0,filters=0,shape=1; the fourth: kind=0,filters=0,heads=0.2,deep=0,tasks=5; the fifth: "
+                         "kind=0,filters=0,heads=0,deep=0,denoise=0,tasks=1,distill=10)"
+                         % ",".join("%s=%g" % kv for kv in WEIGHTS.items()))
     ap.add_argument("--log-every", type=int, default=250)
     ap.add_argument("--checkpoint-every", type=int, default=250)
     ap.add_argument("--checkpoint", default=None,

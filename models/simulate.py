@@ -353,9 +353,10 @@ def scene(rng, size=256, family=None):
 # Microscope and camera
 # ----------------------------------------------------------------------------------------------
 
-def image(rng, signal):
+def image(rng, signal, max_offset=3.0):
     """(expected, noisy): float64 camera counts of `signal` through an anisotropic Gaussian PSF
-    and a camera with random exposure, gain, offset and read noise."""
+    and a camera with random exposure, gain, offset and read noise. The offset, where there is one
+    (3 draws in 4), is log-uniform between 0.005 and `max_offset` times the signal's span."""
     blurred = ndi.gaussian_filter(signal.astype(np.float64),
                                   (math.exp(rng.uniform(math.log(0.4), math.log(2.5))),
                                    math.exp(rng.uniform(math.log(0.4), math.log(2.5)))))
@@ -368,7 +369,7 @@ def image(rng, signal):
     if u < 0.25:
         offset = 0.0
     else:
-        offset = signal_span * math.exp(rng.uniform(math.log(0.005), math.log(3.0)))
+        offset = signal_span * math.exp(rng.uniform(math.log(0.005), math.log(max_offset)))
     read = gain * rng.uniform(0, 3)
     expected = offset + gain * photons
     noisy = offset + gain * rng.poisson(photons) + rng.normal(0, 1, photons.shape) * read

@@ -136,6 +136,7 @@ WEIGHTS = {"kind": 1.0, "filters": 1.0, "shape": 0.0, "tasks": 0.0, "heads": 1.0
 # Gaussians at 10; both Hessian eigenvalues at 10; the smaller at 5; Gaussian at 0.3; Laplacian of Gaussian at 5.
 # All are positively homogeneous in the intensity, as the bias-free network is. The other features are free.
 DISTILLED = (5, 1, 6, 4, 12, 3, 24, 47, 48, 46, 0, 11)
+DISTILL_PER_PATCH = False   # --distill-per-patch
 
 
 class FilterBank(nn.Module):
@@ -216,6 +217,7 @@ POOL = 1000          # scenes held at a time
 REFRESH_EVERY = 100  # steps between refreshes of REFRESH_SLOTS scenes
 REFRESH_SLOTS = 25
 MARGIN = 16          # blurred with a margin, then cropped
+MAX_OFFSET = 3.0     # the camera offset's largest ratio to the signal's span (simulate.image; --max-offset)
 
 
 def scene_entry(seed, slot, version):
@@ -239,7 +241,7 @@ def sample(rng, entry, patch):
     signal, instances, kinds, tg = entry
     size = patch + 2 * MARGIN
     y, x = rng.integers(0, SCENE - size + 1, 2)
-    expected, noisy = simulate.image(rng, signal[y:y + size, x:x + size])
+    expected, noisy = simulate.image(rng, signal[y:y + size, x:x + size], MAX_OFFSET)
     lo, hi = np.percentile(noisy, [0.5, 99.5])
     if rng.uniform() < 0.15:  # as normalization=percentile gives it: the low end at 0
         shift = lo
@@ -449,15 +451,22 @@ def task_loss(features, tasks, ridge=1.0, temperature=4.0):
     return total / max(n, 1)
 
 
-def distill_loss(features, filters):
-    """1 - the correlation, over the batch's pixels, of feature i with filter response DISTILLED[i], averaged over
-    the distilled features: each feature must be its filter up to a scale and an offset (which a random forest does
-    not see), whatever the network's output magnitude."""
-    f = features[:, :len(DISTILLED)].transpose(0, 1).flatten(1)
-    t = filters[:, list(DISTILLED)].transpose(0, 1).flatten(1)
-    f = f - f.mean(1, keepdim=True)
-    t = t - t.mean(1, keepdim=True)
-    r = (f * t).sum(1) / (f.norm(dim=1) * t.norm(dim=1) + 1e-8)
+def distill_loss(features, filters, per_patch=False):
+    """1 - the correlation of feature i with filter response DISTILLED[i], averaged over the distilled features:
+    each feature must be its filter up to a scale and an offset (which a random forest does not see), whatever
+    the network's output magnitude. The correlation is taken over the batch's pixels, or with `per_patch` over
+    each patch's pixels and then averaged: then patches whose camera offsets differ do not make the offset the
+    main thing to match (a forest compares the planes of one acquisition, whose offset is the same)."""
+    n = len(DISTILLED)
+    if per_patch:
+        f = features[:, :n].flatten(2)
+        t = filters[:, list(DISTILLED)].flatten(2)
+    else:
+        f = features[:, :n].transpose(0, 1).flatten(1)
+        t = filters[:, list(DISTILLED)].transpose(0, 1).flatten(1)
+    f = f - f.mean(-1, keepdim=True)
+    t = t - t.mean(-1, keepdim=True)
+    r = (f * t).sum(-1) / (f.norm(dim=-1) * t.norm(dim=-1) + 1e-8)
     return (1 - r).mean()
 
 
@@ -492,7 +501,7 @@ def losses(out, truth, kinds, inst, clean, filters, aux=None, weights=WEIGHTS, f
            if weights["kind"] else {}),
         **({"denoise": weights["denoise"] * 10 * nn.functional.mse_loss(out[:, CLEAN0:CLEAN0 + len(SMOOTHING)], clean)}
            if weights["denoise"] else {}),
-        **({"distill": weights["distill"] * distill_loss(features, filters)} if weights["distill"] else {}),
+        **({"distill": weights["distill"] * distill_loss(features, filters, DISTILL_PER_PATCH)} if weights["distill"] else {}),
         **({"filters": weights["filters"] * nn.functional.mse_loss(out[:, FILTER0:SHAPE0], filters)}
            if weights["filters"] else {}),
         **({"shape": weights["shape"] * shape_loss(out[:, SHAPE0:SHAPE0 + 3], truth)} if weights["shape"] else {}),
@@ -640,6 +649,7 @@ def check_planes(seed):
 
 
 def main():
+    global MAX_OFFSET, DISTILLED, DISTILL_PER_PATCH
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--steps", type=int, default=STEPS, help="training steps (default %d)" % STEPS)
     ap.add_argument("--seed", type=int, default=0)
@@ -667,10 +677,23 @@ def main():
     ap.add_argument("--effective-halo", type=int, default=None,
                     help="the halo that keeps tiles within 1e-4 of the whole plane, as the plugin measures it "
                          "(written to NAME.json; without it the plugin measures it at the first run)")
+    ap.add_argument("--max-offset", type=float, default=MAX_OFFSET,
+                    help="the camera offset's largest ratio to the signal's span (default %g; evaluate.py's dimmest "
+                         "stacks reach about 9)" % MAX_OFFSET)
+    ap.add_argument("--distill", default=None,
+                    help="comma-separated FilterBank channels that features 0, 1, ... reproduce (default: DISTILLED)")
+    ap.add_argument("--distill-per-patch", action="store_true",
+                    help="the distillation's correlation per patch instead of over the batch")
     ap.add_argument("--export-only", action="store_true",
                     help="export the checkpoint's network without training")
     a = ap.parse_args()
     a.weights = parse_weights(a.weights)
+    MAX_OFFSET = a.max_offset
+    if a.distill:
+        DISTILLED = tuple(int(c) for c in a.distill.split(","))
+        if len(DISTILLED) > WIDTH or not all(0 <= c < 49 for c in DISTILLED):
+            raise SystemExit("--distill: at most %d FilterBank channels of 0-48" % WIDTH)
+    DISTILL_PER_PATCH = a.distill_per_patch
     torch.set_num_threads(TORCH_THREADS)
     torch.manual_seed(a.seed)
     t_start = time.perf_counter()

@@ -5,17 +5,17 @@ Writes models/unet16.bioimageio/:
 
     rdf.yaml          the model description (bioimage.io model spec 0.5.3)
     unet16.pt         the TorchScript weights, a copy of models/unet16-reference.pt (the same bytes, so git stores them once)
-    test_input.npy    (1, 1, 80, 80) float32: a synthetic microscopy-like plane, min-max scaled to [0, 1]
-    test_output.npy   (1, 16, 80, 80) float32: what the weights give for it, computed here with torch
+    test_input.npy    (1, 1, 208, 208) float32: a synthetic microscopy-like plane, min-max scaled to [0, 1]
+    test_output.npy   (1, 16, 208, 208) float32: what the weights give for it, computed here with torch
     README.md         the package's documentation
 
-Axes: input (batch, channel = 1, y, x), y and x of 80 + n * 16 pixels; output (batch, channel = 16, y, x),
+Axes: input (batch, channel = 1, y, x), y and x of 208 + n * 16 pixels; output (batch, channel = 16, y, x),
 same size. No preprocessing: the model is bias-free (f(a x) = a f(x)), so it takes raw intensities, as the
 plugin feeds them by default; with featurize, use normalization or a package with preprocessing when the
 data's offset matters.
 
 Halo. The model's receptive-field radius is 136 pixels (models/README.md); a bioimage.io halo of 136
-would need inputs of at least 2 * 136 + 16 pixels and a 5 MB test output. The package declares halo 32
+would need inputs of at least 2 * 136 + 16 pixels and a 5 MB test output. The package declares halo 96
 (what a bioimage.io consumer crops from each tile; the script prints how far tiles with that margin are
 from the whole-plane result) and gives the full radius in config.featurize.receptive_field, which
 featurize uses as its default halo, so its tiles stay exact.
@@ -33,9 +33,9 @@ import torch
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SIZE = 80            # the test tensor's side: the smallest allowed size, 2 * halo + 16
-MIN, STEP = 80, 16   # allowed sizes in y and x: MIN + n * STEP
-HALO = 32
+SIZE = 208           # the test tensor's side: the smallest allowed size, 2 * halo + 16
+MIN, STEP = 208, 16  # allowed sizes in y and x: MIN + n * STEP
+HALO = 96
 RECEPTIVE_FIELD = 136
 
 
@@ -80,11 +80,12 @@ def main():
     np.save(os.path.join(args.out, "test_output.npy"), test_output)
 
     # How far a tile with a margin of HALO is from the whole-plane result, on a larger plane.
-    big = torch.from_numpy(test_plane(256, seed=1))
+    o = HALO + 64                           # the tile's start: its margin lies 64 pixels inside the plane
+    big = torch.from_numpy(test_plane(2 * o + 64, seed=1))
     with torch.no_grad():
         whole = model(big)
-        tile = model(big[..., 64 - HALO:64 + 64 + HALO, 64 - HALO:64 + 64 + HALO])[..., HALO:-HALO, HALO:-HALO]
-    error = float((tile - whole[..., 64:128, 64:128]).abs().max() / whole.abs().max())
+        tile = model(big[..., o - HALO:o + 64 + HALO, o - HALO:o + 64 + HALO])[..., HALO:-HALO, HALO:-HALO]
+    error = float((tile - whole[..., o:o + 64, o:o + 64]).abs().max() / whole.abs().max())
     print("a 64 x 64 tile with a %d px margin: max |tile - whole| / max |whole| = %.2g" % (HALO, error))
 
     channel_names = ["feature_%02d" % c for c in range(16)]
@@ -93,8 +94,9 @@ def main():
         "type": "model",
         "name": "unet16 features",
         "description": "A bias-free UNet (segmentify's architecture, k = 16, without its 1x1 head and sigmoid) that turns one 2D "
-                       "plane into 16 features per pixel. Generic structure features learned by denoising synthetic "
-                       "microscopy-like planes; not a segmentation model.",
+                       "plane into 16 features per pixel for pixel classification: multi-scale features trained on synthetic "
+                       "microscopy scenes to reproduce 16 of ilastik's filters (Gaussian smoothing at 7 scales, Hessian and "
+                       "structure-tensor eigenvalues, gradient magnitude); not a segmentation model.",
         "authors": [{"name": "featurize-unet developers"}],
         "maintainers": [{"name": "featurize-unet developers", "github_user": "featurize"}],
         "cite": [{"text": "Mohan et al., Robust and interpretable blind image denoising via bias-free convolutional neural "
@@ -146,13 +148,13 @@ def main():
         f.write("""# unet16 features (bioimage.io package)
 
 A bias-free UNet that turns one 2D plane `(1, 1, y, x)` into 16 features per pixel `(1, 16, y, x)`, y and x of
-80 + n x 16 pixels. Made and described in featurize-unet's `models/` (`make_model.py`, `README.md`: how it was
+208 + n x 16 pixels. Made and described in featurize-unet's `models/` (`train_features.py`, `README.md`: how it was
 trained, on what, and what it is not good for); packaged by `models/make_bioimageio_package.py`.
 
 - Input: raw intensities, any scale (f(a x) = a f(x) for a > 0); no preprocessing.
-- Receptive-field radius 136 px; the declared halo (32 px) is a margin that keeps tiles close to the
+- Receptive-field radius 136 px; the declared halo (96 px) is a margin that keeps tiles close to the
   whole-plane result; featurize uses the full radius (`config.featurize.receptive_field`).
-- Test tensors: a synthetic 80 x 80 plane scaled to [0, 1] and its features from PyTorch %s.
+- Test tensors: a synthetic 208 x 208 plane scaled to [0, 1] and its features from PyTorch %s.
 """ % torch.__version__.split("+")[0])
     print("wrote", args.out)
 

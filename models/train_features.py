@@ -470,6 +470,28 @@ def distill_loss(features, filters, per_patch=False):
     return (1 - r).mean()
 
 
+def equalize_scales(features, x):
+    """Rescale each feature so that its spread over the planes `x` (the spatial standard deviation per plane, the
+    median over the planes) is the input's. The correlation the distillation trains leaves each feature's scale
+    free; a trained network's outputs came out tens of times the input's magnitude, and in the filters' own units
+    they would span a factor of 700 (a Hessian eigenvalue at sigma 10 against a Gaussian), where rounding relative
+    to a chunk's largest value (the output's keep_bits, float16) would erase the small ones. Equal spreads keep
+    every feature as precise as the input and near its magnitude. Exact: the output channel c is decode_1's
+    transposed-convolution channel c plus encode_1's skip channel c, so c's transposed-convolution weights and the
+    skip's BatchNorm scale are multiplied by the factor and encode_2's first convolution divides its input
+    channel c by it (max pooling commutes with a positive factor). Returns the factors."""
+    features.eval()   # fixed BatchNorm statistics: in training mode a forward pass would move them
+    with torch.no_grad():
+        f = features(x).flatten(2).double()
+        spread = x.flatten(2).double().std(-1)
+        factors = (spread / f.std(-1).clamp_min(1e-30)).median(0).values
+        k = factors.float()
+        features.decode_1.upsample.weight.mul_(k.view(1, -1, 1, 1))
+        features.encode_1.block[5].weight.mul_(k)
+        features.encode_2.block[0].weight.div_(k.view(1, -1, 1, 1))
+    return factors
+
+
 def deep_losses(aux, truth, kinds, weights=WEIGHTS):
     """The deep heads' objectives: each head's logits are upsampled to the patch (bilinear)."""
     bce = nn.functional.binary_cross_entropy_with_logits
@@ -723,6 +745,12 @@ def main():
     # Export the feature extractor alone, in eval mode, and reload it for the checks: eager vs scripted,
     # repeatability, homogeneity.
     init_sha = sha256(a.init) if a.init else None   # before the export replaces a file of that name
+    if a.weights["distill"]:
+        pool = [scene_entry(a.seed + 3000, i, 0) for i in range(8)]
+        x = make_batch(np.random.default_rng([a.seed, 3000]), pool, a.patch, 8)[0]
+        factors = equalize_scales(features, x)
+        print("features rescaled to the input's spread by %s" % np.array2string(
+            factors.numpy(), precision=3), flush=True)
     pt_path, size, loaded = export_reference(features, a.out_dir)
     big = check_planes(a.seed)
     radius, reach = check_export(features, loaded, big)

@@ -60,7 +60,7 @@ class BioimageioModelTest
 	{
 		final Path pkg = copy( SHIPPED, dir.resolve( "changed" ) );
 		final Npy.Array expected = Npy.read( pkg.resolve( "test_output.npy" ) );
-		final int at = ( ( 3 * 80 ) + 10 ) * 80 + 12; // (0, 3, 10, 12)
+		final int at = ( ( 3 * 208 ) + 10 ) * 208 + 12; // (0, 3, 10, 12)
 		final float was = expected.data[ at ];
 		expected.data[ at ] += 0.25f;
 		Npy.write( pkg.resolve( "test_output.npy" ), expected.shape, expected.data );
@@ -68,7 +68,7 @@ class BioimageioModelTest
 		assertTrue( e.getMessage().startsWith( "bioimage.io model unet16 features fails its own test: the output for test_input.npy differs from "
 				+ "test_output.npy: max |difference| 0.25 at (0, 3, 10, 12)" ), e.getMessage() );
 		assertTrue( e.getMessage().contains( String.format( " at (0, 3, 10, 12) (expected %.6g, got ", was + 0.25f ) ), e.getMessage() );
-		assertTrue( e.getMessage().endsWith( "1 of 102400 values exceed the tolerance |difference| <= 0.0001 + 0.0001 * |expected| "
+		assertTrue( e.getMessage().endsWith( "1 of 692224 values exceed the tolerance |difference| <= 0.0001 + 0.0001 * |expected| "
 				+ "(0 per million allowed)" ), e.getMessage() );
 	}
 
@@ -77,7 +77,7 @@ class BioimageioModelTest
 	{
 		final String rdf = Files.readString( SHIPPED.resolve( "rdf.yaml" ) );
 		final String[][] cases = {
-				{ "- type: space\n    id: y\n    size:\n      min: 80", "- type: space\n    id: z\n    size: 4\n  - type: space\n    id: y\n    size:\n      min: 80",
+				{ "- type: space\n    id: y\n    size:\n      min: 208", "- type: space\n    id: z\n    size: 4\n  - type: space\n    id: y\n    size:\n      min: 208",
 						"has axes bczyx; this tool runs 2D models with axes bcyx (batch, channel, y, x)" },
 				{ "channel_names:\n    - raw\n", "channel_names:\n    - raw\n    - other\n", "has 2 channels; this tool feeds one channel" },
 				{ "source: unet16.pt", "source: https://example.org/unet16.pt", "weights.torchscript.source is a URL (https://example.org/unet16.pt)" },

@@ -231,6 +231,19 @@ public final class DjlFeatureModel implements FeatureModel
 	 */
 	private < R > R run( final float[] data, final int channels, final int height, final int width, final Function< NDArray, R > read )
 	{
+		NativeCalls.SHARED.enter();
+		try
+		{
+			return runEntered( data, channels, height, width, read );
+		}
+		finally
+		{
+			NativeCalls.SHARED.leave();
+		}
+	}
+
+	private < R > R runEntered( final float[] data, final int channels, final int height, final int width, final Function< NDArray, R > read )
+	{
 		final Predictor< NDList, NDList > predictor;
 		try
 		{

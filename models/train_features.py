@@ -21,10 +21,12 @@ anisotropic PSF, Poisson and read noise, random exposure, gain and offset) throu
 and, on the decoder's three coarse levels, 1x1 deep heads for foreground, boundaries, distances and
 kind (deep supervision). Two objectives need no head: scribble tasks (`task_loss`: a ridge classifier
 fitted in closed form on a few scribbled pixels of each task's classes must segment the whole patch)
-and distillation (`distill_loss`: features 0-11 each equal one of ilastik's filters, `DISTILLED`, up
-to scale and offset). --weights NAME=W sets any objective's weight (0 leaves it out). --init starts the features from a TorchScript model's weights; the run
-measured in models/README.md ("A second training") is
-`train_features.py --init models/unet16-reference.pt` (the denoiser) with the defaults.
+and distillation (`distill_loss`: the first features each equal one of ilastik's filters, `DISTILLED` or
+--distill, up to scale and offset; a distilled model is rescaled at export so that each feature's spread is
+the input's, `equalize_scales`). --weights NAME=W sets any objective's weight (0 leaves it out). --init
+starts the features from a TorchScript model's weights. The shipped model is a distillation from the
+denoiser (models/README.md, "The shipped model", gives the command); the run measured there as "A second
+training" is `train_features.py --init DENOISER.pt` with the defaults.
 
 Each patch is divided by its 0.5-99.5 percentile span before it goes in (the network is bias-free,
 so f(a x) = a f(x) and one scale is enough). Scenes and batches are drawn from seeds that depend only

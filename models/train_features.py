@@ -712,11 +712,17 @@ def main():
                     help="export the checkpoint's network without training")
     a = ap.parse_args()
     a.weights = parse_weights(a.weights)
+    if not a.max_offset > 0.005:
+        raise SystemExit("--max-offset: the largest offset must be above the smallest drawn, 0.005 times the "
+                         "signal's span; got %g" % a.max_offset)
     MAX_OFFSET = a.max_offset
     if a.distill:
-        DISTILLED = tuple(int(c) for c in a.distill.split(","))
+        try:
+            DISTILLED = tuple(int(c) for c in a.distill.split(","))
+        except ValueError:
+            raise SystemExit("--distill: comma-separated FilterBank channel numbers (0-48), got %r" % a.distill)
         if len(DISTILLED) > WIDTH or not all(0 <= c < 49 for c in DISTILLED):
-            raise SystemExit("--distill: at most %d FilterBank channels of 0-48" % WIDTH)
+            raise SystemExit("--distill: at most %d FilterBank channels of 0-48, got %r" % (WIDTH, a.distill))
     DISTILL_PER_PATCH = a.distill_per_patch
     torch.set_num_threads(TORCH_THREADS)
     torch.manual_seed(a.seed)

@@ -289,19 +289,25 @@ FAMILIES = {
 }
 
 
-def acquire(rng, signals, cam):
+def acquire(rng, signals, cam, noise_free=False):
     """Camera counts of a stack of signals: Gaussian PSF plus a faint wide halo, background,
-    Poisson noise, gain, offset, read noise, uint16 rounding."""
+    Poisson noise, gain, offset, read noise, uint16 rounding. With `noise_free`, the expected counts
+    instead (no noise, no rounding; nothing is drawn from `rng`)."""
     out = []
     for s in signals:
         b = ndi.gaussian_filter(s, cam["psf"]) * 0.9 + ndi.gaussian_filter(s, 4 * cam["psf"]) * 0.1
         photons = (b / max(s.max(), 1e-9) + cam["background"]) * cam["photons"]
+        if noise_free:
+            out.append((cam["offset"] + cam["gain"] * photons).astype(np.float32))
+            continue
         counts = cam["offset"] + cam["gain"] * rng.poisson(photons) + rng.normal(0, cam["read"], s.shape)
         out.append(np.clip(np.round(counts), 0, 65535).astype(np.float32))
     return np.stack(out)
 
 
-def stack(family, seed):
+def stack(family, seed, noise_free=False):
+    """(camera counts (z, y, x), labels (z, y, x), camera) of one stack; with `noise_free`, the same
+    scenes and camera as expected counts, as an oracle's input (probe_features.py --oracle)."""
     rng = np.random.default_rng([seed, sum(map(ord, family))])
     make, params = FAMILIES[family]
     p = params(rng)
@@ -309,7 +315,8 @@ def stack(family, seed):
            "photons": math.exp(rng.uniform(math.log(15), math.log(400))),
            "gain": rng.uniform(0.8, 3), "offset": rng.uniform(90, 110), "read": rng.uniform(1, 4)}
     scenes = [make(rng, p) for _ in range(PLANES)]
-    return acquire(rng, [s[0] for s in scenes], cam), np.stack([s[1] for s in scenes]), cam
+    return (acquire(rng, [s[0] for s in scenes], cam, noise_free), np.stack([s[1] for s in scenes]),
+            cam)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 not the evaluation's), with the same random forest and scribbles as evaluate.py.
 
   --bank      How much do 16 features hold? The forest on ilastik's 49 filters, on their first 16 principal
-              components (fitted per stack, unsupervised), on the filters plus 35 texture-energy and context
+              components (fitted per stack, unsupervised), on the filters plus 30 texture-energy and context
               responses ("ext": local energies of the Laplacian and gradient at twice and four times their sigma,
               the Laplacian averaged at those scales, local spread, Gaussians at sigma 15 and 25), and on the
               first 16 and 24 principal components of those.
@@ -14,8 +14,21 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               turned by a random rotation (nothing lost, every feature a mixture), the shipped model's features
               turned likewise, and the 8, 12 and 16 filters that the forest on all 49 leans on most (impurity
               importances summed over every stack); prints the ranking (train_features.DISTILLED is its top 12).
+  --oracle    What could any features reach, and what would a network have to compute? The filters with the
+              scribbles and with dense labels (3000 pixels drawn at random over the two training planes: how much
+              the scribbles' sparsity costs); the filters of the noise-free planes (evaluate.stack(noise_free=True):
+              the same scenes and camera, expected counts), all 49, the sixteen the shipped model distils
+              (--distilled), and with the 30 energy responses (79); the filters and energies of the noisy planes
+              (79); each filter response smoothed by a guided filter (He et al. 2010: radius 6, eps 0.01, the
+              plane smoothed at sigma 1 and standardized as its guide), alone and beside the filters.
+  --classifier  What the classifier's side can add to the filters' forest without other features: its class
+              probabilities smoothed at sigma 1 and 2 before the argmax; one round of self-training (a second
+              forest on the scribbles and 5 % of the most confident third of every plane's smoothed predictions);
+              the probabilities averaged over superpixels (SLIC, 800 segments, and Felzenszwalb's graph cut, on
+              the plane smoothed at sigma 1).
 
-    /usr/bin/python3 models/probe_features.py --bank --context --basis [--seed 777] [--stacks 2] [--model PATH]
+    /usr/bin/python3 models/probe_features.py --bank --context --basis --oracle --classifier [--seed 777] [--stacks 2]
+        [--model PATH] [--distilled 44,5,...]
 """
 import argparse
 import os
@@ -52,6 +65,99 @@ def energy_bank(plane):
 # structure tensor's and the Hessian's eigenvalues (2 each)
 FILTER_NAMES = ["gauss 0.3"] + ["%s %g" % (k, s) for s in E.SIGMAS
                                 for k in ("gauss", "LoG", "gradient", "DoG", "ST1", "ST2", "hessian1", "hessian2")]
+
+
+def filterbank_to_evaluate():
+    """For each of train_features.FilterBank's 49 channels, its index in evaluate.filter_features' order (FilterBank
+    groups by filter kind: Gaussians, LoG, gradient, DoG, structure tensor, Hessian; evaluate groups by sigma)."""
+    order = [0] + [1 + 8 * i for i in range(6)]
+    for kind in (2, 3, 4):
+        order += [kind + 8 * i for i in range(6)]
+    for kind in (5, 7):
+        for i in range(6):
+            order += [kind + 8 * i, kind + 8 * i + 1]
+    return order
+
+
+def guided(guide, p, radius=6, eps=0.01):
+    """He et al.'s guided filter of `p` with `guide` (both standardized by the caller): edge-preserving smoothing
+    that makes p follow the guide's edges."""
+    def mean(x):
+        return ndi.uniform_filter(x, 2 * radius + 1, mode="reflect")
+    mi, mp = mean(guide), mean(p)
+    a = (mean(guide * p) - mi * mp) / (mean(guide * guide) - mi * mi + eps)
+    return mean(a) * guide + mean(mp - a * mi)
+
+
+def guided_bank(plane, filters):
+    g = ndi.gaussian_filter(plane.astype(np.float64), 1.0)
+    g = (g - g.mean()) / (g.std() + 1e-9)
+    return np.stack([guided(g, (f - f.mean()) / (f.std() + 1e-9)) for f in filters.astype(np.float64)]).astype(np.float32)
+
+
+def dense_labels(rng, labels, pixels=3000):
+    """Labels at `pixels` random positions of each training plane, the way dense annotation would give them."""
+    out = np.zeros(labels.shape, np.uint8)
+    for z in E.TRAIN_PLANES:
+        m = rng.random(labels[z].shape) < pixels / labels[z].size
+        out[z][m] = labels[z][m] + 1
+    return out
+
+
+def pooled(p, segments):
+    """Each class probability averaged over each segment."""
+    n = segments.max() + 1
+    count = np.maximum(np.bincount(segments.ravel(), minlength=n), 1)
+    return np.stack([(np.bincount(segments.ravel(), weights=q.ravel(), minlength=n) / count)[segments] for q in p])
+
+
+def classifier_side(filters, raw, labels, scrib, seed):
+    from skimage.segmentation import felzenszwalb, slic
+    scores = {}
+    p = probabilities(forest(filters, scrib, seed), filters)
+    scores["forest"] = iou(p, labels)
+    for s in (1, 2):
+        scores["probabilities smoothed %d" % s] = iou(np.stack([[ndi.gaussian_filter(q, s) for q in pz] for pz in p]), labels)
+    ps = np.stack([[ndi.gaussian_filter(q, 1) for q in pz] for pz in p])
+    confidence, guess = ps.max(1), ps.argmax(1)
+    rng = np.random.default_rng(3)
+    pseudo = np.zeros(labels.shape, np.uint8)
+    for z in range(len(labels)):
+        m = (confidence[z] > np.quantile(confidence[z], 2 / 3)) & (rng.random(confidence[z].shape) < 0.05)
+        pseudo[z][m] = guess[z][m] + 1
+    pseudo[scrib > 0] = scrib[scrib > 0]
+    xs = [filters[z][:, pseudo[z] > 0].T for z in range(len(labels))]
+    ys = [pseudo[z][pseudo[z] > 0] - 1 for z in range(len(labels))]
+    from sklearn.ensemble import RandomForestClassifier
+    rf = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=seed).fit(np.concatenate(xs), np.concatenate(ys))
+    scores["self-training"] = iou(probabilities(rf, filters), labels)
+    for name, segment in (("SLIC superpixels", lambda im: slic(im, n_segments=800, compactness=0.1, channel_axis=None,
+                                                                start_label=0)),
+                          ("Felzenszwalb superpixels", lambda im: felzenszwalb(im, scale=50, sigma=1.0, min_size=20))):
+        pooled_p = []
+        for z in range(len(raw)):
+            im = ndi.gaussian_filter(raw[z].astype(np.float64), 1.0)
+            pooled_p.append(pooled(p[z], segment((im - im.min()) / (np.ptp(im) + 1e-9))))
+        scores["probabilities over " + name] = iou(np.stack(pooled_p), labels)
+    return scores
+
+
+def oracle(family, s, seed, raw, filters, labels, scrib, distilled):
+    scores = {"filters": E.score(filters, labels, scrib, seed),
+              "filters, dense labels": E.score(filters, labels, dense_labels(np.random.default_rng(1), labels), seed)}
+    clean = E.stack(family, seed + s, noise_free=True)[0]
+    clean_filters = np.stack([E.filter_features(p) for p in clean])
+    order = filterbank_to_evaluate()
+    scores["noise-free filters"] = E.score(clean_filters, labels, scrib, seed)
+    scores["noise-free, the distilled 16"] = E.score(clean_filters[:, [order[c] for c in distilled]], labels, scrib, seed)
+    scores["noise-free filters + energies"] = E.score(
+        np.concatenate([clean_filters, np.stack([energy_bank(p) for p in clean])], 1), labels, scrib, seed)
+    scores["filters + energies"] = E.score(np.concatenate([filters, np.stack([energy_bank(p) for p in raw])], 1),
+                                           labels, scrib, seed)
+    g = np.stack([guided_bank(p, f) for p, f in zip(raw, filters)])
+    scores["guided filters"] = E.score(g, labels, scrib, seed)
+    scores["filters + guided filters"] = E.score(np.concatenate([filters, g], 1), labels, scrib, seed)
+    return scores
 
 
 def standardized(f):
@@ -98,6 +204,10 @@ def main():
     ap.add_argument("--bank", action="store_true")
     ap.add_argument("--context", action="store_true")
     ap.add_argument("--basis", action="store_true")
+    ap.add_argument("--oracle", action="store_true")
+    ap.add_argument("--classifier", action="store_true")
+    ap.add_argument("--distilled", default="44,5,40,48,33,29,0,3,2,39,16,4,6,47,1,43",
+                    help="the FilterBank channels the model distils (--oracle; default: the shipped model's)")
     ap.add_argument("--seed", type=int, default=777)
     ap.add_argument("--stacks", type=int, default=2)
     ap.add_argument("--model", default=os.path.join(E.HERE, "unet16-reference.pt"))
@@ -131,6 +241,11 @@ def main():
                         g = np.concatenate([f, smoothed(p)], 1)
                         p = probabilities(forest(g, scrib, a.seed), g)
                         scores["%s, auto-context x%d" % (name, r)] = iou(p, labels)
+            if a.oracle:
+                scores.update(oracle(family, s, a.seed, raw, filters, labels, scrib,
+                                     [int(c) for c in a.distilled.split(",")]))
+            if a.classifier:
+                scores.update(classifier_side(filters, raw, labels, scrib, a.seed))
             if a.basis:
                 unet = np.stack([net(p) for p in raw])
                 scores["filters, rotated"] = E.score(np.einsum("ij,zjhw->zihw", rotation, standardized(filters)), labels, scrib, a.seed)

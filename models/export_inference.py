@@ -9,8 +9,11 @@ writes, beside the reference network:
                   that runs fastest on a CPU through libtorch (measured with libtorch 2.7.1 through DJL on a
                   2-core Zen 4, 512 x 512 planes: 1.41x the reference module; see bench/results.md):
                   - each BatchNorm is folded into the convolution before it. The blocks are
-                    Conv -> ReLU -> BatchNorm with a scale-only BatchNorm (s > 0, no shift), and
-                    s * relu(W x) = relu((s W) x) for s > 0, so the folded network computes the same function;
+                    Conv -> ReLU -> BatchNorm with a scale-only BatchNorm (no shift), and
+                    s * relu(W x) = relu((s W) x) for s >= 0, so the folded network computes the same function;
+                    a channel whose trained scale went below 0 keeps the sign after its ReLU,
+                    s * relu(W x) = -relu((|s| W) x), as one multiplication of that layer's output by +-1
+                    (made only for layers that have such a channel);
                   - activations and weights are channels-last (NHWC in memory), the layout oneDNN's
                     convolutions, pooling and transposed convolutions use natively: no reorder between
                     layers (the one-channel input is given channels-last strides, or libtorch takes it as
@@ -47,34 +50,41 @@ BN_EPS = 1e-5
 
 
 def _folded(state, block):
-    """The two convolutions of a ConvBlock with its BatchNorms folded in: [(weight, bias), ...]."""
+    """The two convolutions of a ConvBlock with its BatchNorms folded in: [(weight, bias, sign), ...], where sign
+    is None, or the +-1 per channel that the ReLU's output is multiplied by (some scale is negative)."""
     out = []
     for conv, bn in ((0, 2), (3, 5)):
         w = state["%s.%d.weight" % (block, conv)]
         b = state["%s.%d.bias" % (block, conv)]
         s = state["%s.%d.weight" % (block, bn)] / torch.sqrt(state["%s.%d.running_var" % (block, bn)] + BN_EPS)
         t = state["%s.%d.bias" % (block, bn)] - state["%s.%d.running_mean" % (block, bn)] * s
-        if not bool((s > 0).all()):
-            raise SystemExit("%s.%d: a BatchNorm scale is not positive; it cannot move before the ReLU" % (block, bn))
         if bool((t != 0).any()):
             raise SystemExit("%s.%d: a BatchNorm shift is not zero; this export handles scale-only BatchNorm" % (block, bn))
-        out.append(((w * s[:, None, None, None]), b * s))
+        sign = torch.where(s < 0, -torch.ones_like(s), torch.ones_like(s))
+        s = s.abs()
+        out.append(((w * s[:, None, None, None]), b * s, sign if bool((sign < 0).any()) else None))
     return out
 
 
 class InferenceUNet(nn.Module):
     """segmentify's UNet (k channels, depth 4) with BatchNorm folded, channels-last, optionally bfloat16."""
 
+    signed: List[bool]   # per layer: whether its output channels' signs are restored (a negative BatchNorm scale)
+
     def __init__(self, state, bf16: bool):
         super().__init__()
         self.bf16 = bf16
         weights: List[torch.Tensor] = []
         biases: List[torch.Tensor] = []
+        signs: List[torch.Tensor] = []
+        self.signed = []
 
-        def add(w, b, full=False):
+        def add(w, b, full=False, sign=None):
             dtype = torch.bfloat16 if bf16 and not full else torch.float32
             weights.append(w.to(dtype).contiguous(memory_format=torch.channels_last))
             biases.append(b.to(dtype))
+            self.signed.append(sign is not None)
+            signs.append((torch.ones(w.shape[0]) if sign is None else sign).to(dtype).view(1, -1, 1, 1))
 
         # In the bfloat16 variant the outermost level stays in float32: the first block (whose output is also the
         # last skip, added to the output as it is) and the last decoder block with its transposed convolution.
@@ -82,36 +92,45 @@ class InferenceUNet(nn.Module):
         # plane), and rounding those layers to 8 bits put the output up to 1.3 % of its largest value off; in
         # float32 they bring it to about 0.4 % (emulated: bfloat16-rounded weights and activations elsewhere).
         first = _folded(state, "encode_1.block")
-        for w, b in first:
-            add(w, b, full=True)
+        for w, b, sign in first:
+            add(w, b, full=True, sign=sign)
 
         for level in (2, 3, 4):
-            for w, b in _folded(state, "encode_%d.block" % level):
-                add(w, b)
+            for w, b, sign in _folded(state, "encode_%d.block" % level):
+                add(w, b, sign=sign)
         add(state["bridge.weight"], state["bridge.bias"])
         for level in (4, 3, 2, 1):
-            for w, b in _folded(state, "decode_%d.block" % level):
-                add(w, b, full=level == 1)
+            for w, b, sign in _folded(state, "decode_%d.block" % level):
+                add(w, b, full=level == 1, sign=sign)
             add(state["decode_%d.upsample.weight" % level], state["decode_%d.upsample.bias" % level], full=level == 1)
         self.weights = nn.ParameterList([nn.Parameter(w, requires_grad=False) for w in weights])
         self.biases = nn.ParameterList([nn.Parameter(b, requires_grad=False) for b in biases])
+        self.signs = nn.ParameterList([nn.Parameter(g, requires_grad=False) for g in signs])
+
+    def conv_relu(self, x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, k: int, sign: torch.Tensor) -> torch.Tensor:
+        """Layer k: convolution with its BatchNorm folded in, ReLU in place, and the sign of a negative scale."""
+        x = F.conv2d(x, w, b, 1, 1).relu_()
+        if self.signed[k]:
+            x = x.mul_(sign)
+        return x
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         w: List[torch.Tensor] = [p for p in self.weights]
         b: List[torch.Tensor] = [p for p in self.biases]
+        g: List[torch.Tensor] = [p for p in self.signs]
         n, h, wd = x.size(0), x.size(2), x.size(3)
         # one channel is both layouts: these strides say channels-last, so the first convolution's output is too
         x = x.contiguous().as_strided([n, 1, h, wd], [h * wd, 1, wd, 1])
-        x = F.conv2d(x, w[0], b[0], 1, 1).relu_()
-        x = F.conv2d(x, w[1], b[1], 1, 1).relu_()
+        x = self.conv_relu(x, w[0], b[0], 0, g[0])
+        x = self.conv_relu(x, w[1], b[1], 1, g[1])
         skips: List[torch.Tensor] = [x]
         x = F.max_pool2d(x, 2, 2)
         if self.bf16:
             x = x.to(torch.bfloat16)
         i = 2
         for _ in range(3):
-            x = F.conv2d(x, w[i], b[i], 1, 1).relu_()
-            x = F.conv2d(x, w[i + 1], b[i + 1], 1, 1).relu_()
+            x = self.conv_relu(x, w[i], b[i], i, g[i])
+            x = self.conv_relu(x, w[i + 1], b[i + 1], i + 1, g[i + 1])
             skips.append(x)
             x = F.max_pool2d(x, 2, 2)
             i += 2
@@ -120,8 +139,8 @@ class InferenceUNet(nn.Module):
         for level in range(4):
             if level == 3:
                 x = x.float()
-            x = F.conv2d(x, w[i], b[i], 1, 1).relu_()
-            x = F.conv2d(x, w[i + 1], b[i + 1], 1, 1).relu_()
+            x = self.conv_relu(x, w[i], b[i], i, g[i])
+            x = self.conv_relu(x, w[i + 1], b[i + 1], i + 1, g[i + 1])
             x = F.conv_transpose2d(x, w[i + 2], b[i + 2], 2, 1, 1).add_(skips[3 - level])
             i += 3
         return x.float()

@@ -139,6 +139,7 @@ WEIGHTS = {"kind": 1.0, "filters": 1.0, "shape": 0.0, "tasks": 0.0, "heads": 1.0
 # All are positively homogeneous in the intensity, as the bias-free network is. The other features are free.
 DISTILLED = (5, 1, 6, 4, 12, 3, 24, 47, 48, 46, 0, 11)
 DISTILL_PER_PATCH = False   # --distill-per-patch
+DISTILL_CLEAN = False       # --distill-clean: the filters of the noise-free plane, not of the noisy input
 
 
 class FilterBank(nn.Module):
@@ -208,6 +209,54 @@ class FilterBank(nn.Module):
         with torch.no_grad():
             f = self.raw(x)
             self.scale.copy_(f.std(dim=(0, 2, 3)).clamp_min(1e-6))
+
+
+class EnergyBank(nn.Module):
+    """Texture-energy and context responses of a (B, 1, H, W) plane, in probe_features.energy_bank's order (30
+    channels): for sigma s in 1, 1.6, 3.5 and 5 and window t in 2 s and 4 s, the local energy of the Laplacian
+    of Gaussian sqrt(G_t * LoG_s^2), that of the gradient sqrt(G_t * |grad_s|^2) and the Laplacian's local mean
+    G_t * LoG_s, then the local spread sqrt(G_3s * (x - G_s x)^2); last the Gaussians at 15 and 25. Each is
+    positively homogeneous of degree 1, as the network is."""
+
+    SIGMAS = (1.0, 1.6, 3.5, 5.0)
+
+    @staticmethod
+    def _smooth(x, t):
+        (g, _, _), r = FilterBank._kernels(t)
+        return FilterBank._sep(x, g, g, r)
+
+    def forward(self, x):
+        out = []
+        for s in self.SIGMAS:
+            (g, g1, g2), r = FilterBank._kernels(s)
+            lap = FilterBank._sep(x, g, g2, r) + FilterBank._sep(x, g2, g, r)
+            dx, dy = FilterBank._sep(x, g, g1, r), FilterBank._sep(x, g1, g, r)
+            for t in (2 * s, 4 * s):
+                out.append(torch.sqrt(self._smooth(lap * lap, t) + 1e-12))
+                out.append(torch.sqrt(self._smooth(dx * dx + dy * dy, t) + 1e-12))
+                out.append(self._smooth(lap, t))
+            d = x - FilterBank._sep(x, g, g, r)
+            out.append(torch.sqrt(self._smooth(d * d, 3 * s) + 1e-12))
+        for t in (15.0, 25.0):
+            out.append(self._smooth(x, t))
+        return torch.cat(out, dim=1)
+
+
+class DistillBank(nn.Module):
+    """What the distillation matches: FilterBank's 49 channels (0-48), then EnergyBank's 30 (49-78) when a distilled
+    channel is one of them (the energies cost a step more than the filters, so they are computed only then)."""
+
+    def __init__(self, energies):
+        super().__init__()
+        self.filters = FilterBank()
+        self.energies = EnergyBank() if energies else None
+
+    def forward(self, x):
+        f = self.filters(x)
+        return f if self.energies is None else torch.cat([f, self.energies(x)], dim=1)
+
+    def calibrate(self, x):
+        self.filters.calibrate(x)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -472,6 +521,12 @@ def distill_loss(features, filters, per_patch=False):
     return (1 - r).mean()
 
 
+def distill_source(inp, clean):
+    """The plane whose filter responses the distillation (and the filters head) match: the noisy input, or with
+    --distill-clean the noise-free plane in the same units (the features must then denoise before they filter)."""
+    return clean[:, :1] if DISTILL_CLEAN else inp
+
+
 def equalize_scales(features, x):
     """Rescale each feature so that its spread over the planes `x` (the spatial standard deviation per plane, the
     median over the planes) is the input's. The correlation the distillation trains leaves each feature's scale
@@ -526,7 +581,7 @@ def losses(out, truth, kinds, inst, clean, filters, aux=None, weights=WEIGHTS, f
         **({"denoise": weights["denoise"] * 10 * nn.functional.mse_loss(out[:, CLEAN0:CLEAN0 + len(SMOOTHING)], clean)}
            if weights["denoise"] else {}),
         **({"distill": weights["distill"] * distill_loss(features, filters, DISTILL_PER_PATCH)} if weights["distill"] else {}),
-        **({"filters": weights["filters"] * nn.functional.mse_loss(out[:, FILTER0:SHAPE0], filters)}
+        **({"filters": weights["filters"] * nn.functional.mse_loss(out[:, FILTER0:SHAPE0], filters[:, :49])}
            if weights["filters"] else {}),
         **({"shape": weights["shape"] * shape_loss(out[:, SHAPE0:SHAPE0 + 3], truth)} if weights["shape"] else {}),
         **({"deep": weights["deep"] * deep_losses(aux, truth, kinds, weights)} if aux is not None and weights["deep"] else {}),
@@ -578,11 +633,11 @@ def train(model, a, checkpoint):
     val_rng = np.random.default_rng([a.seed, 1000])
     val_pool = [scene_entry(a.seed + 1000, i, 0) for i in range(48)]
     val = [make_batch(val_rng, val_pool, a.patch, 8) for _ in range(4)]
-    bank = FilterBank()
+    bank = DistillBank(energies=max(DISTILLED) >= 49)
     bank.calibrate(torch.cat([b[0] for b in val]))
     task_rng = np.random.default_rng([a.seed, 1001])
     with torch.no_grad():
-        val = [(*b, bank(b[0]), make_tasks(task_rng, *b[1:])) for b in val]
+        val = [(*b, bank(distill_source(b[0], b[4])), make_tasks(task_rng, *b[1:])) for b in val]
     if start == 0:
         if a.init:
             # the network as trained, BatchNorm scales included: calibrating them again on these batches
@@ -605,7 +660,7 @@ def train(model, a, checkpoint):
         rng = np.random.default_rng([a.seed, 7, step])
         inp, *rest = make_batch(rng, pool, a.patch, a.batch)
         with torch.no_grad():
-            filters = bank(inp) if a.weights["filters"] or a.weights["distill"] else None
+            filters = bank(distill_source(inp, rest[3])) if a.weights["filters"] or a.weights["distill"] else None
         tasks = make_tasks(np.random.default_rng([a.seed, 11, step]), *rest) if a.weights["tasks"] else None
         out, aux, feats = model.forward_all(inp)
         parts = losses(out, *rest, filters, aux=aux, weights=a.weights, features=feats, tasks=tasks)
@@ -673,7 +728,7 @@ def check_planes(seed):
 
 
 def main():
-    global MAX_OFFSET, DISTILLED, DISTILL_PER_PATCH
+    global MAX_OFFSET, DISTILLED, DISTILL_PER_PATCH, DISTILL_CLEAN
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--steps", type=int, default=STEPS, help="training steps (default %d)" % STEPS)
     ap.add_argument("--seed", type=int, default=0)
@@ -705,9 +760,12 @@ def main():
                     help="the camera offset's largest ratio to the signal's span (default %g; evaluate.py's dimmest "
                          "stacks reach about 9)" % MAX_OFFSET)
     ap.add_argument("--distill", default=None,
-                    help="comma-separated FilterBank channels that features 0, 1, ... reproduce (default: DISTILLED)")
+                    help="comma-separated DistillBank channels that features 0, 1, ... reproduce: 0-48 FilterBank's, 49-78 "
+                         "EnergyBank's (default: DISTILLED)")
     ap.add_argument("--distill-per-patch", action="store_true",
                     help="the distillation's correlation per patch instead of over the batch")
+    ap.add_argument("--distill-clean", action="store_true",
+                    help="distil the filters of the noise-free plane (the simulator's expected counts), not of the noisy input")
     ap.add_argument("--export-only", action="store_true",
                     help="export the checkpoint's network without training")
     a = ap.parse_args()
@@ -720,10 +778,12 @@ def main():
         try:
             DISTILLED = tuple(int(c) for c in a.distill.split(","))
         except ValueError:
-            raise SystemExit("--distill: comma-separated FilterBank channel numbers (0-48), got %r" % a.distill)
-        if len(DISTILLED) > WIDTH or not all(0 <= c < 49 for c in DISTILLED):
-            raise SystemExit("--distill: at most %d FilterBank channels of 0-48, got %r" % (WIDTH, a.distill))
+            raise SystemExit("--distill: comma-separated DistillBank channel numbers (0-78), got %r" % a.distill)
+        if len(DISTILLED) > WIDTH or not all(0 <= c < 79 for c in DISTILLED):
+            raise SystemExit("--distill: at most %d DistillBank channels of 0-78 (0-48 FilterBank's, 49-78 "
+                             "EnergyBank's), got %r" % (WIDTH, a.distill))
     DISTILL_PER_PATCH = a.distill_per_patch
+    DISTILL_CLEAN = a.distill_clean
     torch.set_num_threads(TORCH_THREADS)
     torch.manual_seed(a.seed)
     t_start = time.perf_counter()
@@ -768,7 +828,10 @@ def main():
                  "instance embedding",
         "kind": "the structure kind", "denoise": "denoising at three scales", "filters": "ilastik's 49 filters "
         "through a head", "shape": "the object's elongation, size and enclosure", "deep": "deep supervision",
-        "distill": "features 0-%d reproducing %d of ilastik's filters one each (correlation)" % (len(DISTILLED) - 1, len(DISTILLED)),
+        "distill": "features 0-%d reproducing %d responses one each (correlation%s): %d of ilastik's filters, %d texture "
+                   "energies, of the %s" % (len(DISTILLED) - 1, len(DISTILLED), " per patch" if DISTILL_PER_PATCH else "",
+                                            sum(c < 49 for c in DISTILLED), sum(c >= 49 for c in DISTILLED),
+                                            "noise-free plane" if DISTILL_CLEAN else "noisy input"),
         "tasks": "scribble tasks (a ridge classifier fitted on a few scribbled pixels of each patch's classes "
                  "segments the whole patch)"}
     used = [text for name, text in objectives.items() if a.weights.get(name)]

@@ -596,7 +596,7 @@ def main():
     ap.add_argument("--markdown", help="also write the table to this file")
     ap.add_argument("--classify", metavar="LAUNCHER", nargs="?", const=os.path.join(HERE, "..", "bin", "featurize"),
                     help="also score `bin/featurize classify` itself (the Java pixel classifier with its defaults: the "
-                         "shipped model, 32 trees of depth 10) on the same scribbles")
+                         "shipped model, 16 trees of depth 8) on the same scribbles")
     ap.add_argument("--combined", action="append", default=[],
                     help="also score NAME+filters: a model's features beside the filters (repeatable)")
     ap.add_argument("--forest", action="append", default=[],

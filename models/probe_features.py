@@ -17,8 +17,8 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
   --oracle    What could any features reach, and what would a network have to compute? The filters with the
               scribbles and with dense labels (3000 pixels drawn at random over the two training planes: how much
               the scribbles' sparsity costs); the filters of the noise-free planes (evaluate.stack(noise_free=True):
-              the same scenes and camera, expected counts), all 49, the sixteen the shipped model distils
-              (--distilled), and with the 30 energy responses (79); the filters and energies of the noisy planes
+              the same scenes and camera, expected counts), all 49, sixteen a model distils (--distilled,
+              train_features.DistillBank's channel numbers), and with the 30 energy responses (79); the filters and energies of the noisy planes
               (79); each filter response smoothed by a guided filter (He et al. 2010: radius 6, eps 0.01, the
               plane smoothed at sigma 1 and standardized as its guide), alone and beside the filters.
   --classifier  What the classifier's side can add to the filters' forest without other features: its class
@@ -149,9 +149,11 @@ def oracle(family, s, seed, raw, filters, labels, scrib, distilled):
     clean_filters = np.stack([E.filter_features(p) for p in clean])
     order = filterbank_to_evaluate()
     scores["noise-free filters"] = E.score(clean_filters, labels, scrib, seed)
-    scores["noise-free, the distilled 16"] = E.score(clean_filters[:, [order[c] for c in distilled]], labels, scrib, seed)
-    scores["noise-free filters + energies"] = E.score(
-        np.concatenate([clean_filters, np.stack([energy_bank(p) for p in clean])], 1), labels, scrib, seed)
+    clean_energies = np.stack([energy_bank(p) for p in clean])
+    # train_features.DistillBank's channels: FilterBank's 49, then the 30 energies
+    bank = np.concatenate([clean_filters[:, order], clean_energies], 1)
+    scores["noise-free, the distilled 16"] = E.score(bank[:, distilled], labels, scrib, seed)
+    scores["noise-free filters + energies"] = E.score(np.concatenate([clean_filters, clean_energies], 1), labels, scrib, seed)
     scores["filters + energies"] = E.score(np.concatenate([filters, np.stack([energy_bank(p) for p in raw])], 1),
                                            labels, scrib, seed)
     g = np.stack([guided_bank(p, f) for p, f in zip(raw, filters)])
@@ -207,7 +209,8 @@ def main():
     ap.add_argument("--oracle", action="store_true")
     ap.add_argument("--classifier", action="store_true")
     ap.add_argument("--distilled", default="44,5,40,48,33,29,0,3,2,39,16,4,6,47,1,43",
-                    help="the FilterBank channels the model distils (--oracle; default: the shipped model's)")
+                    help="train_features.DistillBank channels a model distils (--oracle; default: the former model's "
+                         "set; the shipped model's is 44,5,42,48,17,15,0,52,2,41,16,4,6,47,62,43)")
     ap.add_argument("--seed", type=int, default=777)
     ap.add_argument("--stacks", type=int, default=2)
     ap.add_argument("--model", default=os.path.join(E.HERE, "unet16-reference.pt"))

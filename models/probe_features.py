@@ -116,20 +116,17 @@ def classifier_side(filters, raw, labels, scrib, seed):
     scores = {}
     p = probabilities(forest(filters, scrib, seed), filters)
     scores["forest"] = iou(p, labels)
-    for s in (1, 2):
-        scores["probabilities smoothed %d" % s] = iou(np.stack([[ndi.gaussian_filter(q, s) for q in pz] for pz in p]), labels)
-    ps = np.stack([[ndi.gaussian_filter(q, 1) for q in pz] for pz in p])
-    confidence, guess = ps.max(1), ps.argmax(1)
+    smooth = {s: np.stack([[ndi.gaussian_filter(q, s) for q in pz] for pz in p]) for s in (1, 2)}
+    for s, ps in smooth.items():
+        scores["probabilities smoothed %d" % s] = iou(ps, labels)
+    confidence, guess = smooth[1].max(1), smooth[1].argmax(1)
     rng = np.random.default_rng(3)
     pseudo = np.zeros(labels.shape, np.uint8)
     for z in range(len(labels)):
         m = (confidence[z] > np.quantile(confidence[z], 2 / 3)) & (rng.random(confidence[z].shape) < 0.05)
         pseudo[z][m] = guess[z][m] + 1
     pseudo[scrib > 0] = scrib[scrib > 0]
-    xs = [filters[z][:, pseudo[z] > 0].T for z in range(len(labels))]
-    ys = [pseudo[z][pseudo[z] > 0] - 1 for z in range(len(labels))]
-    from sklearn.ensemble import RandomForestClassifier
-    rf = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=seed).fit(np.concatenate(xs), np.concatenate(ys))
+    rf = forest(filters, pseudo, seed, planes=range(len(labels)))
     scores["self-training"] = iou(probabilities(rf, filters), labels)
     for name, segment in (("SLIC superpixels", lambda im: slic(im, n_segments=800, compactness=0.1, channel_axis=None,
                                                                 start_label=0)),
@@ -175,10 +172,10 @@ def principal(f, n):
     return p.transform(x).reshape(z, h, w, n).transpose(0, 3, 1, 2).astype(np.float32)
 
 
-def forest(f, scrib, seed):
+def forest(f, scrib, seed, planes=E.TRAIN_PLANES):
     from sklearn.ensemble import RandomForestClassifier
     xs, ys = [], []
-    for z in E.TRAIN_PLANES:
+    for z in planes:
         m = scrib[z] > 0
         xs.append(f[z][:, m].T)
         ys.append(scrib[z][m] - 1)
@@ -215,6 +212,13 @@ def main():
     ap.add_argument("--stacks", type=int, default=2)
     ap.add_argument("--model", default=os.path.join(E.HERE, "unet16-reference.pt"))
     a = ap.parse_args()
+    try:
+        distilled = [int(c) for c in a.distilled.split(",")]
+    except ValueError:
+        raise SystemExit("--distilled: comma-separated DistillBank channel numbers (0-78), got %r" % a.distilled)
+    if not all(0 <= c < 79 for c in distilled):
+        raise SystemExit("--distilled: DistillBank channels are 0-78 (0-48 FilterBank's, 49-78 EnergyBank's), got %r"
+                         % a.distilled)
     net = E.Network(a.model) if a.context or a.basis else None
     results = {}
     kept = []  # (family, filters, labels, scribbles) for the ranked subsets, scored after the ranking
@@ -245,8 +249,7 @@ def main():
                         p = probabilities(forest(g, scrib, a.seed), g)
                         scores["%s, auto-context x%d" % (name, r)] = iou(p, labels)
             if a.oracle:
-                scores.update(oracle(family, s, a.seed, raw, filters, labels, scrib,
-                                     [int(c) for c in a.distilled.split(",")]))
+                scores.update(oracle(family, s, a.seed, raw, filters, labels, scrib, distilled))
             if a.classifier:
                 scores.update(classifier_side(filters, raw, labels, scrib, a.seed))
             if a.basis:

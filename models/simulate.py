@@ -12,6 +12,9 @@ with per-pixel truth: an instance map and a structure kind. Families (`FAMILIES`
                with the same mean intensity
     fibres     smooth curves of several widths: sparse filaments, or bundles of aligned fibres
     spots      diffraction-limited spots of several sizes, on their own or over cells
+    hollow     outlined objects of any size (vesicles, cysts, lumens, vessels in section: a bright
+               wall, smooth, grainy or made of cells, around a dim inside) among filled ones
+               of the same sizes and brightness, so that only what encloses what tells them apart
 
 A scene mixes a base family with spots and filaments on top, an uneven background, vignetting
 and out-of-focus haze. `Microscope.image()` then blurs it with an anisotropic Gaussian PSF and
@@ -26,7 +29,7 @@ import numpy as np
 from scipy import ndimage as ndi
 from scipy.spatial import cKDTree
 
-FAMILIES = ("nuclei", "membranes", "em", "tissue", "fibres", "spots")
+FAMILIES = ("nuclei", "membranes", "em", "tissue", "fibres", "spots", "hollow")
 KINDS = ("background", "blob", "cell interior", "membrane", "filament", "spot", "texture")
 BLOB, INTERIOR, MEMBRANE, FILAMENT, SPOT, TEXTURE = 1, 2, 3, 4, 5, 6
 
@@ -206,6 +209,56 @@ def add_membrane_cells(rng, sc, dense):
             sc.paint(ring, MEMBRANE)
 
 
+def add_hollow(rng, sc):
+    """Outlined and filled objects of one size range (radius 4 to 80 pixels between scenes): a hollow one is a
+    wall (MEMBRANE) around an inside (INTERIOR) that is dim, sometimes holding spots; a filled one (BLOB) is as
+    bright as the walls. The wall is 1 pixel to half the radius thick, smooth, grainy, or cut into cells."""
+    size = sc.signal.shape[0]
+    r_mean = math.exp(rng.uniform(math.log(4), math.log(80)))
+    n = int(rng.uniform(0.15, 0.5) * size * size / (math.pi * r_mean ** 2)) + 1
+    hollow_share = rng.uniform(0.3, 0.8)
+    occupied = np.zeros((size, size), bool)
+    for _ in range(min(n, 120)):
+        r = max(3.0, r_mean * math.exp(rng.normal(0, 0.25)))
+        cy, cx = rng.uniform(-r / 3, size + r / 3, 2)
+        m = star_blob(rng, size, cy, cx, r, math.exp(rng.uniform(0, 0.5)), rng.uniform(0.03, 0.2))
+        if not m.any() or (m & ndi.binary_dilation(occupied, iterations=2)).any():
+            continue
+        occupied |= m
+        peak = math.exp(rng.normal(0, 0.3))
+        grain = 1 + rng.uniform(0, 0.5) * smooth_noise(rng, (size, size), rng.uniform(0.7, 3))
+        if rng.uniform() >= hollow_share:
+            sc.paint(m, BLOB, np.where(m, peak * np.clip(grain, 0.2, None), 0.0))
+            continue
+        d_in = ndi.distance_transform_edt(m)
+        width = max(1.0, r * math.exp(rng.uniform(math.log(0.06), math.log(0.5))))
+        wall = m & (d_in <= width)
+        inside = m & ~wall
+        if not inside.any():
+            sc.paint(m, BLOB, np.where(m, peak * np.clip(grain, 0.2, None), 0.0))
+            continue
+        level = peak * rng.uniform(0.0, 0.3)
+        profile = np.where(wall, np.clip(grain, 0.2, None), 0.0)
+        if width >= 5 and rng.uniform() < 0.4:   # a wall of cells: dim cytoplasm between bright membranes
+            ang = np.arctan2(*np.indices((size, size)) - np.array([cy, cx])[:, None, None])
+            cells = max(6, int(2 * math.pi * r / rng.uniform(1.0, 2.5) / width))
+            sector = (ang / (2 * math.pi) * cells + rng.uniform(0, 1)) % 1
+            rho = np.maximum(r - d_in, 1.0)
+            membrane = (np.minimum(sector, 1 - sector) * 2 * math.pi * rho / cells < 1.0) | (d_in < 1.5) \
+                | (np.abs(d_in - width) < 1.0)
+            profile = np.where(wall, np.where(membrane, 1.0, rng.uniform(0.15, 0.5)), 0.0)
+        sc.signal += peak * profile
+        sc.paint(inside, INTERIOR, np.where(inside, level, 0.0))
+        if rng.uniform() < 0.3:
+            for _ in range(int(rng.integers(1, 5))):
+                ys, xs = np.nonzero(inside)
+                i = rng.integers(len(ys))
+                spot = np.hypot(*(np.indices((size, size)) - np.array([ys[i], xs[i]])[:, None, None])) \
+                    <= rng.uniform(1, 2.5)
+                sc.paint(spot & inside, SPOT, np.where(spot & inside, peak * rng.uniform(0.5, 1.2), 0.0))
+        sc.paint(wall, MEMBRANE)
+
+
 def _nucleus_inside(rng, sc, cell, peak):
     size = cell.shape[0]
     d = ndi.distance_transform_edt(cell)
@@ -322,6 +375,8 @@ def scene(rng, size=256, family=None):
         add_tissue(rng, sc)
     elif family == "fibres":
         add_fibres(rng, sc, bundle=rng.uniform() < 0.4)
+    elif family == "hollow":
+        add_hollow(rng, sc)
     elif family == "spots":
         if rng.uniform() < 0.5:
             add_nuclei(rng, sc, dense=False)

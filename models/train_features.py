@@ -242,9 +242,36 @@ class EnergyBank(nn.Module):
         return torch.cat(out, dim=1)
 
 
+ENCLOSURE_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5)
+ENCLOSURE0 = 79      # DistillBank's first enclosure channel
+ENCLOSURES = 2
+TARGETS = 9          # simulate.targets' channels; the enclosure maps follow them in a batch's truth
+
+
+def enclosure_maps(plane):
+    """What bright outlines enclose, in a plane of any units (float32 (2, h, w)): the plane smoothed at sigma 1.5 and
+    mapped from its 1-99.5 percentiles to [0, 1] is thresholded at each of ENCLOSURE_THRESHOLDS; a pixel below a
+    threshold that no path of such pixels joins to the plane's edge is enclosed there (a hole of the mask). Channel 0
+    is the share of thresholds at which the pixel is enclosed, channel 1 whether it is at 0.3; both smoothed at
+    sigma 1. A morphological answer to 'is this inside something', which no local filter gives: the lumen of a ring
+    of cells, the inside of a vesicle or of an outlined cell, against the same darkness outside."""
+    g = ndi.gaussian_filter(np.asarray(plane, np.float64), 1.5)
+    lo, hi = np.percentile(g, (1, 99.5))
+    g = (g - lo) / (hi - lo if hi > lo else 1.0)
+    holes = []
+    for t in ENCLOSURE_THRESHOLDS:
+        mask = g > t
+        holes.append(ndi.binary_fill_holes(mask) & ~mask)
+    soft = np.mean(holes, axis=0)
+    return np.stack([ndi.gaussian_filter(soft, 1.0),
+                     ndi.gaussian_filter(holes[ENCLOSURE_THRESHOLDS.index(0.3)].astype(np.float64), 1.0)]
+                    ).astype(np.float32)
+
+
 class DistillBank(nn.Module):
     """What the distillation matches: FilterBank's 49 channels (0-48), then EnergyBank's 30 (49-78) when a distilled
-    channel is one of them (the energies cost a step more than the filters, so they are computed only then)."""
+    channel is one of them (the energies cost a step more than the filters, so they are computed only then), then
+    the two enclosure maps (79-80, `enclosure_maps` of the noise-free patch, drawn with the batch: `distill_targets`)."""
 
     def __init__(self, energies):
         super().__init__()
@@ -293,18 +320,20 @@ def sample(rng, entry, patch):
     size = patch + 2 * MARGIN
     y, x = rng.integers(0, SCENE - size + 1, 2)
     expected, noisy = simulate.image(rng, signal[y:y + size, x:x + size], MAX_OFFSET)
+    cut = (slice(MARGIN, MARGIN + patch),) * 2
     lo, hi = np.percentile(noisy, [0.5, 99.5])
     if rng.uniform() < 0.15:  # as normalization=percentile gives it: the low end at 0
         shift = lo
     else:
         shift = 0.0
     span = hi - lo if hi > lo else 1.0
-    cut = (slice(MARGIN, MARGIN + patch),) * 2
     clean = [expected if s == 0 else ndi.gaussian_filter(expected, s) for s in SMOOTHING]
     clean = np.stack([(c[cut] - shift) / span for c in clean])
     inp = ((noisy[cut] - shift) / span)[None]
     ys, xs = slice(y + MARGIN, y + MARGIN + patch), slice(x + MARGIN, x + MARGIN + patch)
     truth = tg[:, ys, xs]
+    if max(DISTILLED) >= ENCLOSURE0:  # of the noise-free patch the network sees, not of the scene around it
+        truth = np.concatenate([truth, enclosure_maps(expected[cut])])
     k, inst = kinds[ys, xs], instances[ys, xs]
     rot, flip = rng.integers(4), rng.uniform() < 0.5
 
@@ -521,6 +550,17 @@ def distill_loss(features, filters, per_patch=False):
     return (1 - r).mean()
 
 
+def distill_targets(bank, inp, truth, clean):
+    """DistillBank's channels for a batch: the filters (and energies) of distill_source, then, where a distilled
+    channel asks for them, the enclosure maps that make_batch put behind the truth's TARGETS channels."""
+    f = bank(distill_source(inp, clean))
+    if max(DISTILLED) >= ENCLOSURE0:
+        if f.shape[1] != ENCLOSURE0:
+            raise ValueError("the enclosure maps follow DistillBank's 79 filters and energies; got %d" % f.shape[1])
+        f = torch.cat([f, truth[:, TARGETS:TARGETS + ENCLOSURES]], dim=1)
+    return f
+
+
 def distill_source(inp, clean):
     """The plane whose filter responses the distillation (and the filters head) match: the noisy input, or with
     --distill-clean the noise-free plane in the same units (the features must then denoise before they filter)."""
@@ -634,10 +674,11 @@ def train(model, a, checkpoint):
     val_pool = [scene_entry(a.seed + 1000, i, 0) for i in range(48)]
     val = [make_batch(val_rng, val_pool, a.patch, 8) for _ in range(4)]
     bank = DistillBank(energies=max(DISTILLED) >= 49)
+    assert len(val[0][1][0]) == TARGETS + (ENCLOSURES if max(DISTILLED) >= ENCLOSURE0 else 0)
     bank.calibrate(torch.cat([b[0] for b in val]))
     task_rng = np.random.default_rng([a.seed, 1001])
     with torch.no_grad():
-        val = [(*b, bank(distill_source(b[0], b[4])), make_tasks(task_rng, *b[1:])) for b in val]
+        val = [(*b, distill_targets(bank, b[0], b[1], b[4]), make_tasks(task_rng, *b[1:])) for b in val]
     if start == 0:
         if a.init:
             # the network as trained, BatchNorm scales included: calibrating them again on these batches
@@ -660,7 +701,8 @@ def train(model, a, checkpoint):
         rng = np.random.default_rng([a.seed, 7, step])
         inp, *rest = make_batch(rng, pool, a.patch, a.batch)
         with torch.no_grad():
-            filters = bank(distill_source(inp, rest[3])) if a.weights["filters"] or a.weights["distill"] else None
+            filters = (distill_targets(bank, inp, rest[0], rest[3]) if a.weights["filters"] or a.weights["distill"]
+                       else None)
         tasks = make_tasks(np.random.default_rng([a.seed, 11, step]), *rest) if a.weights["tasks"] else None
         out, aux, feats = model.forward_all(inp)
         parts = losses(out, *rest, filters, aux=aux, weights=a.weights, features=feats, tasks=tasks)
@@ -761,7 +803,7 @@ def main():
                          "stacks reach about 9)" % MAX_OFFSET)
     ap.add_argument("--distill", default=None,
                     help="comma-separated DistillBank channels that features 0, 1, ... reproduce: 0-48 FilterBank's, 49-78 "
-                         "EnergyBank's (default: DISTILLED)")
+                         "EnergyBank's, 79-80 the enclosure maps (default: DISTILLED)")
     ap.add_argument("--distill-per-patch", action="store_true",
                     help="the distillation's correlation per patch instead of over the batch")
     ap.add_argument("--distill-clean", action="store_true",
@@ -778,10 +820,12 @@ def main():
         try:
             DISTILLED = tuple(int(c) for c in a.distill.split(","))
         except ValueError:
-            raise SystemExit("--distill: comma-separated DistillBank channel numbers (0-78), got %r" % a.distill)
-        if len(DISTILLED) > WIDTH or not all(0 <= c < 79 for c in DISTILLED):
-            raise SystemExit("--distill: at most %d DistillBank channels of 0-78 (0-48 FilterBank's, 49-78 "
-                             "EnergyBank's), got %r" % (WIDTH, a.distill))
+            raise SystemExit("--distill: comma-separated DistillBank channel numbers (0-%d), got %r"
+                             % (ENCLOSURE0 + ENCLOSURES - 1, a.distill))
+        if len(DISTILLED) > WIDTH or not all(0 <= c < ENCLOSURE0 + ENCLOSURES for c in DISTILLED):
+            raise SystemExit("--distill: at most %d DistillBank channels of 0-%d (0-48 FilterBank's, 49-78 "
+                             "EnergyBank's, 79-80 the enclosure maps), got %r"
+                             % (WIDTH, ENCLOSURE0 + ENCLOSURES - 1, a.distill))
     DISTILL_PER_PATCH = a.distill_per_patch
     DISTILL_CLEAN = a.distill_clean
     torch.set_num_threads(TORCH_THREADS)
@@ -829,9 +873,10 @@ def main():
         "kind": "the structure kind", "denoise": "denoising at three scales", "filters": "ilastik's 49 filters "
         "through a head", "shape": "the object's elongation, size and enclosure", "deep": "deep supervision",
         "distill": "features 0-%d reproducing %d responses one each (correlation%s): %d of ilastik's filters, %d texture "
-                   "energies, of the %s" % (len(DISTILLED) - 1, len(DISTILLED), " per patch" if DISTILL_PER_PATCH else "",
-                                            sum(c < 49 for c in DISTILLED), sum(c >= 49 for c in DISTILLED),
-                                            "noise-free plane" if DISTILL_CLEAN else "noisy input"),
+                   "energies, %d maps of what bright outlines enclose, of the %s" % (
+                       len(DISTILLED) - 1, len(DISTILLED), " per patch" if DISTILL_PER_PATCH else "",
+                       sum(c < 49 for c in DISTILLED), sum(49 <= c < ENCLOSURE0 for c in DISTILLED),
+                       sum(c >= ENCLOSURE0 for c in DISTILLED), "noise-free plane" if DISTILL_CLEAN else "noisy input"),
         "tasks": "scribble tasks (a ridge classifier fitted on a few scribbled pixels of each patch's classes "
                  "segments the whole patch)"}
     used = [text for name, text in objectives.items() if a.weights.get(name)]

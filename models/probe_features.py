@@ -19,7 +19,9 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               the scribbles' sparsity costs); the filters of the noise-free planes (evaluate.stack(noise_free=True):
               the same scenes and camera, expected counts), all 49, sixteen a model distils (--distilled,
               train_features.DistillBank's channel numbers), and with the 30 energy responses (79); the filters and energies of the noisy planes
-              (79); each filter response smoothed by a guided filter (He et al. 2010: radius 6, eps 0.01, the
+              (79); the filters with the two enclosure maps (train_features.enclosure_maps: what bright outlines
+              enclose, a hole-filling of the plane thresholded at several levels), of the noise-free and of the camera's
+              planes; each filter response smoothed by a guided filter (He et al. 2010: radius 6, eps 0.01, the
               plane smoothed at sigma 1 and standardized as its guide), alone and beside the filters.
   --classifier  What the classifier's side can add to the filters' forest without other features: its class
               probabilities smoothed at sigma 1 and 2 before the argmax; one round of self-training (a second
@@ -41,6 +43,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import evaluate as E  # noqa: E402
 
 CONTEXT_SIGMAS = (1.0, 3.5, 10.0, 20.0)
+
+
+def enclosure_maps(plane):
+    """train_features.enclosure_maps (DistillBank's channels 79-80): what bright outlines enclose."""
+    import train_features
+    return train_features.enclosure_maps(plane)
 
 
 def energy_bank(plane):
@@ -147,12 +155,16 @@ def oracle(family, s, seed, raw, filters, labels, scrib, distilled):
     order = filterbank_to_evaluate()
     scores["noise-free filters"] = E.score(clean_filters, labels, scrib, seed)
     clean_energies = np.stack([energy_bank(p) for p in clean])
-    # train_features.DistillBank's channels: FilterBank's 49, then the 30 energies
-    bank = np.concatenate([clean_filters[:, order], clean_energies], 1)
+    clean_enclosure = np.stack([enclosure_maps(p) for p in clean])
+    # train_features.DistillBank's channels: FilterBank's 49, then the 30 energies, then the 2 enclosure maps
+    bank = np.concatenate([clean_filters[:, order], clean_energies, clean_enclosure], 1)
     scores["noise-free, the distilled 16"] = E.score(bank[:, distilled], labels, scrib, seed)
     scores["noise-free filters + energies"] = E.score(np.concatenate([clean_filters, clean_energies], 1), labels, scrib, seed)
+    scores["noise-free filters + enclosure"] = E.score(np.concatenate([clean_filters, clean_enclosure], 1), labels, scrib, seed)
     scores["filters + energies"] = E.score(np.concatenate([filters, np.stack([energy_bank(p) for p in raw])], 1),
                                            labels, scrib, seed)
+    scores["filters + enclosure"] = E.score(np.concatenate([filters, np.stack([enclosure_maps(p) for p in raw])], 1),
+                                            labels, scrib, seed)
     g = np.stack([guided_bank(p, f) for p, f in zip(raw, filters)])
     scores["guided filters"] = E.score(g, labels, scrib, seed)
     scores["filters + guided filters"] = E.score(np.concatenate([filters, g], 1), labels, scrib, seed)
@@ -205,9 +217,9 @@ def main():
     ap.add_argument("--basis", action="store_true")
     ap.add_argument("--oracle", action="store_true")
     ap.add_argument("--classifier", action="store_true")
-    ap.add_argument("--distilled", default="44,5,40,48,33,29,0,3,2,39,16,4,6,47,1,43",
-                    help="train_features.DistillBank channels a model distils (--oracle; default: the former model's "
-                         "set; the shipped model's is 44,5,42,48,17,15,0,52,2,41,16,4,6,47,62,43)")
+    ap.add_argument("--distilled", default="44,5,42,48,17,15,0,52,2,41,16,4,6,47,79,80",
+                    help="train_features.DistillBank channels a model distils (--oracle; default: the shipped model's "
+                         "set; the model before it distilled 44,5,42,48,17,15,0,52,2,41,16,4,6,47,62,43)")
     ap.add_argument("--seed", type=int, default=777)
     ap.add_argument("--stacks", type=int, default=2)
     ap.add_argument("--model", default=os.path.join(E.HERE, "unet16-reference.pt"))
@@ -215,10 +227,10 @@ def main():
     try:
         distilled = [int(c) for c in a.distilled.split(",")]
     except ValueError:
-        raise SystemExit("--distilled: comma-separated DistillBank channel numbers (0-78), got %r" % a.distilled)
-    if not all(0 <= c < 79 for c in distilled):
-        raise SystemExit("--distilled: DistillBank channels are 0-78 (0-48 FilterBank's, 49-78 EnergyBank's), got %r"
-                         % a.distilled)
+        raise SystemExit("--distilled: comma-separated DistillBank channel numbers (0-80), got %r" % a.distilled)
+    if not all(0 <= c < 81 for c in distilled):
+        raise SystemExit("--distilled: DistillBank channels are 0-80 (0-48 FilterBank's, 49-78 EnergyBank's, 79-80 "
+                         "the enclosure maps), got %r" % a.distilled)
     net = E.Network(a.model) if a.context or a.basis else None
     results = {}
     kept = []  # (family, filters, labels, scribbles) for the ranked subsets, scored after the ranking

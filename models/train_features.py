@@ -21,9 +21,9 @@ anisotropic PSF, Poisson and read noise, random exposure, gain and offset) throu
 and, on the decoder's three coarse levels, 1x1 deep heads for foreground, boundaries, distances and
 kind (deep supervision). Two objectives need no head: scribble tasks (`task_loss`: a ridge classifier
 fitted in closed form on a few scribbled pixels of each task's classes must segment the whole patch)
-and distillation (`distill_loss`: the first features each equal one of ilastik's filters, `DISTILLED` or
---distill, up to scale and offset; a distilled model is rescaled at export so that each feature's spread is
-the input's, `equalize_scales`). --weights NAME=W sets any objective's weight (0 leaves it out). --init
+and distillation (`distill_loss`: the first features each equal one of ilastik's filters, texture energies
+or enclosure maps (`DistillBank`), `DISTILLED` or --distill, up to scale and offset; a distilled model is
+rescaled at export so that each feature's spread is the input's, `equalize_scales`). --weights NAME=W sets any objective's weight (0 leaves it out). --init
 starts the features from a TorchScript model's weights. The shipped model is a distillation from the
 denoiser (models/README.md, "The shipped model", gives the command); the run measured there as "A second
 training" is `train_features.py --init DENOISER.pt` with the defaults.
@@ -296,11 +296,13 @@ REFRESH_EVERY = 100  # steps between refreshes of REFRESH_SLOTS scenes
 REFRESH_SLOTS = 25
 MARGIN = 16          # blurred with a margin, then cropped
 MAX_OFFSET = 3.0     # the camera offset's largest ratio to the signal's span (simulate.image; --max-offset)
+FAMILY_WEIGHTS = None  # --family-weights: how often each of simulate.FAMILIES is drawn (None: all equally often)
 
 
 def scene_entry(seed, slot, version):
     rng = np.random.default_rng([seed, slot, version])
-    signal, instances, kinds, family = simulate.scene(rng, SCENE)
+    family = None if FAMILY_WEIGHTS is None else simulate.FAMILIES[rng.choice(len(FAMILY_WEIGHTS), p=FAMILY_WEIGHTS)]
+    signal, instances, kinds, family = simulate.scene(rng, SCENE, family)
     return signal, instances, kinds, simulate.targets(instances, kinds)
 
 
@@ -770,7 +772,7 @@ def check_planes(seed):
 
 
 def main():
-    global MAX_OFFSET, DISTILLED, DISTILL_PER_PATCH, DISTILL_CLEAN
+    global MAX_OFFSET, DISTILLED, DISTILL_PER_PATCH, DISTILL_CLEAN, FAMILY_WEIGHTS
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--steps", type=int, default=STEPS, help="training steps (default %d)" % STEPS)
     ap.add_argument("--seed", type=int, default=0)
@@ -808,6 +810,10 @@ def main():
                     help="the distillation's correlation per patch instead of over the batch")
     ap.add_argument("--distill-clean", action="store_true",
                     help="distil the filters of the noise-free plane (the simulator's expected counts), not of the noisy input")
+    ap.add_argument("--family-weights", default=None,
+                    help="NAME=W,...: how often the scenes are drawn from each of simulate.FAMILIES (%s), relative to "
+                         "each other; a family not named keeps weight 1 (default: all equally often)"
+                         % ", ".join(simulate.FAMILIES))
     ap.add_argument("--export-only", action="store_true",
                     help="export the checkpoint's network without training")
     a = ap.parse_args()
@@ -826,6 +832,20 @@ def main():
             raise SystemExit("--distill: at most %d DistillBank channels of 0-%d (0-48 FilterBank's, 49-78 "
                              "EnergyBank's, 79-80 the enclosure maps), got %r"
                              % (WIDTH, ENCLOSURE0 + ENCLOSURES - 1, a.distill))
+    if a.family_weights:
+        weights = dict.fromkeys(simulate.FAMILIES, 1.0)
+        try:
+            for item in a.family_weights.split(","):
+                name, w = item.split("=")
+                if name not in weights:
+                    raise ValueError
+                weights[name] = float(w)
+        except ValueError:
+            raise SystemExit("--family-weights: NAME=W,... with NAME one of %s and W >= 0, got %r"
+                             % (", ".join(simulate.FAMILIES), a.family_weights))
+        if min(weights.values()) < 0 or sum(weights.values()) <= 0:
+            raise SystemExit("--family-weights: weights >= 0, not all 0, got %r" % a.family_weights)
+        FAMILY_WEIGHTS = np.array(list(weights.values())) / sum(weights.values())
     DISTILL_PER_PATCH = a.distill_per_patch
     DISTILL_CLEAN = a.distill_clean
     torch.set_num_threads(TORCH_THREADS)

@@ -227,14 +227,13 @@ def add_hollow(rng, sc):
         occupied |= m
         peak = math.exp(rng.normal(0, 0.3))
         grain = 1 + rng.uniform(0, 0.5) * smooth_noise(rng, (size, size), rng.uniform(0.7, 3))
-        if rng.uniform() >= hollow_share:
-            sc.paint(m, BLOB, np.where(m, peak * np.clip(grain, 0.2, None), 0.0))
-            continue
-        d_in = ndi.distance_transform_edt(m)
-        width = max(1.0, r * math.exp(rng.uniform(math.log(0.06), math.log(0.5))))
-        wall = m & (d_in <= width)
-        inside = m & ~wall
-        if not inside.any():
+        inside = None
+        if rng.uniform() < hollow_share:
+            d_in = ndi.distance_transform_edt(m)
+            width = max(1.0, r * math.exp(rng.uniform(math.log(0.06), math.log(0.5))))
+            wall = m & (d_in <= width)
+            inside = m & ~wall
+        if inside is None or not inside.any():   # filled, or too small for a wall around something
             sc.paint(m, BLOB, np.where(m, peak * np.clip(grain, 0.2, None), 0.0))
             continue
         level = peak * rng.uniform(0.0, 0.3)
@@ -250,8 +249,8 @@ def add_hollow(rng, sc):
         sc.signal += peak * profile
         sc.paint(inside, INTERIOR, np.where(inside, level, 0.0))
         if rng.uniform() < 0.3:
+            ys, xs = np.nonzero(inside)
             for _ in range(int(rng.integers(1, 5))):
-                ys, xs = np.nonzero(inside)
                 i = rng.integers(len(ys))
                 spot = np.hypot(*(np.indices((size, size)) - np.array([ys[i], xs[i]])[:, None, None])) \
                     <= rng.uniform(1, 2.5)

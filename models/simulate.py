@@ -209,10 +209,22 @@ def add_membrane_cells(rng, sc, dense):
             sc.paint(ring, MEMBRANE)
 
 
+# add_hollow: the share of objects placed whole within the scene's middle (WHOLE_MARGIN pixels from its edges) when
+# they fit there. A hole shows as one only when its wall is whole in the plane; at random places the outlines of large
+# objects are mostly cut by the edge of a training crop, and a network would rarely see a large enclosure.
+WHOLE_SHARE = 0.5
+WHOLE_MARGIN = 20
+# add_hollow: the share of objects whose wall is closed, an even bright rim around a dark inside. Grainy walls and
+# insides up to a third of the rim's brightness leave most large objects open at some of the levels that
+# train_features.enclosure_maps thresholds; these show what a closed one looks like at every size.
+CLOSED_SHARE = 0.5
+
+
 def add_hollow(rng, sc):
     """Outlined and filled objects of one size range (radius 4 to 80 pixels between scenes): a hollow one is a
     wall (MEMBRANE) around an inside (INTERIOR) that is dim, sometimes holding spots; a filled one (BLOB) is as
-    bright as the walls. The wall is 1 pixel to half the radius thick, smooth, grainy, or cut into cells."""
+    bright as the walls. The wall is 1 pixel to half the radius thick, smooth, grainy, or cut into cells. Where an object fits, it
+    is placed whole within the scene's middle with probability WHOLE_SHARE, else anywhere."""
     size = sc.signal.shape[0]
     r_mean = math.exp(rng.uniform(math.log(4), math.log(80)))
     n = int(rng.uniform(0.15, 0.5) * size * size / (math.pi * r_mean ** 2)) + 1
@@ -220,13 +232,19 @@ def add_hollow(rng, sc):
     occupied = np.zeros((size, size), bool)
     for _ in range(min(n, 120)):
         r = max(3.0, r_mean * math.exp(rng.normal(0, 0.25)))
-        cy, cx = rng.uniform(-r / 3, size + r / 3, 2)
-        m = star_blob(rng, size, cy, cx, r, math.exp(rng.uniform(0, 0.5)), rng.uniform(0.03, 0.2))
+        elong, wobble = math.exp(rng.uniform(0, 0.5)), rng.uniform(0.03, 0.2)
+        room = size / 2 - WHOLE_MARGIN - r * elong * (1 + wobble)
+        if room > 0 and rng.uniform() < WHOLE_SHARE:   # whole within the scene's middle, where training crops it
+            cy, cx = size / 2 + rng.uniform(-room, room, 2)
+        else:
+            cy, cx = rng.uniform(-r / 3, size + r / 3, 2)
+        m = star_blob(rng, size, cy, cx, r, elong, wobble)
         if not m.any() or (m & ndi.binary_dilation(occupied, iterations=2)).any():
             continue
         occupied |= m
         peak = math.exp(rng.normal(0, 0.3))
-        grain = 1 + rng.uniform(0, 0.5) * smooth_noise(rng, (size, size), rng.uniform(0.7, 3))
+        closed = rng.uniform() < CLOSED_SHARE
+        grain = 1 + rng.uniform(0, 0.15 if closed else 0.5) * smooth_noise(rng, (size, size), rng.uniform(0.7, 3))
         inside = None
         if rng.uniform() < hollow_share:
             d_in = ndi.distance_transform_edt(m)
@@ -236,7 +254,7 @@ def add_hollow(rng, sc):
         if inside is None or not inside.any():   # filled, or too small for a wall around something
             sc.paint(m, BLOB, np.where(m, peak * np.clip(grain, 0.2, None), 0.0))
             continue
-        level = peak * rng.uniform(0.0, 0.3)
+        level = peak * rng.uniform(0.0, 0.1 if closed else 0.3)
         profile = np.where(wall, np.clip(grain, 0.2, None), 0.0)
         if width >= 5 and rng.uniform() < 0.4:   # a wall of cells: dim cytoplasm between bright membranes
             ang = np.arctan2(*np.indices((size, size)) - np.array([cy, cx])[:, None, None])

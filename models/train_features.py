@@ -290,7 +290,7 @@ class DistillBank(nn.Module):
 # Training data: simulated scenes (simulate.py) through a random microscope and camera
 # ----------------------------------------------------------------------------------------------
 
-SCENE = 256          # scenes are drawn at 256 x 256
+SCENE = 256          # scenes are drawn at SCENE x SCENE (--scene)
 POOL = 1000          # scenes held at a time
 REFRESH_EVERY = 100  # steps between refreshes of REFRESH_SLOTS scenes
 REFRESH_SLOTS = 25
@@ -772,12 +772,15 @@ def check_planes(seed):
 
 
 def main():
-    global MAX_OFFSET, DISTILLED, DISTILL_PER_PATCH, DISTILL_CLEAN, FAMILY_WEIGHTS
+    global MAX_OFFSET, DISTILLED, DISTILL_PER_PATCH, DISTILL_CLEAN, FAMILY_WEIGHTS, SCENE
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--steps", type=int, default=STEPS, help="training steps (default %d)" % STEPS)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out-dir", default=os.path.dirname(os.path.abspath(__file__)))
     ap.add_argument("--patch", type=int, default=192, help="training patch size")
+    ap.add_argument("--scene", type=int, default=SCENE,
+                    help="size of the simulated scenes the patches are cut from (default %d; at least the patch plus "
+                         "%d pixels of margin on each side)" % (SCENE, MARGIN))
     ap.add_argument("--batch", type=int, default=6, help="patches per step")
     ap.add_argument("--lr", type=float, default=3e-4)
     ap.add_argument("--schedule", default=SCHEDULE,
@@ -822,6 +825,10 @@ def main():
         raise SystemExit("--max-offset: the largest offset must be above the smallest drawn, 0.005 times the "
                          "signal's span; got %g" % a.max_offset)
     MAX_OFFSET = a.max_offset
+    if a.scene < a.patch + 2 * MARGIN:
+        raise SystemExit("--scene: a %d-pixel patch is cut with %d pixels of margin on each side from scenes of at "
+                         "least %d pixels; got %d" % (a.patch, MARGIN, a.patch + 2 * MARGIN, a.scene))
+    SCENE = a.scene
     if a.distill:
         try:
             DISTILLED = tuple(int(c) for c in a.distill.split(","))

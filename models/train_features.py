@@ -644,13 +644,33 @@ def evaluate(model, val, weights=WEIGHTS):
     return {k: sum(float(p[k]) for p in parts) / len(parts) for k in parts[0]}
 
 
+def step_scales(named):
+    """Each parameter tensor's magnitude against a balanced network's (1 for a BatchNorm scale, He's sqrt(2 / fan_in)
+    for a convolution's weights) where that is off by more than a factor of 10 either way, else 1. An exported model
+    is not balanced: equalize_scales multiplies the last layers' output channels by factors near 1e-7 and divides
+    the next level's input by them (a network started from the denoiser and trained on correlations, whose scale
+    is free, had drifted by 1e6-1e9 before that). Adam's steps are absolute, of the order of the learning rate:
+    the first would scramble a tensor of magnitude 1e-9 and never move one of 1e13."""
+    scales = []
+    for name, p in named:
+        if name.endswith("bias"):
+            scales.append(1.0)
+            continue
+        rms = float(p.detach().double().pow(2).mean().sqrt())
+        ref = 1.0 if p.dim() == 1 else math.sqrt(2.0 / p[0].numel())
+        r = rms / ref
+        scales.append(r if rms > 0 and not 0.1 <= r <= 10 else 1.0)
+    return scales
+
+
 def train(model, a, checkpoint):
     """Adam with a short warm-up and cosine decay, gradient norm clipped at 1, eval mode all
-    along (BatchNorm is a fixed per-channel scale times a trained gamma). Checkpoints every
-    a.checkpoint_every steps; a run started again with --resume goes on from the last one with
-    the same scenes and batches it would have drawn."""
+    along (BatchNorm is a fixed per-channel scale times a trained gamma). Each parameter tensor steps
+    relative to its magnitude (step_scales: Adam on w / s, whose gradient is s times w's and whose learning
+    rate is s times the others'), so that a network started from an export trains as the balanced one it
+    computes the same as. Checkpoints every a.checkpoint_every steps; a run started again with --resume
+    goes on from the last one with the same scenes and batches it would have drawn."""
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.Adam(params, lr=a.lr)
     warm = 100
     phases = schedule(a.schedule, a.steps)
 
@@ -658,15 +678,11 @@ def train(model, a, checkpoint):
         length = [n for start, n in phases if start <= s][-1]
         return min(1.0, (s + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(s, length) / length))
 
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, rate)
-    start, log, elapsed = 0, [], 0.0
+    start, log, elapsed, state = 0, [], 0.0, None
     if a.resume and os.path.exists(checkpoint):
         state = torch.load(checkpoint)
         model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        sched.load_state_dict(state["scheduler"])
         start, log, elapsed = state["step"], state["log"], state["seconds"]
-        print("resumed at step %d (%.0fs of training so far)" % (start, elapsed), flush=True)
 
     t0 = time.perf_counter()
     pool = [scene_entry(a.seed, i, slot_version(i, start)) for i in range(POOL)]
@@ -691,6 +707,19 @@ def train(model, a, checkpoint):
         else:
             calibrate_scales(model.features, val[0][0])
 
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    scales = state["step_scales"] if state is not None and "step_scales" in state else step_scales(named)
+    off = [(n, s) for (n, p), s in zip(named, scales) if s != 1.0]
+    if off:
+        print("steps relative to magnitude for %d tensors: %s" % (len(off), ", ".join(
+            "%s %.1e" % kv for kv in off)), flush=True)
+    opt = torch.optim.Adam([{"params": [p], "lr": a.lr * s} for p, s in zip(params, scales)], lr=a.lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, rate)
+    if state is not None:
+        opt.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        print("resumed at step %d (%.0fs of training so far)" % (start, elapsed), flush=True)
+
     model.eval()
     running = None
     t0 = time.perf_counter() - elapsed
@@ -711,6 +740,9 @@ def train(model, a, checkpoint):
         loss = sum(parts.values())
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        for p, s in zip(params, scales):
+            if s != 1.0 and p.grad is not None:
+                p.grad.mul_(s)
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         sched.step()
@@ -724,7 +756,7 @@ def train(model, a, checkpoint):
                 "  ".join("%s %.4f" % kv for kv in v.items())), flush=True)
         if step % a.checkpoint_every == 0 or step == a.steps:
             torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(),
-                        "scheduler": sched.state_dict(), "step": step, "log": log,
+                        "scheduler": sched.state_dict(), "step": step, "log": log, "step_scales": scales,
                         "seconds": time.perf_counter() - t0}, checkpoint + ".tmp")
             os.replace(checkpoint + ".tmp", checkpoint)
     return log, time.perf_counter() - t0

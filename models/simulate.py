@@ -223,8 +223,9 @@ CLOSED_SHARE = 0.5
 def add_hollow(rng, sc):
     """Outlined and filled objects of one size range (radius 4 to 110 pixels between scenes): a hollow one is a
     wall (MEMBRANE) around an inside (INTERIOR) that is dim, sometimes holding spots; a filled one (BLOB) is as
-    bright as the walls. The wall is 1 pixel to half the radius thick, smooth, grainy, or cut into cells. Where an object fits, it
-    is placed whole within the scene's middle with probability WHOLE_SHARE, else anywhere."""
+    bright as the walls. The wall is 1 pixel to half the radius thick, smooth, grainy, or cut into cells; with
+    probability CLOSED_SHARE it is even and the inside dark. Where an object fits, it is placed whole within the
+    scene's middle with probability WHOLE_SHARE, else anywhere."""
     size = sc.signal.shape[0]
     r_mean = math.exp(rng.uniform(math.log(4), math.log(110)))
     n = int(rng.uniform(0.15, 0.5) * size * size / (math.pi * r_mean ** 2)) + 1

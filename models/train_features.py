@@ -681,6 +681,10 @@ def train(model, a, checkpoint):
     start, log, elapsed, state = 0, [], 0.0, None
     if a.resume and os.path.exists(checkpoint):
         state = torch.load(checkpoint)
+        if len(state["optimizer"]["param_groups"]) != len(params):
+            raise SystemExit("--resume: %s was written by a version of this script that stepped all parameters "
+                             "alike (%d parameter groups, not one per tensor); export its network with --export-only "
+                             "and start from that with --init" % (checkpoint, len(state["optimizer"]["param_groups"])))
         model.load_state_dict(state["model"])
         start, log, elapsed = state["step"], state["log"], state["seconds"]
 
@@ -902,6 +906,10 @@ def main():
 
     if a.export_only:
         state = torch.load(checkpoint)
+        if len(state["optimizer"]["param_groups"]) != len(params):
+            raise SystemExit("--resume: %s was written by a version of this script that stepped all parameters "
+                             "alike (%d parameter groups, not one per tensor); export its network with --export-only "
+                             "and start from that with --init" % (checkpoint, len(state["optimizer"]["param_groups"])))
         model.load_state_dict(state["model"])
         log, train_seconds, steps = state["log"], state["seconds"], state["step"]
     else:

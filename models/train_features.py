@@ -670,7 +670,8 @@ def train(model, a, checkpoint):
     rate is s times the others'), so that a network started from an export trains as the balanced one it
     computes the same as. Checkpoints every a.checkpoint_every steps; a run started again with --resume
     goes on from the last one with the same scenes and batches it would have drawn."""
-    params = [p for p in model.parameters() if p.requires_grad]
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    params = [p for _, p in named]
     warm = 100
     phases = schedule(a.schedule, a.steps)
 
@@ -711,7 +712,6 @@ def train(model, a, checkpoint):
         else:
             calibrate_scales(model.features, val[0][0])
 
-    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     scales = state["step_scales"] if state is not None and "step_scales" in state else step_scales(named)
     off = [(n, s) for (n, p), s in zip(named, scales) if s != 1.0]
     if off:

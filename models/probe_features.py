@@ -23,6 +23,10 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               enclose, a hole-filling of the plane thresholded at several levels), of the noise-free and of the camera's
               planes; each filter response smoothed by a guided filter (He et al. 2010: radius 6, eps 0.01, the
               plane smoothed at sigma 1 and standardized as its guide), alone and beside the filters.
+  --rings     How large an outline does the model see as enclosing? One bright ring (wall 3 px, blurred at sigma 1.2,
+              5 times its background) per camera plane of 448 x 448 (offset 100, Poisson and read noise); the
+              response of --enclosure-feature inside the ring (within 4 px of the wall) less its response 30-60 px
+              outside, the mean of 3 noise draws, relative to a ring of radius 8, for radii 8-95; for each --model.
   --classifier  What the classifier's side can add to the filters' forest without other features: its class
               probabilities smoothed at sigma 1 and 2 before the argmax; one round of self-training (a second
               forest on the scribbles and 5 % of the most confident third of every plane's smoothed predictions);
@@ -31,6 +35,7 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
 
     /usr/bin/python3 models/probe_features.py --bank --context --basis --oracle --classifier [--seed 777] [--stacks 2]
         [--model PATH] [--distilled 44,5,...]
+    /usr/bin/python3 models/probe_features.py --rings --model A.pt [--model B.pt ...]
 """
 import argparse
 import os
@@ -210,6 +215,29 @@ def iou(p, labels):
     return float(np.mean([E.mean_iou(labels[z], pred[z], classes) for z in range(len(labels)) if z not in E.TRAIN_PLANES]))
 
 
+RING_RADII = (8, 15, 25, 35, 45, 55, 65, 80, 95)
+
+
+def rings(path, feature=14, size=448):
+    """{radius: the enclosure feature's response inside a ring of that radius, relative to radius 8} (--rings)."""
+    import torch
+    net = torch.jit.load(path).eval()
+    yy, xx = np.mgrid[:size, :size] - size / 2 + 0.5
+    d = np.hypot(yy, xx)
+    response = {}
+    for r in RING_RADII:
+        v = []
+        for s in range(3):
+            rng = np.random.default_rng([r, s])
+            signal = ndi.gaussian_filter(0.1 + (np.abs(d - r) <= 1.5) * 1.0, 1.2)
+            counts = (rng.poisson(signal * 200 + 20) + rng.normal(100, 2, signal.shape)).astype(np.float32)
+            with torch.no_grad():
+                f = net(torch.from_numpy(counts)[None, None])[0, feature].numpy()
+            v.append(f[d <= max(r - 4, 2)].mean() - f[(d >= r + 30) & (d <= r + 60)].mean())
+        response[r] = float(np.mean(v))
+    return {r: v / response[RING_RADII[0]] for r, v in response.items()}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bank", action="store_true")
@@ -217,13 +245,26 @@ def main():
     ap.add_argument("--basis", action="store_true")
     ap.add_argument("--oracle", action="store_true")
     ap.add_argument("--classifier", action="store_true")
+    ap.add_argument("--rings", action="store_true")
+    ap.add_argument("--enclosure-feature", type=int, default=14,
+                    help="the feature --rings reads (default 14, the shipped model's share of thresholds enclosed)")
     ap.add_argument("--distilled", default="44,5,42,48,17,15,0,52,2,41,16,4,6,47,79,80",
                     help="train_features.DistillBank channels a model distils (--oracle; default: the shipped model's "
                          "set; the model before it distilled 44,5,42,48,17,15,0,52,2,41,16,4,6,47,62,43)")
     ap.add_argument("--seed", type=int, default=777)
     ap.add_argument("--stacks", type=int, default=2)
-    ap.add_argument("--model", default=os.path.join(E.HERE, "unet16-reference.pt"))
+    ap.add_argument("--model", action="append", default=[],
+                    help="a TorchScript model (default models/unet16-reference.pt; --rings takes several)")
     a = ap.parse_args()
+    models = a.model or [os.path.join(E.HERE, "unet16-reference.pt")]
+    a.model = models[0]
+    if a.rings:
+        print("| model | " + " | ".join("radius %d" % r for r in RING_RADII) + " |")
+        print("|---|" + "---|" * len(RING_RADII))
+        for path in models:
+            print("| %s | %s |" % (path, " | ".join("%.2f" % v for v in rings(path, a.enclosure_feature).values())))
+        if not (a.bank or a.context or a.basis or a.oracle or a.classifier):
+            return
     try:
         distilled = [int(c) for c in a.distilled.split(",")]
     except ValueError:

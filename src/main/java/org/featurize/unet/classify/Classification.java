@@ -45,6 +45,9 @@ public final class Classification
 	/** Whether the label image's cells take their features through the feature image's cache, keeping them there. */
 	private final boolean keepFeatures;
 
+	/** Threads that walk the forest over one cell's rows (see {@link #forestThreads(int)}). */
+	private volatile int forestThreads = 1;
+
 	/**
 	 * @param type
 	 *            the label values' type: an unsigned integer type that holds every class value
@@ -147,6 +150,19 @@ public final class Classification
 		return grid;
 	}
 
+	/**
+	 * Walks the forest over each cell computed by {@link #computeCell} with up to {@code threads} threads (the
+	 * caller and the common fork-join pool): for a writer whose worker's forward passes use that many cores, which
+	 * would otherwise wait while one walks the forest. The labels are the same whatever the number.
+	 */
+	public Classification forestThreads( final int threads )
+	{
+		if ( threads < 1 )
+			throw new IllegalArgumentException( "Forest threads must be at least 1, got " + threads );
+		forestThreads = threads;
+		return this;
+	}
+
 	/** The class indices of a cell's pixels (row-major), from the cache or computed now. */
 	public int[] cellClasses( final long index )
 	{
@@ -173,7 +189,7 @@ public final class Classification
 		final int[][] out = new int[ 1 ][];
 		features.interleavedCell( index, ( values, width, height, rowPixels, firstPixel ) -> {
 			out[ 0 ] = new int[ width * height ];
-			classifier.forest().classifyInterleaved( values, width, height, rowPixels, firstPixel, out[ 0 ], probabilities );
+			classifier.forest().classifyInterleaved( values, width, height, rowPixels, firstPixel, out[ 0 ], probabilities, forestThreads );
 		} );
 		return out[ 0 ];
 	}

@@ -119,8 +119,9 @@ public final class ClassifyJob
 			log.accept( "Saved the classifier to " + request.saveClassifier );
 		}
 		final DataType type = request.outputDataType() != null ? request.outputDataType() : Classification.smallestType( classifier.values() );
+		// each writer thread's forward passes use the intra-op threads' cores; its forest walk uses them too
 		final Classification classification = new Classification( image, classifier, type, Runtime.getRuntime().maxMemory() / 16,
-				request.keepFeatures );
+				request.keepFeatures ).forestThreads( stored != null ? 1 : fr.intraOpThreads() );
 		if ( request.output == null && request.probabilities == null )
 			return new Result( classifier, classification, null );
 		final Path lockPath = request.output != null ? request.output : request.probabilities;

@@ -1,7 +1,11 @@
 package org.featurize.unet.classify;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * A trained random forest as flat arrays, for prediction over millions of pixels: every tree is stored complete to
@@ -167,10 +171,50 @@ public final class Forest
 	public void classifyInterleaved( final FloatBuffer values, final int width, final int height, final int rowPixels, final int firstPixel,
 			final int[] out, final float[] probabilities )
 	{
+		classifyInterleaved( values, width, height, rowPixels, firstPixel, out, probabilities, 1 );
+	}
+
+	/**
+	 * As {@link #classifyInterleaved(FloatBuffer, int, int, int, int, int[], float[])}, the rows split into up to
+	 * {@code threads} bands walked at the same time: the calling thread walks the first, {@link ForkJoinPool#commonPool()}
+	 * the others. For a worker whose forward passes use several cores, which would wait while one of them walks the
+	 * forest. Every pixel's result is the same whatever the bands.
+	 */
+	public void classifyInterleaved( final FloatBuffer values, final int width, final int height, final int rowPixels, final int firstPixel,
+			final int[] out, final float[] probabilities, final int threads )
+	{
+		final int bands = Math.max( 1, Math.min( threads, height ) );
+		if ( bands == 1 )
+		{
+			rows( values, width, 0, height, rowPixels, firstPixel, out, probabilities );
+			return;
+		}
+		final List< ForkJoinTask< ? > > others = new ArrayList<>();
+		for ( int b = 1; b < bands; b++ )
+		{
+			final int y0 = ( int ) ( ( long ) b * height / bands ), y1 = ( int ) ( ( long ) ( b + 1 ) * height / bands );
+			final FloatBuffer own = values.duplicate();
+			others.add( ForkJoinPool.commonPool().submit( () -> rows( own, width, y0, y1, rowPixels, firstPixel, out, probabilities ) ) );
+		}
+		try
+		{
+			rows( values, width, 0, height / bands, rowPixels, firstPixel, out, probabilities );
+		}
+		finally
+		{
+			for ( final ForkJoinTask< ? > task : others )
+				task.join();
+		}
+	}
+
+	/** Rows y0 ... y1 - 1 of {@link #classifyInterleaved}. */
+	private void rows( final FloatBuffer values, final int width, final int y0, final int y1, final int rowPixels, final int firstPixel,
+			final int[] out, final float[] probabilities )
+	{
 		final int f = features, k = classes;
 		final float[] x = new float[ BLOCK * f ], sums = new float[ BLOCK * k ];
 		final int[] node = new int[ BLOCK ], act = new int[ BLOCK ];
-		for ( int y = 0; y < height; y++ )
+		for ( int y = y0; y < y1; y++ )
 			for ( int x0 = 0; x0 < width; x0 += BLOCK )
 			{
 				final int m = Math.min( BLOCK, width - x0 );

@@ -141,6 +141,30 @@ class ForestTest
 	}
 
 	@Test
+	void bandsOfRowsOnSeveralThreadsClassifyAsOne()
+	{
+		final Forest forest = new ForestTrainer().trees( 7 ).depth( 9 ).seed( 3 ).train( samples( 3000, 4, 4 ), 4 );
+		// a 97 x 23 region inside rows of 101 pixels, starting at pixel 2; 23 rows do not split evenly
+		final int w = 97, h = 23, row = 101, first = 2, n = w * h;
+		final Random r = new Random( 11 );
+		final float[] interleaved = new float[ ( first + h * row ) * 5 ];
+		for ( int i = 0; i < interleaved.length; i++ )
+			interleaved[ i ] = ( float ) r.nextGaussian();
+		final int[] one = new int[ n ];
+		final float[] pOne = new float[ 4 * n ];
+		forest.classifyInterleaved( java.nio.FloatBuffer.wrap( interleaved ), w, h, row, first, one, pOne, 1 );
+		for ( final int threads : new int[] { 2, 3, 8, 23, 64 } )
+		{
+			final int[] several = new int[ n ];
+			final float[] pSeveral = new float[ 4 * n ];
+			forest.classifyInterleaved( java.nio.FloatBuffer.wrap( interleaved ), w, h, row, first, several, pSeveral, threads );
+			assertArrayEquals( one, several, threads + " threads" );
+			assertArrayEquals( pOne, pSeveral, threads + " threads" );
+		}
+		assertTrue( java.util.Arrays.stream( one ).distinct().count() > 1, "the region is not all one class" );
+	}
+
+	@Test
 	void capKeepsSmallClassesWhole()
 	{
 		final Samples s = new Samples( 1 );

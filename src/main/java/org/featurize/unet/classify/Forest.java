@@ -17,7 +17,7 @@ import java.util.concurrent.ForkJoinTask;
  * Values: {@code feature[tree * internal + node]}, {@code threshold[...]} for the {@code internal = 2^depth - 1}
  * split nodes of each tree (heap order: the children of node i are 2i + 1, less or equal, and 2i + 2, greater;
  * feature -1 marks a leaf above the last level, whose frequencies are in every leaf below it and whose pixels go
- * straight to the first of those, so a pixel takes as many steps as its leaf is deep),
+ * left down to the first of those: every pixel takes {@code depth} steps, none of them a jump),
  * {@code leaves[(tree * 2^depth + leaf) * classes + class]} the leaves' class frequencies. A NaN feature goes
  * left (as minus infinity does; the trainer refuses NaN).
  */
@@ -60,11 +60,17 @@ public final class Forest
 		this.threshold = threshold;
 		this.leaves = leaves;
 		this.packed = new int[ 2 * feature.length ];
-		for ( int i = 0; i < feature.length; i++ )
-		{
-			packed[ 2 * i ] = feature[ i ];
-			packed[ 2 * i + 1 ] = Float.floatToRawIntBits( threshold[ i ] );
-		}
+		// a leaf above the last level, and each left child below one: never greater than +infinity whatever the
+		// feature, so the pixel goes left, down to the leaf's first copy on the last level
+		final boolean[] leaf = new boolean[ internal ];
+		for ( int t = 0; t < trees; t++ )
+			for ( int a = 0; a < internal; a++ )
+			{
+				final int i = t * internal + a;
+				leaf[ a ] = feature[ i ] < 0 || ( a % 2 == 1 && leaf[ ( a - 1 ) / 2 ] );
+				packed[ 2 * i ] = leaf[ a ] ? 0 : feature[ i ];
+				packed[ 2 * i + 1 ] = Float.floatToRawIntBits( leaf[ a ] ? Float.POSITIVE_INFINITY : threshold[ i ] );
+			}
 	}
 
 	public int features()
@@ -159,7 +165,7 @@ public final class Forest
 		for ( int j = 0; j < f; j++ )
 			for ( int i = 0, src = j * n + p0; i < m; i++ )
 				x[ i * f + j ] = data[ src + i ];
-		walk( x, m, out, o, new int[ m ], new int[ m ] );
+		walk( x, m, out, o, new int[ m ] );
 	}
 
 	/**
@@ -213,13 +219,13 @@ public final class Forest
 	{
 		final int f = features, k = classes;
 		final float[] x = new float[ BLOCK * f ], sums = new float[ BLOCK * k ];
-		final int[] node = new int[ BLOCK ], act = new int[ BLOCK ];
+		final int[] node = new int[ BLOCK ];
 		for ( int y = y0; y < y1; y++ )
 			for ( int x0 = 0; x0 < width; x0 += BLOCK )
 			{
 				final int m = Math.min( BLOCK, width - x0 );
 				values.get( ( firstPixel + y * rowPixels + x0 ) * f, x, 0, m * f );
-				walk( x, m, sums, 0, node, act );
+				walk( x, m, sums, 0, node );
 				final int p0 = y * width + x0;
 				for ( int i = 0; i < m; i++ )
 				{
@@ -235,37 +241,22 @@ public final class Forest
 	}
 
 	/** Mean leaf frequencies of the m pixels whose features lie pixel-major in x into out[o + i * classes + c]. */
-	private void walk( final float[] x, final int m, final float[] out, final int o, final int[] node, final int[] act )
+	private void walk( final float[] x, final int m, final float[] out, final int o, final int[] node )
 	{
 		final int internal = ( 1 << depth ) - 1, leafStride = ( 1 << depth ) * classes, k = classes, f = features;
 		Arrays.fill( out, o, o + m * k, 0 );
 		for ( int t = 0; t < trees; t++ )
 		{
 			final int base = t * internal, leafBase = t * leafStride - internal * k;
-			// level by level, only the pixels still on their way: a pixel that reaches a leaf above the last level
-			// (a split of feature -1) goes straight to that leaf's first copy on the last level
-			int active = m;
+			// level by level, all the block's pixels together: their steps do not depend on each other
 			for ( int i = 0; i < m; i++ )
-			{
 				node[ i ] = 0;
-				act[ i ] = i;
-			}
-			for ( int level = 0; level < depth && active > 0; level++ )
-			{
-				int kept = 0;
-				for ( int j = 0; j < active; j++ )
+			for ( int level = 0; level < depth; level++ )
+				for ( int i = 0; i < m; i++ )
 				{
-					final int i = act[ j ], a = node[ i ], s = 2 * ( base + a ), feat = packed[ s ];
-					if ( feat < 0 )
-					{
-						node[ i ] = ( ( a + 1 ) << ( depth - level ) ) - 1;
-						continue;
-					}
-					node[ i ] = 2 * a + ( x[ i * f + feat ] > Float.intBitsToFloat( packed[ s + 1 ] ) ? 2 : 1 );
-					act[ kept++ ] = i;
+					final int a = node[ i ], s = 2 * ( base + a );
+					node[ i ] = 2 * a + ( x[ i * f + packed[ s ] ] > Float.intBitsToFloat( packed[ s + 1 ] ) ? 2 : 1 );
 				}
-				active = kept;
-			}
 			for ( int i = 0; i < m; i++ )
 			{
 				final int l = leafBase + node[ i ] * k, d = o + i * k;

@@ -165,6 +165,26 @@ class ForestTest
 	}
 
 	@Test
+	void aLeafAboveTheLastLevelIgnoresTheSplitsStoredBelowIt()
+	{
+		// depth 3: node 1 is a leaf (feature -1) whose frequencies are in its first copy on the last level (leaf 0);
+		// the splits stored below it (nodes 3 and 4) would send every pixel right, to leaf 1, if they were read
+		final float inf = Float.POSITIVE_INFINITY;
+		final int[] feature = { 0, -1, 0, 0, 0, 0, 0 };
+		final float[] threshold = { 0.5f, inf, 0.5f, -inf, -inf, 0.5f, 0.5f };
+		final float[] leaves = new float[ 8 * 2 ];
+		for ( int leaf = 0; leaf < 8; leaf++ )
+			leaves[ leaf * 2 + ( leaf == 0 ? 0 : 1 ) ] = 1;
+		final Forest forest = new Forest( 1, 2, 3, feature, threshold, leaves );
+		final float[] x = { 0.2f, -3f, 0.5f, 0.9f, Float.NaN, inf };
+		final int[] expected = { 0, 0, 0, 1, 0, 1 }, channelMajor = new int[ x.length ], interleaved = new int[ x.length ];
+		forest.classify( x, x.length, channelMajor, null );
+		forest.classifyInterleaved( java.nio.FloatBuffer.wrap( x ), x.length, 1, x.length, 0, interleaved, null );
+		assertArrayEquals( expected, channelMajor );
+		assertArrayEquals( expected, interleaved );
+	}
+
+	@Test
 	void capKeepsSmallClassesWhole()
 	{
 		final Samples s = new Samples( 1 );

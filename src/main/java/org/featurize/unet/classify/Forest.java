@@ -136,11 +136,7 @@ public final class Forest
 			block( data, n, p0, m, sums, 0 );
 			for ( int i = 0; i < m; i++ )
 			{
-				int best = 0;
-				for ( int c = 1; c < classes; c++ )
-					if ( sums[ i * classes + c ] > sums[ i * classes + best ] )
-						best = c;
-				out[ p0 + i ] = best;
+				out[ p0 + i ] = highest( sums, i * classes, classes );
 			}
 			if ( probabilities != null )
 				System.arraycopy( sums, 0, probabilities, p0 * classes, m * classes );
@@ -229,15 +225,21 @@ public final class Forest
 				final int p0 = y * width + x0;
 				for ( int i = 0; i < m; i++ )
 				{
-					int best = 0;
-					for ( int c = 1; c < k; c++ )
-						if ( sums[ i * k + c ] > sums[ i * k + best ] )
-							best = c;
-					out[ p0 + i ] = best;
+					out[ p0 + i ] = highest( sums, i * k, k );
 				}
 				if ( probabilities != null )
 					System.arraycopy( sums, 0, probabilities, p0 * k, m * k );
 			}
+	}
+
+	/** The first class of the highest probability among {@code probabilities[o ... o + classes - 1]}. */
+	private static int highest( final float[] probabilities, final int o, final int classes )
+	{
+		int best = 0;
+		for ( int c = 1; c < classes; c++ )
+			if ( probabilities[ o + c ] > probabilities[ o + best ] )
+				best = c;
+		return best;
 	}
 
 	/** Mean leaf frequencies of the m pixels whose features lie pixel-major in x into out[o + i * classes + c]. */

@@ -232,7 +232,10 @@ def rings(path, feature=14, size=448):
             signal = ndi.gaussian_filter(0.1 + (np.abs(d - r) <= 1.5) * 1.0, 1.2)
             counts = (rng.poisson(signal * 200 + 20) + rng.normal(100, 2, signal.shape)).astype(np.float32)
             with torch.no_grad():
-                f = net(torch.from_numpy(counts)[None, None])[0, feature].numpy()
+                out = net(torch.from_numpy(counts)[None, None])[0]
+            if not 0 <= feature < out.shape[0]:
+                raise SystemExit("--enclosure-feature %d: %s gives features 0-%d" % (feature, path, out.shape[0] - 1))
+            f = out[feature].numpy()
             v.append(f[d <= max(r - 4, 2)].mean() - f[(d >= r + 30) & (d <= r + 60)].mean())
         response[r] = float(np.mean(v))
     return {r: v / response[RING_RADII[0]] for r, v in response.items()}
@@ -257,6 +260,11 @@ def main():
                     help="a TorchScript model (default models/unet16-reference.pt; --rings takes several)")
     a = ap.parse_args()
     models = a.model or [os.path.join(E.HERE, "unet16-reference.pt")]
+    missing = [m for m in models if not os.path.isfile(m)]
+    if missing:
+        raise SystemExit("--model: no such file: %s" % ", ".join(missing))
+    if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier):
+        raise SystemExit("--model: several models are compared by --rings only; the other probes take one")
     a.model = models[0]
     if a.rings:
         print("| model | " + " | ".join("radius %d" % r for r in RING_RADII) + " |")

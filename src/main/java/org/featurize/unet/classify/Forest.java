@@ -118,7 +118,7 @@ public final class Forest
 		if ( out.length < ( long ) n * classes )
 			throw new IllegalArgumentException( "Room for " + out.length + " probabilities, " + ( long ) n * classes + " needed" );
 		for ( int p0 = 0; p0 < n; p0 += BLOCK )
-			block( data, n, p0, Math.min( BLOCK, n - p0 ), out, p0 * classes );
+			block( data, n, p0, Math.min( BLOCK, n - p0 ), out, p0 * classes, false );
 	}
 
 	/**
@@ -133,7 +133,7 @@ public final class Forest
 		{
 			final int m = Math.min( BLOCK, n - p0 );
 			Arrays.fill( sums, 0 );
-			block( data, n, p0, m, sums, 0 );
+			block( data, n, p0, m, sums, 0, probabilities == null );
 			for ( int i = 0; i < m; i++ )
 			{
 				out[ p0 + i ] = highest( sums, i * classes, classes );
@@ -154,14 +154,14 @@ public final class Forest
 	 * features are copied pixel-major first, then each tree is walked level by level for all the block's pixels
 	 * together, so that the steps of different pixels, which do not depend on each other, overlap in the processor.
 	 */
-	private void block( final float[] data, final int n, final int p0, final int m, final float[] out, final int o )
+	private void block( final float[] data, final int n, final int p0, final int m, final float[] out, final int o, final boolean decide )
 	{
 		final int f = features;
 		final float[] x = new float[ m * f ];
 		for ( int j = 0; j < f; j++ )
 			for ( int i = 0, src = j * n + p0; i < m; i++ )
 				x[ i * f + j ] = data[ src + i ];
-		walk( x, m, out, o, new int[ m ] );
+		walk( x, m, out, o, new int[ m ], new int[ m ], decide );
 	}
 
 	/**
@@ -215,13 +215,13 @@ public final class Forest
 	{
 		final int f = features, k = classes;
 		final float[] x = new float[ BLOCK * f ], sums = new float[ BLOCK * k ];
-		final int[] node = new int[ BLOCK ];
+		final int[] node = new int[ BLOCK ], origin = new int[ BLOCK ];
 		for ( int y = y0; y < y1; y++ )
 			for ( int x0 = 0; x0 < width; x0 += BLOCK )
 			{
 				final int m = Math.min( BLOCK, width - x0 );
 				values.get( ( firstPixel + y * rowPixels + x0 ) * f, x, 0, m * f );
-				walk( x, m, sums, 0, node );
+				walk( x, m, sums, 0, node, origin, probabilities == null );
 				final int p0 = y * width + x0;
 				for ( int i = 0; i < m; i++ )
 				{
@@ -242,32 +242,90 @@ public final class Forest
 		return best;
 	}
 
-	/** Mean leaf frequencies of the m pixels whose features lie pixel-major in x into out[o + i * classes + c]. */
-	private void walk( final float[] x, final int m, final float[] out, final int o, final int[] node )
+	/**
+	 * Mean leaf frequencies of the m pixels whose features lie pixel-major in x into out[o + i * classes + c].
+	 * <p>
+	 * With {@code decide} (only the classes are wanted), a pixel leaves the walk once the trees still to come cannot
+	 * change its class: each tree adds at most 1 to a class's sum, so once the highest sum leads every other by more
+	 * than the number of trees left, it stays the highest. Its sums stay partial; their first highest is the whole
+	 * forest's. The pixels still walked are moved to the front of x (and their numbers to the front of {@code origin})
+	 * whenever at least a quarter of them have left, so that every step stays a direct read; a pixel that has left
+	 * but not yet been moved out is walked on, which changes its sums but not their first highest. Pixels on which
+	 * the trees agree (most of a plane) take a little over half the trees.
+	 */
+	private void walk( final float[] x, final int m, final float[] out, final int o, final int[] node, final int[] origin, final boolean decide )
 	{
 		final int internal = ( 1 << depth ) - 1, leafStride = ( 1 << depth ) * classes, k = classes, f = features;
 		Arrays.fill( out, o, o + m * k, 0 );
+		for ( int i = 0; i < m; i++ )
+			origin[ i ] = i;
+		int n = m;
 		for ( int t = 0; t < trees; t++ )
 		{
 			final int base = t * internal, leafBase = t * leafStride - internal * k;
 			// level by level, all the block's pixels together: their steps do not depend on each other
-			for ( int i = 0; i < m; i++ )
+			for ( int i = 0; i < n; i++ )
 				node[ i ] = 0;
 			for ( int level = 0; level < depth; level++ )
-				for ( int i = 0; i < m; i++ )
+				for ( int i = 0; i < n; i++ )
 				{
 					final int a = node[ i ], s = 2 * ( base + a );
 					node[ i ] = 2 * a + ( x[ i * f + packed[ s ] ] > Float.intBitsToFloat( packed[ s + 1 ] ) ? 2 : 1 );
 				}
-			for ( int i = 0; i < m; i++ )
+			for ( int i = 0; i < n; i++ )
 			{
-				final int l = leafBase + node[ i ] * k, d = o + i * k;
+				final int l = leafBase + node[ i ] * k, d = o + origin[ i ] * k;
 				for ( int j = 0; j < k; j++ )
 					out[ d + j ] += leaves[ l + j ];
+			}
+			final int left = trees - 1 - t;
+			if ( decide && left > 0 && t + 1 > left )
+			{
+				// node[] now lists the rows still undecided
+				int kept = 0;
+				for ( int i = 0; i < n; i++ )
+					if ( !decided( out, o + origin[ i ] * k, k, left ) )
+						node[ kept++ ] = i;
+				if ( 4 * ( n - kept ) >= n )
+				{
+					for ( int j = 0; j < kept; j++ )
+					{
+						final int r = node[ j ];
+						if ( r != j )
+						{
+							System.arraycopy( x, r * f, x, j * f, f );
+							origin[ j ] = origin[ r ];
+						}
+					}
+					n = kept;
+					if ( n == 0 )
+						break;
+				}
 			}
 		}
 		final float weight = 1f / trees;
 		for ( int i = o; i < o + m * k; i++ )
 			out[ i ] *= weight;
+	}
+
+	/**
+	 * Whether the highest of {@code sums[o ... o + classes - 1]} leads every other by more than {@code left} (with a
+	 * margin far above the rounding of a few sums of values in [0, 1]): no {@code left} more trees can change it.
+	 */
+	private static boolean decided( final float[] sums, final int o, final int classes, final int left )
+	{
+		float best = sums[ o ], second = Float.NEGATIVE_INFINITY;
+		for ( int c = 1; c < classes; c++ )
+		{
+			final float v = sums[ o + c ];
+			if ( v > best )
+			{
+				second = best;
+				best = v;
+			}
+			else if ( v > second )
+				second = v;
+		}
+		return best - second > left + 1e-3f;
 	}
 }

@@ -185,6 +185,67 @@ class ForestTest
 	}
 
 	@Test
+	void aPixelLeavesTheWalkOnlyOnceItsClassIsDecided()
+	{
+		// depth 1, 4 trees, every pixel goes left: trees 0 and 1 vote for class 1, trees 2 and 3 for class 0. After
+		// three trees class 1 leads by 1 with 1 tree left: not decided; the sums end equal and the first class wins
+		final int[] feature = { 0, 0, 0, 0 };
+		final float inf = Float.POSITIVE_INFINITY;
+		final float[] threshold = { inf, inf, inf, inf };
+		final float[] leaves = { 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 0 };
+		final Forest forest = new Forest( 1, 2, 1, feature, threshold, leaves );
+		final float[] x = { 0.5f, -2f, 7f };
+		final int[] labels = new int[ 3 ], withProbabilities = new int[ 3 ], interleaved = new int[ 3 ];
+		final float[] p = new float[ 6 ];
+		forest.classify( x, 3, labels, null );
+		forest.classify( x, 3, withProbabilities, p );
+		forest.classifyInterleaved( java.nio.FloatBuffer.wrap( x ), 3, 1, 3, 0, interleaved, null );
+		assertArrayEquals( new float[] { 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f }, p );
+		assertArrayEquals( new int[] { 0, 0, 0 }, withProbabilities );
+		assertArrayEquals( withProbabilities, labels );
+		assertArrayEquals( withProbabilities, interleaved );
+	}
+
+	@Test
+	void labelsAloneAreTheClassesOfTheWholeForestsProbabilities()
+	{
+		// many pixels on which the trees agree (they leave the walk early) and many near the classes' borders
+		for ( final int trees : new int[] { 3, 16, 25 } )
+		{
+			final Forest forest = new ForestTrainer().trees( trees ).depth( 8 ).seed( trees ).train( samples( 3000, 7, 3 ), 3 );
+			final int w = 211, h = 37, n = w * h;
+			final Random r = new Random( trees );
+			final float[] interleaved = new float[ n * 5 ], planar = new float[ 5 * n ];
+			for ( int i = 0; i < interleaved.length; i++ )
+				interleaved[ i ] = ( float ) ( 1.5 * r.nextGaussian() );
+			for ( int p = 0; p < n; p++ )
+				for ( int f = 0; f < 5; f++ )
+					planar[ f * n + p ] = interleaved[ p * 5 + f ];
+			final float[] probabilities = new float[ 3 * n ];
+			forest.probabilities( planar, n, probabilities );
+			final int[] expected = new int[ n ];
+			int unanimous = 0;
+			for ( int p = 0; p < n; p++ )
+			{
+				for ( int c = 1; c < 3; c++ )
+					if ( probabilities[ p * 3 + c ] > probabilities[ p * 3 + expected[ p ] ] )
+						expected[ p ] = c;
+				unanimous += probabilities[ p * 3 + expected[ p ] ] == 1f ? 1 : 0;
+			}
+			final int[] planarLabels = new int[ n ];
+			forest.classify( planar, n, planarLabels, null );
+			assertArrayEquals( expected, planarLabels, trees + " trees" );
+			for ( final int threads : new int[] { 1, 3 } )
+			{
+				final int[] labels = new int[ n ];
+				forest.classifyInterleaved( java.nio.FloatBuffer.wrap( interleaved ), w, h, w, 0, labels, null, threads );
+				assertArrayEquals( expected, labels, trees + " trees, " + threads + " threads" );
+			}
+			assertTrue( unanimous > n / 4 && unanimous < n * 3 / 4, unanimous + " of " + n + " pixels unanimous" );
+		}
+	}
+
+	@Test
 	void capKeepsSmallClassesWhole()
 	{
 		final Samples s = new Samples( 1 );

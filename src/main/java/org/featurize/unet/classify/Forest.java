@@ -34,6 +34,12 @@ public final class Forest
 	/** The splits packed for prediction: node s's feature at 2 s, its threshold's float bits at 2 s + 1. */
 	private final int[] packed;
 
+	/**
+	 * The most a tree adds to a class's sum (its largest leaf value; 1 for class frequencies), or infinity where a
+	 * leaf value is negative or not finite: then no pixel's class is decided before its last tree.
+	 */
+	private final float mostPerTree;
+
 	/** Pixels handled together (their probabilities are summed in a small buffer). */
 	private static final int BLOCK = 256;
 
@@ -59,6 +65,10 @@ public final class Forest
 		this.feature = feature;
 		this.threshold = threshold;
 		this.leaves = leaves;
+		float most = 0;
+		for ( final float v : leaves )
+			most = v >= 0 && v < Float.POSITIVE_INFINITY ? Math.max( most, v ) : Float.POSITIVE_INFINITY;
+		this.mostPerTree = most;
 		this.packed = new int[ 2 * feature.length ];
 		// a leaf above the last level, and each left child below one: never greater than +infinity whatever the
 		// feature, so the pixel goes left, down to the leaf's first copy on the last level
@@ -246,86 +256,106 @@ public final class Forest
 	 * Mean leaf frequencies of the m pixels whose features lie pixel-major in x into out[o + i * classes + c].
 	 * <p>
 	 * With {@code decide} (only the classes are wanted), a pixel leaves the walk once the trees still to come cannot
-	 * change its class: each tree adds at most 1 to a class's sum, so once the highest sum leads every other by more
-	 * than the number of trees left, it stays the highest. Its sums stay partial; their first highest is the whole
-	 * forest's. The pixels still walked are moved to the front of x (and their numbers to the front of {@code origin})
-	 * whenever at least a quarter of them have left, so that every step stays a direct read; a pixel that has left
-	 * but not yet been moved out is walked on, which changes its sums but not their first highest. Pixels on which
-	 * the trees agree (most of a plane) take a little over half the trees.
+	 * change its class: each tree adds at most {@link #mostPerTree} (1: class frequencies) to a class's sum, so once
+	 * the highest sum leads every other by more than that times the number of trees left, it stays the highest. Its
+	 * sums stay partial; their first highest is the whole forest's. The pixels still walked are moved to the front of
+	 * x (and their numbers to the front of {@code origin}) whenever at least a quarter of them have left, so that
+	 * every step stays a direct read; a pixel that has left but not yet been moved out is walked on, which changes its
+	 * sums but not their first highest. Pixels on which the trees agree (most of a plane) take a little over half the
+	 * trees.
 	 */
 	private void walk( final float[] x, final int m, final float[] out, final int o, final int[] node, final int[] origin, final boolean decide )
 	{
-		final int internal = ( 1 << depth ) - 1, leafStride = ( 1 << depth ) * classes, k = classes, f = features;
+		final int k = classes;
 		Arrays.fill( out, o, o + m * k, 0 );
+		int n = m;
+		int t = 0;
+		// the trees before the first after which a pixel's class can be decided, then one at a time
+		final int first = decide ? Math.min( trees, trees / 2 ) : trees;
+		for ( ; t < first; t++ )
+			tree( t, x, n, out, o, node, null );
+		if ( t == trees )
+		{
+			scale( out, o, m );
+			return;
+		}
 		for ( int i = 0; i < m; i++ )
 			origin[ i ] = i;
-		int n = m;
-		for ( int t = 0; t < trees; t++ )
+		final float margin = 1e-3f * Math.max( 1f, trees * mostPerTree ); // far above the rounding of the sums
+		for ( ; t < trees && n > 0; t++ )
 		{
-			final int base = t * internal, leafBase = t * leafStride - internal * k;
-			// level by level, all the block's pixels together: their steps do not depend on each other
-			for ( int i = 0; i < n; i++ )
-				node[ i ] = 0;
-			for ( int level = 0; level < depth; level++ )
-				for ( int i = 0; i < n; i++ )
-				{
-					final int a = node[ i ], s = 2 * ( base + a );
-					node[ i ] = 2 * a + ( x[ i * f + packed[ s ] ] > Float.intBitsToFloat( packed[ s + 1 ] ) ? 2 : 1 );
-				}
-			for ( int i = 0; i < n; i++ )
-			{
-				final int l = leafBase + node[ i ] * k, d = o + origin[ i ] * k;
-				for ( int j = 0; j < k; j++ )
-					out[ d + j ] += leaves[ l + j ];
-			}
+			tree( t, x, n, out, o, node, origin );
 			final int left = trees - 1 - t;
-			if ( decide && left > 0 && t + 1 > left )
+			if ( left == 0 || t + 1 <= left )
+				continue;
+			// node[] now lists the rows still undecided
+			final float lead = left * mostPerTree + margin;
+			int kept = 0;
+			for ( int i = 0; i < n; i++ )
 			{
-				// node[] now lists the rows still undecided
-				int kept = 0;
-				for ( int i = 0; i < n; i++ )
-					if ( !decided( out, o + origin[ i ] * k, k, left ) )
-						node[ kept++ ] = i;
-				if ( 4 * ( n - kept ) >= n )
+				node[ kept ] = i; // without a branch: whether a pixel is decided is as unpredictable as its class
+				kept += lead( out, o + origin[ i ] * k, k ) > lead ? 0 : 1;
+			}
+			if ( 4 * ( n - kept ) >= n )
+			{
+				final int f = features;
+				for ( int j = 0; j < kept; j++ )
 				{
-					for ( int j = 0; j < kept; j++ )
+					final int r = node[ j ];
+					if ( r != j )
 					{
-						final int r = node[ j ];
-						if ( r != j )
-						{
-							System.arraycopy( x, r * f, x, j * f, f );
-							origin[ j ] = origin[ r ];
-						}
+						System.arraycopy( x, r * f, x, j * f, f );
+						origin[ j ] = origin[ r ];
 					}
-					n = kept;
-					if ( n == 0 )
-						break;
 				}
+				n = kept;
 			}
 		}
-		final float weight = 1f / trees;
-		for ( int i = o; i < o + m * k; i++ )
-			out[ i ] *= weight;
+		scale( out, o, m );
 	}
 
 	/**
-	 * Whether the highest of {@code sums[o ... o + classes - 1]} leads every other by more than {@code left} (with a
-	 * margin far above the rounding of a few sums of values in [0, 1]): no {@code left} more trees can change it.
+	 * Tree t walked by the first n rows of x, level by level, all of them together (their steps do not depend on each
+	 * other); each row's leaf added to its sums, those of row i at out[o + origin[i] * classes] (origin null: i).
 	 */
-	private static boolean decided( final float[] sums, final int o, final int classes, final int left )
+	private void tree( final int t, final float[] x, final int n, final float[] out, final int o, final int[] node, final int[] origin )
+	{
+		final int internal = ( 1 << depth ) - 1, k = classes, f = features;
+		final int base = t * internal, leafBase = t * ( 1 << depth ) * k - internal * k;
+		for ( int i = 0; i < n; i++ )
+			node[ i ] = 0;
+		for ( int level = 0; level < depth; level++ )
+			for ( int i = 0; i < n; i++ )
+			{
+				final int a = node[ i ], s = 2 * ( base + a );
+				node[ i ] = 2 * a + ( x[ i * f + packed[ s ] ] > Float.intBitsToFloat( packed[ s + 1 ] ) ? 2 : 1 );
+			}
+		for ( int i = 0; i < n; i++ )
+		{
+			final int l = leafBase + node[ i ] * k, d = o + ( origin == null ? i : origin[ i ] ) * k;
+			for ( int j = 0; j < k; j++ )
+				out[ d + j ] += leaves[ l + j ];
+		}
+	}
+
+	/** The sums of m pixels at out[o ...] made means over the trees. */
+	private void scale( final float[] out, final int o, final int m )
+	{
+		final float weight = 1f / trees;
+		for ( int i = o; i < o + m * classes; i++ )
+			out[ i ] *= weight;
+	}
+
+	/** How far the highest of {@code sums[o ... o + classes - 1]} leads the next (infinity for one class). */
+	private static float lead( final float[] sums, final int o, final int classes )
 	{
 		float best = sums[ o ], second = Float.NEGATIVE_INFINITY;
 		for ( int c = 1; c < classes; c++ )
 		{
 			final float v = sums[ o + c ];
-			if ( v > best )
-			{
-				second = best;
-				best = v;
-			}
-			else if ( v > second )
-				second = v;
+			second = Math.max( second, Math.min( best, v ) );
+			best = Math.max( best, v );
 		}
-		return best - second > left + 1e-3f;
+		return best - second;
 	}
 }

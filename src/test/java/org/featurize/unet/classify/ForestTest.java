@@ -204,6 +204,18 @@ class ForestTest
 		assertArrayEquals( new int[] { 0, 0, 0 }, withProbabilities );
 		assertArrayEquals( withProbabilities, labels );
 		assertArrayEquals( withProbabilities, interleaved );
+
+		// leaves that are not frequencies: trees 0-2 give class 1 a vote of 1, tree 3 gives class 0 five. A lead of 3
+		// after three trees decides nothing when a tree can add 5; a negative leaf value: nothing is decided early
+		for ( final float other : new float[] { 0, -0.5f } )
+		{
+			final Forest weighted = new Forest( 1, 2, 1, feature, threshold, new float[] { 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 5, other, 5, other } );
+			final int[] c = new int[ 3 ], ci = new int[ 3 ];
+			weighted.classify( x, 3, c, null );
+			weighted.classifyInterleaved( java.nio.FloatBuffer.wrap( x ), 3, 1, 3, 0, ci, null );
+			assertArrayEquals( new int[] { 0, 0, 0 }, c );
+			assertArrayEquals( c, ci );
+		}
 	}
 
 	@Test

@@ -271,7 +271,7 @@ public final class Forest
 		int n = m;
 		int t = 0;
 		// the trees before the first after which a pixel's class can be decided, then one at a time
-		final int first = decide ? Math.min( trees, trees / 2 ) : trees;
+		final int first = decide ? trees / 2 : trees;
 		for ( ; t < first; t++ )
 			tree( t, x, n, out, o, node, null );
 		if ( t == trees )

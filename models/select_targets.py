@@ -66,16 +66,20 @@ def objective(scores, base, penalty):
     return float(np.mean(list(scores.values()))) - penalty * behind
 
 
-def channels(text):
+def channels(text, limit=81, what="channels"):
+    """Numbers and ranges ("0-6,9,12") below `limit`."""
     out = []
-    for part in text.split(","):
-        if "-" in part:
-            a, b = part.split("-")
-            out.extend(range(int(a), int(b) + 1))
-        else:
-            out.append(int(part))
-    if not all(0 <= c < 81 for c in out):
-        raise SystemExit("channels are 0-80, got %r" % text)
+    try:
+        for part in text.split(","):
+            if "-" in part:
+                a, b = part.split("-")
+                out.extend(range(int(a), int(b) + 1))
+            else:
+                out.append(int(part))
+    except ValueError:
+        raise SystemExit("%s: comma-separated numbers and ranges (0-6,9), got %r" % (what, text))
+    if not all(0 <= c < limit for c in out):
+        raise SystemExit("%s are 0-%d, got %r" % (what, limit - 1, text))
     return out
 
 
@@ -92,8 +96,11 @@ def main():
     ap.add_argument("--rounds", type=int, default=1, help="passes over the positions")
     ap.add_argument("--cache", default="/tmp/featurize-targets")
     a = ap.parse_args()
-    current, fixed, offered = channels(a.start), set(channels(a.fixed)), channels(a.candidates)
-    positions = [int(p) for p in channels(a.positions)] if a.positions else list(range(len(current)))
+    current, fixed = channels(a.start, what="--start"), set(channels(a.fixed, what="--fixed"))
+    offered = channels(a.candidates, what="--candidates")
+    if len(set(current)) != len(current):
+        raise SystemExit("--start: a channel appears twice in %r" % a.start)
+    positions = channels(a.positions, len(current), "--positions") if a.positions else list(range(len(current)))
     data = banks(a.seed, a.stacks, a.cache)
     t0 = time.time()
     scores, base = table(data, current, a.seed, a.trees)

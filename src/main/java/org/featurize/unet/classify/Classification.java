@@ -194,7 +194,16 @@ public final class Classification
 		return out[ 0 ];
 	}
 
-	/** The label values of class indices, as a primitive array of the label type (byte[], short[] or int[]). */
+	/** The label value of class index {@code c}: 0, unlabelled, for {@link Forest#NO_CLASS}. */
+	private long label( final int c )
+	{
+		return c == Forest.NO_CLASS ? 0 : classifier.value( c );
+	}
+
+	/**
+	 * The label values of class indices, as a primitive array of the label type (byte[], short[] or int[]); 0 for
+	 * pixels without a class (where the input has no value).
+	 */
 	public Object values( final int[] classIndices )
 	{
 		final int n = classIndices.length;
@@ -204,21 +213,21 @@ public final class Classification
 		{
 			final byte[] v = new byte[ n ];
 			for ( int i = 0; i < n; i++ )
-				v[ i ] = ( byte ) classifier.value( classIndices[ i ] );
+				v[ i ] = ( byte ) label( classIndices[ i ] );
 			return v;
 		}
 		case UINT16:
 		{
 			final short[] v = new short[ n ];
 			for ( int i = 0; i < n; i++ )
-				v[ i ] = ( short ) classifier.value( classIndices[ i ] );
+				v[ i ] = ( short ) label( classIndices[ i ] );
 			return v;
 		}
 		default:
 		{
 			final int[] v = new int[ n ];
 			for ( int i = 0; i < n; i++ )
-				v[ i ] = ( int ) classifier.value( classIndices[ i ] );
+				v[ i ] = ( int ) label( classIndices[ i ] );
 			return v;
 		}
 		}

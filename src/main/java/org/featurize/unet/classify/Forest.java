@@ -18,8 +18,9 @@ import java.util.concurrent.ForkJoinTask;
  * split nodes of each tree (heap order: the children of node i are 2i + 1, less or equal, and 2i + 2, greater;
  * feature -1 marks a leaf above the last level, whose frequencies are in every leaf below it and whose pixels go
  * left down to the first of those: every pixel takes {@code depth} steps, none of them a jump),
- * {@code leaves[(tree * 2^depth + leaf) * classes + class]} the leaves' class frequencies. A NaN feature goes
- * left (as minus infinity does; the trainer refuses NaN).
+ * {@code leaves[(tree * 2^depth + leaf) * classes + class]} the leaves' class frequencies. A pixel with a feature
+ * that is not finite (NaN, infinite: the features of a pixel where the input has no value) has no class,
+ * {@link #NO_CLASS}, and NaN probabilities (the trainer skips such samples).
  */
 public final class Forest
 {
@@ -39,6 +40,9 @@ public final class Forest
 	 * leaf value is negative or not finite: then no pixel's class is decided before its last tree.
 	 */
 	private final float mostPerTree;
+
+	/** The class of a pixel with a feature that is not finite: none. */
+	public static final int NO_CLASS = -1;
 
 	/** Pixels handled together (their probabilities are summed in a small buffer). */
 	private static final int BLOCK = 256;
@@ -142,7 +146,6 @@ public final class Forest
 		for ( int p0 = 0; p0 < n; p0 += BLOCK )
 		{
 			final int m = Math.min( BLOCK, n - p0 );
-			Arrays.fill( sums, 0 );
 			block( data, n, p0, m, sums, 0, probabilities == null );
 			for ( int i = 0; i < m; i++ )
 			{
@@ -171,7 +174,36 @@ public final class Forest
 		for ( int j = 0; j < f; j++ )
 			for ( int i = 0, src = j * n + p0; i < m; i++ )
 				x[ i * f + j ] = data[ src + i ];
+		final int[] gaps = new int[ m ];
+		final int missing = missing( x, m, gaps );
 		walk( x, m, out, o, new int[ m ], new int[ m ], decide );
+		noClass( gaps, missing, out, o );
+	}
+
+	/**
+	 * The pixels among the m whose features lie pixel-major in x that have a feature that is not finite, into
+	 * {@code gaps}; returns how many.
+	 */
+	private int missing( final float[] x, final int m, final int[] gaps )
+	{
+		final int f = features;
+		int n = 0;
+		for ( int i = 0; i < m; i++ )
+		{
+			float s = 0;
+			for ( int j = i * f; j < i * f + f; j++ )
+				s += x[ j ] * 0; // NaN for NaN and the infinities, 0 for all else
+			gaps[ n ] = i;
+			n += Float.isNaN( s ) ? 1 : 0;
+		}
+		return n;
+	}
+
+	/** NaN probabilities for the first {@code missing} pixels of {@code gaps}, whose class is then {@link #NO_CLASS}. */
+	private void noClass( final int[] gaps, final int missing, final float[] out, final int o )
+	{
+		for ( int g = 0; g < missing; g++ )
+			Arrays.fill( out, o + gaps[ g ] * classes, o + ( gaps[ g ] + 1 ) * classes, Float.NaN );
 	}
 
 	/**
@@ -225,13 +257,15 @@ public final class Forest
 	{
 		final int f = features, k = classes;
 		final float[] x = new float[ BLOCK * f ], sums = new float[ BLOCK * k ];
-		final int[] node = new int[ BLOCK ], origin = new int[ BLOCK ];
+		final int[] node = new int[ BLOCK ], origin = new int[ BLOCK ], gaps = new int[ BLOCK ];
 		for ( int y = y0; y < y1; y++ )
 			for ( int x0 = 0; x0 < width; x0 += BLOCK )
 			{
 				final int m = Math.min( BLOCK, width - x0 );
 				values.get( ( firstPixel + y * rowPixels + x0 ) * f, x, 0, m * f );
+				final int missing = missing( x, m, gaps );
 				walk( x, m, sums, 0, node, origin, probabilities == null );
+				noClass( gaps, missing, sums, 0 );
 				final int p0 = y * width + x0;
 				for ( int i = 0; i < m; i++ )
 				{
@@ -242,9 +276,14 @@ public final class Forest
 			}
 	}
 
-	/** The first class of the highest probability among {@code probabilities[o ... o + classes - 1]}. */
+	/**
+	 * The first class of the highest probability among {@code probabilities[o ... o + classes - 1]}; {@link #NO_CLASS}
+	 * where they are NaN.
+	 */
 	private static int highest( final float[] probabilities, final int o, final int classes )
 	{
+		if ( Float.isNaN( probabilities[ o ] ) )
+			return NO_CLASS;
 		int best = 0;
 		for ( int c = 1; c < classes; c++ )
 			if ( probabilities[ o + c ] > probabilities[ o + best ] )

@@ -281,7 +281,10 @@ public final class FeatureImage implements CellFeatures
 		final int rw = ( int ) ( rx[ 1 ] - rx[ 0 ] ), rh = ( int ) ( ry[ 1 ] - ry[ 0 ] );
 		final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
 		final int first = ( int ) ( ( ty[ 0 ] - ry[ 0 ] ) * rw + tx[ 0 ] - rx[ 0 ] );
-		model.predictInterleaved( region( ix, iy, z, t ), rh, rw, values -> tile.accept( values, tw, th, rw, first ) );
+		final float[] input = region( ix, iy, z, t );
+		final int[] missing = zeroNonFinite( input );
+		model.predictInterleaved( input, rh, rw,
+				values -> tile.accept( missing == null ? values : markMissing( values, missing, channels ), tw, th, rw, first ) );
 	}
 
 	/** The position of a cell in the grid (tile x, tile y, 0[, z[, t]]). */
@@ -406,7 +409,13 @@ public final class FeatureImage implements CellFeatures
 		final long[] tx = tiles.tileX( ix ), ty = tiles.tileY( iy );
 		final long[] rx = tiles.regionX( ix ), ry = tiles.regionY( iy );
 		final int rw = ( int ) ( rx[ 1 ] - rx[ 0 ] ), rh = ( int ) ( ry[ 1 ] - ry[ 0 ] );
-		final float[] features = model.predict( region( ix, iy, z, t ), rh, rw );
+		final float[] input = region( ix, iy, z, t );
+		final int[] missing = zeroNonFinite( input );
+		final float[] features = model.predict( input, rh, rw );
+		if ( missing != null )
+			for ( int c = 0, pixels = rw * rh; c < channels; c++ )
+				for ( final int i : missing )
+					features[ c * pixels + i ] = Float.NaN;
 		final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
 		if ( tw == rw && th == rh )
 			return features;
@@ -415,6 +424,50 @@ public final class FeatureImage implements CellFeatures
 		for ( int c = 0; c < channels; c++ )
 			for ( int y = 0; y < th; y++ )
 				System.arraycopy( features, ( c * rh + oy + y ) * rw + ox, out, ( c * th + y ) * tw, tw );
+		return out;
+	}
+
+	/**
+	 * The positions of the values of {@code plane} that are not finite (NaN or infinite: no data there, as outside a
+	 * registered or fused field of view), each set to 0; null when all are finite. The model reads such a pixel as 0,
+	 * so that it does not carry NaN into every feature within its receptive field, and the pixel's own features are
+	 * then NaN ({@link #markMissing}): where the input has no value, neither have its features.
+	 */
+	static int[] zeroNonFinite( final float[] plane )
+	{
+		int n = 0;
+		for ( final float v : plane )
+			if ( !Float.isFinite( v ) )
+				n++;
+		if ( n == 0 )
+			return null;
+		final int[] missing = new int[ n ];
+		for ( int i = 0, k = 0; k < n; i++ )
+			if ( !Float.isFinite( plane[ i ] ) )
+			{
+				plane[ i ] = 0;
+				missing[ k++ ] = i;
+			}
+		return missing;
+	}
+
+	/**
+	 * Sets every channel of the pixels {@code missing} of interleaved features ((pixel, c), c fastest) to NaN, in
+	 * {@code values} or, where that is read-only, in a copy.
+	 */
+	static FloatBuffer markMissing( final FloatBuffer values, final int[] missing, final int channels )
+	{
+		FloatBuffer out = values;
+		if ( values.isReadOnly() )
+		{
+			final FloatBuffer all = values.duplicate();
+			all.clear();
+			out = FloatBuffer.allocate( all.capacity() );
+			out.put( all ).clear();
+		}
+		for ( final int i : missing )
+			for ( int c = 0; c < channels; c++ )
+				out.put( i * channels + c, Float.NaN );
 		return out;
 	}
 

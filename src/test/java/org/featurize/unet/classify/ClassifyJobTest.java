@@ -209,6 +209,56 @@ class ClassifyJobTest
 	}
 
 	@Test
+	void pixelsWithoutAValueHaveNoClassAndLeaveTheirNeighboursAsTheyAre( @TempDir final Path dir ) throws Exception
+	{
+		final short[][] scene = scene( 5 );
+		final float[] image = new float[ scene[ 0 ].length ], zeros = new float[ image.length ];
+		for ( int i = 0; i < image.length; i++ )
+			image[ i ] = zeros[ i ] = scene[ 0 ][ i ];
+		final int plane = H * W, gap = 2 * plane + 10 * W + 12; // plane 2: a 3 x 3 block without values
+		for ( int y = -1; y <= 1; y++ )
+			for ( int x = -1; x <= 1; x++ )
+			{
+				image[ gap + y * W + x ] = x == 0 && y == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+				zeros[ gap + y * W + x ] = 0;
+			}
+		final short[] scribbles = scribbles( scene[ 1 ] );
+		image[ W + 2 ] = Float.NaN; // a scribbled pixel without a value: not a sample
+		zeros[ W + 2 ] = 0;
+		final Path input = array( dir.resolve( "in.zarr" ), DataType.FLOAT32, image );
+		final Path labels = array( dir.resolve( "labels.zarr" ), DataType.UINT16, scribbles );
+		final Path file = dir.resolve( "c.json" ), out = dir.resolve( "out.zarr" ), p = dir.resolve( "p.zarr" );
+		final ClassifyJob.Result r = run( request( input ).labels( labels, "" ).output( out ).probabilities( p ).saveClassifier( file ) );
+		int labelled = 0;
+		for ( final short v : scribbles )
+			labelled += v != 0 ? 1 : 0;
+		assertEquals( labelled - 1, ( ( Number ) r.classifier.training().get( "samples" ) ).intValue() );
+
+		// the same classifier on the input with 0 where values are missing: the same classes everywhere else
+		final Path zeroInput = array( dir.resolve( "zeros.zarr" ), DataType.FLOAT32, zeros ), zeroOut = dir.resolve( "zero-out.zarr" );
+		final Path zeroP = dir.resolve( "zero-p.zarr" );
+		run( request( zeroInput ).classifier( file ).output( zeroOut ).probabilities( zeroP ) );
+		final short[] classes = read( out ), zeroClasses = read( zeroOut );
+		final float[] pv = ( float[] ) ZarrArray.open( p, "" ).readRegion( new long[ 5 ], new int[] { T, Z, H, W, 2 } );
+		final float[] zeroPv = ( float[] ) ZarrArray.open( zeroP, "" ).readRegion( new long[ 5 ], new int[] { T, Z, H, W, 2 } );
+		int missing = 0;
+		for ( int i = 0; i < image.length; i++ )
+			if ( Float.isFinite( image[ i ] ) )
+			{
+				assertEquals( zeroClasses[ i ], classes[ i ], "pixel " + i );
+				assertEquals( zeroPv[ 2 * i ], pv[ 2 * i ], "pixel " + i );
+			}
+			else
+			{
+				missing++;
+				assertEquals( 0, classes[ i ], "no class where the input has no value, pixel " + i );
+				assertTrue( Float.isNaN( pv[ 2 * i ] ) && Float.isNaN( pv[ 2 * i + 1 ] ), "NaN probabilities at pixel " + i );
+			}
+		assertEquals( 10, missing );
+		assertTrue( accuracy( classes, scene[ 1 ] ) > 0.9 );
+	}
+
+	@Test
 	void theLabelImageIsComputedWhereItIsLookedAtAndTrainingAgainReusesTheFeatures()
 	{
 		final short[][] scene = scene( 5 );

@@ -65,9 +65,16 @@ class ForestTest
 			final String[] names = ForestTrainer.featureNames( 5 );
 			for ( int p = 0; p < n; p++ )
 			{
+				if ( p == 17 ) // no class where a feature is missing
+				{
+					assertEquals( Forest.NO_CLASS, classes[ p ] );
+					for ( int c = 0; c < 3; c++ )
+						assertTrue( Float.isNaN( probabilities[ p * 3 + c ] ), "a pixel with a NaN feature has NaN probabilities" );
+					continue;
+				}
 				final double[] v = new double[ 5 ];
 				for ( int f = 0; f < 5; f++ )
-					v[ f ] = Float.isNaN( data[ f * n + p ] ) ? Double.NEGATIVE_INFINITY : data[ f * n + p ]; // Tribuo refuses NaN; it goes left
+					v[ f ] = data[ f * n + p ];
 				final Example< Label > e = new ArrayExample<>( new Label( "c0" ), names, v );
 				final double[] expected = new double[ 3 ];
 				for ( final TreeModel< Label > tree : trees )
@@ -176,8 +183,9 @@ class ForestTest
 		for ( int leaf = 0; leaf < 8; leaf++ )
 			leaves[ leaf * 2 + ( leaf == 0 ? 0 : 1 ) ] = 1;
 		final Forest forest = new Forest( 1, 2, 3, feature, threshold, leaves );
-		final float[] x = { 0.2f, -3f, 0.5f, 0.9f, Float.NaN, inf };
-		final int[] expected = { 0, 0, 0, 1, 0, 1 }, channelMajor = new int[ x.length ], interleaved = new int[ x.length ];
+		final float[] x = { 0.2f, -3f, 0.5f, 0.9f, Float.NaN, Float.MAX_VALUE, inf, -inf };
+		final int no = Forest.NO_CLASS;
+		final int[] expected = { 0, 0, 0, 1, no, 1, no, no }, channelMajor = new int[ x.length ], interleaved = new int[ x.length ];
 		forest.classify( x, x.length, channelMajor, null );
 		forest.classifyInterleaved( java.nio.FloatBuffer.wrap( x ), x.length, 1, x.length, 0, interleaved, null );
 		assertArrayEquals( expected, channelMajor );

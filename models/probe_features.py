@@ -251,9 +251,10 @@ def main():
     ap.add_argument("--rings", action="store_true")
     ap.add_argument("--enclosure-feature", type=int, default=14,
                     help="the feature --rings reads (default 14, the shipped model's share of thresholds enclosed)")
-    ap.add_argument("--distilled", default="44,5,42,48,17,15,0,52,2,41,16,4,6,47,79,80",
+    ap.add_argument("--distilled", default="33,60,21,9,71,22,0,52,2,41,16,4,6,47,79,80",
                     help="train_features.DistillBank channels a model distils (--oracle; default: the shipped model's "
-                         "set; the model before it distilled 44,5,42,48,17,15,0,52,2,41,16,4,6,47,62,43)")
+                         "set; the two models before it distilled 33,60,21,9,17,15,0,52,2,41,16,4,6,47,79,80 and "
+                         "44,5,42,48,17,15,0,52,2,41,16,4,6,47,79,80)")
     ap.add_argument("--seed", type=int, default=777)
     ap.add_argument("--stacks", type=int, default=2)
     ap.add_argument("--model", action="append", default=[],

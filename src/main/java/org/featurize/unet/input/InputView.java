@@ -9,10 +9,13 @@ import java.util.Map;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.PlaneReader;
 import org.featurize.unet.ome.OmeAxis;
+import org.featurize.unet.ome.OmeCollection;
 import org.featurize.unet.ome.OmeInput;
 import org.featurize.unet.ome.OmeLayout;
 import org.featurize.unet.zarr.ZarrArray;
 import org.featurize.unet.zarr.ZarrAxes;
+import org.featurize.unet.zarr.ZarrException;
+import org.featurize.unet.zarr.ZarrGroup;
 import org.featurize.unet.zarr.ZarrImages;
 
 import net.imglib2.FinalInterval;
@@ -101,6 +104,8 @@ public final class InputView
 		final String region = selection.region();
 		final String where = "Input " + ( dataset == null || dataset.isEmpty() ? root : root.resolve( dataset ) );
 		final OmeInput ome = level( OmeInput.probe( root, dataset ), selection.level(), where ); // null unless the input is an OME-Zarr image
+		if ( ome == null )
+			refuseGroup( root, dataset, where );
 		final ZarrArray array = ome != null ? ome.array() : ZarrArray.open( root, dataset );
 		final int channelAxis = channelAxis( array, ome, selection.channelAxis(), where );
 		final long[] shape = without( array.shape(), channelAxis );
@@ -137,6 +142,23 @@ public final class InputView
 					list( names ) ) );
 		return new InputView( root, array, ome, shape, axes, r, bounds, channelAxis, List.copyOf( names ), channel, selection.level(),
 				selection.channelAxis() );
+	}
+
+	/** Refuses a group that is neither an OME-Zarr image nor a collection of one, naming what it holds. */
+	private static void refuseGroup( final Path root, final String dataset, final String where )
+	{
+		final ZarrGroup group;
+		try
+		{
+			group = ZarrGroup.open( root, dataset == null ? "" : dataset );
+		}
+		catch ( final ZarrException e )
+		{
+			return; // not a group: opened as an array, or refused as one
+		}
+		throw new InputException( String.format( "%s is a Zarr group, not an array or an OME-Zarr image (no \"multiscales\" in its attributes). "
+				+ "It holds %s: give the array or image to featurize with dataset=PATH (bin/featurize --dataset=PATH)", where,
+				OmeCollection.describe( group ) ) );
 	}
 
 	/** The image at {@code level} (null: level 0), refused where it has no such level or is not a multiscale image. */

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.Progress;
+import org.featurize.unet.ome.OmeCollection;
 import org.featurize.unet.ome.OmeOutput;
 
 /**
@@ -108,8 +109,9 @@ public final class Batch
 	}
 
 	/**
-	 * Each input with its output in {@code outputDir}, named by {@code pattern} (null: {@link #DEFAULT_NAME});
-	 * refuses, before anything is written, no inputs, an input that does not exist and two inputs with one output.
+	 * Each input with its output in {@code outputDir}, named by {@code pattern} (null: {@link #DEFAULT_NAME}); a
+	 * collection of several images (bioformats2raw's series, a plate's fields) is one input per image, named as
+	 * {@link #outputName(Path, String, String)} says; refuses, before anything is written, no inputs, an input that does not exist and two inputs with one output.
 	 */
 	public static List< Item > plan( final List< Path > inputs, final Path outputDir, final String pattern )
 	{
@@ -118,18 +120,33 @@ public final class Batch
 		final String p = pattern == null || pattern.isBlank() ? DEFAULT_NAME : pattern;
 		final List< Item > items = new ArrayList<>();
 		final Map< Path, Path > inputOf = new HashMap<>();
-		for ( final Path input : inputs )
+		for ( final Path given : inputs )
 		{
-			if ( !Files.exists( input ) )
-				throw new FeaturizeException( "Input " + input + " does not exist; nothing was written" );
-			final Path output = outputDir.resolve( outputName( input, p ) );
-			final Path before = inputOf.putIfAbsent( output.toAbsolutePath().normalize(), input );
-			if ( before != null )
-				throw new FeaturizeException( String.format( "Inputs %s and %s both map to output %s; nothing was written "
-						+ "(list each input once, or give --name a pattern with {name} that tells them apart)", before, input, output ) );
-			items.add( new Item( input, output ) );
+			if ( !Files.exists( given ) )
+				throw new FeaturizeException( "Input " + given + " does not exist; nothing was written" );
+			final List< String > images = OmeCollection.severalImages( given );
+			for ( final String image : images.isEmpty() ? List.of( "" ) : images )
+			{
+				final Path input = image.isEmpty() ? given : given.resolve( image );
+				final Path output = outputDir.resolve( image.isEmpty() ? outputName( given, p ) : outputName( given, image, p ) );
+				final Path before = inputOf.putIfAbsent( output.toAbsolutePath().normalize(), input );
+				if ( before != null )
+					throw new FeaturizeException( String.format( "Inputs %s and %s both map to output %s; nothing was written "
+							+ "(list each input once, or give --name a pattern with {name} that tells them apart)", before, input, output ) );
+				items.add( new Item( input, output ) );
+			}
 		}
 		return items;
+	}
+
+	/**
+	 * The output name of an image inside a collection ({@link OmeCollection}: bioformats2raw's series, a plate's
+	 * fields): {@code {name}} is the collection's folder name without {@code .zarr}, then the image's path with
+	 * {@code -} for {@code /} ({@code plate-B-2-0}).
+	 */
+	static String outputName( final Path collection, final String image, final String pattern )
+	{
+		return pattern.replace( "{name}", outputName( collection, "{name}" ) + "-" + image.replace( '/', '-' ) );
 	}
 
 	/**

@@ -61,7 +61,9 @@ public final class OmeInput
 
 	/**
 	 * The OME-Zarr image at {@code root/dataset}, or null when that is not a group with {@code multiscales}
-	 * (then it is read as a plain Zarr array, or refused as such).
+	 * (then it is read as a plain Zarr array, or refused as such). A collection of images ({@link OmeCollection}:
+	 * bioformats2raw's layout, a plate, a well) that holds one image is that image; one that holds several is refused
+	 * with their paths.
 	 */
 	public static OmeInput probe( final Path root, final String dataset )
 	{
@@ -75,7 +77,31 @@ public final class OmeInput
 			return null;
 		}
 		final Map< String, Object > multiscale = multiscale( group );
-		return multiscale == null ? null : open( group, multiscale, 0 );
+		if ( multiscale != null )
+			return open( group, multiscale, 0 );
+		final OmeCollection collection = OmeCollection.of( group );
+		if ( collection == null )
+			return null;
+		final List< String > images = collection.images();
+		if ( images.size() > 1 )
+			throw new OmeException( String.format( "%s is %s %s of %d images: %s. Featurize one with dataset=PATH (bin/featurize --dataset=%s), "
+					+ "or each as an input of its own (%s/PATH)", group.path(), collection.kind().startsWith( "OME" ) ? "an" : "a", collection.kind(), images.size(), OmeCollection.list( images ),
+					images.get( 0 ), group.path() ) );
+		final String path = group.groupPath().isEmpty() ? images.get( 0 ) : group.groupPath() + "/" + images.get( 0 );
+		final String where = collection.kind() + " " + group.path() + ": its one image, " + images.get( 0 ) + ",";
+		final ZarrGroup image;
+		try
+		{
+			image = ZarrGroup.open( group.root(), path );
+		}
+		catch ( final ZarrException e )
+		{
+			throw new OmeException( where + " is not an OME-Zarr image (" + e.getMessage() + ")", e );
+		}
+		final Map< String, Object > imageMultiscale = multiscale( image );
+		if ( imageMultiscale == null )
+			throw new OmeException( where + " is a group without \"multiscales\": not an OME-Zarr image" );
+		return open( image, imageMultiscale, 0 );
 	}
 
 	/** The same image read at resolution level {@code k} (its {@code k}-th dataset), {@code 0 <= k < }{@link #levels()}. */
@@ -288,7 +314,7 @@ public final class OmeInput
 	}
 
 	@SuppressWarnings( "unchecked" )
-	private static Map< String, Object > asMap( final Object o )
+	static Map< String, Object > asMap( final Object o )
 	{
 		return o instanceof Map ? ( Map< String, Object > ) o : null;
 	}

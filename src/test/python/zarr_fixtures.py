@@ -14,7 +14,12 @@ Writes into OUT:
                        = 1000 t + 100 z + 10 y + x, in a group with attributes
   half/                all 65536 float16 bit patterns widened to float32 (half_to_float.bin), and float32
                        values (float_in.bin) narrowed to float16 (float_to_half.bin), little-endian
-  manifest.json        one entry per array: name, dtype, order, separator, compressor, fill_value, shape
+  filtered/<name>/     arrays with numcodecs filters (delta, fixedscaleoffset, astype, quantize, bitround, shuffle,
+                       alone and chained) and with the compressors lz4 and bz2, of several dtypes and both orders;
+                       what zarr reads back in filtered-expected/<name>.bin, and those values written again
+                       in filtered-again/<name>/
+  manifest.json        one entry per array: name, dtype, order, separator, compressor, fill_value, shape; the
+                       filtered arrays under "filtered": name, dtype, order, filters, compressor, shape
 """
 import itertools
 import json
@@ -24,7 +29,7 @@ import sys
 import numcodecs
 import numpy as np
 import zarr
-from numcodecs import GZip, Zlib, Zstd, Blosc
+from numcodecs import GZip, Zlib, Zstd, Blosc, LZ4, BZ2, Delta, FixedScaleOffset, AsType, Quantize, BitRound, Shuffle
 
 SHAPE = (25, 37)
 CHUNKS = (10, 16)
@@ -161,15 +166,81 @@ def write_half(out):
         floats.astype(np.float16).view("<u2").tofile(os.path.join(d, "float_to_half.bin"))
 
 
+def filtered_cases():
+    """(name, dtype, order, filters, compressor, data): data as the array holds it."""
+    rng = np.random.default_rng(4321)
+    n = SHAPE[0] * SHAPE[1]
+    ramp = np.arange(n).reshape(SHAPE)
+    smooth = 1000 + 25 * np.sin(ramp / 37.0) + rng.normal(0, 0.4, SHAPE)
+    counts = (ramp * 7 % 5000 + rng.integers(0, 40, SHAPE))
+    return [
+        ("delta-i2", "<i2", "C", [Delta(dtype="<i2")], None, (counts - 2000).astype("<i2")),
+        ("delta-u2-as-i4-zlib", "<u2", "C", [Delta(dtype="<u2", astype="<i4")], Zlib(level=3), counts.astype("<u2")),
+        ("delta-u1-wraps", "|u1", "F", [Delta(dtype="|u1")], None, (counts % 256).astype("|u1")),
+        ("delta-f4", "<f4", "C", [Delta(dtype="<f4")], None, smooth.astype("<f4")),
+        ("delta-f8-blosc", ">f8", "F", [Delta(dtype=">f8")], Blosc("zstd", 3, 1), smooth.astype(">f8")),
+        ("delta-bi4", ">i4", "C", [Delta(dtype=">i4")], Blosc("lz4", 5, 2), (counts * 1000 - 7).astype(">i4")),
+        ("fso-f8-u1", "<f8", "C", [FixedScaleOffset(offset=1000, scale=4, dtype="<f8", astype="|u1")], None,
+         np.clip(smooth, 990, 1030)),
+        ("fso-f4-u2-zstd", "<f4", "F", [FixedScaleOffset(offset=975.5, scale=1000, dtype="<f4", astype="<u2")],
+         Zstd(level=1), smooth.astype("<f4")),
+        ("fso-i4-u1", "<i4", "C", [FixedScaleOffset(offset=-20, scale=0.5, dtype="<i4", astype="|u1")], None,
+         (counts % 400 - 20).astype("<i4")),
+        ("fso-f8-f4", "<f8", "C", [FixedScaleOffset(offset=1000.25, scale=3.5, dtype="<f8", astype="<f4")], None, smooth),
+        ("astype-f8-as-f4", "<f8", "C", [AsType(encode_dtype="<f4", decode_dtype="<f8")], None, smooth),
+        ("astype-i4-as-u1", "<i4", "F", [AsType(encode_dtype="|u1", decode_dtype="<i4")], GZip(level=1),
+         (counts % 256).astype("<i4")),
+        ("astype-f4-as-i2", "<f4", "C", [AsType(encode_dtype="<i2", decode_dtype="<f4")], None,
+         np.round(smooth - 1000).astype("<f4")),
+        ("quantize-f8-3", "<f8", "C", [Quantize(digits=3, dtype="<f8")], None, smooth),
+        ("quantize-f8-as-f4", "<f8", "C", [Quantize(digits=1, dtype="<f8", astype="<f4")], None, smooth),
+        ("quantize-f4-2-gzip", "<f4", "F", [Quantize(digits=2, dtype="<f4")], GZip(level=5), smooth.astype("<f4")),
+        ("bitround-f4-5", "<f4", "C", [BitRound(keepbits=5)], None, smooth.astype("<f4")),
+        ("bitround-f8-20-zstd", "<f8", "C", [BitRound(keepbits=20)], Zstd(level=3), values("<f8", n, 77).reshape(SHAPE)),
+        ("bitround-f2-3", "<f2", "C", [BitRound(keepbits=3)], None, values("<f2", n, 78).reshape(SHAPE)),
+        ("shuffle-u2", "<u2", "C", [Shuffle(elementsize=2)], None, counts.astype("<u2")),
+        ("shuffle-f8-zlib", "<f8", "F", [Shuffle(elementsize=8)], Zlib(level=1), smooth),
+        ("delta-shuffle-lz4", "<i2", "C", [Delta(dtype="<i2"), Shuffle(elementsize=2)], LZ4(acceleration=1),
+         (counts - 2000).astype("<i2")),
+        ("lz4-u2", "<u2", "C", None, LZ4(), counts.astype("<u2")),
+        ("lz4-f4-fast", "<f4", "F", None, LZ4(acceleration=5), smooth.astype("<f4")),
+        ("lz4-noise", "<u8", "C", None, LZ4(), values("<u8", n, 79).reshape(SHAPE)),
+        ("bz2-u2", "<u2", "C", None, BZ2(level=9), counts.astype("<u2")),
+        ("bz2-f8", ">f8", "F", None, BZ2(level=1), values(">f8", n, 80).reshape(SHAPE)),
+    ]
+
+
+def write_filtered(out):
+    manifest = []
+    for name, dtype, order, filters, compressor, data in filtered_cases():
+        z = zarr.create(shape=SHAPE, chunks=CHUNKS, dtype=dtype, order=order, compressor=compressor, filters=filters,
+                        fill_value=0, store=zarr.DirectoryStore(os.path.join(out, "filtered", name)), overwrite=True)
+        z[...] = data
+        with open(os.path.join(out, "filtered-expected", name + ".bin"), "wb") as f:
+            f.write(le_bytes(z[...]))
+        # the values read back, written again: what numcodecs stores for them (a lossy filter's second pass can
+        # differ from its first, -0.0 against 0.0 for one)
+        again = zarr.create(shape=SHAPE, chunks=CHUNKS, dtype=dtype, order=order, compressor=compressor,
+                            filters=filters, fill_value=0, overwrite=True,
+                            store=zarr.DirectoryStore(os.path.join(out, "filtered-again", name)))
+        again[...] = z[...]
+        manifest.append({"name": name, "dtype": dtype, "order": order,
+                         "filters": [f.codec_id for f in filters or []],
+                         "compressor": None if compressor is None else compressor.codec_id, "shape": list(SHAPE)})
+    return manifest
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(os.path.join(out, "expected"), exist_ok=True)
+    os.makedirs(os.path.join(out, "filtered-expected"), exist_ok=True)
     manifest = write_arrays(out)
     write_nd(out, manifest)
     write_axes(out)
     write_half(out)
     with open(os.path.join(out, "manifest.json"), "w") as f:
-        json.dump({"zarr": zarr.__version__, "numcodecs": numcodecs.__version__, "arrays": manifest}, f, indent=1)
+        json.dump({"zarr": zarr.__version__, "numcodecs": numcodecs.__version__, "arrays": manifest,
+                   "filtered": write_filtered(out)}, f, indent=1)
 
 
 if __name__ == "__main__":

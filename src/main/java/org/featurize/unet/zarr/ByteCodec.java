@@ -1,13 +1,21 @@
 package org.featurize.unet.zarr;
 
 /**
- * One bytes-to-bytes step of a chunk's codec chain (a compressor or a checksum). Implementations are stateless
+ * One bytes-to-bytes step of a chunk's codec chain (a v2 filter, a compressor or a checksum). Implementations are stateless
  * and safe for many threads.
  */
 interface ByteCodec {
 
 	/** @return the codec's name as Zarr metadata spells it */
 	String name();
+
+	/**
+	 * @param decodedLength the length of the bytes to encode
+	 * @return the length of the encoded bytes where it follows from that (filters), else -1 (compressors)
+	 */
+	default long encodedLength(final long decodedLength) {
+		return -1;
+	}
 
 	/** @return the encoded bytes */
 	byte[] encode(byte[] decoded);

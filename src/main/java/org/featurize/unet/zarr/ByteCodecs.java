@@ -16,6 +16,11 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.Inflater;
 
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorInputStream;
+import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorOutputStream;
+
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdInputStream;
@@ -23,7 +28,7 @@ import com.scalableminds.bloscjava.Blosc;
 
 /**
  * The bytes-to-bytes codecs, each a thin adapter over a library: Blosc (blosc-java), Zstandard (zstd-jni), gzip,
- * zlib and CRC32C (java.util.zip).
+ * zlib and CRC32C (java.util.zip), LZ4 blocks and bzip2 (commons-compress).
  */
 final class ByteCodecs {
 
@@ -48,6 +53,10 @@ final class ByteCodecs {
 			return new GzipCodec(compressor.level());
 		case ZLIB:
 			return new ZlibCodec(compressor.level());
+		case LZ4:
+			return new Lz4Codec();
+		case BZ2:
+			return new Bz2Codec(compressor.level());
 		default:
 			throw new AssertionError(compressor);
 		}
@@ -400,6 +409,80 @@ final class ByteCodecs {
 			} finally {
 				inflater.end();
 			}
+		}
+	}
+
+	/**
+	 * numcodecs' LZ4: the decoded size as a 4 byte little-endian integer, then the data as one LZ4 block (the block
+	 * format, not LZ4's frame format).
+	 */
+	static final class Lz4Codec implements ByteCodec {
+
+		@Override
+		public String name() {
+			return "lz4";
+		}
+
+		@Override
+		public byte[] encode(final byte[] decoded) {
+			final ByteArrayOutputStream bytes = new ByteArrayOutputStream(decoded.length / 2 + 64);
+			bytes.write(decoded.length);
+			bytes.write(decoded.length >>> 8);
+			bytes.write(decoded.length >>> 16);
+			bytes.write(decoded.length >>> 24);
+			try (BlockLZ4CompressorOutputStream out = new BlockLZ4CompressorOutputStream(bytes)) {
+				out.write(decoded);
+			} catch (final IOException e) {
+				throw new UncheckedIOException(e); // in-memory streams do not fail
+			}
+			return bytes.toByteArray();
+		}
+
+		@Override
+		public byte[] decode(final byte[] encoded, final long limit, final boolean exact, final Object where) {
+			if (encoded.length < 4)
+				throw corrupt(where, "lz4", "expected a 4 byte size header, got " + encoded.length + " bytes", null);
+			final long size = ByteBuffer.wrap(encoded).order(ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xffffffffL;
+			if (exact ? size != limit : size > limit)
+				throw corrupt(where, "lz4", "header says " + size + " bytes, expected " + (exact ? "" : "at most ") + limit,
+						null);
+			final byte[] decoded = readBounded(where, "lz4", size, () -> new BlockLZ4CompressorInputStream(
+					new ByteArrayInputStream(encoded, 4, encoded.length - 4)));
+			if (decoded.length != size)
+				throw corrupt(where, "lz4", "decoded " + decoded.length + " bytes, header says " + size, null);
+			return decoded;
+		}
+	}
+
+	/** bzip2, as numcodecs' BZ2 writes it: one bzip2 stream. */
+	static final class Bz2Codec implements ByteCodec {
+
+		private final int level;
+
+		Bz2Codec(final int level) {
+			this.level = level;
+		}
+
+		@Override
+		public String name() {
+			return "bz2";
+		}
+
+		@Override
+		public byte[] encode(final byte[] decoded) {
+			final ByteArrayOutputStream bytes = new ByteArrayOutputStream(decoded.length / 2 + 64);
+			try (BZip2CompressorOutputStream out = new BZip2CompressorOutputStream(bytes, level)) {
+				out.write(decoded);
+			} catch (final IOException e) {
+				throw new UncheckedIOException(e); // in-memory streams do not fail
+			}
+			return bytes.toByteArray();
+		}
+
+		@Override
+		public byte[] decode(final byte[] encoded, final long limit, final boolean exact, final Object where) {
+			return readBounded(where, "bz2", limit, () -> new BZip2CompressorInputStream(new ByteArrayInputStream(
+					encoded)));
 		}
 	}
 

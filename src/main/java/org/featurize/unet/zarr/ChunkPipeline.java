@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The codec chain of one kind of chunk: a primitive array in C order ({@link Elements}) to bytes in a byte order,
  * through an optional axis permutation ({@link Transpose}: v2 order F, v3 transpose), then through the
- * bytes-to-bytes codecs ({@link ByteCodec}) in order. Decoding runs it backwards and checks every size.
+ * bytes-to-bytes codecs ({@link ByteCodec}: v2 filters, compressors, checksums) in order. Decoding runs it backwards and checks every size.
  * Immutable and safe for many threads.
  */
 final class ChunkPipeline {
@@ -27,6 +27,12 @@ final class ChunkPipeline {
 
 	final int elements;
 
+	/** What each codec decodes to where that is known (the first, and those after filters), else -1. */
+	private final long[] decodedLengths;
+
+	/** The most a codec whose decoded length is not known may decode to: more is corruption. */
+	private final long bound;
+
 	ChunkPipeline(final DataType type, final ByteOrder byteOrder, final int[] shape, final int[] transpose,
 			final List<ByteCodec> codecs) {
 		this.type = type;
@@ -36,6 +42,14 @@ final class ChunkPipeline {
 		this.codecs = List.copyOf(codecs);
 		this.elements = (int) Boxes.size(shape);
 		this.rawBytes = elements * type.bytesPerElement();
+		this.decodedLengths = new long[this.codecs.size()];
+		long largest = rawBytes;
+		for (int i = 0; i < decodedLengths.length; i++) {
+			decodedLengths[i] = i == 0 ? rawBytes
+					: decodedLengths[i - 1] < 0 ? -1 : this.codecs.get(i - 1).encodedLength(decodedLengths[i - 1]);
+			largest = Math.max(largest, decodedLengths[i]);
+		}
+		this.bound = 2 * largest + (1 << 20);
 	}
 
 	/**
@@ -47,8 +61,8 @@ final class ChunkPipeline {
 	Object decode(final byte[] stored, final Object where) {
 		byte[] bytes = stored;
 		for (int i = codecs.size() - 1; i >= 0; i--) {
-			final long limit = i == 0 ? rawBytes : 2L * rawBytes + (1 << 20);
-			bytes = codecs.get(i).decode(bytes, limit, i == 0, where);
+			final boolean known = decodedLengths[i] >= 0;
+			bytes = codecs.get(i).decode(bytes, known ? decodedLengths[i] : bound, known, where);
 		}
 		if (bytes.length != rawBytes)
 			throw new ZarrChunkException("Corrupt chunk " + where + ": expected " + rawBytes + " bytes ("

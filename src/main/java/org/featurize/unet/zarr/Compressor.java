@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Describes how chunks are compressed: none, Blosc (with its inner compressor and shuffle), Zstandard, gzip or
- * zlib. An immutable value; the codecs themselves come from libraries (blosc-java, zstd-jni, java.util.zip).
+ * Describes how chunks are compressed: none, Blosc (with its inner compressor and shuffle), Zstandard, gzip, zlib,
+ * and numcodecs' LZ4 and bzip2 (Zarr v2 only). An immutable value; the codecs themselves come from libraries
+ * (blosc-java, zstd-jni, java.util.zip, commons-compress).
  * <p>
  * What a damaged chunk file gives (measured by the property tests): a file whose length changed (truncated,
  * appended to, replaced) is refused with {@link ZarrChunkException} whatever the compressor, except bytes appended
@@ -32,7 +33,11 @@ public final class Compressor {
 		/** gzip, RFC 1952 (java.util.zip) */
 		GZIP,
 		/** zlib, RFC 1950 (java.util.zip) */
-		ZLIB
+		ZLIB,
+		/** numcodecs' LZ4: the decoded size as 4 little-endian bytes, then one LZ4 block (commons-compress); v2 only */
+		LZ4,
+		/** bzip2 (commons-compress); v2 only */
+		BZ2
 	}
 
 	/** The compressors Blosc can use inside. */
@@ -117,6 +122,26 @@ public final class Compressor {
 		return new Compressor(Kind.ZLIB, null, level, null, 0);
 	}
 
+	/**
+	 * @param acceleration LZ4's acceleration, 1 (the default, the best compression) or more; recorded in the
+	 *            metadata, while the blocks written are those of commons-compress's LZ4 encoder, which any LZ4
+	 *            decoder reads
+	 * @return numcodecs' LZ4 (Zarr v2)
+	 */
+	public static Compressor lz4(final int acceleration) {
+		checkRange("LZ4 acceleration", acceleration, 1, 65537);
+		return new Compressor(Kind.LZ4, null, acceleration, null, 0);
+	}
+
+	/**
+	 * @param level 1 to 9 (bzip2's block size in units of 100 kB)
+	 * @return bzip2 (Zarr v2)
+	 */
+	public static Compressor bz2(final int level) {
+		checkRange("bzip2 level", level, 1, 9);
+		return new Compressor(Kind.BZ2, null, level, null, 0);
+	}
+
 	/** @return the compressor family */
 	public Kind kind() {
 		return kind;
@@ -127,7 +152,7 @@ public final class Compressor {
 		return bloscName;
 	}
 
-	/** @return the compression level (Blosc's clevel); 0 for none */
+	/** @return the compression level (Blosc's clevel, LZ4's acceleration); 0 for none */
 	public int level() {
 		return level;
 	}

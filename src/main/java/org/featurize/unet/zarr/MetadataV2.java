@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Zarr v2 array metadata ({@code .zarray}): parsed into {@link ArrayMetadata}, and written from an
- * {@link ArraySpec}. Compressors: blosc, zstd, gzip, zlib; filters: none.
+ * {@link ArraySpec}. Compressors: blosc, zstd, gzip, zlib, lz4, bz2; filters: those of {@link Filters} (read, and
+ * written through when chunks are written into such an array; arrays this creates have none).
  */
 final class MetadataV2 {
 
@@ -45,13 +46,7 @@ final class MetadataV2 {
 			throw new ZarrFormatException("Malformed metadata " + file + ": order is \"" + order
 					+ "\", expected \"C\" or \"F\"");
 		final long fill = FillValue.parse(json.get("fill_value"), type, file);
-		final JsonNode filters = json.get("filters");
-		if (filters != null && !filters.isNull() && !(filters.isArray() && filters.size() == 0)) {
-			final List<String> ids = new ArrayList<>();
-			filters.forEach(f -> ids.add(f.has("id") ? f.get("id").asText() : f.toString()));
-			throw new ZarrUnsupportedException("Unsupported filters " + ids + " in " + file
-					+ ": expected no filters (null)");
-		}
+		final List<ByteCodec> filters = Filters.parse(json.get("filters"), type, byteOrder, file);
 		final Compressor compressor = compressor(json.get("compressor"), type, file);
 		String separator = ".";
 		final JsonNode sep = json.get("dimension_separator");
@@ -62,9 +57,11 @@ final class MetadataV2 {
 						+ ", expected \".\" or \"/\"");
 		}
 		final ByteCodec codec = ByteCodecs.of(compressor, type.bytesPerElement());
+		final List<ByteCodec> codecs = new ArrayList<>(filters);
+		if (codec != null)
+			codecs.add(codec);
 		final ChunkPipeline pipeline = new ChunkPipeline(type, byteOrder, chunks,
-				order.equals("F") ? Transpose.reversed(chunks.length) : null,
-				codec == null ? List.of() : List.of(codec));
+				order.equals("F") ? Transpose.reversed(chunks.length) : null, codecs);
 		return new ArrayMetadata(2, file, shape, chunks, type, byteOrder, order.charAt(0), compressor, fill,
 				new ChunkKeys(false, separator), pipeline, null);
 	}
@@ -94,9 +91,14 @@ final class MetadataV2 {
 				return Compressor.gzip(config.has("level") ? Json.integer(config.get("level"), "level", file) : 1);
 			case "zlib":
 				return Compressor.zlib(config.has("level") ? Json.integer(config.get("level"), "level", file) : 1);
+			case "lz4":
+				return Compressor.lz4(config.has("acceleration")
+						? Json.integer(config.get("acceleration"), "acceleration", file) : 1);
+			case "bz2":
+				return Compressor.bz2(config.has("level") ? Json.integer(config.get("level"), "level", file) : 1);
 			default:
 				throw new ZarrUnsupportedException("Unsupported compressor \"" + id + "\" in " + file
-						+ ": expected blosc, zstd, gzip, zlib or null");
+						+ ": expected blosc, zstd, gzip, zlib, lz4, bz2 or null");
 			}
 		} catch (final ZarrUnsupportedException e) {
 			if (e.getMessage().contains(file.toString()))
@@ -143,6 +145,10 @@ final class MetadataV2 {
 			json.put("cname", c.bloscName());
 			json.put("id", "blosc");
 			json.put("shuffle", c.shuffle().v2Code());
+			return json;
+		case LZ4:
+			json.put("acceleration", c.level());
+			json.put("id", "lz4");
 			return json;
 		default:
 			json.put("id", c.kind().name().toLowerCase());

@@ -91,13 +91,15 @@ class ZarrBadInputTest {
 	void unsupportedDataTypesAndCodecs() throws IOException {
 		expectV2(v2("\"<f4\"", "\"<c8\""), ZarrUnsupportedException.class, "dtype \"<c8\"", "expected one of");
 		expectV2(v2("\"<f4\"", "[[\"a\", \"<f4\"]]"), ZarrUnsupportedException.class, "dtype", "expected one of");
-		expectV2(v2("\"compressor\": null", "\"compressor\": {\"id\": \"lz4\", \"acceleration\": 1}"),
-				ZarrUnsupportedException.class, "compressor \"lz4\"", "expected blosc, zstd, gzip, zlib");
+		expectV2(v2("\"compressor\": null", "\"compressor\": {\"id\": \"lzma\", \"format\": 1}"),
+				ZarrUnsupportedException.class, "compressor \"lzma\"", "expected blosc, zstd, gzip, zlib, lz4, bz2");
 		expectV2(v2("\"compressor\": null",
 				"\"compressor\": {\"id\": \"blosc\", \"cname\": \"snappy\", \"clevel\": 5}"),
 				ZarrUnsupportedException.class, "snappy");
-		expectV2(v2("\"filters\": null", "\"filters\": [{\"id\": \"delta\", \"dtype\": \"<f4\"}]"),
-				ZarrUnsupportedException.class, "filters [delta]", "expected no filters");
+		expectV2(v2("\"filters\": null", "\"filters\": [{\"id\": \"packbits\"}]"),
+				ZarrUnsupportedException.class, "filter \"packbits\"", "expected delta, fixedscaleoffset");
+		expectV2(v2("\"filters\": null", "\"filters\": [{\"id\": \"delta\", \"dtype\": \"<c8\"}]"),
+				ZarrUnsupportedException.class, "dtype \"<c8\"", "expected a numeric NumPy dtype");
 		expectV3(v3("\"float32\"", "\"complex64\""), ZarrUnsupportedException.class, "data_type \"complex64\"");
 		expectV3(v3("}]", "}, {\"name\": \"bz2\"}]"), ZarrUnsupportedException.class, "codec \"bz2\"");
 		expectV3(v3("\"name\": \"regular\"", "\"name\": \"rectangular\""), ZarrUnsupportedException.class,

@@ -23,6 +23,10 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               enclose, a hole-filling of the plane thresholded at several levels), of the noise-free and of the camera's
               planes; each filter response smoothed by a guided filter (He et al. 2010: radius 6, eps 0.01, the
               plane smoothed at sigma 1 and standardized as its guide), alone and beside the filters.
+  --smoothed  Can the forest read context from the features themselves? The model's features alone, and beside
+              themselves smoothed by a Gaussian (truncated at 3 sigma) at sigma 1, 1.5, 2 or 3 (what a classifier
+              could add at the cost of a convolution per feature, without a second forest); with the forest of
+              100 trees and with classify's (16 trees of depth 8).
   --rings     How large an outline does the model see as enclosing? One bright ring (wall 3 px, blurred at sigma 1.2,
               5 times its background) per camera plane of 448 x 448 (offset 100, Poisson and read noise); the
               response of --enclosure-feature inside the ring (within 4 px of the wall) less its response 30-60 px
@@ -48,6 +52,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import evaluate as E  # noqa: E402
 
 CONTEXT_SIGMAS = (1.0, 3.5, 10.0, 20.0)
+SMOOTHED_SIGMAS = (0, 1, 1.5, 2, 3)
 
 
 def enclosure_maps(plane):
@@ -249,6 +254,7 @@ def main():
     ap.add_argument("--oracle", action="store_true")
     ap.add_argument("--classifier", action="store_true")
     ap.add_argument("--rings", action="store_true")
+    ap.add_argument("--smoothed", action="store_true")
     ap.add_argument("--enclosure-feature", type=int, default=14,
                     help="the feature --rings reads (default 14, the shipped model's share of thresholds enclosed)")
     ap.add_argument("--distilled", default="33,60,21,9,71,22,0,52,2,41,16,4,6,47,79,80",
@@ -264,7 +270,7 @@ def main():
     missing = [m for m in models if not os.path.isfile(m)]
     if missing:
         raise SystemExit("--model: no such file: %s" % ", ".join(missing))
-    if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier):
+    if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed):
         raise SystemExit("--model: several models are compared by --rings only; the other probes take one")
     a.model = models[0]
     if a.rings:
@@ -272,7 +278,7 @@ def main():
         print("|---|" + "---|" * len(RING_RADII))
         for path in models:
             print("| %s | %s |" % (path, " | ".join("%.2f" % v for v in rings(path, a.enclosure_feature).values())))
-        if not (a.bank or a.context or a.basis or a.oracle or a.classifier):
+        if not (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed):
             return
     try:
         distilled = [int(c) for c in a.distilled.split(",")]
@@ -281,7 +287,7 @@ def main():
     if not all(0 <= c < 81 for c in distilled):
         raise SystemExit("--distilled: DistillBank channels are 0-80 (0-48 FilterBank's, 49-78 EnergyBank's, 79-80 "
                          "the enclosure maps), got %r" % a.distilled)
-    net = E.Network(a.model) if a.context or a.basis else None
+    net = E.Network(a.model) if a.context or a.basis or a.smoothed else None
     results = {}
     kept = []  # (family, filters, labels, scribbles) for the ranked subsets, scored after the ranking
     importance = np.zeros(49)
@@ -310,6 +316,14 @@ def main():
                         g = np.concatenate([f, smoothed(p)], 1)
                         p = probabilities(forest(g, scrib, a.seed), g)
                         scores["%s, auto-context x%d" % (name, r)] = iou(p, labels)
+            if a.smoothed:
+                unet = np.stack([net(p) for p in raw])
+                for sg in SMOOTHED_SIGMAS:
+                    f = unet if sg == 0 else np.concatenate(
+                        [unet, np.stack([np.stack([ndi.gaussian_filter(q, sg, truncate=3.0) for q in fz]) for fz in unet])], 1)
+                    name = "unet" if sg == 0 else "unet + sigma %g" % sg
+                    scores[name] = E.score(f, labels, scrib, a.seed)
+                    scores[name + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
             if a.oracle:
                 scores.update(oracle(family, s, a.seed, raw, filters, labels, scrib, distilled))
             if a.classifier:

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -338,17 +339,11 @@ final class ByteCodecs {
 
 		@Override
 		public byte[] encode(final byte[] decoded) {
-			final ByteArrayOutputStream bytes = new ByteArrayOutputStream(decoded.length / 2 + 64);
-			try (GZIPOutputStream out = new GZIPOutputStream(bytes, 65536) {
+			return writeThrough(decoded, new byte[0], bytes -> new GZIPOutputStream(bytes, 65536) {
 				{
 					def.setLevel(level);
 				}
-			}) {
-				out.write(decoded);
-			} catch (final IOException e) {
-				throw new UncheckedIOException(e); // in-memory streams do not fail
-			}
-			return bytes.toByteArray();
+			});
 		}
 
 		@Override
@@ -425,17 +420,8 @@ final class ByteCodecs {
 
 		@Override
 		public byte[] encode(final byte[] decoded) {
-			final ByteArrayOutputStream bytes = new ByteArrayOutputStream(decoded.length / 2 + 64);
-			bytes.write(decoded.length);
-			bytes.write(decoded.length >>> 8);
-			bytes.write(decoded.length >>> 16);
-			bytes.write(decoded.length >>> 24);
-			try (BlockLZ4CompressorOutputStream out = new BlockLZ4CompressorOutputStream(bytes)) {
-				out.write(decoded);
-			} catch (final IOException e) {
-				throw new UncheckedIOException(e); // in-memory streams do not fail
-			}
-			return bytes.toByteArray();
+			final byte[] size = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(decoded.length).array();
+			return writeThrough(decoded, size, BlockLZ4CompressorOutputStream::new);
 		}
 
 		@Override
@@ -470,13 +456,7 @@ final class ByteCodecs {
 
 		@Override
 		public byte[] encode(final byte[] decoded) {
-			final ByteArrayOutputStream bytes = new ByteArrayOutputStream(decoded.length / 2 + 64);
-			try (BZip2CompressorOutputStream out = new BZip2CompressorOutputStream(bytes, level)) {
-				out.write(decoded);
-			} catch (final IOException e) {
-				throw new UncheckedIOException(e); // in-memory streams do not fail
-			}
-			return bytes.toByteArray();
+			return writeThrough(decoded, new byte[0], bytes -> new BZip2CompressorOutputStream(bytes, level));
 		}
 
 		@Override
@@ -516,6 +496,22 @@ final class ByteCodecs {
 						(int) crc.getValue()), null);
 			return Arrays.copyOf(encoded, n);
 		}
+	}
+
+	private interface StreamWrapper {
+		OutputStream wrap(OutputStream out) throws IOException;
+	}
+
+	/** @return {@code header}, then {@code decoded} written through the stream that {@code compressor} makes */
+	private static byte[] writeThrough(final byte[] decoded, final byte[] header, final StreamWrapper compressor) {
+		final ByteArrayOutputStream bytes = new ByteArrayOutputStream(decoded.length / 2 + 64);
+		bytes.writeBytes(header);
+		try (OutputStream out = compressor.wrap(bytes)) {
+			out.write(decoded);
+		} catch (final IOException e) {
+			throw new UncheckedIOException(e); // in-memory streams do not fail
+		}
+		return bytes.toByteArray();
 	}
 
 	private interface StreamOpener {

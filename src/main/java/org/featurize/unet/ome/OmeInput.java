@@ -85,7 +85,8 @@ public final class OmeInput
 		final List< String > images = collection.images();
 		if ( images.size() > 1 )
 			throw new OmeException( String.format( "%s is %s %s of %d images: %s. Featurize one with dataset=PATH (bin/featurize --dataset=%s), "
-					+ "or each as an input of its own (%s/PATH)", group.path(), collection.kind().startsWith( "OME" ) ? "an" : "a", collection.kind(), images.size(), OmeCollection.list( images ),
+					+ "or all of them with a run over many inputs (bin/featurize --output-dir DIR %s; UNet (Folder)), which takes each as an "
+					+ "input of its own", group.path(), collection.kind().startsWith( "OME" ) ? "an" : "a", collection.kind(), images.size(), OmeCollection.list( images ),
 					images.get( 0 ), group.path() ) );
 		final String path = group.groupPath().isEmpty() ? images.get( 0 ) : group.groupPath() + "/" + images.get( 0 );
 		final String where = collection.kind() + " " + group.path() + ": its one image, " + images.get( 0 ) + ",";

@@ -79,7 +79,8 @@ class OmeCollectionTest
 			image( root, String.valueOf( s ), 10 * s );
 		final OmeException e = assertThrows( OmeException.class, () -> InputView.open( root, "", Selection.ALL ) );
 		assertEquals( root + " is a bioformats2raw collection of 3 images: 0, 1, 2. Featurize one with dataset=PATH (bin/featurize --dataset=0), "
-				+ "or each as an input of its own (" + root + "/PATH)", e.getMessage() );
+				+ "or all of them with a run over many inputs (bin/featurize --output-dir DIR " + root + "; UNet (Folder)), which takes each as an "
+				+ "input of its own", e.getMessage() );
 		assertEquals( 20f, first( InputView.open( root, "2", Selection.ALL ) ) );
 
 		// without the OME group, the numbered groups in numeric order
@@ -113,7 +114,8 @@ class OmeCollectionTest
 		final Path plate = plate( dir );
 		final OmeException e = assertThrows( OmeException.class, () -> InputView.open( plate, "", Selection.ALL ) );
 		assertEquals( plate + " is an OME-Zarr plate of 3 images: A/1/0, B/2/0, B/2/1. Featurize one with dataset=PATH (bin/featurize --dataset=A/1/0), "
-				+ "or each as an input of its own (" + plate + "/PATH)", e.getMessage() );
+				+ "or all of them with a run over many inputs (bin/featurize --output-dir DIR " + plate + "; UNet (Folder)), which takes each as an "
+				+ "input of its own", e.getMessage() );
 		assertEquals( 3f, first( InputView.open( plate, "B/2/1", Selection.ALL ) ) );
 		assertEquals( 1f, first( InputView.open( plate, "A/1", Selection.ALL ) ), "a well of one field is that field" );
 		assertEquals( List.of( "0", "1" ), OmeCollection.of( ZarrGroup.open( plate, "B/2" ) ).images() );

@@ -144,8 +144,11 @@ public final class InputView
 				selection.channelAxis() );
 	}
 
-	/** Refuses a group that is neither an OME-Zarr image nor a collection of one, naming what it holds. */
-	private static void refuseGroup( final Path root, final String dataset, final String where )
+	/**
+	 * Refuses {@code root/dataset} where it is a group that is neither an OME-Zarr image nor a collection of one,
+	 * naming what it holds; returns where it is no group.
+	 */
+	public static void refuseGroup( final Path root, final String dataset, final String where )
 	{
 		final ZarrGroup group;
 		try

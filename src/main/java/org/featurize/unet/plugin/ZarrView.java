@@ -69,6 +69,8 @@ public final class ZarrView
 		if ( ome == null && level != null && level != 0 )
 			throw new InputException( String.format( "level=%d needs an OME-Zarr multiscale image, but %s is a plain Zarr array (one level, 0)",
 					level, where ) );
+		if ( ome == null )
+			InputView.refuseGroup( root, dataset, where );
 		final ZarrArray array = ome != null ? ome.array() : ZarrArray.open( root, dataset == null ? "" : dataset );
 		final int channelAxis = ome != null ? ome.channelAxis() : InputView.plainChannelAxis( array );
 		final char[] roles = roles( array.shape().length, channelAxis, ome == null ? null : ome.axes() );

@@ -14,6 +14,7 @@ import org.featurize.unet.input.InputView;
 import org.featurize.unet.input.Selection;
 import org.featurize.unet.job.Batch;
 import org.featurize.unet.job.FeaturizeRequest;
+import org.featurize.unet.plugin.ZarrView;
 import org.featurize.unet.testutil.Fixtures;
 import org.featurize.unet.zarr.ArraySpec;
 import org.featurize.unet.zarr.DataType;
@@ -58,6 +59,7 @@ class OmeCollectionTest
 		final InputView view = InputView.open( root, "", Selection.ALL );
 		assertArrayEquals( new long[] { 2, 16, 20 }, view.shape() );
 		assertEquals( 7f, first( view ) );
+		assertArrayEquals( new long[] { 20, 16, 2 }, ZarrView.open( root, "", null ).image().dimensionsAsLongArray(), "Open Zarr: (x, y, t)" );
 
 		// the same features as the image given by its path
 		OmeOutputTest.run( FeaturizeRequest.of( root ).output( dir.resolve( "a.zarr" ) ).model( Fixtures.TINY_MODEL ) );
@@ -142,6 +144,8 @@ class OmeCollectionTest
 				+ "image (OME-Zarr image), more (group), raw (array [3, 32, 32] uint16): give the array or image to featurize with dataset=PATH "
 				+ "(bin/featurize --dataset=PATH)", e.getMessage() );
 		assertArrayEquals( new long[] { 3, 32, 32 }, InputView.open( root, "raw", Selection.ALL ).shape() );
+		// Open Zarr says the same
+		assertEquals( e.getMessage(), assertThrows( InputException.class, () -> ZarrView.open( root, "", null ) ).getMessage() );
 	}
 
 	@Test

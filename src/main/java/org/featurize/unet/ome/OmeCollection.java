@@ -117,6 +117,16 @@ public final class OmeCollection
 		return entries.isEmpty() ? "nothing (no arrays or groups in it)" : list( entries );
 	}
 
+	/** {@code path} where it names a node inside the collection: relative, without empty, {@code .} or {@code ..} parts. */
+	private static String inside( final String path, final String where )
+	{
+		for ( final String part : path.split( "/", -1 ) )
+			if ( part.isEmpty() || part.equals( "." ) || part.equals( ".." ) || part.contains( "\\" ) )
+				throw new OmeException( where + ": the image path \"" + path + "\" does not name a node inside the collection "
+						+ "(expected a relative path such as 0 or A/1/0)" );
+		return path;
+	}
+
 	/** Up to {@link #LISTED} items, then how many more. */
 	static String list( final List< String > items )
 	{
@@ -157,7 +167,7 @@ public final class OmeCollection
 				{
 					if ( !( s instanceof String ) || ( ( String ) s ).isBlank() )
 						throw new OmeException( where + ": OME/.zattrs \"series\" must list the images' paths as strings, found " + listed );
-					series.add( ( String ) s );
+					series.add( inside( ( String ) s, where ) );
 				}
 				return series;
 			}
@@ -188,7 +198,7 @@ public final class OmeCollection
 			final Map< String, Object > well = OmeInput.asMap( w );
 			if ( well == null || !( well.get( "path" ) instanceof String ) )
 				throw new OmeException( where + ": a well must be an object with a \"path\", found " + w );
-			final String path = ( String ) well.get( "path" );
+			final String path = inside( ( String ) well.get( "path" ), where );
 			final String wellPath = group.groupPath().isEmpty() ? path : group.groupPath() + "/" + path;
 			final ZarrGroup wellGroup;
 			try
@@ -219,7 +229,7 @@ public final class OmeCollection
 			final Map< String, Object > image = OmeInput.asMap( i );
 			if ( image == null || !( image.get( "path" ) instanceof String ) )
 				throw new OmeException( "OME-Zarr well " + group.path() + ": an image must be an object with a \"path\", found " + i );
-			images.add( prefix + image.get( "path" ) );
+			images.add( prefix + inside( ( String ) image.get( "path" ), "OME-Zarr well " + group.path() ) );
 		}
 		return images;
 	}

@@ -126,6 +126,12 @@ class OmeCollectionTest
 		final Path broken = dir.resolve( "broken.zarr" );
 		ZarrGroup.create( broken, "", 2, Map.of( "plate", Map.of( "wells", List.of( Map.of( "path", "C/3" ) ) ) ) );
 		final OmeException missing = assertThrows( OmeException.class, () -> InputView.open( broken, "", Selection.ALL ) );
+		final Path outside = dir.resolve( "outside.zarr" );
+		ZarrGroup.create( outside, "", 2, Map.of( "bioformats2raw.layout", 3 ) );
+		ZarrGroup.create( outside, "OME", 2, Map.of( "series", List.of( "0", "../plate.zarr/A/1/0" ) ) );
+		assertEquals( "bioformats2raw collection " + outside + ": the image path \"../plate.zarr/A/1/0\" does not name a node inside the "
+				+ "collection (expected a relative path such as 0 or A/1/0)",
+				assertThrows( OmeException.class, () -> InputView.open( outside, "", Selection.ALL ) ).getMessage() );
 		assertEquals( "OME-Zarr plate " + broken + ": well C/3 is listed in \"plate.wells\" but ", missing.getMessage().substring( 0,
 				( "OME-Zarr plate " + broken + ": well C/3 is listed in \"plate.wells\" but " ).length() ) );
 	}

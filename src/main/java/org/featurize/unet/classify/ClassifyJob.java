@@ -2,6 +2,7 @@ package org.featurize.unet.classify;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
+import org.featurize.unet.ome.OmeInput;
 import org.featurize.unet.zarr.DataType;
 import org.featurize.unet.zarr.ZarrArray;
 
@@ -71,7 +73,7 @@ public final class ClassifyJob
 		final long[] inputShape = view.shape();
 		final StoredFeatures stored = request.storedFeatures != null ? openStored( request.storedFeatures, view, fr, given, request.classifier )
 				: null;
-		final ZarrArray labelArray = request.labels != null ? openLabels( request ) : null;
+		final ZarrArray labelArray = request.labels != null ? openLabels( request, inputShape, view.part() ) : null;
 		for ( final Path out : new Path[] { request.labelArray(), request.probabilities } )
 			if ( out != null )
 				FeatureOutput.checkBeforeRun( out, fr.input(), request.overwrite );
@@ -154,11 +156,38 @@ public final class ClassifyJob
 			request.halo( ( ( Number ) f.get( "halo" ) ).intValue() );
 	}
 
-	private static ZarrArray openLabels( final ClassifyRequest request )
+	/**
+	 * The label array: a Zarr array, or an OME-Zarr label image (as napari and ome-zarr write scribbles, in an image's
+	 * {@code labels} group) at the resolution level that has the input's shape; the {@code labels} group itself where
+	 * it lists one label image.
+	 */
+	private static ZarrArray openLabels( final ClassifyRequest request, final long[] inputShape, final String part )
 	{
 		if ( !Files.exists( request.labels ) )
 			throw new LabelException( "Labels " + request.labels + " do not exist" );
-		return ZarrArray.open( request.labels, request.labelsDataset );
+		String dataset = request.labelsDataset == null ? "" : request.labelsDataset;
+		final String where = "Labels " + ( dataset.isEmpty() ? request.labels : request.labels.resolve( dataset ) );
+		final List< String > listed = OmeLabels.listed( request.labels, dataset );
+		if ( listed != null )
+		{
+			if ( listed.size() != 1 )
+				throw new LabelException( String.format( "%s is an OME-Zarr labels group of %d label images: %s; give one with labels_dataset "
+						+ "(bin/featurize classify --labels-dataset)", where, listed.size(), String.join( ", ", listed ) ) );
+			dataset = dataset.isEmpty() ? listed.get( 0 ) : dataset + "/" + listed.get( 0 );
+		}
+		final OmeInput ome = OmeInput.probe( request.labels, dataset );
+		if ( ome == null )
+			return ZarrArray.open( request.labels, dataset );
+		final List< String > shapes = new ArrayList<>();
+		for ( int k = 0; k < ome.levels(); k++ )
+		{
+			final ZarrArray level = ome.level( k ).array();
+			if ( Arrays.equals( Labels.squeeze( level.shape() ), Labels.squeeze( inputShape ) ) )
+				return level;
+			shapes.add( Arrays.toString( level.shape() ) );
+		}
+		throw new LabelException( String.format( "%s is an OME-Zarr label image none of whose %d level(s) has the shape of %s, %s: %s", where,
+				ome.levels(), part, Arrays.toString( inputShape ), String.join( ", ", shapes ) ) );
 	}
 
 	private PixelClassifier train( final ClassifyRequest request, final ZarrArray labelArray, final InputView view, final CellFeatures image,

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.featurize.unet.ome.OmeAxis;
 import org.featurize.unet.ome.OmeMetadata;
+import org.featurize.unet.zarr.ZarrException;
 import org.featurize.unet.zarr.ZarrGroup;
 
 /**
@@ -55,6 +56,35 @@ public final class OmeLabels
 	}
 
 	/** The label image's attributes: {@code multiscales} and {@code image-label}. */
+	/**
+	 * The label images that the group at {@code root/path} lists as an OME-Zarr {@code labels} group (its
+	 * {@code "labels"} attribute, or under {@code "ome"} in NGFF 0.5), or null where it is no such group.
+	 */
+	static List< String > listed( final Path root, final String path )
+	{
+		final Map< String, Object > attributes;
+		try
+		{
+			attributes = ZarrGroup.open( root, path ).attributes();
+		}
+		catch ( final ZarrException e )
+		{
+			return null;
+		}
+		Object labels = attributes.get( "labels" );
+		if ( labels == null && attributes.get( "ome" ) instanceof Map )
+			labels = ( ( Map< ?, ? > ) attributes.get( "ome" ) ).get( "labels" );
+		if ( !( labels instanceof List ) || attributes.containsKey( "multiscales" ) )
+			return null;
+		final List< String > names = new ArrayList<>();
+		for ( final Object name : ( List< ? > ) labels )
+			if ( name instanceof String && !( ( String ) name ).isBlank() && !( ( String ) name ).contains( ".." ) )
+				names.add( ( String ) name );
+			else
+				throw new LabelException( "Labels " + root.resolve( path ) + ": the \"labels\" attribute must list label images by name, found " + labels );
+		return names;
+	}
+
 	static Map< String, Object > attributes( final Classification classification, final List< OmeAxis > inputAxes )
 	{
 		final int n = classification.cellGrid().numDimensions();

@@ -387,7 +387,7 @@ final class Filters {
 			super(dtype, astype, "quantize");
 			if (!dtype.type.isFloat())
 				throw new IllegalArgumentException("dtype " + dtype.type.v3Name() + ", expected a float type");
-			final double exp = Math.log10(Math.pow(10, -digits));
+			final double exp = Math.log(Math.pow(10, -digits)) / Math.log(10); // as Python's math.log(x, 10)
 			final int e = (int) (exp < 0 ? Math.floor(exp) : Math.ceil(exp));
 			scale = Math.pow(2, Math.ceil(Math.log(Math.pow(10, -e)) / Math.log(2)));
 		}

@@ -53,7 +53,7 @@ public final class ClassifyMain implements Callable< Integer >
 
 
 
-	@Option( names = "--labels-dataset", paramLabel = "PATH", description = "Array path inside the labels (default: the labels themselves)" )
+	@Option( names = "--labels-dataset", paramLabel = "PATH", description = "Array path inside the labels: an array, an OME-Zarr label image (read at its level of the input's shape) or a labels group that lists one (default: the labels themselves)" )
 	String labelsDataset = "";
 
 

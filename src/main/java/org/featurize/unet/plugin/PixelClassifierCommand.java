@@ -83,8 +83,8 @@ public class PixelClassifierCommand extends FijiCommand
 	private File input;
 
 	@Parameter( label = "Labels Zarr (empty: the ROI Manager's ROIs)", style = "directory", required = false, persist = false,
-			description = "A label array of the input's shape (0 unlabelled, 1, 2, ... the classes); empty to train on the ROIs in the ROI "
-					+ "Manager, drawn over the input and named after their class" )
+			description = "A label array of the input's shape (0 unlabelled, 1, 2, ... the classes), or an OME-Zarr label image "
+					+ "(image.zarr/labels/NAME); empty to train on the ROIs in the ROI Manager, drawn over the input and named after their class" )
 	private File labels;
 
 	@Parameter( label = "Model (TorchScript or bioimage.io)", style = "open", required = false, persist = false, callback = "refreshDefaults",
@@ -144,7 +144,7 @@ public class PixelClassifierCommand extends FijiCommand
 	private String level = "";
 
 	@Parameter( label = "Dataset inside the labels", required = false, persist = false,
-			description = "Path of the array inside the labels; empty for the labels themselves" )
+			description = "Path of the array (or OME-Zarr label image, or labels group) inside the labels; empty for the labels themselves" )
 	private String labels_dataset = "";
 
 	@Parameter( label = "Normalization", choices = { "none", "percentile" }, persist = false,

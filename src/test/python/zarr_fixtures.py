@@ -18,6 +18,7 @@ Writes into OUT:
                        alone and chained) and with the compressors lz4 and bz2, of several dtypes and both orders;
                        what zarr reads back in filtered-expected/<name>.bin, and those values written again
                        in filtered-again/<name>/
+  zip/plain.zarr.zip   a float32 array in zarr's ZipStore, and what zarr reads of it in zip/plain.bin
   manifest.json        one entry per array: name, dtype, order, separator, compressor, fill_value, shape; the
                        filtered arrays under "filtered": name, dtype, order, filters, compressor, shape
 """
@@ -230,10 +231,22 @@ def write_filtered(out):
     return manifest
 
 
+def write_zip(out):
+    """A float32 array in Python zarr's ZipStore (the hierarchy at the zip's root), and what zarr reads of it."""
+    store = zarr.ZipStore(os.path.join(out, "zip", "plain.zarr.zip"), mode="w")
+    z = zarr.create(shape=SHAPE, chunks=CHUNKS, dtype="<f4", compressor=Zstd(level=1), store=store)
+    z[...] = values("<f4", SHAPE[0] * SHAPE[1], 4242).reshape(SHAPE)
+    store.close()
+    with open(os.path.join(out, "zip", "plain.bin"), "wb") as f:
+        f.write(le_bytes(zarr.open_array(zarr.ZipStore(os.path.join(out, "zip", "plain.zarr.zip"), mode="r"))[...]))
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(os.path.join(out, "expected"), exist_ok=True)
     os.makedirs(os.path.join(out, "filtered-expected"), exist_ok=True)
+    os.makedirs(os.path.join(out, "zip"), exist_ok=True)
+    write_zip(out)
     manifest = write_arrays(out)
     write_nd(out, manifest)
     write_axes(out)

@@ -22,6 +22,7 @@ import org.featurize.unet.job.Featurizer;
 import org.featurize.unet.ome.OmeInput;
 import org.featurize.unet.zarr.DataType;
 import org.featurize.unet.zarr.ZarrArray;
+import org.featurize.unet.zarr.ZipStores;
 
 /**
  * A classification run, the same from every front end: the lazy features of the input (as {@link Featurizer}
@@ -167,7 +168,8 @@ public final class ClassifyJob
 			throw new LabelException( "Labels " + request.labels + " do not exist" );
 		String dataset = request.labelsDataset == null ? "" : request.labelsDataset;
 		final String where = "Labels " + ( dataset.isEmpty() ? request.labels : request.labels.resolve( dataset ) );
-		final List< String > listed = OmeLabels.listed( request.labels, dataset );
+		final Path root = ZipStores.root( request.labels ); // a zipped store is read in place
+		final List< String > listed = OmeLabels.listed( root, dataset );
 		if ( listed != null )
 		{
 			if ( listed.size() != 1 )
@@ -175,9 +177,9 @@ public final class ClassifyJob
 						+ "(bin/featurize classify --labels-dataset)", where, listed.size(), String.join( ", ", listed ) ) );
 			dataset = dataset.isEmpty() ? listed.get( 0 ) : dataset + "/" + listed.get( 0 );
 		}
-		final OmeInput ome = OmeInput.probe( request.labels, dataset );
+		final OmeInput ome = OmeInput.probe( root, dataset );
 		if ( ome == null )
-			return ZarrArray.open( request.labels, dataset );
+			return ZarrArray.open( root, dataset );
 		final List< String > shapes = new ArrayList<>();
 		for ( int k = 0; k < ome.levels(); k++ )
 		{

@@ -17,6 +17,7 @@ import org.featurize.unet.zarr.ZarrAxes;
 import org.featurize.unet.zarr.ZarrException;
 import org.featurize.unet.zarr.ZarrGroup;
 import org.featurize.unet.zarr.ZarrImages;
+import org.featurize.unet.zarr.ZipStores;
 
 import net.imglib2.FinalInterval;
 import net.imglib2.Interval;
@@ -99,10 +100,11 @@ public final class InputView
 	 * Opens {@code root/dataset} (an OME-Zarr image or a plain array of 2, 3 or 4 dimensions) and resolves the part of
 	 * it that {@code selection} chooses; refuses a region that does not fit the input.
 	 */
-	public static InputView open( final Path root, final String dataset, final Selection selection )
+	public static InputView open( final Path input, final String dataset, final Selection selection )
 	{
 		final String region = selection.region();
-		final String where = "Input " + ( dataset == null || dataset.isEmpty() ? root : root.resolve( dataset ) );
+		final String where = "Input " + ( dataset == null || dataset.isEmpty() ? input : input.resolve( dataset ) );
+		final Path root = ZipStores.root( input ); // a zipped store is read in place
 		final OmeInput ome = level( OmeInput.probe( root, dataset ), selection.level(), where ); // null unless the input is an OME-Zarr image
 		if ( ome == null )
 			refuseGroup( root, dataset, where );
@@ -140,7 +142,7 @@ public final class InputView
 			throw new InputException( String.format( "channel=%s does not exist: %s has %d channel%s%s: %s", channel, where, count,
 					count == 1 ? "" : "s", channelAxis < 0 ? " (no channel axis)" : " (axis \"" + axisName( ome, array, channelAxis ) + "\")",
 					list( names ) ) );
-		return new InputView( root, array, ome, shape, axes, r, bounds, channelAxis, List.copyOf( names ), channel, selection.level(),
+		return new InputView( input, array, ome, shape, axes, r, bounds, channelAxis, List.copyOf( names ), channel, selection.level(),
 				selection.channelAxis() );
 	}
 
@@ -322,7 +324,7 @@ public final class InputView
 	/** The name of the image: OME's, else the input folder's without {@code .zarr}. */
 	public String name()
 	{
-		return ome != null ? ome.name() : root.toAbsolutePath().normalize().getFileName().toString().replaceFirst( "\\.(ome\\.)?zarr$", "" );
+		return ome != null ? ome.name() : root.toAbsolutePath().normalize().getFileName().toString().replaceFirst( "(\\.zip|\\.ozx)$", "" ).replaceFirst( "\\.(ome\\.)?zarr$", "" );
 	}
 
 	/** Channel {@code c}'s pixels as a lazy image without a channel axis, ImgLib2 order (x, y[, z[, t]]), of {@code whole} (all the array's axes). */

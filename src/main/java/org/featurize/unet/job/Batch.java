@@ -103,6 +103,9 @@ public final class Batch
 	{
 		final Path file = input.toAbsolutePath().normalize().getFileName();
 		String name = file == null ? "input" : file.toString();
+		for ( final String zip : new String[] { ".zip", ".ozx" } ) // a zipped store: data.zarr.zip, image.ozx
+			if ( name.toLowerCase( Locale.ROOT ).endsWith( zip ) && name.length() > zip.length() )
+				name = name.substring( 0, name.length() - zip.length() );
 		if ( name.toLowerCase( Locale.ROOT ).endsWith( ".zarr" ) && name.length() > 5 )
 			name = name.substring( 0, name.length() - 5 );
 		return pattern.replace( "{name}", name );
@@ -223,8 +226,10 @@ public final class Batch
 		final List< Path > inputs;
 		try ( Stream< Path > entries = Files.list( folder ) )
 		{
-			inputs = entries.filter( p -> Files.isDirectory( p ) && p.getFileName().toString().toLowerCase( Locale.ROOT ).endsWith( ".zarr" ) )
-					.sorted().toList();
+			inputs = entries.filter( p -> {
+				final String name = p.getFileName().toString().toLowerCase( Locale.ROOT );
+				return Files.isDirectory( p ) ? name.endsWith( ".zarr" ) : ( name.endsWith( ".zarr.zip" ) || name.endsWith( ".ozx" ) ) && Files.isRegularFile( p );
+			} ).sorted().toList();
 		}
 		catch ( final IOException e )
 		{

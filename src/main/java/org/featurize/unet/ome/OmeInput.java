@@ -186,7 +186,8 @@ public final class OmeInput
 					a.get( "unit" ) instanceof String ? ( String ) a.get( "unit" ) : null, scale[ d ], translation[ d ] ) );
 		}
 		final int channel = check( axes, where );
-		final String name = multiscale.get( "name" ) instanceof String ? ( String ) multiscale.get( "name" ) : group.path().getFileName().toString();
+		final String name = multiscale.get( "name" ) instanceof String ? ( String ) multiscale.get( "name" )
+				: group.path().getFileName() == null ? "image" : group.path().getFileName().toString(); // a zip's root has no name
 		final List< String > labels = labels( group );
 		return new OmeInput( group, multiscale, level, levels, array, axes, channel, name,
 				channel >= 0 && labels.size() == array.shape()[ channel ] ? java.util.Collections.unmodifiableList( labels ) : List.of() );

@@ -11,6 +11,7 @@ import org.featurize.unet.ome.OmeAxis;
 import org.featurize.unet.ome.OmeInput;
 import org.featurize.unet.zarr.DataType;
 import org.featurize.unet.zarr.ZarrArray;
+import org.featurize.unet.zarr.ZipStores;
 import org.featurize.unet.zarr.ZarrImages;
 
 import net.imglib2.RandomAccessibleInterval;
@@ -55,9 +56,10 @@ public final class ZarrView
 	 * @throws FeaturizeException
 	 *             when there is no such array or level, or its axes cannot be shown as (x, y, [c,] [z,] [t])
 	 */
-	public static ZarrView open( final Path root, final String dataset, final Integer level )
+	public static ZarrView open( final Path input, final String dataset, final Integer level )
 	{
-		final String where = "Input " + ( dataset == null || dataset.isEmpty() ? root : root.resolve( dataset ) );
+		final String where = "Input " + ( dataset == null || dataset.isEmpty() ? input : input.resolve( dataset ) );
+		final Path root = ZipStores.root( input ); // a zipped store is read in place
 		OmeInput ome = OmeInput.probe( root, dataset );
 		if ( ome != null && level != null )
 		{
@@ -81,7 +83,8 @@ public final class ZarrView
 		for ( int d = roles.length - 1; d >= 0; d-- )
 			axes.append( roles[ d ] );
 		final RandomAccessibleInterval< ? > image = lazy( array, axes );
-		final String name = root.getFileName() == null ? root.toString() : root.getFileName().toString().replaceFirst( "\\.(zarr|ome\\.zarr)$", "" );
+		final String name = input.getFileName() == null ? input.toString()
+				: input.getFileName().toString().replaceFirst( "(\\.zip|\\.ozx)$", "" ).replaceFirst( "\\.(zarr|ome\\.zarr)$", "" );
 		final String title = name + ( dataset == null || dataset.isEmpty() ? "" : "/" + dataset )
 				+ ( ome != null && ome.level() > 0 ? " level " + ome.level() : "" );
 		return new ZarrView( array, image, axes.toString(), title );

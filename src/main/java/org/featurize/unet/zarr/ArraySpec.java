@@ -79,7 +79,7 @@ public final class ArraySpec {
 		if (!chunkKeyEncoding.equals("default") && !chunkKeyEncoding.equals("v2"))
 			throw new IllegalArgumentException("chunkKeyEncoding must be \"default\" or \"v2\", got \""
 					+ chunkKeyEncoding + "\"");
-		if (zarrFormat == 3 && (compressor.kind() == Compressor.Kind.LZ4 || compressor.kind() == Compressor.Kind.BZ2))
+		if (zarrFormat == 3 && compressor.kind() == Compressor.Kind.LZ4)
 			throw new IllegalArgumentException(compressor + " is a Zarr v2 compressor (numcodecs); a v3 array takes "
 					+ "blosc, zstd, gzip or zlib");
 		if (zarrFormat == 2 && (shardShape != null || dimensionNames != null || !chunkKeyEncoding.equals("default")))

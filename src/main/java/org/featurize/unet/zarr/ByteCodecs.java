@@ -17,10 +17,6 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.Inflater;
 
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
-import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorInputStream;
-import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorOutputStream;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
@@ -29,7 +25,7 @@ import com.scalableminds.bloscjava.Blosc;
 
 /**
  * The bytes-to-bytes codecs, each a thin adapter over a library: Blosc (blosc-java), Zstandard (zstd-jni), gzip,
- * zlib and CRC32C (java.util.zip), LZ4 blocks and bzip2 (commons-compress).
+ * zlib and CRC32C (java.util.zip); LZ4 blocks are read and written by {@link Lz4Blocks}.
  */
 final class ByteCodecs {
 
@@ -56,8 +52,6 @@ final class ByteCodecs {
 			return new ZlibCodec(compressor.level());
 		case LZ4:
 			return new Lz4Codec();
-		case BZ2:
-			return new Bz2Codec(compressor.level());
 		default:
 			throw new AssertionError(compressor);
 		}
@@ -339,7 +333,7 @@ final class ByteCodecs {
 
 		@Override
 		public byte[] encode(final byte[] decoded) {
-			return writeThrough(decoded, new byte[0], bytes -> new GZIPOutputStream(bytes, 65536) {
+			return writeThrough(decoded, bytes -> new GZIPOutputStream(bytes, 65536) {
 				{
 					def.setLevel(level);
 				}
@@ -420,8 +414,8 @@ final class ByteCodecs {
 
 		@Override
 		public byte[] encode(final byte[] decoded) {
-			final byte[] size = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(decoded.length).array();
-			return writeThrough(decoded, size, BlockLZ4CompressorOutputStream::new);
+			final byte[] block = Lz4Blocks.compress(decoded);
+			return ByteBuffer.allocate(4 + block.length).order(ByteOrder.LITTLE_ENDIAN).putInt(decoded.length).put(block).array();
 		}
 
 		@Override
@@ -432,37 +426,11 @@ final class ByteCodecs {
 			if (exact ? size != limit : size > limit)
 				throw corrupt(where, "lz4", "header says " + size + " bytes, expected " + (exact ? "" : "at most ") + limit,
 						null);
-			final byte[] decoded = readBounded(where, "lz4", size, () -> new BlockLZ4CompressorInputStream(
-					new ByteArrayInputStream(encoded, 4, encoded.length - 4)));
-			if (decoded.length != size)
-				throw corrupt(where, "lz4", "decoded " + decoded.length + " bytes, header says " + size, null);
-			return decoded;
-		}
-	}
-
-	/** bzip2, as numcodecs' BZ2 writes it: one bzip2 stream. */
-	static final class Bz2Codec implements ByteCodec {
-
-		private final int level;
-
-		Bz2Codec(final int level) {
-			this.level = level;
-		}
-
-		@Override
-		public String name() {
-			return "bz2";
-		}
-
-		@Override
-		public byte[] encode(final byte[] decoded) {
-			return writeThrough(decoded, new byte[0], bytes -> new BZip2CompressorOutputStream(bytes, level));
-		}
-
-		@Override
-		public byte[] decode(final byte[] encoded, final long limit, final boolean exact, final Object where) {
-			return readBounded(where, "bz2", limit, () -> new BZip2CompressorInputStream(new ByteArrayInputStream(
-					encoded)));
+			try {
+				return Lz4Blocks.decompress(encoded, 4, (int) size);
+			} catch (final IllegalArgumentException e) {
+				throw corrupt(where, "lz4", e.getMessage(), e);
+			}
 		}
 	}
 
@@ -502,10 +470,9 @@ final class ByteCodecs {
 		OutputStream wrap(OutputStream out) throws IOException;
 	}
 
-	/** @return {@code header}, then {@code decoded} written through the stream that {@code compressor} makes */
-	private static byte[] writeThrough(final byte[] decoded, final byte[] header, final StreamWrapper compressor) {
+	/** @return {@code decoded} written through the stream that {@code compressor} makes */
+	private static byte[] writeThrough(final byte[] decoded, final StreamWrapper compressor) {
 		final ByteArrayOutputStream bytes = new ByteArrayOutputStream(decoded.length / 2 + 64);
-		bytes.writeBytes(header);
 		try (OutputStream out = compressor.wrap(bytes)) {
 			out.write(decoded);
 		} catch (final IOException e) {

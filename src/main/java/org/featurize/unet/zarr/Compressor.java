@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * Describes how chunks are compressed: none, Blosc (with its inner compressor and shuffle), Zstandard, gzip, zlib,
- * and numcodecs' LZ4 and bzip2 (Zarr v2 only). An immutable value; the codecs themselves come from libraries
- * (blosc-java, zstd-jni, java.util.zip, commons-compress).
+ * and numcodecs' LZ4 (Zarr v2 only). An immutable value; the codecs themselves come from libraries (blosc-java,
+ * zstd-jni, java.util.zip), LZ4 blocks from {@link Lz4Blocks}.
  * <p>
  * What a damaged chunk file gives (measured by the property tests): a file whose length changed (truncated,
  * appended to, replaced) is refused with {@link ZarrChunkException} whatever the compressor, except bytes appended
@@ -34,10 +34,8 @@ public final class Compressor {
 		GZIP,
 		/** zlib, RFC 1950 (java.util.zip) */
 		ZLIB,
-		/** numcodecs' LZ4: the decoded size as 4 little-endian bytes, then one LZ4 block (commons-compress); v2 only */
-		LZ4,
-		/** bzip2 (commons-compress); v2 only */
-		BZ2
+		/** numcodecs' LZ4: the decoded size as 4 little-endian bytes, then one LZ4 block ({@link Lz4Blocks}); v2 only */
+		LZ4
 	}
 
 	/** The compressors Blosc can use inside. */
@@ -124,7 +122,7 @@ public final class Compressor {
 
 	/**
 	 * @param acceleration LZ4's acceleration, 1 (the default, the best compression) or more; recorded in the
-	 *            metadata, while the blocks written are those of commons-compress's LZ4 encoder, which any LZ4
+	 *            metadata, while the blocks written are those of {@link Lz4Blocks}' one greedy matcher, which any LZ4
 	 *            decoder reads
 	 * @return numcodecs' LZ4 (Zarr v2)
 	 */
@@ -133,14 +131,6 @@ public final class Compressor {
 		return new Compressor(Kind.LZ4, null, acceleration, null, 0);
 	}
 
-	/**
-	 * @param level 1 to 9 (bzip2's block size in units of 100 kB)
-	 * @return bzip2 (Zarr v2)
-	 */
-	public static Compressor bz2(final int level) {
-		checkRange("bzip2 level", level, 1, 9);
-		return new Compressor(Kind.BZ2, null, level, null, 0);
-	}
 
 	/** @return the compressor family */
 	public Kind kind() {

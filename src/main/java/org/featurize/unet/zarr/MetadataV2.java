@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Zarr v2 array metadata ({@code .zarray}): parsed into {@link ArrayMetadata}, and written from an
- * {@link ArraySpec}. Compressors: blosc, zstd, gzip, zlib, lz4, bz2; filters: those of {@link Filters} (read, and
+ * {@link ArraySpec}. Compressors: blosc, zstd, gzip, zlib, lz4; filters: those of {@link Filters} (read, and
  * written through when chunks are written into such an array; arrays this creates have none).
  */
 final class MetadataV2 {
@@ -94,11 +94,9 @@ final class MetadataV2 {
 			case "lz4":
 				return Compressor.lz4(config.has("acceleration")
 						? Json.integer(config.get("acceleration"), "acceleration", file) : 1);
-			case "bz2":
-				return Compressor.bz2(config.has("level") ? Json.integer(config.get("level"), "level", file) : 1);
 			default:
 				throw new ZarrUnsupportedException("Unsupported compressor \"" + id + "\" in " + file
-						+ ": expected blosc, zstd, gzip, zlib, lz4, bz2 or null");
+						+ ": expected blosc, zstd, gzip, zlib, lz4 or null");
 			}
 		} catch (final ZarrUnsupportedException e) {
 			if (e.getMessage().contains(file.toString()))

@@ -16,7 +16,8 @@ Writes into OUT:
                        values (float_in.bin) narrowed to float16 (float_to_half.bin), little-endian
   filtered/<name>/     arrays with numcodecs filters (delta, fixedscaleoffset, astype, quantize, bitround, shuffle,
                        alone and chained) and with numcodecs' lz4 compressor, of several dtypes and both orders;
-                       what zarr reads back in filtered-expected/<name>.bin, and those values written again
+                       what was written in filtered-input/<name>.bin, what zarr reads back in
+                       filtered-expected/<name>.bin, and those values written again
                        in filtered-again/<name>/
   zip/plain.zarr.zip   a float32 array in zarr's ZipStore, and what zarr reads of it in zip/plain.bin
   manifest.json        one entry per array: name, dtype, order, separator, compressor, fill_value, shape; the
@@ -174,6 +175,10 @@ def filtered_cases():
     ramp = np.arange(n).reshape(SHAPE)
     smooth = 1000 + 25 * np.sin(ramp / 37.0) + rng.normal(0, 0.4, SHAPE)
     counts = (ramp * 7 % 5000 + rng.integers(0, 40, SHAPE))
+    # float32 values whose dropped bits (23 - 7 of them) are exactly half a step every third element: bitround's ties
+    bits = smooth.astype("<f4").view("<u4").copy()
+    bits.flat[::3] = (bits.flat[::3] & ~np.uint32(0xFFFF)) | np.uint32(0x8000)
+    ties = bits.view("<f4")
     return [
         ("delta-i2", "<i2", "C", [Delta(dtype="<i2")], None, (counts - 2000).astype("<i2")),
         ("delta-u2-as-i4-zlib", "<u2", "C", [Delta(dtype="<u2", astype="<i4")], Zlib(level=3), counts.astype("<u2")),
@@ -197,6 +202,7 @@ def filtered_cases():
         ("quantize-f8-as-f4", "<f8", "C", [Quantize(digits=1, dtype="<f8", astype="<f4")], None, smooth),
         ("quantize-f4-2-gzip", "<f4", "F", [Quantize(digits=2, dtype="<f4")], GZip(level=5), smooth.astype("<f4")),
         ("bitround-f4-5", "<f4", "C", [BitRound(keepbits=5)], None, smooth.astype("<f4")),
+        ("bitround-f4-ties", "<f4", "F", [BitRound(keepbits=7)], None, ties),
         ("bitround-f8-20-zstd", "<f8", "C", [BitRound(keepbits=20)], Zstd(level=3), values("<f8", n, 77).reshape(SHAPE)),
         ("bitround-f2-3", "<f2", "C", [BitRound(keepbits=3)], None, values("<f2", n, 78).reshape(SHAPE)),
         ("shuffle-u2", "<u2", "C", [Shuffle(elementsize=2)], None, counts.astype("<u2")),
@@ -217,6 +223,8 @@ def write_filtered(out):
         z[...] = data
         with open(os.path.join(out, "filtered-expected", name + ".bin"), "wb") as f:
             f.write(le_bytes(z[...]))
+        with open(os.path.join(out, "filtered-input", name + ".bin"), "wb") as f:  # what was written, before the filters
+            f.write(le_bytes(np.asarray(data).astype(dtype)))
         # the values read back, written again: what numcodecs stores for them (a lossy filter's second pass can
         # differ from its first, -0.0 against 0.0 for one)
         again = zarr.create(shape=SHAPE, chunks=CHUNKS, dtype=dtype, order=order, compressor=compressor,
@@ -243,6 +251,7 @@ def main():
     out = sys.argv[1]
     os.makedirs(os.path.join(out, "expected"), exist_ok=True)
     os.makedirs(os.path.join(out, "filtered-expected"), exist_ok=True)
+    os.makedirs(os.path.join(out, "filtered-input"), exist_ok=True)
     os.makedirs(os.path.join(out, "zip"), exist_ok=True)
     write_zip(out)
     manifest = write_arrays(out)

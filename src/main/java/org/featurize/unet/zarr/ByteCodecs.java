@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -333,11 +332,17 @@ final class ByteCodecs {
 
 		@Override
 		public byte[] encode(final byte[] decoded) {
-			return writeThrough(decoded, bytes -> new GZIPOutputStream(bytes, 65536) {
+			final ByteArrayOutputStream bytes = new ByteArrayOutputStream(decoded.length / 2 + 64);
+			try (GZIPOutputStream out = new GZIPOutputStream(bytes, 65536) {
 				{
 					def.setLevel(level);
 				}
-			});
+			}) {
+				out.write(decoded);
+			} catch (final IOException e) {
+				throw new UncheckedIOException(e); // in-memory streams do not fail
+			}
+			return bytes.toByteArray();
 		}
 
 		@Override
@@ -464,21 +469,6 @@ final class ByteCodecs {
 						(int) crc.getValue()), null);
 			return Arrays.copyOf(encoded, n);
 		}
-	}
-
-	private interface StreamWrapper {
-		OutputStream wrap(OutputStream out) throws IOException;
-	}
-
-	/** @return {@code decoded} written through the stream that {@code compressor} makes */
-	private static byte[] writeThrough(final byte[] decoded, final StreamWrapper compressor) {
-		final ByteArrayOutputStream bytes = new ByteArrayOutputStream(decoded.length / 2 + 64);
-		try (OutputStream out = compressor.wrap(bytes)) {
-			out.write(decoded);
-		} catch (final IOException e) {
-			throw new UncheckedIOException(e); // in-memory streams do not fail
-		}
-		return bytes.toByteArray();
 	}
 
 	private interface StreamOpener {

@@ -94,8 +94,12 @@ final class Lz4Blocks {
 				throw new IllegalArgumentException("match offset " + offset + " at decoded byte " + o + " points before the data");
 			if (length > size - o)
 				throw new IllegalArgumentException("a match of " + length + " bytes at decoded byte " + o + " leaves the decoded size " + size);
-			for (int k = 0; k < length; k++, o++) // byte by byte: a match may overlap what it copies
-				out[o] = out[o - offset];
+			if (offset >= length) { // the match lies wholly before its copy
+				System.arraycopy(out, o - offset, out, o, length);
+				o += length;
+			} else
+				for (int k = 0; k < length; k++, o++) // byte by byte: the match overlaps what it copies
+					out[o] = out[o - offset];
 		}
 		if (o != size)
 			throw new IllegalArgumentException("decoded " + o + " bytes, expected " + size);

@@ -20,6 +20,13 @@ Writes into OUT:
                        filtered-expected/<name>.bin, and those values written again
                        in filtered-again/<name>/
   zip/plain.zarr.zip   a float32 array in zarr's ZipStore, and what zarr reads of it in zip/plain.bin
+  n5/zarr.n5           N5 datasets written by zarr's N5Store (edge blocks full size) at setup0/timepoint0/s0 and
+                       beside it, of several dtypes and compressions (raw, gzip, gzip as zlib, zstd, blosc), with
+                       what zarr reads of each in n5/<dataset with / as ->.bin
+  n5/java.n5           datasets written block by block here as n5-java writes them: edge blocks cut to the
+                       dataset, blocks in mode varlength, lz4-java's block stream, an old "compressionType", a
+                       missing block (reads as 0); what zarr's N5Store reads of each in n5/java-<name>.bin (the
+                       values written, the missing block 0, where it reads no varlength, lz4-java or compressionType)
   manifest.json        one entry per array: name, dtype, order, separator, compressor, fill_value, shape; the
                        filtered arrays under "filtered": name, dtype, order, filters, compressor, shape
 """
@@ -247,6 +254,106 @@ def write_zip(out):
         f.write(le_bytes(zarr.open_array(zarr.ZipStore(os.path.join(out, "zip", "plain.zarr.zip"), mode="r"))[...]))
 
 
+N5_SHAPE = (9, 25, 37)      # z, y, x (N5 lists it as x, y, z)
+N5_CHUNKS = (4, 10, 16)
+
+
+def n5_values(dtype, seed):
+    return values(dtype, int(np.prod(N5_SHAPE)), seed).reshape(N5_SHAPE)
+
+
+def write_n5_zarr(out):
+    """Datasets written with zarr's N5Store, and what it reads of them."""
+    path = os.path.join(out, "n5", "zarr.n5")
+    root = zarr.group(store=zarr.N5Store(path), overwrite=True)
+    cases = [("setup0/timepoint0/s0", ">u2", GZip(level=5)), ("raw-u1", "|u1", None), ("zlib-i2", ">i2", Zlib(level=3)),
+             ("zstd-f4", ">f4", Zstd(level=3)), ("blosc-u2", ">u2", Blosc(cname="zstd", clevel=3, shuffle=Blosc.SHUFFLE)),
+             ("gzip-f8", ">f8", GZip(level=1)), ("raw-i4", ">i4", None), ("gzip-u8", ">u8", GZip(level=1))]
+    import warnings
+    for i, (name, dtype, compressor) in enumerate(cases):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = root.create_dataset(name, shape=N5_SHAPE, chunks=N5_CHUNKS, dtype=dtype, compressor=compressor)
+        v = n5_values(dtype, 700 + i)
+        if v.dtype.kind == "f":
+            v = np.nan_to_num(v, nan=1.5, posinf=2.5, neginf=-2.5)
+        a[...] = v
+    again = zarr.open_group(store=zarr.N5Store(path), mode="r")
+    for name, dtype, _ in cases:
+        with open(os.path.join(out, "n5", name.replace("/", "-") + ".bin"), "wb") as f:
+            f.write(le_bytes(again[name][...]))
+    root.attrs["note"] = "written by zarr's N5Store"
+
+
+def n5_block(data, compress, mode=0):
+    """An N5 block as n5-java writes it: mode, rank, the block's own size fastest axis first, big-endian elements."""
+    import struct
+    head = struct.pack(">HH", mode, data.ndim) + b"".join(struct.pack(">I", d) for d in data.shape[::-1])
+    if mode == 1:
+        head += struct.pack(">I", data.size)
+    return head + compress(data.astype(data.dtype.newbyteorder(">")).tobytes())
+
+
+def lz4_stream(raw, block=1000):
+    """lz4-java's LZ4BlockOutputStream: "LZ4Block", token, compressed and original length, checksum, bytes; an
+    empty block ends it. Blocks of `block` bytes, every third stored uncompressed (token 0x10)."""
+    import struct
+    out = b""
+    for k, i in enumerate(range(0, len(raw), block)):
+        part = raw[i:i + block]
+        if k % 3 == 2:
+            out += b"LZ4Block" + bytes([0x10]) + struct.pack("<iii", len(part), len(part), 0) + part
+        else:
+            c = LZ4(acceleration=1).encode(part)[4:]  # numcodecs prefixes the block with its size
+            out += b"LZ4Block" + bytes([0x20 | 6]) + struct.pack("<iii", len(c), len(part), 0) + c
+    return out + b"LZ4Block" + bytes([0x10]) + struct.pack("<iii", 0, 0, 0)
+
+
+def write_n5_java(out):
+    """Datasets written block by block as n5-java writes them, and what zarr's N5Store reads of each."""
+    import gzip as gz
+    import zlib
+    path = os.path.join(out, "n5", "java.n5")
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, "attributes.json"), "w") as f:
+        json.dump({"n5": "4.0.0"}, f)
+    cases = [("gzip", ">u2", {"type": "gzip", "level": -1, "useZlib": False}, lambda b: gz.compress(b, 6), 0),
+             ("zlib-varlength", ">i2", {"type": "gzip", "level": 6, "useZlib": True}, lambda b: zlib.compress(b, 6), 1),
+             ("lz4", ">f4", {"type": "lz4", "blockSize": 65536}, lz4_stream, 0),
+             ("old-raw", "|u1", None, lambda b: b, 0)]
+    for i, (name, dtype, compression, compress, mode) in enumerate(cases):
+        d = os.path.join(path, name)
+        os.makedirs(d, exist_ok=True)
+        attrs = {"dimensions": list(N5_SHAPE[::-1]), "blockSize": list(N5_CHUNKS[::-1]), "dataType": np.dtype(dtype).name}
+        if compression is None:
+            attrs["compressionType"] = "raw"
+        else:
+            attrs["compression"] = compression
+        attrs["pixelResolution"] = {"unit": "um", "dimensions": [0.5, 0.5, 2.0]}
+        with open(os.path.join(d, "attributes.json"), "w") as f:
+            json.dump(attrs, f)
+        v = n5_values(dtype, 800 + i)
+        if v.dtype.kind == "f":
+            v = np.nan_to_num(v, nan=1.5, posinf=2.5, neginf=-2.5)
+        grid = [-(-s // c) for s, c in zip(N5_SHAPE, N5_CHUNKS)]
+        for g in itertools.product(*[range(n) for n in grid]):
+            if g == (1, 1, 1):
+                continue  # missing: N5 reads it as 0
+            sl = tuple(slice(k * c, min((k + 1) * c, s)) for k, c, s in zip(g, N5_CHUNKS, N5_SHAPE))
+            block = os.path.join(d, *[str(k) for k in g[::-1]])
+            os.makedirs(os.path.dirname(block), exist_ok=True)
+            with open(block, "wb") as f:
+                f.write(n5_block(np.ascontiguousarray(v[sl]), compress, mode))
+        if mode == 0 and compression is not None and compression["type"] != "lz4":  # zarr's N5Store reads no
+            # varlength block, no lz4-java stream and no "compressionType": those are checked against the values written
+            got = zarr.open_array(store=zarr.N5Store(path), path=name, mode="r")[...]
+        else:
+            got = v.copy()
+            got[tuple(slice(c, 2 * c) for c in N5_CHUNKS)] = 0
+        with open(os.path.join(out, "n5", "java-" + name + ".bin"), "wb") as f:
+            f.write(le_bytes(np.asarray(got, dtype)))
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(os.path.join(out, "expected"), exist_ok=True)
@@ -254,6 +361,9 @@ def main():
     os.makedirs(os.path.join(out, "filtered-input"), exist_ok=True)
     os.makedirs(os.path.join(out, "zip"), exist_ok=True)
     write_zip(out)
+    os.makedirs(os.path.join(out, "n5"), exist_ok=True)
+    write_n5_zarr(out)
+    write_n5_java(out)
     manifest = write_arrays(out)
     write_nd(out, manifest)
     write_axes(out)

@@ -98,7 +98,7 @@ public final class Batch
 		return paths;
 	}
 
-	/** The output name of {@code input} by {@code pattern}: {@code {name}} is the input's folder name without {@code .zarr}. */
+	/** The output name of {@code input} by {@code pattern}: {@code {name}} is the input's folder name without {@code .zarr} (or {@code .n5}, {@code .zip}, {@code .ozx}). */
 	public static String outputName( final Path input, final String pattern )
 	{
 		final Path file = input.toAbsolutePath().normalize().getFileName();
@@ -106,8 +106,9 @@ public final class Batch
 		for ( final String zip : new String[] { ".zip", ".ozx" } ) // a zipped store: data.zarr.zip, image.ozx
 			if ( name.toLowerCase( Locale.ROOT ).endsWith( zip ) && name.length() > zip.length() )
 				name = name.substring( 0, name.length() - zip.length() );
-		if ( name.toLowerCase( Locale.ROOT ).endsWith( ".zarr" ) && name.length() > 5 )
-			name = name.substring( 0, name.length() - 5 );
+		for ( final String store : new String[] { ".zarr", ".n5" } )
+			if ( name.toLowerCase( Locale.ROOT ).endsWith( store ) && name.length() > store.length() )
+				name = name.substring( 0, name.length() - store.length() );
 		return pattern.replace( "{name}", name );
 	}
 
@@ -216,7 +217,8 @@ public final class Batch
 	}
 
 	/**
-	 * The Zarr inputs in {@code folder}: its entries whose name ends in {@code .zarr} (any case), sorted by name.
+	 * The inputs in {@code folder}: its folders whose name ends in {@code .zarr} or {@code .n5} and its files whose
+	 * name ends in {@code .zarr.zip} or {@code .ozx} (any case), sorted by name.
 	 * Refuses a folder that does not exist or holds none.
 	 */
 	public static List< Path > listFolder( final Path folder )
@@ -228,7 +230,7 @@ public final class Batch
 		{
 			inputs = entries.filter( p -> {
 				final String name = p.getFileName().toString().toLowerCase( Locale.ROOT );
-				return Files.isDirectory( p ) ? name.endsWith( ".zarr" ) : ( name.endsWith( ".zarr.zip" ) || name.endsWith( ".ozx" ) ) && Files.isRegularFile( p );
+				return Files.isDirectory( p ) ? name.endsWith( ".zarr" ) || name.endsWith( ".n5" ) : ( name.endsWith( ".zarr.zip" ) || name.endsWith( ".ozx" ) ) && Files.isRegularFile( p );
 			} ).sorted().toList();
 		}
 		catch ( final IOException e )
@@ -236,7 +238,7 @@ public final class Batch
 			throw new FeaturizeException( "Cannot list the input folder " + folder + ": " + e, e );
 		}
 		if ( inputs.isEmpty() )
-			throw new FeaturizeException( "Input folder " + folder + " holds no .zarr inputs; nothing was written" );
+			throw new FeaturizeException( "Input folder " + folder + " holds no .zarr or .n5 inputs; nothing was written" );
 		return inputs;
 	}
 

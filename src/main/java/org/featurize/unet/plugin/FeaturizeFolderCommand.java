@@ -43,7 +43,7 @@ public class FeaturizeFolderCommand extends FijiCommand
 	public static final String TITLE = "UNet (Folder) results";
 
 	@Parameter( label = "Input folder (of .zarr inputs)", style = "directory", required = false, persist = false,
-			description = "A folder whose .zarr entries are the inputs, by name; empty to take them from the list file only" )
+			description = "A folder whose .zarr, .n5, .zarr.zip and .ozx entries are the inputs, by name; empty to take them from the list file only" )
 	private File input_folder;
 
 	@Parameter( label = "List of inputs (text file)", style = "open", required = false, persist = false,

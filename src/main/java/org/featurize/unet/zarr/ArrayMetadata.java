@@ -5,10 +5,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * What {@link ZarrArray} needs to know about an array, whatever its Zarr version: shapes in Zarr's axis order,
+ * What {@link ZarrArray} needs to know about an array, whatever its Zarr version (or an N5 dataset's): shapes in Zarr's axis order,
  * element type, fill value, chunk keys and the codec chain of its chunks (inner chunks when sharded).
  */
 final class ArrayMetadata {
+
+	/** The format of an N5 dataset (read only), beside Zarr's 2 and 3. */
+	static final int N5 = 0;
 
 	final int format;
 

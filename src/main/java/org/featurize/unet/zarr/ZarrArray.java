@@ -42,7 +42,8 @@ public final class ZarrArray {
 	}
 
 	/**
-	 * Opens an existing array, Zarr v2 or v3 (detected; zarr.json wins if both kinds of metadata are there).
+	 * Opens an existing array, Zarr v2 or v3 (detected; zarr.json wins if both kinds of metadata are there), or an
+	 * N5 dataset, read only ({@link MetadataN5}).
 	 *
 	 * @param root the folder of the Zarr container
 	 * @param arrayPath the array within it, "a/b"; "" or "/" for the root itself
@@ -67,6 +68,18 @@ public final class ZarrArray {
 		if (Files.exists(dir.resolve(MetadataV2.GROUP)))
 			throw new ZarrNotFoundException("No Zarr array at " + dir + ": found a group (" + MetadataV2.GROUP
 					+ "), expected " + MetadataV2.ARRAY + " or " + MetadataV3.FILE);
+		final Path n5 = dir.resolve(MetadataN5.FILE);
+		final ObjectNode n5Json = MetadataN5.isNode(dir) ? Json.readObjectOrNull(n5) : null;
+		if (MetadataN5.isDataset(n5Json))
+			return new ZarrArray(root, path, MetadataN5.parse(n5Json, n5));
+		if (n5Json != null) {
+			final java.util.List<String> datasets = MetadataN5.datasetsBelow(dir, 12);
+			throw new ZarrNotFoundException("No array at " + dir + ": it is an N5 group (" + MetadataN5.FILE
+					+ " without \"dimensions\"), which " + (datasets.isEmpty() ? "holds no dataset"
+							: "holds the dataset" + (datasets.size() == 1 ? " " : "s ") + String.join(", ", datasets)
+									+ (datasets.size() == 12 ? ", ..." : ""))
+					+ ": give one of them as the dataset (dataset=PATH; bin/featurize --dataset=PATH)");
+		}
 		throw new ZarrNotFoundException("No Zarr array at " + dir + ": the folder is not Zarr, expected "
 				+ MetadataV2.ARRAY + " or " + MetadataV3.FILE + " in it");
 	}
@@ -153,7 +166,7 @@ public final class ZarrArray {
 		return one instanceof float[] ? (double) ((float[]) one)[0] : ((double[]) one)[0];
 	}
 
-	/** @return 2 or 3 */
+	/** @return 2 or 3; 0 for an N5 dataset */
 	public int zarrFormat() {
 		return meta.format;
 	}
@@ -163,7 +176,12 @@ public final class ZarrArray {
 		return dir;
 	}
 
-	/** @return the metadata file: .zarray or zarr.json */
+	/** @return whether this is an N5 dataset (read only) */
+	public boolean isN5() {
+		return meta.format == ArrayMetadata.N5;
+	}
+
+	/** @return the metadata file: .zarray, zarr.json or an N5 dataset's attributes.json */
 	Path metadataFile() {
 		return meta.file;
 	}
@@ -183,6 +201,11 @@ public final class ZarrArray {
 	 * @throws ZarrFormatException if they are not a JSON object, naming the file
 	 */
 	public Map<String, Object> attributes() {
+		if (isN5()) {
+			final Map<String, Object> all = Json.toMap(Json.readObjectOrNull(meta.file), "attributes", meta.file);
+			all.keySet().removeAll(MetadataN5.DATASET_KEYS);
+			return all;
+		}
 		return Json.attributes(dir, meta.format);
 	}
 
@@ -192,6 +215,7 @@ public final class ZarrArray {
 	 * @param attributes JSON-compatible values
 	 */
 	public synchronized void writeAttributes(final Map<String, ?> attributes) {
+		requireZarr();
 		if (meta.format == 2) {
 			Json.write(dir.resolve(MetadataV2.ATTRIBUTES), Json.fromMap(attributes, dir));
 			return;
@@ -231,7 +255,7 @@ public final class ZarrArray {
 		try {
 			if (stored == null)
 				return Elements.filled(meta.type, meta.fillBits, meta.pipeline.elements);
-			return meta.pipeline.decode(stored, where);
+			return isN5() ? N5Blocks.decode(stored, meta, where) : meta.pipeline.decode(stored, where);
 		} catch (final OutOfMemoryError e) {
 			// one allocation of the chunk's size failed: metadata declaring chunks as large as the heap
 			throw tooLarge(where, bytes, e);
@@ -278,6 +302,7 @@ public final class ZarrArray {
 	 * @throws ZarrIOException if it cannot be written (a full disk included), naming the file
 	 */
 	public void writeChunk(final long[] gridPosition, final Object data) {
+		requireZarr();
 		checkGrid(gridPosition);
 		Elements.check(data, meta.type, meta.pipeline.elements, "Chunk " + Arrays.toString(gridPosition) + " of "
 				+ dir);
@@ -294,6 +319,7 @@ public final class ZarrArray {
 	 * @throws IllegalArgumentException if raw has another length
 	 */
 	public void writeChunkBytes(final long[] gridPosition, final byte[] raw) {
+		requireZarr();
 		checkGrid(gridPosition);
 		if (raw.length != meta.pipeline.rawBytes)
 			throw new IllegalArgumentException("Chunk " + Arrays.toString(gridPosition) + " of " + dir + " takes "
@@ -372,6 +398,12 @@ public final class ZarrArray {
 		}
 	}
 
+	private void requireZarr() {
+		if (isN5())
+			throw new ZarrUnsupportedException("The N5 dataset " + dir + " is read here, not written: write to a Zarr "
+					+ "array");
+	}
+
 	private Path chunkFile(final long[] gridPosition) {
 		return dir.resolve(meta.keys.key(gridPosition));
 	}
@@ -389,7 +421,7 @@ public final class ZarrArray {
 
 	@Override
 	public String toString() {
-		return "ZarrArray[v" + meta.format + " " + dir + ", shape " + Arrays.toString(meta.shape) + ", chunks "
+		return "ZarrArray[" + (isN5() ? "N5" : "v" + meta.format) + " " + dir + ", shape " + Arrays.toString(meta.shape) + ", chunks "
 				+ Arrays.toString(meta.chunkShape) + (meta.sharding == null ? ""
 						: ", shards " + Arrays.toString(meta.sharding.shardShape))
 				+ ", " + meta.type + "]";

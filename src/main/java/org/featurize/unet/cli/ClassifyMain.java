@@ -1,13 +1,21 @@
 package org.featurize.unet.cli;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.classify.ClassifyJob;
 import org.featurize.unet.classify.ClassifyRequest;
 import org.featurize.unet.classify.ForestTrainer;
+import org.featurize.unet.classify.PixelClassifier;
+import org.featurize.unet.job.Batch;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.model.DjlEngine;
 
@@ -21,18 +29,41 @@ import picocli.CommandLine.Parameters;
  * array and writes each pixel's class ({@code classify IN LABELS OUT}), or applies a saved classifier
  * ({@code classify IN --classifier F OUT}); with {@code --features F.zarr}, on features written before instead of
  * computed. IN stays required then: the features are checked against its shape, and the output's run record names it.
+ * With {@code --output-dir DIR}, a saved classifier is applied to many inputs in one run ({@link Batch}: each into
+ * {@code DIR/<name>-classes.zarr}, a complete output skipped, a failed input passed over, a table at the end).
  */
 @Command( name = "featurize classify", mixinStandardHelpOptions = true, versionProvider = FeaturizeMain.Version.class,
 		description = { "Pixel classification on the UNet features: train a random forest on sparse labels (0 unlabelled, 1, 2, ... classes) "
 				+ "and write each pixel's class as a Zarr array of the input's shape, or apply a saved classifier.",
 				"  featurize classify IN.zarr LABELS.zarr OUT.zarr [--save-classifier F] [--probabilities P.zarr]",
 				"  featurize classify IN.zarr --classifier F OUT.zarr",
+				"  featurize classify --classifier F --output-dir DIR IN1.zarr IN2.zarr ...   (many inputs: DIR/<name>-classes.zarr each)",
 				"  featurize classify IN.zarr LABELS.zarr OUT.zarr --features F.zarr   (features written before by bin/featurize)" } )
 public final class ClassifyMain implements Callable< Integer >
 {
-	@Parameters( arity = "1..3", paramLabel = "IN [LABELS] OUT", description = "The input; the labels to train on (not with --classifier); "
-			+ "the label output (Zarr, created; an unfinished run there is resumed)" )
-	List< Path > paths;
+	/** Where the outputs' paths go (stdout), and the log, the progress and the batch's table (stderr). */
+	PrintStream out = System.out, err = System.err;
+
+	/** The output name of each input of a batch, {@code {name}} standing for the input's folder name without .zarr. */
+	public static final String BATCH_NAME = "{name}-classes.zarr";
+
+	@Parameters( arity = "0..*", paramLabel = "IN [LABELS] OUT", description = "The input; the labels to train on (not with --classifier); "
+			+ "the label output (Zarr, created; an unfinished run there is resumed). With --output-dir: the inputs" )
+	List< Path > paths = new ArrayList<>();
+
+	@Option( names = "--output-dir", paramLabel = "DIR", description = "Apply the saved classifier (--classifier) to many inputs in one run (one "
+			+ "engine, one model): each input's classes go to DIR/<its folder name without .zarr>-classes.zarr (see --name). A complete output is "
+			+ "skipped, an unfinished one resumed, a failed input passed over; a table of what was done, skipped or failed ends the run (exit "
+			+ "status 1 if any failed). A missing input or two inputs with one output are refused before anything is written" )
+	Path outputDir;
+
+	@Option( names = "--inputs", paramLabel = "LIST", description = "With --output-dir: a file of input paths, one per line (# comments; "
+			+ "relative to the current directory); the inputs after the options are added" )
+	Path inputList;
+
+	@Option( names = "--name", paramLabel = "PATTERN", description = "With --output-dir: the output's name in DIR, {name} standing for the input's "
+			+ "folder name without .zarr (default: " + BATCH_NAME + ")" )
+	String name;
 
 	@Mixin
 	ClassifyOptions options = new ClassifyOptions();
@@ -89,6 +120,10 @@ public final class ClassifyMain implements Callable< Integer >
 	@Override
 	public Integer call()
 	{
+		if ( outputDir != null )
+			return batch();
+		if ( inputList != null || name != null )
+			throw new FeaturizeException( ( inputList != null ? "--inputs" : "--name" ) + " needs --output-dir DIR" );
 		final boolean apply = classifier != null;
 		if ( apply && paths.size() != 2 )
 			throw new FeaturizeException( "With --classifier give IN and OUT (no labels: the classifier is already trained)" );
@@ -102,8 +137,58 @@ public final class ClassifyMain implements Callable< Integer >
 				.depth( depth ).seed( seed ).maxSamples( maxSamples ).storedFeatures( featuresZarr );
 		if ( !apply )
 			request.labels( paths.get( 1 ), labelsDataset );
-		new ClassifyJob( System.err::println ).run( request, FeaturizeMain.consoleProgress( System.err ), () -> false );
-		System.out.println( output.toAbsolutePath() );
+		new ClassifyJob( err::println ).run( request, FeaturizeMain.consoleProgress( err ), () -> false );
+		out.println( output.toAbsolutePath() );
 		return 0;
+	}
+
+	/**
+	 * The batch form: a saved classifier applied to every input, each into its own output in {@code --output-dir}; the
+	 * classifier and the list are checked before anything is written; the table on stderr; 1 if any input failed.
+	 */
+	private int batch()
+	{
+		if ( classifier == null )
+			throw new FeaturizeException( "--output-dir applies a saved classifier to many inputs: give --classifier FILE (trained on one input's "
+					+ "labels with --save-classifier)" );
+		final String alone = featuresZarr != null ? "--features" : saveClassifier != null ? "--save-classifier" : !labelsDataset.isEmpty()
+				? "--labels-dataset" : options.probabilities != null ? "--probabilities" : null;
+		if ( alone != null )
+			throw new FeaturizeException( alone + " names one input's file: give it with IN --classifier F OUT, not with --output-dir" );
+		PixelClassifier.read( classifier ); // a damaged or foreign file is refused once, before anything is written
+		final List< Path > inputs = new ArrayList<>();
+		if ( inputList != null )
+			inputs.addAll( Batch.readList( inputList ) );
+		inputs.addAll( paths );
+		final List< Batch.Item > items = Batch.plan( inputs, outputDir, name == null ? BATCH_NAME : name );
+		DjlEngine.startInBackground();
+		try
+		{
+			Files.createDirectories( outputDir );
+		}
+		catch ( final IOException e )
+		{
+			throw new FeaturizeException( "Cannot create the output folder " + outputDir + ": " + e, e );
+		}
+		// Batch sees each input's features request, aimed at its label array (what makes it complete); the job runs the whole request
+		final Map< FeaturizeRequest, ClassifyRequest > requests = new IdentityHashMap<>();
+		final Map< Batch.Item, FeaturizeRequest > byItem = new IdentityHashMap<>();
+		for ( final Batch.Item item : items )
+		{
+			final ClassifyRequest request = classifyRequest( item.input(), item.output() );
+			final FeaturizeRequest features = request.features().output( request.labelArray() );
+			requests.put( features, request );
+			byItem.put( item, features );
+		}
+		final List< Batch.Row > rows = new Batch( err::println ).run( items, byItem::get, fr -> new ClassifyJob( err::println )
+				.run( requests.get( fr ), FeaturizeMain.consoleProgress( err ), () -> false ) );
+		return BatchOptions.report( rows, out, err );
+	}
+
+	private ClassifyRequest classifyRequest( final Path input, final Path output )
+	{
+		final FeaturizeRequest features = channels.apply( options.features( input ) ).normalization( normalization ).threads( threads )
+				.device( device );
+		return options.request( features, output ).classifier( classifier );
 	}
 }

@@ -103,7 +103,12 @@ public final class FeaturizeMain implements Callable< Integer >
 			if ( args.length > 0 && args[ 0 ].equals( "demo" ) )
 				return Demo.run( Arrays.copyOfRange( args, 1, args.length ), out, err );
 			if ( args.length > 0 && args[ 0 ].equals( "classify" ) )
-				return execute( new ClassifyMain(), Arrays.copyOfRange( args, 1, args.length ), out, err );
+			{
+				final ClassifyMain classify = new ClassifyMain();
+				classify.out = out;
+				classify.err = err;
+				return execute( classify, Arrays.copyOfRange( args, 1, args.length ), out, err );
+			}
 			final FeaturizeMain main = new FeaturizeMain();
 			main.out = out;
 			main.err = err;

@@ -5,12 +5,11 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.classify.ClassifyBatch;
 import org.featurize.unet.classify.ClassifyJob;
 import org.featurize.unet.classify.ClassifyRequest;
 import org.featurize.unet.classify.ForestTrainer;
@@ -44,9 +43,6 @@ public final class ClassifyMain implements Callable< Integer >
 	/** Where the outputs' paths go (stdout), and the log, the progress and the batch's table (stderr). */
 	PrintStream out = System.out, err = System.err;
 
-	/** The output name of each input of a batch, {@code {name}} standing for the input's folder name without .zarr. */
-	public static final String BATCH_NAME = "{name}-classes.zarr";
-
 	@Parameters( arity = "0..*", paramLabel = "IN [LABELS] OUT", description = "The input; the labels to train on (not with --classifier); "
 			+ "the label output (Zarr, created; an unfinished run there is resumed). With --output-dir: the inputs" )
 	List< Path > paths = new ArrayList<>();
@@ -62,7 +58,7 @@ public final class ClassifyMain implements Callable< Integer >
 	Path inputList;
 
 	@Option( names = "--name", paramLabel = "PATTERN", description = "With --output-dir: the output's name in DIR, {name} standing for the input's "
-			+ "folder name without .zarr (default: " + BATCH_NAME + ")" )
+			+ "folder name without .zarr (default: " + ClassifyBatch.DEFAULT_NAME + ")" )
 	String name;
 
 	@Mixin
@@ -160,7 +156,8 @@ public final class ClassifyMain implements Callable< Integer >
 		if ( inputList != null )
 			inputs.addAll( Batch.readList( inputList ) );
 		inputs.addAll( paths );
-		final List< Batch.Item > items = Batch.plan( inputs, outputDir, name == null ? BATCH_NAME : name );
+		final List< Batch.Item > items = Batch.plan( inputs, outputDir, name == null ? ClassifyBatch.DEFAULT_NAME : name );
+		classifyRequest( items.get( 0 ).input(), items.get( 0 ).output() ).validate().features().validate(); // what all inputs share
 		DjlEngine.startInBackground();
 		try
 		{
@@ -170,18 +167,8 @@ public final class ClassifyMain implements Callable< Integer >
 		{
 			throw new FeaturizeException( "Cannot create the output folder " + outputDir + ": " + e, e );
 		}
-		// Batch sees each input's features request, aimed at its label array (what makes it complete); the job runs the whole request
-		final Map< FeaturizeRequest, ClassifyRequest > requests = new IdentityHashMap<>();
-		final Map< Batch.Item, FeaturizeRequest > byItem = new IdentityHashMap<>();
-		for ( final Batch.Item item : items )
-		{
-			final ClassifyRequest request = classifyRequest( item.input(), item.output() );
-			final FeaturizeRequest features = request.features().output( request.labelArray() );
-			requests.put( features, request );
-			byItem.put( item, features );
-		}
-		final List< Batch.Row > rows = new Batch( err::println ).run( items, byItem::get, fr -> new ClassifyJob( err::println )
-				.run( requests.get( fr ), FeaturizeMain.consoleProgress( err ), () -> false ) );
+		final List< Batch.Row > rows = ClassifyBatch.run( items, i -> classifyRequest( i.input(), i.output() ), err::println,
+				() -> FeaturizeMain.consoleProgress( err ), () -> false );
 		return BatchOptions.report( rows, out, err );
 	}
 

@@ -16,7 +16,8 @@
  * become labels through {@link org.featurize.unet.plugin.RoiLabels}, and the lazy labels are shown by
  * {@link org.featurize.unet.plugin.LabelDisplay}. Open Zarr shows any Zarr array or OME-Zarr level as it is, through
  * {@link org.featurize.unet.plugin.ZarrView}, the one place that maps an array's axes to ImageJ's (x, y, c, z, t).
- * UNet (Folder) runs {@code job.Batch} over a folder's inputs, as {@code bin/featurize --output-dir} does, and returns
- * what happened to each as an ImageJ {@code ResultsTable}.
+ * UNet (Folder) runs {@code job.Batch} over a folder's inputs, as {@code bin/featurize --output-dir} does, and Apply
+ * Classifier (Folder) {@code classify.ClassifyBatch}, as {@code bin/featurize classify --output-dir} does; both return
+ * what happened to each input as an ImageJ {@code ResultsTable}.
  */
 package org.featurize.unet.plugin;

@@ -42,7 +42,7 @@ class FijiMacrosTest
 {
 	/** The commands of this project and a menu run of each that shows its dialog's defaults: every one is here. */
 	static final List< Class< ? > > COVERED = List.of( FeaturizeCommand.class, PixelClassifierCommand.class, ApplyClassifierCommand.class,
-			OpenZarrCommand.class, FeaturizeFolderCommand.class );
+			OpenZarrCommand.class, FeaturizeFolderCommand.class, ApplyClassifierFolderCommand.class );
 
 	private static final int CORES = Runtime.getRuntime().availableProcessors();
 
@@ -337,6 +337,59 @@ class FijiMacrosTest
 		assertEquals( 1, FeaturizeMain.run( new String[] { "--headless", "--run", "UNet (Folder)", "output_folder='" + out + "'" }, System.out,
 				new PrintStream( err, true, StandardCharsets.UTF_8 ) ) );
 		assertTrue( err.toString( StandardCharsets.UTF_8 ).contains( "featurize: error: No inputs given: choose an input folder" ), err::toString );
+	}
+
+	@Test
+	void aRecordedApplyClassifierFolderLineReplaysToTheSameLabelsInTheGuiAndHeadlessAndRunsFromTheLauncher( @TempDir final Path dir ) throws Exception
+	{
+		final Path[] f = FeaturizeFolderCommandTest.folder( dir );
+		ClassifierCommandsTest.cli( dir, f[ 1 ] );
+		final Path classifier = dir.resolve( "cli.json" ), out = dir.resolve( "out" ), first = dir.resolve( "first" );
+		final String recorded;
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run menu = fiji.menu( ApplyClassifierFolderCommand.class, typed( "classifier", classifier.toFile(), "input_folder",
+					f[ 0 ].toFile(), "output_folder", out.toFile(), "model", Fixtures.TINY_MODEL.toFile(), "threads", "2" ) );
+			assertFalse( menu.canceled(), menu.cancelReason() );
+			for ( final Map.Entry< String, Object > e : menu.opened.entrySet() )
+				assertFalse( "0".equals( String.valueOf( e.getValue() ) ), e.getKey() + " shows 0" );
+			recorded = menu.recorded;
+			assertEquals( "run(\"Apply Classifier (Folder)\", \"classifier=" + classifier + " input_folder=" + f[ 0 ] + " output_folder=" + out
+					+ " name={name}-classes.zarr overwrite=false model=" + Fixtures.TINY_MODEL + " dataset= channel= channel_axis= level= tile= halo= chunk="
+					+ " threads=2 device=auto precision=float32 output_type=auto\");", recorded );
+			final List< String > readme = Files.readAllLines( External.projectDir().resolve( "README.md" ) ).stream()
+					.filter( l -> l.startsWith( "run(\"Apply Classifier (Folder)\"" ) ).toList();
+			assertEquals( 1, readme.size(), "the README shows one such line: " + readme );
+			assertEquals( readme.get( 0 ).replace( "/data/cells.json", classifier.toString() ).replace( "/data/acquisitions", f[ 0 ].toString() )
+					.replace( "/data/classes", out.toString() ).replace( "/data/unet16.pt", Fixtures.TINY_MODEL.toString() ), recorded,
+					"the README says what the recorder writes" );
+			assertEquals( List.of(), menu.windows, "no window nobody asked for" );
+			final ij.measure.ResultsTable results = ( ij.measure.ResultsTable ) menu.module.getOutput( "results" );
+			assertEquals( List.of( "done", "done", "failed" ), List.of( results.getStringValue( "status", 0 ), results.getStringValue( "status", 1 ),
+					results.getStringValue( "status", 2 ) ) );
+			Files.move( out, first );
+
+			final LegacyLayer.Run gui = fiji.macro( recorded );
+			assertFalse( gui.canceled(), gui.cancelReason() );
+			assertEquals( Map.of(), gui.opened, "no dialog" );
+			Fixtures.assertSameLabels( first.resolve( "a-classes.zarr" ), out.resolve( "a-classes.zarr" ) );
+			Fixtures.assertSameLabels( first.resolve( "b-classes.zarr" ), out.resolve( "b-classes.zarr" ) );
+		}
+		delete( out );
+		try ( LegacyLayer headless = new LegacyLayer( false ) )
+		{
+			final LegacyLayer.Run run = headless.macro( recorded );
+			assertFalse( run.canceled(), run.cancelReason() );
+			Fixtures.assertSameLabels( first.resolve( "a-classes.zarr" ), out.resolve( "a-classes.zarr" ) );
+			Fixtures.assertSameLabels( first.resolve( "b-classes.zarr" ), out.resolve( "b-classes.zarr" ) );
+		}
+		delete( out );
+		final ByteArrayOutputStream err = new ByteArrayOutputStream();
+		assertEquals( 0, FeaturizeMain.run( new String[] { "--headless", "--run", "Apply Classifier (Folder)", "classifier='" + classifier
+				+ "',input_folder='" + f[ 0 ] + "',output_folder='" + out + "',model='" + Fixtures.TINY_MODEL + "',threads='2'" }, System.out,
+				new PrintStream( err, true, StandardCharsets.UTF_8 ) ), err::toString );
+		Fixtures.assertSameLabels( first.resolve( "a-classes.zarr" ), out.resolve( "a-classes.zarr" ) );
+		Fixtures.assertSameLabels( first.resolve( "b-classes.zarr" ), out.resolve( "b-classes.zarr" ) );
 	}
 
 	/** The README's macro line ({@code full}: the line it says the recorder writes), with its paths replaced. */

@@ -1,0 +1,252 @@
+package org.featurize.unet.plugin;
+
+import java.awt.GraphicsEnvironment;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.featurize.unet.FeaturizeException;
+import org.featurize.unet.classify.ClassifyBatch;
+import org.featurize.unet.classify.ClassifyRequest;
+import org.featurize.unet.classify.PixelClassifier;
+import org.featurize.unet.io.Progress;
+import org.featurize.unet.job.Batch;
+import org.featurize.unet.job.FeaturizeRequest;
+import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.task.Task;
+import org.scijava.task.TaskService;
+
+import ij.IJ;
+import ij.measure.ResultsTable;
+
+/**
+ * Plugins &gt; Featurize &gt; Apply Classifier (Folder): a saved pixel classifier applied to every input of a folder
+ * (and those of a list file), each into its own labels Zarr in an output folder, as
+ * {@code bin/featurize classify --classifier F --output-dir DIR} does ({@link ClassifyBatch}): a complete output is
+ * skipped, an unfinished one resumed, a failed input reported and passed over; the classifier and the inputs are
+ * checked before anything is written. What happened to each is the output {@code results}, an ImageJ
+ * {@link ResultsTable} (input, output, status, seconds, reason), shown with a screen, and the log's table.
+ */
+@Plugin( type = Command.class, menuPath = "Plugins>Featurize>Apply Classifier (Folder)", label = "Apply Classifier (Folder)", headless = true,
+		description = "Applies a saved pixel classifier to every Zarr input of a folder, each input's classes saved as Zarr in an output folder" )
+public class ApplyClassifierFolderCommand extends FijiCommand
+{
+	/** The results table's title, as the window shows it. */
+	public static final String TITLE = "Apply Classifier (Folder) results";
+
+	@Parameter( label = "Classifier file", style = "open", persist = false,
+			description = "A classifier saved by Pixel Classifier (save_classifier) or bin/featurize classify --save-classifier" )
+	private File classifier;
+
+	@Parameter( label = "Input folder", style = "directory", required = false, persist = false,
+			description = "A folder whose .zarr, .n5, .zarr.zip and .ozx entries are the inputs, by name; empty to take them from the list file only" )
+	private File input_folder;
+
+	@Parameter( label = "List of inputs (text file)", style = "open", required = false, persist = false,
+			description = "A text file of input paths, one per line (# comments); added to the folder's inputs; empty for none" )
+	private File input_list;
+
+	@Parameter( label = "Output folder", style = "directory", persist = false,
+			description = "Where each input's labels go, named by the pattern; created when missing" )
+	private File output_folder;
+
+	@Parameter( label = "Output name ({name}: the input's name without .zarr)", persist = false,
+			description = "The labels' name in the output folder; {name} stands for the input's folder name without .zarr" )
+	private String name = ClassifyBatch.DEFAULT_NAME;
+
+	@Parameter( label = "Overwrite complete outputs", persist = false,
+			description = "Classify again an output that is complete; else it is skipped (an unfinished one is always resumed)" )
+	private boolean overwrite = false;
+
+	@Parameter( label = "Model (TorchScript or bioimage.io)", style = "open", required = false, persist = false,
+			description = "The model the classifier's features came from (checked against the SHA-256 it records); empty for the shipped UNet" )
+	private File model;
+
+	@Parameter( visibility = ItemVisibility.MESSAGE, required = false, persist = false )
+	private String expert = "<html><b>Expert settings</b>: the same for every input (empty text: each input's default)";
+
+	@Parameter( label = "Dataset inside each input", required = false, persist = false,
+			description = "Path of the array inside each input; empty for the input itself" )
+	private String dataset = "";
+
+	@Parameter( label = "Channel (index or name)", required = false, persist = false,
+			description = "Of inputs with a channel axis: the channel whose features are classified, by index or by its OME name, or all. "
+					+ "Empty for the only channel (an input with several is then reported as failed)" )
+	private String channel = "";
+
+	@Parameter( label = "Channel axis of plain arrays", required = false, persist = false,
+			description = "Of plain Zarr arrays whose _ARRAY_DIMENSIONS do not name it: which axis holds the channels (0 first, NumPy "
+					+ "order: 1 for (t, c, z, y, x)). Empty for the axis named c, or none" )
+	private String channel_axis = "";
+
+	@Parameter( label = "Resolution level", required = false, persist = false,
+			description = "Of OME-Zarr multiscale inputs: the level to classify (0: full resolution). Empty for level 0" )
+	private String level = "";
+
+	@Parameter( label = "Tile size (pixels)", required = false, persist = false,
+			description = "Side of the square tiles fed to the model; empty to have it chosen for each input" )
+	private String tile = "";
+
+	@Parameter( label = "Halo (pixels)", required = false, persist = false,
+			description = "Context read around each tile; empty for the halo the classifier's features had" )
+	private String halo = "";
+
+	@Parameter( label = "Output chunk (pixels)", required = false, persist = false,
+			description = "Side of the labels' square chunks; empty for whole planes up to 64 MiB of features, 1024 x 1024 beyond" )
+	private String chunk = "";
+
+	@Parameter( label = "Threads", required = false, persist = false,
+			description = "Worker threads; empty for each input's default (one per core, fewer for large tiles)" )
+	private String threads = "";
+
+	@Parameter( label = "Device", choices = { "auto", "cpu", "gpu" }, persist = false )
+	private String device = "auto";
+
+	@Parameter( label = "Precision", choices = { "float32", "bf16" }, persist = false )
+	private String precision = "float32";
+
+	@Parameter( label = "Output type", choices = { "auto", "uint8", "uint16", "uint32" }, persist = false,
+			description = "The labels' type; auto: the smallest that holds the class values" )
+	private String output_type = "auto";
+
+	@Parameter( label = "Results", type = ItemIO.OUTPUT )
+	private ResultsTable results;
+
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Parameter( required = false )
+	private TaskService tasks;
+
+	private Task task;
+
+	@Override
+	public void run()
+	{
+		try
+		{
+			if ( !given( classifier ) )
+				throw new FeaturizeException( "No classifier given: classifier must be a file saved by Pixel Classifier or bin/featurize classify" );
+			PixelClassifier.read( classifier.toPath() ); // a damaged or foreign file: refused once, before anything is written
+			final List< Batch.Item > items = Batch.plan( inputs(), outputFolder(), name );
+			request( items.get( 0 ) ).validate().features().validate(); // the parameters all inputs share
+			Files.createDirectories( output_folder.toPath() );
+			IJ.resetEscape();
+			task = tasks == null ? null : tasks.createTask( "Apply Classifier to " + items.size() + " inputs" );
+			if ( task != null )
+				task.start();
+			final List< Batch.Row > rows = ClassifyBatch.run( items, this::request, log::info, () -> Progress.throttled( this::progress, 1000 ),
+					this::stopRequested );
+			results = FeaturizeFolderCommand.table( rows );
+			log.info( "\n" + Batch.table( rows ) );
+			final long failed = rows.stream().filter( r -> r.status() == Batch.Status.FAILED ).count();
+			if ( failed > 0 )
+				log.error( failed + " of " + items.size() + " inputs failed: the results table says why" );
+			if ( !GraphicsEnvironment.isHeadless() )
+				results.show( TITLE );
+			if ( !rows.isEmpty() && rows.get( rows.size() - 1 ).reason().equals( "cancelled" ) )
+				cancel( "Cancelled at " + rows.get( rows.size() - 1 ).input() + ": " + ( items.size() - rows.size() ) + " input(s) not started" );
+		}
+		catch ( final FeaturizeException e )
+		{
+			log.error( e.getMessage() );
+			cancel( e.getMessage() );
+		}
+		catch ( final java.io.IOException e )
+		{
+			log.error( "Cannot create the output folder " + output_folder + ": " + e );
+			cancel( "Cannot create the output folder " + output_folder + ": " + e );
+		}
+		finally
+		{
+			if ( task != null )
+				task.finish();
+		}
+	}
+
+	/** The list file's inputs, then the folder's; refused when neither is given. */
+	private List< Path > inputs()
+	{
+		final boolean folder = given( input_folder ), list = given( input_list );
+		if ( !folder && !list )
+			throw new FeaturizeException( "No inputs given: choose an input folder (input_folder), or a list file of input paths (input_list)" );
+		final List< Path > inputs = new ArrayList<>();
+		if ( list )
+			inputs.addAll( Batch.readList( input_list.toPath() ) );
+		if ( folder )
+			inputs.addAll( Batch.listFolder( input_folder.toPath() ) );
+		return inputs;
+	}
+
+	private Path outputFolder()
+	{
+		if ( !given( output_folder ) )
+			throw new FeaturizeException( "No output folder given (output_folder)" );
+		final Path out = output_folder.toPath();
+		if ( given( input_folder ) && out.toAbsolutePath().normalize().equals( input_folder.toPath().toAbsolutePath().normalize() ) )
+			throw new FeaturizeException( "The output folder is the input folder " + out + ": its outputs would be taken for inputs by the next run; "
+					+ "choose another output folder" );
+		return out;
+	}
+
+	private static boolean given( final File f )
+	{
+		return f != null && !f.getPath().isEmpty();
+	}
+
+	private ClassifyRequest request( final Batch.Item item )
+	{
+		final FeaturizeRequest features = FeaturizeRequest.of( item.input() ).dataset( dataset ).channel( channel )
+				.channelAxis( number( "channel_axis", channel_axis ) ).level( number( "level", level ) ).model( ClassifyRun.path( model ) )
+				.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) ).threads( number( "threads", threads ) )
+				.device( device ).precision( precision );
+		return ClassifyRequest.of( features ).classifier( classifier.toPath() ).output( item.output() )
+				.outputType( "auto".equals( output_type ) ? null : output_type ).overwrite( overwrite );
+	}
+
+	/** The user asked to stop: the command or its task was cancelled, or Esc was pressed in ImageJ. */
+	private boolean stopRequested()
+	{
+		return isCanceled() || task != null && task.isCanceled() || IJ.escapePressed();
+	}
+
+	/** Nothing derives from other inputs: each input's own tile, halo, chunk and threads. */
+	@Override
+	protected Map< String, Object > dialogDefaults()
+	{
+		return new LinkedHashMap<>();
+	}
+
+	private void progress( final long done, final long total, final double rate, final double eta )
+	{
+		final String message = ProgressText.format( done, total, rate, eta );
+		if ( status != null )
+			status.showStatus( ( int ) Math.min( done, Integer.MAX_VALUE ), ( int ) Math.min( total, Integer.MAX_VALUE ), message );
+		if ( task != null )
+		{
+			task.setProgressMaximum( total );
+			task.setProgressValue( done );
+			task.setStatusMessage( message );
+		}
+		log.info( message );
+	}
+
+	/** What happened to each input in the last run. */
+	public ResultsTable results()
+	{
+		return results;
+	}
+}

@@ -12,6 +12,7 @@ import org.featurize.unet.ome.OmeAxis;
 import org.featurize.unet.ome.OmeCollection;
 import org.featurize.unet.ome.OmeInput;
 import org.featurize.unet.ome.OmeLayout;
+import org.featurize.unet.zarr.N5Images;
 import org.featurize.unet.zarr.ZarrArray;
 import org.featurize.unet.zarr.ZarrAxes;
 import org.featurize.unet.zarr.ZarrException;
@@ -108,7 +109,7 @@ public final class InputView
 		final OmeInput ome = level( OmeInput.probe( root, dataset ), selection.level(), where ); // null unless the input is an OME-Zarr image
 		if ( ome == null )
 			refuseGroup( root, dataset, where );
-		final ZarrArray array = ome != null ? ome.array() : ZarrArray.open( root, dataset );
+		final ZarrArray array = ome != null ? ome.array() : ZarrArray.open( root, n5Image( root, dataset ) );
 		final int channelAxis = channelAxis( array, ome, selection.channelAxis(), where );
 		final long[] shape = without( array.shape(), channelAxis );
 		if ( shape.length < 2 || shape.length > 4 )
@@ -164,6 +165,20 @@ public final class InputView
 		throw new InputException( String.format( "%s is a Zarr group, not an array or an OME-Zarr image (no \"multiscales\" in its attributes). "
 				+ "It holds %s: give the array or image to featurize with dataset=PATH (bin/featurize --dataset=PATH)", where,
 				OmeCollection.describe( group ) ) );
+	}
+
+	/**
+	 * The dataset to open where {@code root/dataset} is an N5 group of one image (BigDataViewer's
+	 * {@code setup0/timepoint0/s0}, a pyramid's {@code s0}): that image's full resolution; else {@code dataset} as given.
+	 */
+	public static String n5Image( final Path root, final String dataset )
+	{
+		final boolean none = dataset == null || dataset.isEmpty();
+		final Path dir = none ? root : root.resolve( dataset );
+		if ( !N5Images.isGroup( dir ) )
+			return dataset;
+		final List< String > images = N5Images.images( dir );
+		return images.size() == 1 ? ( none ? "" : dataset + "/" ) + images.get( 0 ) : dataset;
 	}
 
 	/** The image at {@code level} (null: level 0), refused where it has no such level or is not a multiscale image. */

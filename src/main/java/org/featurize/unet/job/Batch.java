@@ -20,6 +20,7 @@ import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.ome.OmeCollection;
 import org.featurize.unet.ome.OmeOutput;
+import org.featurize.unet.zarr.N5Images;
 
 /**
  * Many inputs in one run, with one engine and one model: each input is featurized in turn by {@link Featurizer}
@@ -114,7 +115,8 @@ public final class Batch
 
 	/**
 	 * Each input with its output in {@code outputDir}, named by {@code pattern} (null: {@link #DEFAULT_NAME}); a
-	 * collection of several images (bioformats2raw's series, a plate's fields) is one input per image, named as
+	 * collection of several images (bioformats2raw's series, a plate's fields, an N5 container's views such as
+	 * BigStitcher's {@code setupN/timepointM}) is one input per image, named as
 	 * {@link #outputName(Path, String, String)} says; refuses, before anything is written, no inputs, an input that does not exist and two inputs with one output.
 	 */
 	public static List< Item > plan( final List< Path > inputs, final Path outputDir, final String pattern )
@@ -128,11 +130,13 @@ public final class Batch
 		{
 			if ( !Files.exists( given ) )
 				throw new FeaturizeException( "Input " + given + " does not exist; nothing was written" );
-			final List< String > images = OmeCollection.severalImages( given );
+			final List< String > collection = OmeCollection.severalImages( given );
+			final List< String > n5 = collection.isEmpty() && N5Images.isGroup( given ) ? N5Images.images( given ) : List.of();
+			final List< String > images = !collection.isEmpty() ? collection : n5.size() > 1 ? n5 : List.of();
 			for ( final String image : images.isEmpty() ? List.of( "" ) : images )
 			{
 				final Path input = image.isEmpty() ? given : given.resolve( image );
-				final Path output = outputDir.resolve( image.isEmpty() ? outputName( given, p ) : outputName( given, image, p ) );
+				final Path output = outputDir.resolve( image.isEmpty() ? outputName( given, p ) : outputName( given, N5Images.name( image ), p ) );
 				final Path before = inputOf.putIfAbsent( output.toAbsolutePath().normalize(), input );
 				if ( before != null )
 					throw new FeaturizeException( String.format( "Inputs %s and %s both map to output %s; nothing was written "

@@ -73,7 +73,7 @@ public final class ZarrView
 					level, where ) );
 		if ( ome == null )
 			InputView.refuseGroup( root, dataset, where );
-		final ZarrArray array = ome != null ? ome.array() : ZarrArray.open( root, dataset == null ? "" : dataset );
+		final ZarrArray array = ome != null ? ome.array() : ZarrArray.open( root, InputView.n5Image( root, dataset == null ? "" : dataset ) );
 		final int channelAxis = ome != null ? ome.channelAxis() : InputView.plainChannelAxis( array );
 		final char[] roles = roles( array.shape().length, channelAxis, ome == null ? null : ome.axes() );
 		if ( roles == null )

@@ -73,11 +73,12 @@ public final class ZarrArray {
 		if (MetadataN5.isDataset(n5Json))
 			return new ZarrArray(root, path, MetadataN5.parse(n5Json, n5));
 		if (n5Json != null) {
-			final java.util.List<String> datasets = MetadataN5.datasetsBelow(dir, 12);
+			final java.util.List<String> all = N5Images.images(dir);
+			final java.util.List<String> datasets = all.subList(0, Math.min(12, all.size()));
 			throw new ZarrNotFoundException("No array at " + dir + ": it is an N5 group (" + MetadataN5.FILE
 					+ " without \"dimensions\"), which " + (datasets.isEmpty() ? "holds no dataset"
 							: "holds the dataset" + (datasets.size() == 1 ? " " : "s ") + String.join(", ", datasets)
-									+ (datasets.size() == 12 ? ", ..." : ""))
+									+ (all.size() > 12 ? ", ... (" + all.size() + " in all)" : ""))
 					+ ": give one of them as the dataset (dataset=PATH; bin/featurize --dataset=PATH)");
 		}
 		throw new ZarrNotFoundException("No Zarr array at " + dir + ": the folder is not Zarr, expected "

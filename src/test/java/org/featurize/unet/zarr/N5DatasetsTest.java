@@ -127,8 +127,73 @@ class N5DatasetsTest {
 		final ZarrNotFoundException setup = assertThrows(ZarrNotFoundException.class,
 				() -> ZarrArray.open(n5, "setup0"));
 		assertTrue(setup.getMessage().contains("which holds the dataset timepoint0/s0: give"), setup.getMessage());
-		final Exception input = assertThrows(RuntimeException.class, () -> InputView.open(n5, "setup0", Selection.ALL));
-		assertTrue(input.getMessage().contains("the dataset timepoint0/s0"), input.getMessage());
+		// as an input, a group of one image is that image; the container of several is refused with them named
+		assertArrayEquals(SHAPE, InputView.open(n5, "setup0", Selection.ALL).shape());
+		final Exception input = assertThrows(RuntimeException.class, () -> InputView.open(n5, "", Selection.ALL));
+		assertTrue(input.getMessage().contains("the datasets blosc-u2, gzip-f8"), input.getMessage());
+	}
+
+	/**
+	 * A raw uint16 N5 dataset at {@code dir} of shape (z, y, x) in blocks of {@code block}, cut at the edges as n5-java
+	 * writes them; its value at (z, y, x) is {@code seed + 100 z + 10 y + x}.
+	 */
+	static void n5Dataset( final Path dir, final int seed, final int[] shape, final int[] block ) throws IOException
+	{
+		Files.createDirectories( dir );
+		Files.writeString( dir.resolve( "attributes.json" ), "{\"dimensions\":[" + shape[ 2 ] + "," + shape[ 1 ] + "," + shape[ 0 ] + "],\"blockSize\":["
+				+ block[ 2 ] + "," + block[ 1 ] + "," + block[ 0 ] + "],\"dataType\":\"uint16\",\"compression\":{\"type\":\"raw\"}}" );
+		for ( int bz = 0; bz * block[ 0 ] < shape[ 0 ]; bz++ )
+			for ( int by = 0; by * block[ 1 ] < shape[ 1 ]; by++ )
+				for ( int bx = 0; bx * block[ 2 ] < shape[ 2 ]; bx++ )
+				{
+					final int sz = Math.min( block[ 0 ], shape[ 0 ] - bz * block[ 0 ] ), sy = Math.min( block[ 1 ], shape[ 1 ] - by * block[ 1 ] ),
+							sx = Math.min( block[ 2 ], shape[ 2 ] - bx * block[ 2 ] );
+					final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate( 16 + 2 * sz * sy * sx );
+					b.putShort( ( short ) 0 ).putShort( ( short ) 3 ).putInt( sx ).putInt( sy ).putInt( sz );
+					for ( int z = 0; z < sz; z++ )
+						for ( int y = 0; y < sy; y++ )
+							for ( int x = 0; x < sx; x++ )
+								b.putShort( ( short ) ( seed + 100 * ( bz * block[ 0 ] + z ) + 10 * ( by * block[ 1 ] + y ) + bx * block[ 2 ] + x ) );
+					Files.write( Files.createDirectories( dir.resolve( bx + "/" + by ) ).resolve( Integer.toString( bz ) ), b.array() );
+				}
+	}
+
+	@Test
+	void aBigStitcherContainerIsOneInputPerViewAtFullResolution( @TempDir final Path dir ) throws IOException
+	{
+		// BigDataViewer's N5: setupN/timepointM/s0 (full resolution) and s1 (half), two setups, and a pyramid of its own
+		final Path views = dir.resolve( "views.n5" );
+		Files.createDirectories( views );
+		Files.writeString( views.resolve( "attributes.json" ), "{\"n5\":\"4.0.0\"}" );
+		for ( int setup = 0; setup < 2; setup++ )
+		{
+			final Path t = Files.createDirectories( views.resolve( "setup" + setup + "/timepoint0" ) );
+			Files.writeString( views.resolve( "setup" + setup ).resolve( "attributes.json" ), "{\"downsamplingFactors\":[[1,1,1],[2,2,1]],\"dataType\":\"uint16\"}" );
+			Files.writeString( t.resolve( "attributes.json" ), "{\"multiScale\":true}" );
+			n5Dataset( t.resolve( "s0" ), 1000 * setup, new int[] { 3, 20, 28 }, new int[] { 2, 8, 16 } );
+			n5Dataset( t.resolve( "s1" ), 1000 * setup, new int[] { 3, 10, 14 }, new int[] { 2, 8, 16 } );
+		}
+		assertEquals( List.of( "setup0/timepoint0/s0", "setup1/timepoint0/s0" ), N5Images.images( views ) );
+		assertTrue( N5Images.isGroup( views ) && !N5Images.isGroup( views.resolve( "setup0/timepoint0/s0" ) ) );
+		// a run over it: one input per view, named after it
+		assertEquals( List.of( new Batch.Item( views.resolve( "setup0/timepoint0/s0" ), dir.resolve( "out/views-setup0-timepoint0-features.zarr" ) ),
+				new Batch.Item( views.resolve( "setup1/timepoint0/s0" ), dir.resolve( "out/views-setup1-timepoint0-features.zarr" ) ) ),
+				Batch.plan( List.of( views ), dir.resolve( "out" ), null ) );
+		final ZarrArray view = ZarrArray.open( views.resolve( "setup1/timepoint0/s0" ), "" );
+		final short[] v = ( short[] ) view.readRegion( new long[] { 2, 19, 27 }, new int[] { 1, 1, 1 } );
+		assertEquals( 1000 + 200 + 190 + 27, v[ 0 ] );
+		// the container alone: refused, its views named (not their coarser levels)
+		final ZarrNotFoundException e = assertThrows( ZarrNotFoundException.class, () -> ZarrArray.open( views, "" ) );
+		assertTrue( e.getMessage().contains( "holds the datasets setup0/timepoint0/s0, setup1/timepoint0/s0: give" ), e.getMessage() );
+		// a container of one view opens as that view, at full resolution; one of its setups likewise
+		final Path one = dir.resolve( "one.n5" );
+		Files.createDirectories( one );
+		Files.writeString( one.resolve( "attributes.json" ), "{\"n5\":\"4.0.0\"}" );
+		n5Dataset( one.resolve( "setup0/timepoint0/s0" ), 7, new int[] { 3, 20, 28 }, new int[] { 3, 20, 28 } );
+		n5Dataset( one.resolve( "setup0/timepoint0/s1" ), 7, new int[] { 3, 10, 14 }, new int[] { 3, 10, 14 } );
+		assertArrayEquals( new long[] { 3, 20, 28 }, InputView.open( one, "", Selection.ALL ).shape() );
+		assertArrayEquals( new long[] { 3, 20, 28 }, InputView.open( views, "setup1", Selection.ALL ).shape() );
+		assertEquals( List.of( new Batch.Item( one, dir.resolve( "out/one-features.zarr" ) ) ), Batch.plan( List.of( one ), dir.resolve( "out" ), null ) );
 	}
 
 	/** A dataset of 2 x 3 blocks of 4 x 5 uint8 (shape 7 x 12), raw, with what the test puts in its block 0/0. */

@@ -1,10 +1,6 @@
 package org.featurize.unet.plugin;
 
-import java.awt.GraphicsEnvironment;
 import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +9,6 @@ import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.classify.ClassifyBatch;
 import org.featurize.unet.classify.ClassifyRequest;
 import org.featurize.unet.classify.PixelClassifier;
-import org.featurize.unet.io.Progress;
 import org.featurize.unet.job.Batch;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.scijava.ItemIO;
@@ -23,10 +18,8 @@ import org.scijava.command.Command;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.scijava.task.Task;
 import org.scijava.task.TaskService;
 
-import ij.IJ;
 import ij.measure.ResultsTable;
 
 /**
@@ -131,80 +124,26 @@ public class ApplyClassifierFolderCommand extends FijiCommand
 	@Parameter( required = false )
 	private TaskService tasks;
 
-	private Task task;
-
 	@Override
 	public void run()
 	{
 		try
 		{
-			if ( !given( classifier ) )
+			if ( !FolderRun.given( classifier ) )
 				throw new FeaturizeException( "No classifier given: classifier must be a file saved by Pixel Classifier or bin/featurize classify" );
 			PixelClassifier.read( classifier.toPath() ); // a damaged or foreign file: refused once, before anything is written
-			final List< Batch.Item > items = Batch.plan( inputs(), outputFolder(), name );
+			final List< Batch.Item > items = Batch.plan( FolderRun.inputs( input_folder, input_list ), FolderRun.outputFolder( output_folder, input_folder ),
+					name );
 			request( items.get( 0 ) ).validate().features().validate(); // the parameters all inputs share
-			Files.createDirectories( output_folder.toPath() );
-			IJ.resetEscape();
-			task = tasks == null ? null : tasks.createTask( "Apply Classifier to " + items.size() + " inputs" );
-			if ( task != null )
-				task.start();
-			final List< Batch.Row > rows = ClassifyBatch.run( items, this::request, log::info, () -> Progress.throttled( this::progress, 1000 ),
-					this::stopRequested );
-			results = FeaturizeFolderCommand.table( rows );
-			log.info( "\n" + Batch.table( rows ) );
-			final long failed = rows.stream().filter( r -> r.status() == Batch.Status.FAILED ).count();
-			if ( failed > 0 )
-				log.error( failed + " of " + items.size() + " inputs failed: the results table says why" );
-			if ( !GraphicsEnvironment.isHeadless() )
-				results.show( TITLE );
-			if ( !rows.isEmpty() && rows.get( rows.size() - 1 ).reason().equals( "cancelled" ) )
-				cancel( "Cancelled at " + rows.get( rows.size() - 1 ).input() + ": " + ( items.size() - rows.size() ) + " input(s) not started" );
+			results = new FolderRun( log, status, tasks, this::isCanceled ).run( "Apply Classifier to " + items.size() + " inputs",
+					output_folder.toPath(), items.size(), ( progress, stop ) -> ClassifyBatch.run( items, this::request, log::info, progress, stop ), TITLE,
+					this::cancel );
 		}
 		catch ( final FeaturizeException e )
 		{
 			log.error( e.getMessage() );
 			cancel( e.getMessage() );
 		}
-		catch ( final java.io.IOException e )
-		{
-			log.error( "Cannot create the output folder " + output_folder + ": " + e );
-			cancel( "Cannot create the output folder " + output_folder + ": " + e );
-		}
-		finally
-		{
-			if ( task != null )
-				task.finish();
-		}
-	}
-
-	/** The list file's inputs, then the folder's; refused when neither is given. */
-	private List< Path > inputs()
-	{
-		final boolean folder = given( input_folder ), list = given( input_list );
-		if ( !folder && !list )
-			throw new FeaturizeException( "No inputs given: choose an input folder (input_folder), or a list file of input paths (input_list)" );
-		final List< Path > inputs = new ArrayList<>();
-		if ( list )
-			inputs.addAll( Batch.readList( input_list.toPath() ) );
-		if ( folder )
-			inputs.addAll( Batch.listFolder( input_folder.toPath() ) );
-		return inputs;
-	}
-
-	private Path outputFolder()
-	{
-		if ( !given( output_folder ) )
-			throw new FeaturizeException( "No output folder given (output_folder)" );
-		final Path out = output_folder.toPath();
-		if ( given( input_folder ) && out.toAbsolutePath().normalize().equals( input_folder.toPath().toAbsolutePath().normalize() ) )
-			throw new FeaturizeException( "The output folder is the input folder " + out + ": its outputs would be taken for inputs by the next run; "
-					+ "choose another output folder" );
-		return out;
-	}
-
-	private static boolean given( final File f )
-	{
-		return f != null && !f.getPath().isEmpty();
 	}
 
 	private ClassifyRequest request( final Batch.Item item )
@@ -217,31 +156,11 @@ public class ApplyClassifierFolderCommand extends FijiCommand
 				.outputType( "auto".equals( output_type ) ? null : output_type ).overwrite( overwrite );
 	}
 
-	/** The user asked to stop: the command or its task was cancelled, or Esc was pressed in ImageJ. */
-	private boolean stopRequested()
-	{
-		return isCanceled() || task != null && task.isCanceled() || IJ.escapePressed();
-	}
-
 	/** Nothing derives from other inputs: each input's own tile, halo, chunk and threads. */
 	@Override
 	protected Map< String, Object > dialogDefaults()
 	{
 		return new LinkedHashMap<>();
-	}
-
-	private void progress( final long done, final long total, final double rate, final double eta )
-	{
-		final String message = ProgressText.format( done, total, rate, eta );
-		if ( status != null )
-			status.showStatus( ( int ) Math.min( done, Integer.MAX_VALUE ), ( int ) Math.min( total, Integer.MAX_VALUE ), message );
-		if ( task != null )
-		{
-			task.setProgressMaximum( total );
-			task.setProgressValue( done );
-			task.setStatusMessage( message );
-		}
-		log.info( message );
 	}
 
 	/** What happened to each input in the last run. */

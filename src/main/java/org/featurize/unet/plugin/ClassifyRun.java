@@ -66,16 +66,7 @@ final class ClassifyRun
 
 	private void progress( final long done, final long total, final double rate, final double eta )
 	{
-		final String message = ProgressText.format( done, total, rate, eta );
-		if ( status != null )
-			status.showStatus( ( int ) Math.min( done, Integer.MAX_VALUE ), ( int ) Math.min( total, Integer.MAX_VALUE ), message );
-		if ( task != null )
-		{
-			task.setProgressMaximum( total );
-			task.setProgressValue( done );
-			task.setStatusMessage( message );
-		}
-		log.info( message );
+		ProgressText.report( log, status, task, done, total, rate, eta );
 	}
 
 	/** The display of labels asked for: none or ImageJ; refused before any compute where it cannot happen. */

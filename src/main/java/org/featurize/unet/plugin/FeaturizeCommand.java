@@ -236,16 +236,7 @@ public class FeaturizeCommand extends FijiCommand
 
 	private void progress( final long done, final long total, final double rate, final double eta )
 	{
-		final String message = ProgressText.format( done, total, rate, eta );
-		if ( status != null )
-			status.showStatus( ( int ) Math.min( done, Integer.MAX_VALUE ), ( int ) Math.min( total, Integer.MAX_VALUE ), message );
-		if ( task != null )
-		{
-			task.setProgressMaximum( total );
-			task.setProgressValue( done );
-			task.setStatusMessage( message );
-		}
-		log.info( message );
+		ProgressText.report( log, status, task, done, total, rate, eta );
 	}
 
 	/** The features of the last run, axes (x, y, c[, z[, t]]). */

@@ -1,16 +1,11 @@
 package org.featurize.unet.plugin;
 
-import java.awt.GraphicsEnvironment;
 import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.featurize.unet.FeaturizeException;
-import org.featurize.unet.io.Progress;
 import org.featurize.unet.job.Batch;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
@@ -21,10 +16,8 @@ import org.scijava.command.Command;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.scijava.task.Task;
 import org.scijava.task.TaskService;
 
-import ij.IJ;
 import ij.measure.ResultsTable;
 
 /**
@@ -144,108 +137,32 @@ public class FeaturizeFolderCommand extends FijiCommand
 	@Parameter( required = false )
 	private TaskService tasks;
 
-	private Task task;
-
 	@Override
 	public void run()
 	{
 		try
 		{
-			final List< Batch.Item > items = Batch.plan( inputs(), outputFolder(), name );
+			final List< Batch.Item > items = Batch.plan( FolderRun.inputs( input_folder, input_list ), FolderRun.outputFolder( output_folder, input_folder ),
+					name );
 			request( items.get( 0 ) ).validate(); // the parameters all inputs share, before anything is written
-			Files.createDirectories( output_folder.toPath() );
-			IJ.resetEscape();
-			task = tasks == null ? null : tasks.createTask( "Featurize " + items.size() + " inputs" );
-			if ( task != null )
-				task.start();
-			final List< Batch.Row > rows = new Batch( log::info ).run( items, this::request,
-					request -> new Featurizer( log::info ).run( request, Progress.throttled( this::progress, 1000 ), this::stopRequested ) );
-			results = table( rows );
-			log.info( "\n" + Batch.table( rows ) );
-			final long failed = rows.stream().filter( r -> r.status() == Batch.Status.FAILED ).count();
-			if ( failed > 0 )
-				log.error( failed + " of " + items.size() + " inputs failed: the results table says why" );
-			if ( !GraphicsEnvironment.isHeadless() )
-				results.show( TITLE );
-			if ( !rows.isEmpty() && rows.get( rows.size() - 1 ).reason().equals( "cancelled" ) )
-				cancel( "Cancelled at " + rows.get( rows.size() - 1 ).input() + ": " + ( items.size() - rows.size() ) + " input(s) not started" );
+			results = new FolderRun( log, status, tasks, this::isCanceled ).run( "Featurize " + items.size() + " inputs", output_folder.toPath(),
+					items.size(), ( progress, stop ) -> new Batch( log::info ).run( items, this::request,
+							request -> new Featurizer( log::info ).run( request, progress.get(), stop ) ), TITLE, this::cancel );
 		}
 		catch ( final FeaturizeException e )
 		{
 			log.error( e.getMessage() );
 			cancel( e.getMessage() );
 		}
-		catch ( final java.io.IOException e )
-		{
-			log.error( "Cannot create the output folder " + output_folder + ": " + e );
-			cancel( "Cannot create the output folder " + output_folder + ": " + e );
-		}
-		finally
-		{
-			if ( task != null )
-				task.finish();
-		}
-	}
-
-	/** The list file's inputs, then the folder's; refused when neither is given. */
-	private List< Path > inputs()
-	{
-		final boolean folder = given( input_folder ), list = given( input_list );
-		if ( !folder && !list )
-			throw new FeaturizeException( "No inputs given: choose an input folder of .zarr inputs (input_folder), or a list file of input paths (input_list)" );
-		final List< Path > inputs = new ArrayList<>();
-		if ( list )
-			inputs.addAll( Batch.readList( input_list.toPath() ) );
-		if ( folder )
-			inputs.addAll( Batch.listFolder( input_folder.toPath() ) );
-		return inputs;
-	}
-
-	private Path outputFolder()
-	{
-		if ( !given( output_folder ) )
-			throw new FeaturizeException( "No output folder given (output_folder)" );
-		final Path out = output_folder.toPath();
-		if ( given( input_folder ) && out.toAbsolutePath().normalize().equals( input_folder.toPath().toAbsolutePath().normalize() ) )
-			throw new FeaturizeException( "The output folder is the input folder " + out + ": its outputs would be taken for inputs by the next run; "
-					+ "choose another output folder" );
-		return out;
-	}
-
-	private static boolean given( final File f )
-	{
-		return f != null && !f.getPath().isEmpty();
 	}
 
 	private FeaturizeRequest request( final Batch.Item item )
 	{
 		return FeaturizeRequest.of( item.input() ).output( item.output() ).dataset( dataset ).channel( channel )
-				.channelAxis( number( "channel_axis", channel_axis ) ).level( number( "level", level ) ).model( given( model ) ? model.toPath() : null )
+				.channelAxis( number( "channel_axis", channel_axis ) ).level( number( "level", level ) ).model( FolderRun.given( model ) ? model.toPath() : null )
 				.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) ).normalization( normalization )
 				.threads( number( "threads", threads ) ).overwrite( overwrite ).outputType( output_type ).precision( precision )
 				.keepBits( number( "keep_bits", keep_bits ) ).rounding( rounding ).layout( layout ).levels( levels ).device( device );
-	}
-
-	/** The rows as an ImageJ results table: input, output, status, seconds, reason. */
-	static ResultsTable table( final List< Batch.Row > rows )
-	{
-		final ResultsTable t = new ResultsTable();
-		for ( final Batch.Row r : rows )
-		{
-			t.incrementCounter();
-			t.addValue( "input", r.input().toString() );
-			t.addValue( "output", r.output().toString() );
-			t.addValue( "status", r.status().label() );
-			t.addValue( "seconds", r.seconds() );
-			t.addValue( "reason", r.reason() );
-		}
-		return t;
-	}
-
-	/** The user asked to stop: the command or its task was cancelled, or Esc was pressed in ImageJ. */
-	private boolean stopRequested()
-	{
-		return isCanceled() || task != null && task.isCanceled() || IJ.escapePressed();
 	}
 
 	/** Only the mantissa bits default to something derived from other inputs (the output type and the rounding). */
@@ -255,20 +172,6 @@ public class FeaturizeFolderCommand extends FijiCommand
 		final Map< String, Object > defaults = new LinkedHashMap<>();
 		defaults.put( "keep_bits", text( DialogDefaults.keepBits( output_type, rounding ) ) );
 		return defaults;
-	}
-
-	private void progress( final long done, final long total, final double rate, final double eta )
-	{
-		final String message = ProgressText.format( done, total, rate, eta );
-		if ( status != null )
-			status.showStatus( ( int ) Math.min( done, Integer.MAX_VALUE ), ( int ) Math.min( total, Integer.MAX_VALUE ), message );
-		if ( task != null )
-		{
-			task.setProgressMaximum( total );
-			task.setProgressValue( done );
-			task.setStatusMessage( message );
-		}
-		log.info( message );
 	}
 
 	/** What happened to each input in the last run. */

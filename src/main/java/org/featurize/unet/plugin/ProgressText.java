@@ -2,7 +2,11 @@ package org.featurize.unet.plugin;
 
 import java.util.Locale;
 
-/** One line of progress: "planes 12/192 (6%), 5.3 planes/s, ETA 0:34". */
+import org.scijava.app.StatusService;
+import org.scijava.log.LogService;
+import org.scijava.task.Task;
+
+/** One line of progress: "planes 12/192 (6%), 5.3 planes/s, ETA 0:34"; and where Fiji shows it. */
 public final class ProgressText
 {
 	private ProgressText()
@@ -21,5 +25,21 @@ public final class ProgressText
 					: String.format( Locale.ROOT, ", ETA %d:%02d", s / 60, s % 60 ) );
 		}
 		return sb.toString();
+	}
+
+	/** The progress in Fiji: the status bar (where there is one), the task (where there is one) and the log. */
+	static void report( final LogService log, final StatusService status, final Task task, final long done, final long total, final double rate,
+			final double eta )
+	{
+		final String message = format( done, total, rate, eta );
+		if ( status != null )
+			status.showStatus( ( int ) Math.min( done, Integer.MAX_VALUE ), ( int ) Math.min( total, Integer.MAX_VALUE ), message );
+		if ( task != null )
+		{
+			task.setProgressMaximum( total );
+			task.setProgressValue( done );
+			task.setStatusMessage( message );
+		}
+		log.info( message );
 	}
 }

@@ -211,7 +211,7 @@ class FeaturizeFolderCommandTest
 		final Path out = dir.resolve( "out" ), missing = dir.resolve( "missing.zarr" );
 		final Path list = Files.writeString( dir.resolve( "list.txt" ), f[ 1 ] + "\n" + missing + "\n" );
 		final Object[][] cases = {
-				{ "No inputs given: choose an input folder of .zarr inputs (input_folder), or a list file of input paths (input_list)",
+				{ "No inputs given: choose an input folder (input_folder), or a list file of input paths (input_list)",
 						new Object[] { "output_folder", out.toFile() } },
 				{ "No output folder given (output_folder)", new Object[] { "input_folder", f[ 0 ].toFile() } },
 				{ "Input " + missing + " (" + list + " line 2) does not exist; nothing was written",

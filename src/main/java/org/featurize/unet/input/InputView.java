@@ -98,18 +98,21 @@ public final class InputView
 	}
 
 	/**
-	 * Opens {@code root/dataset} (an OME-Zarr image or a plain array of 2, 3 or 4 dimensions) and resolves the part of
-	 * it that {@code selection} chooses; refuses a region that does not fit the input.
+	 * Opens {@code root/dataset} (an OME-Zarr image, a plain array of 2, 3 or 4 dimensions, or an N5 dataset, whose
+	 * levels are its pyramid's {@code s0, s1, ...}) and resolves the part of it that {@code selection} chooses; refuses a
+	 * region that does not fit the input.
 	 */
 	public static InputView open( final Path input, final String dataset, final Selection selection )
 	{
 		final String region = selection.region();
 		final String where = "Input " + ( dataset == null || dataset.isEmpty() ? input : input.resolve( dataset ) );
 		final Path root = ZipStores.root( input ); // a zipped store is read in place
-		final OmeInput ome = level( OmeInput.probe( root, dataset ), selection.level(), where ); // null unless the input is an OME-Zarr image
+		final OmeInput probed = OmeInput.probe( root, dataset ); // null unless the input is an OME-Zarr image
+		final String n5 = probed == null ? n5Level( root, dataset, selection.level(), where ) : null; // null unless an N5 dataset
+		final OmeInput ome = n5 != null ? null : level( probed, selection.level(), where );
 		if ( ome == null )
 			refuseGroup( root, dataset, where );
-		final ZarrArray array = ome != null ? ome.array() : ZarrArray.open( root, n5Image( root, dataset ) );
+		final ZarrArray array = ome != null ? ome.array() : ZarrArray.open( root, n5 != null ? n5 : n5Image( root, dataset ) );
 		final int channelAxis = channelAxis( array, ome, selection.channelAxis(), where );
 		final long[] shape = without( array.shape(), channelAxis );
 		if ( shape.length < 2 || shape.length > 4 )
@@ -179,6 +182,28 @@ public final class InputView
 			return dataset;
 		final List< String > images = N5Images.images( dir );
 		return images.size() == 1 ? ( none ? "" : dataset + "/" ) + images.get( 0 ) : dataset;
+	}
+
+	/**
+	 * The N5 dataset of {@code root/dataset} at {@code level} (null: level 0): the image's {@code sK} beside its
+	 * {@code s0}; refused where there is no such level (a dataset given as the input itself has one level: give the
+	 * pyramid's folder as the input). Null where {@code root/dataset} is no N5 dataset or group of one.
+	 */
+	public static String n5Level( final Path root, final String dataset, final Integer level, final String where )
+	{
+		final String image = n5Image( root, dataset );
+		final Path dir = image == null || image.isEmpty() ? root : root.resolve( image );
+		if ( !N5Images.isDataset( dir ) )
+			return null;
+		if ( level == null || level == 0 )
+			return image;
+		final List< String > levels = image == null || image.isEmpty() ? List.of( dir.getFileName().toString() ) : N5Images.levels( dir );
+		if ( level < 0 || level >= levels.size() )
+			throw new InputException( String.format( "level=%d does not exist: %s has %d resolution level%s (0 to %d%s)", level, where, levels.size(),
+					levels.size() == 1 ? "" : "s", levels.size() - 1, levels.size() == 1 ? "; an N5 pyramid keeps its levels as s0, s1, ..."
+							: ": " + String.join( ", ", levels ) ) );
+		final String parent = image.contains( "/" ) ? image.substring( 0, image.lastIndexOf( '/' ) + 1 ) : "";
+		return parent + levels.get( level );
 	}
 
 	/** The image at {@code level} (null: level 0), refused where it has no such level or is not a multiscale image. */

@@ -56,6 +56,37 @@ public final class N5Images
 		return images;
 	}
 
+	/** @return whether the folder is an N5 dataset: an {@code attributes.json} with {@code dimensions} */
+	public static boolean isDataset( final Path dir )
+	{
+		if ( !MetadataN5.isNode( dir ) )
+			return false;
+		try
+		{
+			return MetadataN5.isDataset( Json.readObjectOrNull( dir.resolve( MetadataN5.FILE ) ) );
+		}
+		catch ( final ZarrException e )
+		{
+			return false;
+		}
+	}
+
+	/**
+	 * @param image an image's full-resolution dataset
+	 * @return the names of its levels, finest first: {@code s0, s1, ...} as long as they follow one another beside an
+	 *         {@code s0}; the dataset's own name alone for any other dataset
+	 */
+	public static List< String > levels( final Path image )
+	{
+		final String name = image.getFileName().toString();
+		final List< String > levels = new ArrayList<>();
+		levels.add( name );
+		if ( name.equals( "s0" ) )
+			for ( int k = 1; isDataset( image.resolveSibling( "s" + k ) ); k++ )
+				levels.add( "s" + k );
+		return levels;
+	}
+
 	/** @return the image's name for outputs and messages: its path without a last {@code /s0} ({@code setup0/timepoint0}) */
 	public static String name( final String image )
 	{

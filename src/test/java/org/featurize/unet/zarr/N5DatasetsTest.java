@@ -194,6 +194,14 @@ class N5DatasetsTest {
 		assertArrayEquals( new long[] { 3, 20, 28 }, InputView.open( one, "", Selection.ALL ).shape() );
 		assertArrayEquals( new long[] { 3, 20, 28 }, InputView.open( views, "setup1", Selection.ALL ).shape() );
 		assertEquals( List.of( new Batch.Item( one, dir.resolve( "out/one-features.zarr" ) ) ), Batch.plan( List.of( one ), dir.resolve( "out" ), null ) );
+		// levels: a pyramid's s1 is level 1, of a view or of a container of one view; a level beyond it is refused
+		assertArrayEquals( new long[] { 3, 10, 14 }, InputView.open( views, "setup1/timepoint0", new Selection( null, null, 1 ) ).shape() );
+		assertArrayEquals( new long[] { 3, 10, 14 }, InputView.open( one, "", new Selection( null, null, 1 ) ).shape() );
+		assertEquals( 1000 + 10 * 9 + 13, ( ( short[] ) InputView.open( views, "setup1", new Selection( null, null, 1 ) ).array()
+				.readRegion( new long[] { 0, 9, 13 }, new int[] { 1, 1, 1 } ) )[ 0 ], "setup1's s1" );
+		final Exception beyond = assertThrows( RuntimeException.class, () -> InputView.open( views, "setup1/timepoint0/s0", new Selection( null, null, 2 ) ) );
+		assertEquals( "level=2 does not exist: Input " + views.resolve( "setup1/timepoint0/s0" ) + " has 2 resolution levels (0 to 1: s0, s1)",
+				beyond.getMessage() );
 	}
 
 	/** A dataset of 2 x 3 blocks of 4 x 5 uint8 (shape 7 x 12), raw, with what the test puts in its block 0/0. */

@@ -140,6 +140,7 @@ WEIGHTS = {"kind": 1.0, "filters": 1.0, "shape": 0.0, "tasks": 0.0, "heads": 1.0
 DISTILLED = (5, 1, 6, 4, 12, 3, 24, 47, 48, 46, 0, 11)
 DISTILL_PER_PATCH = False   # --distill-per-patch
 DISTILL_CLEAN = False       # --distill-clean: the filters of the noise-free plane, not of the noisy input
+DISTILL_EDGE = 0.0          # --distill-edge-weight: how much more the correlation counts where the plane has edges
 
 
 class FilterBank(nn.Module):
@@ -533,23 +534,50 @@ def task_loss(features, tasks, ridge=1.0, temperature=4.0):
     return total / max(n, 1)
 
 
-def distill_loss(features, filters, per_patch=False):
+def distill_loss(features, filters, per_patch=False, weights=None):
     """1 - the correlation of feature i with filter response DISTILLED[i], averaged over the distilled features:
     each feature must be its filter up to a scale and an offset (which a random forest does not see), whatever
     the network's output magnitude. The correlation is taken over the batch's pixels, or with `per_patch` over
     each patch's pixels and then averaged: then patches whose camera offsets differ do not make the offset the
-    main thing to match (a forest compares the planes of one acquisition, whose offset is the same)."""
+    main thing to match (a forest compares the planes of one acquisition, whose offset is the same). With
+    `weights` (batch, 1, h, w), each pixel counts as much as its weight (`edge_weights`)."""
     n = len(DISTILLED)
     if per_patch:
         f = features[:, :n].flatten(2)
         t = filters[:, list(DISTILLED)].flatten(2)
+        w = None if weights is None else weights.flatten(2)
     else:
         f = features[:, :n].transpose(0, 1).flatten(1)
         t = filters[:, list(DISTILLED)].transpose(0, 1).flatten(1)
-    f = f - f.mean(-1, keepdim=True)
-    t = t - t.mean(-1, keepdim=True)
-    r = (f * t).sum(-1) / (f.norm(dim=-1) * t.norm(dim=-1) + 1e-8)
+        w = None if weights is None else weights.transpose(0, 1).flatten(1)
+    if w is None:
+        f = f - f.mean(-1, keepdim=True)
+        t = t - t.mean(-1, keepdim=True)
+        r = (f * t).sum(-1) / (f.norm(dim=-1) * t.norm(dim=-1) + 1e-8)
+        return (1 - r).mean()
+    total = w.sum(-1, keepdim=True)
+    f = f - (w * f).sum(-1, keepdim=True) / total
+    t = t - (w * t).sum(-1, keepdim=True) / total
+    r = (w * f * t).sum(-1) / ((w * f * f).sum(-1).sqrt() * (w * t * t).sum(-1).sqrt() + 1e-8)
     return (1 - r).mean()
+
+
+def edge_weights(clean, alpha):
+    """Per pixel, 1 + alpha times the noise-free plane's gradient magnitude (at sigma 1.5) over its mean in the patch:
+    with alpha > 0 the distillation counts most where the plane has edges, where a forest's decisions between
+    classes lie and where a feature's last few per cent of error moves them (--distill-edge-weight)."""
+    x = clean[:, :1]
+    r = 5
+    k = torch.exp(-torch.arange(-r, r + 1, dtype=x.dtype, device=x.device) ** 2 / (2 * 1.5 ** 2))
+    k = k / k.sum()
+    x = nn.functional.pad(x, (r, r, r, r), mode="reflect")
+    x = nn.functional.conv2d(x, k.view(1, 1, 1, -1))
+    x = nn.functional.conv2d(x, k.view(1, 1, -1, 1))
+    x = nn.functional.pad(x, (1, 1, 1, 1), mode="replicate")
+    gx = (x[:, :, 1:-1, 2:] - x[:, :, 1:-1, :-2]) / 2
+    gy = (x[:, :, 2:, 1:-1] - x[:, :, :-2, 1:-1]) / 2
+    g = (gx * gx + gy * gy).sqrt()
+    return 1 + alpha * g / g.mean((2, 3), keepdim=True).clamp_min(1e-12)
 
 
 def distill_targets(bank, inp, truth, clean):
@@ -622,7 +650,9 @@ def losses(out, truth, kinds, inst, clean, filters, aux=None, weights=WEIGHTS, f
            if weights["kind"] else {}),
         **({"denoise": weights["denoise"] * 10 * nn.functional.mse_loss(out[:, CLEAN0:CLEAN0 + len(SMOOTHING)], clean)}
            if weights["denoise"] else {}),
-        **({"distill": weights["distill"] * distill_loss(features, filters, DISTILL_PER_PATCH)} if weights["distill"] else {}),
+        **({"distill": weights["distill"] * distill_loss(features, filters, DISTILL_PER_PATCH,
+                                                         edge_weights(clean, DISTILL_EDGE) if DISTILL_EDGE > 0 else None)}
+           if weights["distill"] else {}),
         **({"filters": weights["filters"] * nn.functional.mse_loss(out[:, FILTER0:SHAPE0], filters[:, :49])}
            if weights["filters"] else {}),
         **({"shape": weights["shape"] * shape_loss(out[:, SHAPE0:SHAPE0 + 3], truth)} if weights["shape"] else {}),
@@ -808,7 +838,7 @@ def check_planes(seed):
 
 
 def main():
-    global MAX_OFFSET, DISTILLED, DISTILL_PER_PATCH, DISTILL_CLEAN, FAMILY_WEIGHTS, SCENE
+    global MAX_OFFSET, DISTILLED, DISTILL_PER_PATCH, DISTILL_CLEAN, DISTILL_EDGE, FAMILY_WEIGHTS, SCENE
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--steps", type=int, default=STEPS, help="training steps (default %d)" % STEPS)
     ap.add_argument("--seed", type=int, default=0)
@@ -847,6 +877,9 @@ def main():
                          "EnergyBank's, 79-80 the enclosure maps (default: DISTILLED)")
     ap.add_argument("--distill-per-patch", action="store_true",
                     help="the distillation's correlation per patch instead of over the batch")
+    ap.add_argument("--distill-edge-weight", type=float, default=0.0, metavar="ALPHA",
+                    help="the distillation's correlation weighted by 1 + ALPHA x the noise-free plane's gradient "
+                         "magnitude over its patch mean (default 0: every pixel alike)")
     ap.add_argument("--distill-clean", action="store_true",
                     help="distil the filters of the noise-free plane (the simulator's expected counts), not of the noisy input")
     ap.add_argument("--family-weights", default=None,
@@ -891,6 +924,7 @@ def main():
         FAMILY_WEIGHTS = np.array(list(weights.values())) / sum(weights.values())
     DISTILL_PER_PATCH = a.distill_per_patch
     DISTILL_CLEAN = a.distill_clean
+    DISTILL_EDGE = a.distill_edge_weight
     torch.set_num_threads(TORCH_THREADS)
     torch.manual_seed(a.seed)
     t_start = time.perf_counter()

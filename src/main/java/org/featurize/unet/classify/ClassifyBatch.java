@@ -28,14 +28,27 @@ public final class ClassifyBatch
 	}
 
 	/**
-	 * Runs each item's request in turn ({@link Batch#run(List, Function, Batch.Runner)}): Batch sees the request's
-	 * features aimed at its label array, which is what makes an output complete, and the job runs the whole request.
+	 * Runs each item's request in turn on this machine ({@link ClassifyJob}), reporting to a new {@code progress} each.
 	 *
 	 * @param requests each item's request: a saved classifier applied to the item's input, written to its output
 	 * @return a row per item run, in order
 	 */
 	public static List< Batch.Row > run( final List< Batch.Item > items, final Function< Batch.Item, ClassifyRequest > requests,
 			final Consumer< String > log, final Supplier< Progress > progress, final BooleanSupplier cancelled )
+	{
+		return run( items, requests, log, request -> new ClassifyJob( log ).run( request, progress.get(), cancelled ) );
+	}
+
+	/**
+	 * Runs each item's request in turn by {@code runner} ({@link Batch#run(List, Function, Batch.Runner)}): Batch sees
+	 * the request's features aimed at its label array, which is what makes an output complete, and the runner runs the
+	 * whole request.
+	 *
+	 * @param requests each item's request: a saved classifier applied to the item's input, written to its output
+	 * @return a row per item run, in order
+	 */
+	public static List< Batch.Row > run( final List< Batch.Item > items, final Function< Batch.Item, ClassifyRequest > requests,
+			final Consumer< String > log, final Consumer< ClassifyRequest > runner )
 	{
 		final Map< FeaturizeRequest, ClassifyRequest > byFeatures = new IdentityHashMap<>();
 		final Map< Batch.Item, FeaturizeRequest > byItem = new IdentityHashMap<>();
@@ -48,7 +61,6 @@ public final class ClassifyBatch
 			byFeatures.put( features, request );
 			byItem.put( item, features );
 		}
-		return new Batch( log ).run( items, byItem::get, features -> new ClassifyJob( log ).run( byFeatures.get( features ), progress.get(),
-				cancelled ) );
+		return new Batch( log ).run( items, byItem::get, features -> runner.accept( byFeatures.get( features ) ) );
 	}
 }

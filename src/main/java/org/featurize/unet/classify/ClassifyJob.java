@@ -142,6 +142,24 @@ public final class ClassifyJob
 		}
 	}
 
+	/**
+	 * What a saved classifier's run can be refused for before any input is read: the request, the classifier file (a
+	 * damaged or foreign one), and the features model, whose SHA-256 must be the one the classifier records. Sets the
+	 * classifier's recorded feature options on the request's features; returns the classifier.
+	 */
+	public static PixelClassifier checkClassifier( final ClassifyRequest request )
+	{
+		request.validate();
+		final PixelClassifier classifier = PixelClassifier.read( request.classifier() );
+		final FeaturizeRequest fr = request.features();
+		applyRecordedOptions( classifier, fr );
+		fr.validate();
+		final Path modelFile = Featurizer.modelFile( fr );
+		classifier.checkModel( modelFile.getFileName().toString(), Featurizer.sha256( modelFile ), classifier.forest().features(),
+				request.classifier() );
+		return classifier;
+	}
+
 	/** A classifier is applied to features computed as they were for training: the same normalization and halo. */
 	public static void applyRecordedOptions( final PixelClassifier classifier, final FeaturizeRequest request )
 	{

@@ -1,8 +1,6 @@
 package org.featurize.unet.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,19 +45,8 @@ public final class ClassifyMain implements Callable< Integer >
 			+ "the label output (Zarr, created; an unfinished run there is resumed). With --output-dir: the inputs" )
 	List< Path > paths = new ArrayList<>();
 
-	@Option( names = "--output-dir", paramLabel = "DIR", description = "Apply the saved classifier (--classifier) to many inputs in one run (one "
-			+ "engine, one model): each input's classes go to DIR/<its folder name without .zarr>-classes.zarr (see --name). A complete output is "
-			+ "skipped, an unfinished one resumed, a failed input passed over; a table of what was done, skipped or failed ends the run (exit "
-			+ "status 1 if any failed). A missing input or two inputs with one output are refused before anything is written" )
-	Path outputDir;
-
-	@Option( names = "--inputs", paramLabel = "LIST", description = "With --output-dir: a file of input paths, one per line (# comments; "
-			+ "relative to the current directory); the inputs after the options are added" )
-	Path inputList;
-
-	@Option( names = "--name", paramLabel = "PATTERN", description = "With --output-dir: the output's name in DIR, {name} standing for the input's "
-			+ "folder name without .zarr (default: " + ClassifyBatch.DEFAULT_NAME + ")" )
-	String name;
+	@Mixin
+	ClassifyBatchOptions batch = new ClassifyBatchOptions();
 
 	@Mixin
 	ClassifyOptions options = new ClassifyOptions();
@@ -116,10 +103,9 @@ public final class ClassifyMain implements Callable< Integer >
 	@Override
 	public Integer call()
 	{
-		if ( outputDir != null )
+		if ( batch.given() )
 			return batch();
-		if ( inputList != null || name != null )
-			throw new FeaturizeException( ( inputList != null ? "--inputs" : "--name" ) + " needs --output-dir DIR" );
+		batch.checkNotGivenAlone();
 		final boolean apply = classifier != null;
 		if ( apply && paths.size() != 2 )
 			throw new FeaturizeException( "With --classifier give IN and OUT (no labels: the classifier is already trained)" );
@@ -152,21 +138,10 @@ public final class ClassifyMain implements Callable< Integer >
 		if ( alone != null )
 			throw new FeaturizeException( alone + " names one input's file: give it with IN --classifier F OUT, not with --output-dir" );
 		PixelClassifier.read( classifier ); // a damaged or foreign file is refused once, before anything is written
-		final List< Path > inputs = new ArrayList<>();
-		if ( inputList != null )
-			inputs.addAll( Batch.readList( inputList ) );
-		inputs.addAll( paths );
-		final List< Batch.Item > items = Batch.plan( inputs, outputDir, name == null ? ClassifyBatch.DEFAULT_NAME : name );
-		classifyRequest( items.get( 0 ).input(), items.get( 0 ).output() ).validate().features().validate(); // what all inputs share
+		final List< Batch.Item > items = batch.plan( paths );
+		ClassifyJob.checkClassifier( classifyRequest( items.get( 0 ).input(), items.get( 0 ).output() ) ); // what all inputs share: another model refused once
 		DjlEngine.startInBackground();
-		try
-		{
-			Files.createDirectories( outputDir );
-		}
-		catch ( final IOException e )
-		{
-			throw new FeaturizeException( "Cannot create the output folder " + outputDir + ": " + e, e );
-		}
+		batch.createOutputDir();
 		final List< Batch.Row > rows = ClassifyBatch.run( items, i -> classifyRequest( i.input(), i.output() ), err::println,
 				() -> FeaturizeMain.consoleProgress( err ), () -> false );
 		return BatchOptions.report( rows, out, err );

@@ -55,6 +55,12 @@ public final class ClassifyOptions
 	@Option( names = "--overwrite", description = "Replace existing outputs" )
 	boolean overwrite;
 
+	/** The probabilities output, or null. */
+	public Path probabilities()
+	{
+		return probabilities;
+	}
+
 	/** The features of {@code input} as these options compute them. */
 	public FeaturizeRequest features( final Path input )
 	{

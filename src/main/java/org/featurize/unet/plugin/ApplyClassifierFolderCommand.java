@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.classify.ClassifyBatch;
+import org.featurize.unet.classify.ClassifyJob;
 import org.featurize.unet.classify.ClassifyRequest;
 import org.featurize.unet.classify.PixelClassifier;
 import org.featurize.unet.job.Batch;
@@ -134,7 +135,7 @@ public class ApplyClassifierFolderCommand extends FijiCommand
 			PixelClassifier.read( classifier.toPath() ); // a damaged or foreign file: refused once, before anything is written
 			final List< Batch.Item > items = Batch.plan( FolderRun.inputs( input_folder, input_list ), FolderRun.outputFolder( output_folder, input_folder ),
 					name );
-			request( items.get( 0 ) ).validate().features().validate(); // the parameters all inputs share
+			ClassifyJob.checkClassifier( request( items.get( 0 ) ) ); // the parameters all inputs share, and the classifier's model
 			results = new FolderRun( log, status, tasks, this::isCanceled ).run( "Apply Classifier to " + items.size() + " inputs",
 					output_folder.toPath(), items.size(), ( progress, stop ) -> ClassifyBatch.run( items, this::request, log::info, progress, stop ), TITLE,
 					this::cancel );

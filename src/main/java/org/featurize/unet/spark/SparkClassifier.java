@@ -56,17 +56,12 @@ public final class SparkClassifier
 			throw new FeaturizeException( "The Spark driver computes the features on its executors; a features Zarr (" + request.storedFeatures()
 					+ ") is classified by bin/featurize classify --features or in Fiji" );
 		final FeaturizeRequest fr = request.features().output( null );
-		final PixelClassifier classifier = PixelClassifier.read( request.classifier() );
-		ClassifyJob.applyRecordedOptions( classifier, fr );
-		fr.validate();
+		final PixelClassifier classifier = ClassifyJob.checkClassifier( request );
 		Featurizer.openInput( fr );
 		for ( final Path out : new Path[] { request.labelArray(), request.probabilities() } )
 			if ( out != null )
 				FeatureOutput.checkBeforeRun( out, fr.input(), request.overwrite() );
 		Classification.checkType( type( request, classifier ), classifier.values() );
-		final Path modelFile = Featurizer.modelFile( fr );
-		classifier.checkModel( modelFile.getFileName().toString(), Featurizer.sha256( modelFile ), classifier.forest().features(),
-				request.classifier() );
 		return classifier;
 	}
 

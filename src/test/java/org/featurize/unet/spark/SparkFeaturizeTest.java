@@ -106,6 +106,36 @@ class SparkFeaturizeTest
 		assertEquals( true, SparkOutputs.record( dir.resolve( "out.zarr" ) ).get( "complete" ) );
 	}
 
+	@Test
+	void classifyManyInputsWritesWhatOneMachineWritesForEach( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), file = SparkClassifierTest.classifier( dir, input );
+		final Path other = Fixtures.volume( dir, "other.zarr", 1, 1, 8, 8 ), out = dir.resolve( "out" );
+		final String[] batch = { "classify", "--classifier", file.toString(), "--output-dir", out.toString(), input.toString(), other.toString(),
+				"--model", TINY, "--tile", "12", "--chunk", "12", "--intra-op-threads", "1", "--partitions", "3" };
+		// refused before Spark starts: another model, a missing input, probabilities (one input's file)
+		assertOneErrorLine( run( java.util.Arrays.copyOf( batch, 7 ) ), "was trained on the features of model" );
+		assertOneErrorLine( run( "classify", "--classifier", file.toString(), "--output-dir", out.toString(), input.toString(),
+				dir.resolve( "none.zarr" ).toString(), "--model", TINY ), "Input " + dir.resolve( "none.zarr" ) + " does not exist" );
+		assertOneErrorLine( run( "classify", "--classifier", file.toString(), "--output-dir", out.toString(), input.toString(), "--probabilities",
+				dir.resolve( "p.zarr" ).toString(), "--model", TINY ), "--probabilities names one input's file" );
+		assertFalse( Files.exists( out ), "nothing was written" );
+		Assumptions.assumeTrue( ManagementFactory.getRuntimeMXBean().getInputArguments().contains( "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED" ),
+				"this JVM lacks Spark's --add-opens options (pom.xml: spark.java.options); surefire's spark-test execution runs this test" );
+		final String[] r = run( java.util.stream.Stream.concat( java.util.Arrays.stream( batch ), java.util.stream.Stream.of( "--master", "local[2]" ) )
+				.toArray( String[]::new ) );
+		assertEquals( "0", r[ 0 ], r[ 2 ] );
+		for ( final Path in : List.of( input, other ) )
+		{
+			final String name = in.getFileName().toString().replace( ".zarr", "" );
+			final Path single = dir.resolve( name + "-single.zarr" );
+			SparkClassifierTest.oneMachine( SparkClassifierTest.request( in, Fixtures.TINY_MODEL ).classifier( file ).output( single ) );
+			Fixtures.assertSameChunks( single, out.resolve( name + "-classes.zarr" ) );
+		}
+		final List< String[] > rows = table( r[ 2 ] );
+		assertEquals( "2 inputs: 2 done, 0 skipped, 0 failed", rows.get( rows.size() - 1 )[ 0 ] );
+	}
+
 	static final String TINY = Fixtures.TINY_MODEL.toString();
 
 	/** The table on stderr: its rows, each split into (input, output, status, seconds[, reason]), then the summary line. */

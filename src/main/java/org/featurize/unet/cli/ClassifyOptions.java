@@ -32,7 +32,7 @@ public final class ClassifyOptions
 			+ "Default: the whole input" )
 	String region;
 
-	@Option( names = "--level", paramLabel = "N", description = "Of an OME-Zarr multiscale input: the resolution level to classify "
+	@Option( names = "--level", paramLabel = "N", description = "Of an OME-Zarr multiscale input or an N5 pyramid (s0, s1, ...): the resolution level to classify "
 			+ "(0: full resolution); labels and outputs have that level's shape, and the OME labels its scale. Default: 0" )
 	Integer level;
 

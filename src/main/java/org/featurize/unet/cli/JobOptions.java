@@ -25,7 +25,7 @@ public final class JobOptions
 	@Mixin
 	ChannelOptions channels = new ChannelOptions();
 
-	@Option( names = "--level", paramLabel = "N", description = "Of an OME-Zarr multiscale input: the resolution level to featurize "
+	@Option( names = "--level", paramLabel = "N", description = "Of an OME-Zarr multiscale input or an N5 pyramid (s0, s1, ...): the resolution level to featurize "
 			+ "(0: full resolution; an OME output's scale and translation say where it lies). Default: 0" )
 	Integer level;
 

@@ -88,7 +88,7 @@ public class ApplyClassifierCommand extends FijiCommand
 	private String channel_axis = "";
 
 	@Parameter( label = "Resolution level of the input", required = false, persist = false, callback = "refreshDefaults",
-			description = "Of an OME-Zarr multiscale input: the level to classify (0: full resolution; 1, 2, ...: the coarser datasets); "
+			description = "Of an OME-Zarr multiscale input or an N5 pyramid (s0, s1, ...): the level to classify (0: full resolution; 1, 2, ...: the coarser datasets); "
 					+ "labels and outputs have its shape, and OME labels lie where it lies. Empty for level 0" )
 	private String level = "";
 

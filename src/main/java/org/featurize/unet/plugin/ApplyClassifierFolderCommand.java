@@ -84,7 +84,7 @@ public class ApplyClassifierFolderCommand extends FijiCommand
 	private String channel_axis = "";
 
 	@Parameter( label = "Resolution level", required = false, persist = false,
-			description = "Of OME-Zarr multiscale inputs: the level to classify (0: full resolution). Empty for level 0" )
+			description = "Of OME-Zarr multiscale inputs or N5 pyramids (s0, s1, ...): the level to classify (0: full resolution). Empty for level 0" )
 	private String level = "";
 
 	@Parameter( label = "Tile size (pixels)", required = false, persist = false,

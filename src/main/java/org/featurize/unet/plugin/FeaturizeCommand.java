@@ -82,7 +82,7 @@ public class FeaturizeCommand extends FijiCommand
 	private String channel_axis = "";
 
 	@Parameter( label = "Resolution level of the input", required = false, persist = false, callback = "refreshDefaults",
-			description = "Of an OME-Zarr multiscale input: the level to featurize (0: full resolution; 1, 2, ...: the coarser datasets); "
+			description = "Of an OME-Zarr multiscale input or an N5 pyramid (s0, s1, ...): the level to featurize (0: full resolution; 1, 2, ...: the coarser datasets); "
 					+ "an OME output lies where the level lies. Empty for level 0" )
 	private String level = "";
 

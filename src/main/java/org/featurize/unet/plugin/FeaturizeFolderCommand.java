@@ -77,7 +77,7 @@ public class FeaturizeFolderCommand extends FijiCommand
 	private String channel_axis = "";
 
 	@Parameter( label = "Resolution level", required = false, persist = false,
-			description = "Of OME-Zarr multiscale inputs: the level to featurize (0: full resolution). Empty for level 0" )
+			description = "Of OME-Zarr multiscale inputs or N5 pyramids (s0, s1, ...): the level to featurize (0: full resolution). Empty for level 0" )
 	private String level = "";
 
 	@Parameter( label = "Normalization", choices = { "none", "percentile" }, persist = false,

@@ -21,7 +21,7 @@ Writes into OUT:
                        in filtered-again/<name>/
   zip/plain.zarr.zip   a float32 array in zarr's ZipStore, and what zarr reads of it in zip/plain.bin
   n5/zarr.n5           N5 datasets written by zarr's N5Store (edge blocks full size) at setup0/timepoint0/s0 and
-                       beside it, of several dtypes and compressions (raw, gzip, gzip as zlib, zstd, blosc), with
+                       beside it, of several dtypes and compressions (raw, gzip, gzip as zlib, zstd, blosc, numcodecs' lz4), with
                        what zarr reads of each in n5/<dataset with / as ->.bin
   n5/java.n5           datasets written block by block here as n5-java writes them: edge blocks cut to the
                        dataset, blocks in mode varlength, lz4-java's block stream, an old "compressionType", a
@@ -268,7 +268,8 @@ def write_n5_zarr(out):
     root = zarr.group(store=zarr.N5Store(path), overwrite=True)
     cases = [("setup0/timepoint0/s0", ">u2", GZip(level=5)), ("raw-u1", "|u1", None), ("zlib-i2", ">i2", Zlib(level=3)),
              ("zstd-f4", ">f4", Zstd(level=3)), ("blosc-u2", ">u2", Blosc(cname="zstd", clevel=3, shuffle=Blosc.SHUFFLE)),
-             ("gzip-f8", ">f8", GZip(level=1)), ("raw-i4", ">i4", None), ("gzip-u8", ">u8", GZip(level=1))]
+             ("gzip-f8", ">f8", GZip(level=1)), ("raw-i4", ">i4", None), ("gzip-u8", ">u8", GZip(level=1)),
+             ("lz4-f4", ">f4", LZ4(acceleration=1))]
     import warnings
     for i, (name, dtype, compressor) in enumerate(cases):
         with warnings.catch_warnings():

@@ -77,9 +77,10 @@ final class N5Blocks {
 	}
 
 	/**
-	 * N5's lz4: lz4-java's block stream. Each block: "LZ4Block", a token (0x10 stored, 0x20 LZ4, and the level),
-	 * the compressed and the original length and a checksum (little-endian ints), the bytes; a block of length 0
-	 * ends the stream.
+	 * N5's lz4: lz4-java's block stream, as n5-java writes it. Each block: "LZ4Block", a token (0x10 stored, 0x20 LZ4,
+	 * and the level), the compressed and the original length and a checksum (little-endian ints), the bytes; a block
+	 * of length 0 ends the stream. A block that does not start so is numcodecs' lz4 (a size, then one LZ4 block), as
+	 * Python zarr's N5Store writes it.
 	 */
 	static final class Lz4StreamCodec implements ByteCodec {
 
@@ -88,6 +89,8 @@ final class N5Blocks {
 		private static final int HEADER = MAGIC.length + 1 + 12;
 
 		private static final int STORED = 0x10, LZ4 = 0x20;
+
+		private static final ByteCodec NUMCODECS = new ByteCodecs.Lz4Codec();
 
 		@Override
 		public String name() {
@@ -101,6 +104,9 @@ final class N5Blocks {
 
 		@Override
 		public byte[] decode(final byte[] encoded, final long limit, final boolean exact, final Object where) {
+			if (encoded.length >= MAGIC.length && !Arrays.equals(encoded, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
+					&& encoded.length >= 4)
+				return NUMCODECS.decode(encoded, limit, exact, where); // Python zarr's N5Store writes numcodecs' lz4
 			final ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit, 1 << 26));
 			int i = 0;
 			while (true) {

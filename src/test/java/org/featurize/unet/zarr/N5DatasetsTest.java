@@ -60,7 +60,7 @@ class N5DatasetsTest {
 		final Path n5 = PythonFixtures.dir().resolve("n5");
 		final Map<String, DataType> cases = Map.of("setup0/timepoint0/s0", DataType.UINT16, "raw-u1", DataType.UINT8,
 				"zlib-i2", DataType.INT16, "zstd-f4", DataType.FLOAT32, "blosc-u2", DataType.UINT16, "gzip-f8",
-				DataType.FLOAT64, "raw-i4", DataType.INT32, "gzip-u8", DataType.UINT64);
+				DataType.FLOAT64, "raw-i4", DataType.INT32, "gzip-u8", DataType.UINT64, "lz4-f4", DataType.FLOAT32);
 		for (final Map.Entry<String, DataType> c : cases.entrySet())
 			assertReadsAsZarrDoes(n5.resolve("zarr.n5"), c.getKey(), n5.resolve(c.getKey().replace('/', '-') + ".bin"),
 					c.getValue());
@@ -122,7 +122,7 @@ class N5DatasetsTest {
 		final Path n5 = PythonFixtures.dir().resolve("n5/zarr.n5");
 		final ZarrNotFoundException e = assertThrows(ZarrNotFoundException.class, () -> ZarrArray.open(n5, ""));
 		assertEquals("No array at " + n5 + ": it is an N5 group (attributes.json without \"dimensions\"), which holds "
-				+ "the datasets blosc-u2, gzip-f8, gzip-u8, raw-i4, raw-u1, setup0/timepoint0/s0, zlib-i2, zstd-f4: give "
+				+ "the datasets blosc-u2, gzip-f8, gzip-u8, lz4-f4, raw-i4, raw-u1, setup0/timepoint0/s0, zlib-i2, zstd-f4: give "
 				+ "one of them as the dataset (dataset=PATH; bin/featurize --dataset=PATH)", e.getMessage());
 		final ZarrNotFoundException setup = assertThrows(ZarrNotFoundException.class,
 				() -> ZarrArray.open(n5, "setup0"));
@@ -259,7 +259,7 @@ class N5DatasetsTest {
 			assertTrue(e.getMessage().contains(d.resolve("0/0").toString()) && e.getMessage().contains(says.get(i)),
 					e.getMessage());
 		}
-		final Path lz4 = dataset(dir.resolve("lz4"), "{\"type\":\"lz4\"}", concat(header(0, 5, 4), "LZ4Blocx".getBytes()));
+		final Path lz4 = dataset(dir.resolve("lz4"), "{\"type\":\"lz4\"}", concat(header(0, 5, 4), "LZ4Block\u0020\u0001\u0002".getBytes()));
 		assertTrue(assertThrows(ZarrChunkException.class, () -> ZarrArray.open(lz4, "").readChunk(0, 0)).getMessage()
 				.contains("its lz4 stream ends at byte 0 inside a block header"));
 

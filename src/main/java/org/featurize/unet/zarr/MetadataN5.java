@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -139,17 +138,35 @@ final class MetadataN5 {
 	 * @param dir an N5 group
 	 * @param limit how many to list at most
 	 * @return the paths, relative to dir, of the datasets below it (up to six levels down: BigDataViewer's
-	 *         setupN/timepointN/sN), sorted
+	 *         setupN/timepointN/sN), sorted; a dataset's own folders (its blocks) are not entered, so that a container
+	 *         of millions of blocks is listed in as many steps as it has groups and datasets
 	 */
 	static List<String> datasetsBelow(final Path dir, final int limit) {
-		try (Stream<Path> walk = Files.walk(dir, 6)) {
-			return walk.filter(p -> !p.equals(dir) && Files.isDirectory(p))
-					.filter(p -> isDataset(Json.readObjectOrNull(p.resolve(FILE))))
-					.map(p -> dir.relativize(p).toString().replace('\\', '/')).sorted(MetadataN5::natural)
-					.limit(limit).collect(Collectors.toList());
+		final List<String> found = new ArrayList<>();
+		try {
+			Files.walkFileTree(dir, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 6,
+					new java.nio.file.SimpleFileVisitor<Path>() {
+						@Override
+						public java.nio.file.FileVisitResult preVisitDirectory(final Path d,
+								final java.nio.file.attribute.BasicFileAttributes attributes) {
+							if (d.equals(dir))
+								return java.nio.file.FileVisitResult.CONTINUE;
+							if (isNode(d) && isDataset(Json.readObjectOrNull(d.resolve(FILE)))) {
+								found.add(dir.relativize(d).toString().replace('\\', '/'));
+								return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+							}
+							return java.nio.file.FileVisitResult.CONTINUE;
+						}
+
+						@Override
+						public java.nio.file.FileVisitResult visitFileFailed(final Path file, final IOException e) {
+							return java.nio.file.FileVisitResult.CONTINUE;
+						}
+					});
 		} catch (final IOException | ZarrException e) {
 			return List.of();
 		}
+		return found.stream().sorted(MetadataN5::natural).limit(limit).collect(Collectors.toList());
 	}
 
 	/** s2 before s10, setup2 before setup10. */

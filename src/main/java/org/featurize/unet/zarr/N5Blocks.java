@@ -104,8 +104,7 @@ final class N5Blocks {
 
 		@Override
 		public byte[] decode(final byte[] encoded, final long limit, final boolean exact, final Object where) {
-			if (encoded.length >= MAGIC.length && !Arrays.equals(encoded, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
-					&& encoded.length >= 4)
+			if (encoded.length < MAGIC.length || !Arrays.equals(encoded, 0, MAGIC.length, MAGIC, 0, MAGIC.length))
 				return NUMCODECS.decode(encoded, limit, exact, where); // Python zarr's N5Store writes numcodecs' lz4
 			final ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit, 1 << 26));
 			int i = 0;

@@ -173,6 +173,9 @@ class N5DatasetsTest {
 			n5Dataset( t.resolve( "s0" ), 1000 * setup, new int[] { 3, 20, 28 }, new int[] { 2, 8, 16 } );
 			n5Dataset( t.resolve( "s1" ), 1000 * setup, new int[] { 3, 10, 14 }, new int[] { 2, 8, 16 } );
 		}
+		// a dataset's folders are its blocks: not looked into (what looks like a dataset there is not one)
+		Files.writeString( Files.createDirectories( views.resolve( "setup0/timepoint0/s0/9" ) ).resolve( "attributes.json" ),
+				"{\"dimensions\":[4,4],\"blockSize\":[4,4],\"dataType\":\"uint8\"}" );
 		assertEquals( List.of( "setup0/timepoint0/s0", "setup1/timepoint0/s0" ), N5Images.images( views ) );
 		assertTrue( N5Images.isGroup( views ) && !N5Images.isGroup( views.resolve( "setup0/timepoint0/s0" ) ) );
 		// a run over it: one input per view, named after it

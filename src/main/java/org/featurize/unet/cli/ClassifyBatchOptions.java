@@ -47,16 +47,16 @@ public final class ClassifyBatchOptions
 	}
 
 	/**
-	 * The inputs of {@code --inputs}, then {@code paths}, each with its output ({@link Batch#plan}); refused whole before
-	 * anything is written.
+	 * The inputs of {@code --inputs}, then {@code paths}, each with its output ({@link Batch#plan}; with a
+	 * {@code dataset}, a collection is one input, read there); refused whole before anything is written.
 	 */
-	public List< Batch.Item > plan( final List< Path > paths )
+	public List< Batch.Item > plan( final List< Path > paths, final String dataset )
 	{
 		final List< Path > inputs = new ArrayList<>();
 		if ( inputList != null )
 			inputs.addAll( Batch.readList( inputList ) );
 		inputs.addAll( paths );
-		return Batch.plan( inputs, outputDir, name == null ? ClassifyBatch.DEFAULT_NAME : name );
+		return Batch.plan( inputs, outputDir, name == null ? ClassifyBatch.DEFAULT_NAME : name, dataset );
 	}
 
 	/** Creates the folder of the outputs, where missing. */

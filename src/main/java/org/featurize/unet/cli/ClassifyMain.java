@@ -138,7 +138,7 @@ public final class ClassifyMain implements Callable< Integer >
 		if ( alone != null )
 			throw new FeaturizeException( alone + " names one input's file: give it with IN --classifier F OUT, not with --output-dir" );
 		PixelClassifier.read( classifier ); // a damaged or foreign file is refused once, before anything is written
-		final List< Batch.Item > items = batch.plan( paths );
+		final List< Batch.Item > items = batch.plan( paths, options.dataset() );
 		ClassifyJob.checkClassifier( classifyRequest( items.get( 0 ).input(), items.get( 0 ).output() ) ); // what all inputs share: another model refused once
 		DjlEngine.startInBackground();
 		batch.createOutputDir();

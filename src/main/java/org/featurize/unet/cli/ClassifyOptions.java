@@ -55,6 +55,12 @@ public final class ClassifyOptions
 	@Option( names = "--overwrite", description = "Replace existing outputs" )
 	boolean overwrite;
 
+	/** The array path inside each input, or empty. */
+	public String dataset()
+	{
+		return dataset;
+	}
+
 	/** The probabilities output, or null. */
 	public Path probabilities()
 	{

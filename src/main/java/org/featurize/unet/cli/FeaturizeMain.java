@@ -167,7 +167,7 @@ public final class FeaturizeMain implements Callable< Integer >
 	{
 		if ( preview != null )
 			throw new ParameterException( spec.commandLine(), "--preview writes one picture: give it with INPUT OUTPUT, not with --output-dir" );
-		final List< Batch.Item > items = batch.plan( paths );
+		final List< Batch.Item > items = batch.plan( paths, job.dataset() );
 		DjlEngine.startInBackground();
 		batch.createOutputDir();
 		final List< Batch.Row > rows = new Batch( err::println ).run( items, i -> request( i.input(), i.output() ), () -> consoleProgress( err ) );

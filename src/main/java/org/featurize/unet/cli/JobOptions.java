@@ -60,6 +60,12 @@ public final class JobOptions
 	boolean overwrite;
 
 	/** Whether an existing output is replaced. */
+	/** The array path inside each input, or empty. */
+	public String dataset()
+	{
+		return dataset;
+	}
+
 	public boolean overwrite()
 	{
 		return overwrite;

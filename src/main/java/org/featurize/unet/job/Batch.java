@@ -121,6 +121,16 @@ public final class Batch
 	 */
 	public static List< Item > plan( final List< Path > inputs, final Path outputDir, final String pattern )
 	{
+		return plan( inputs, outputDir, pattern, null );
+	}
+
+	/**
+	 * {@link #plan(List, Path, String)} for runs that read {@code dataset} inside each input: then a collection is not
+	 * expanded into its images (the dataset chooses inside each input, the same for all).
+	 */
+	public static List< Item > plan( final List< Path > inputs, final Path outputDir, final String pattern, final String dataset )
+	{
+		final boolean expand = dataset == null || dataset.isBlank();
 		if ( inputs.isEmpty() )
 			throw new FeaturizeException( "No inputs given: list them after the options, or in a file given to --inputs" );
 		final String p = pattern == null || pattern.isBlank() ? DEFAULT_NAME : pattern;
@@ -130,8 +140,8 @@ public final class Batch
 		{
 			if ( !Files.exists( given ) )
 				throw new FeaturizeException( "Input " + given + " does not exist; nothing was written" );
-			final List< String > collection = OmeCollection.severalImages( given );
-			final List< String > n5 = collection.isEmpty() && N5Images.isGroup( given ) ? N5Images.images( given ) : List.of();
+			final List< String > collection = expand ? OmeCollection.severalImages( given ) : List.of();
+			final List< String > n5 = expand && collection.isEmpty() && N5Images.isGroup( given ) ? N5Images.images( given ) : List.of();
 			final List< String > images = !collection.isEmpty() ? collection : n5.size() > 1 ? n5 : List.of();
 			for ( final String image : images.isEmpty() ? List.of( "" ) : images )
 			{

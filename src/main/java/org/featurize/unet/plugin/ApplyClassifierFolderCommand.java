@@ -134,7 +134,7 @@ public class ApplyClassifierFolderCommand extends FijiCommand
 				throw new FeaturizeException( "No classifier given: classifier must be a file saved by Pixel Classifier or bin/featurize classify" );
 			PixelClassifier.read( classifier.toPath() ); // a damaged or foreign file: refused once, before anything is written
 			final List< Batch.Item > items = Batch.plan( FolderRun.inputs( input_folder, input_list ), FolderRun.outputFolder( output_folder, input_folder ),
-					name );
+					name, dataset );
 			ClassifyJob.checkClassifier( request( items.get( 0 ) ) ); // the parameters all inputs share, and the classifier's model
 			results = new FolderRun( log, status, tasks, this::isCanceled ).run( "Apply Classifier to " + items.size() + " inputs",
 					output_folder.toPath(), items.size(), ( progress, stop ) -> ClassifyBatch.run( items, this::request, log::info, progress, stop ), TITLE,

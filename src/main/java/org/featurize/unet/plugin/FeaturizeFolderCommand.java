@@ -143,7 +143,7 @@ public class FeaturizeFolderCommand extends FijiCommand
 		try
 		{
 			final List< Batch.Item > items = Batch.plan( FolderRun.inputs( input_folder, input_list ), FolderRun.outputFolder( output_folder, input_folder ),
-					name );
+					name, dataset );
 			request( items.get( 0 ) ).validate(); // the parameters all inputs share, before anything is written
 			results = new FolderRun( log, status, tasks, this::isCanceled ).run( "Featurize " + items.size() + " inputs", output_folder.toPath(),
 					items.size(), ( progress, stop ) -> new Batch( log::info ).run( items, this::request,

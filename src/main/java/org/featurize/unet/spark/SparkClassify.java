@@ -111,7 +111,7 @@ final class SparkClassify implements Callable< Integer >
 		if ( options.probabilities() != null )
 			throw new FeaturizeException( "--probabilities names one input's file: give it with IN --classifier F OUT, not with --output-dir" );
 		PixelClassifier.read( classifier ); // a damaged file, before the list is looked at
-		final List< Batch.Item > items = batch.plan( paths );
+		final List< Batch.Item > items = batch.plan( paths, options.dataset() );
 		ClassifyJob.checkClassifier( request( items.get( 0 ).input(), items.get( 0 ).output() ) ); // another model: refused once
 		if ( partitions != null && partitions < 1 )
 			throw new FeaturizeException( "partitions must be at least 1, got " + partitions );

@@ -141,7 +141,7 @@ public final class SparkFeaturize implements Callable< Integer >
 	 */
 	private int batch()
 	{
-		final List< Batch.Item > items = batch.plan( paths );
+		final List< Batch.Item > items = batch.plan( paths, job.dataset() );
 		request( items.get( 0 ).input(), items.get( 0 ).output() ).validate(); // before a Spark context is started
 		if ( partitions != null && partitions < 1 )
 			throw new FeaturizeException( "partitions must be at least 1, got " + partitions );

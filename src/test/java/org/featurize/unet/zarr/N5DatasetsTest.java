@@ -182,6 +182,9 @@ class N5DatasetsTest {
 		assertEquals( List.of( new Batch.Item( views.resolve( "setup0/timepoint0/s0" ), dir.resolve( "out/views-setup0-timepoint0-features.zarr" ) ),
 				new Batch.Item( views.resolve( "setup1/timepoint0/s0" ), dir.resolve( "out/views-setup1-timepoint0-features.zarr" ) ) ),
 				Batch.plan( List.of( views ), dir.resolve( "out" ), null ) );
+		// with a dataset for every input (setup1 of each container), a container is one input, read there
+		assertEquals( List.of( new Batch.Item( views, dir.resolve( "out/views-features.zarr" ) ) ),
+				Batch.plan( List.of( views ), dir.resolve( "out" ), null, "setup1/timepoint0" ) );
 		final ZarrArray view = ZarrArray.open( views.resolve( "setup1/timepoint0/s0" ), "" );
 		final short[] v = ( short[] ) view.readRegion( new long[] { 2, 19, 27 }, new int[] { 1, 1, 1 } );
 		assertEquals( 1000 + 200 + 190 + 27, v[ 0 ] );

@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
 @Command( name = "featurize", mixinStandardHelpOptions = true, versionProvider = FeaturizeMain.Version.class,
 		customSynopsis = { "featurize [OPTIONS] INPUT OUTPUT",
 				"   or: featurize [OPTIONS] --output-dir DIR [--inputs LIST] [--name PATTERN] [INPUT...]" },
-		description = "Per-pixel UNet features of a Zarr volume (t, z, y, x), saved as Zarr (t, z, y, x, c).",
+		description = "Per-pixel UNet features of a Zarr (or N5) volume (t, z, y, x), saved as Zarr (t, z, y, x, c).",
 		footer = { "", "Also: featurize --headless --run UNet \"input='in.zarr',output='out.zarr',threads=2\" (the Fiji launcher's form)",
 				"      featurize demo [--output DIR]   (a generated sample volume, featurized with the shipped model)",
 				"      featurize classify IN LABELS OUT | IN --classifier F OUT   (pixel classification; featurize classify --help)" } )
@@ -51,7 +51,7 @@ public final class FeaturizeMain implements Callable< Integer >
 	@Spec
 	CommandSpec spec;
 
-	@Parameters( paramLabel = "PATH", arity = "0..*", description = "INPUT OUTPUT: one input Zarr array or group (2D, 3D or 4D) and its output "
+	@Parameters( paramLabel = "PATH", arity = "0..*", description = "INPUT OUTPUT: one input Zarr array or group, or N5 dataset or container (2D, 3D or 4D), and its output "
 			+ "(created; an unfinished run there is resumed). With --output-dir: the inputs, any number (a shell glob such as data/*.zarr)" )
 	List< Path > paths = new ArrayList<>();
 

@@ -51,7 +51,7 @@ public final class SparkFeaturize implements Callable< Integer >
 	@Spec
 	CommandSpec spec;
 
-	@Parameters( paramLabel = "PATH", arity = "0..*", description = "INPUT OUTPUT: one input Zarr array or group (2D, 3D or 4D) and its output "
+	@Parameters( paramLabel = "PATH", arity = "0..*", description = "INPUT OUTPUT: one input Zarr array or group, or N5 dataset or container (2D, 3D or 4D), and its output "
 			+ "(created; an unfinished run there is resumed). With --output-dir: the inputs, any number" )
 	List< Path > paths = new ArrayList<>();
 

@@ -57,6 +57,12 @@ public final class BatchOptions
 	 */
 	public List< Batch.Item > plan( final List< Path > paths, final String dataset )
 	{
+		return plan( inputList, paths, outputDir, name, dataset );
+	}
+
+	/** The inputs of {@code inputList} (or none), then {@code paths}, each with its output in {@code outputDir}. */
+	static List< Batch.Item > plan( final Path inputList, final List< Path > paths, final Path outputDir, final String name, final String dataset )
+	{
 		final List< Path > inputs = new ArrayList<>();
 		if ( inputList != null )
 			inputs.addAll( Batch.readList( inputList ) );
@@ -66,6 +72,11 @@ public final class BatchOptions
 
 	/** Creates the folder of the outputs, where missing. */
 	public void createOutputDir()
+	{
+		createOutputDir( outputDir );
+	}
+
+	static void createOutputDir( final Path outputDir )
 	{
 		try
 		{

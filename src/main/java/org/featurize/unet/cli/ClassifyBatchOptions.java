@@ -1,9 +1,6 @@
 package org.featurize.unet.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.featurize.unet.FeaturizeException;
@@ -52,23 +49,12 @@ public final class ClassifyBatchOptions
 	 */
 	public List< Batch.Item > plan( final List< Path > paths, final String dataset )
 	{
-		final List< Path > inputs = new ArrayList<>();
-		if ( inputList != null )
-			inputs.addAll( Batch.readList( inputList ) );
-		inputs.addAll( paths );
-		return Batch.plan( inputs, outputDir, name == null ? ClassifyBatch.DEFAULT_NAME : name, dataset );
+		return BatchOptions.plan( inputList, paths, outputDir, name == null ? ClassifyBatch.DEFAULT_NAME : name, dataset );
 	}
 
 	/** Creates the folder of the outputs, where missing. */
 	public void createOutputDir()
 	{
-		try
-		{
-			Files.createDirectories( outputDir );
-		}
-		catch ( final IOException e )
-		{
-			throw new FeaturizeException( "Cannot create the output folder " + outputDir + ": " + e, e );
-		}
+		BatchOptions.createOutputDir( outputDir );
 	}
 }

@@ -374,6 +374,16 @@ class FijiMacrosTest
 			assertEquals( Map.of(), gui.opened, "no dialog" );
 			Fixtures.assertSameLabels( first.resolve( "a-classes.zarr" ), out.resolve( "a-classes.zarr" ) );
 			Fixtures.assertSameLabels( first.resolve( "b-classes.zarr" ), out.resolve( "b-classes.zarr" ) );
+			delete( out );
+
+			// a macro that gives only some parameters: the defaults for the rest, no dialog, no window
+			final LegacyLayer.Run partial = fiji.macro( "run(\"Apply Classifier (Folder)\", \"classifier=" + classifier + " input_folder=" + f[ 0 ]
+					+ " output_folder=" + out + " model=" + Fixtures.TINY_MODEL + " threads=2\");" );
+			assertFalse( partial.canceled(), partial.cancelReason() );
+			assertEquals( Map.of(), partial.opened, "no dialog" );
+			assertEquals( List.of(), partial.windows, "no window nobody asked for" );
+			Fixtures.assertSameLabels( first.resolve( "a-classes.zarr" ), out.resolve( "a-classes.zarr" ) );
+			Fixtures.assertSameLabels( first.resolve( "b-classes.zarr" ), out.resolve( "b-classes.zarr" ) );
 		}
 		delete( out );
 		try ( LegacyLayer headless = new LegacyLayer( false ) )

@@ -27,6 +27,15 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               themselves smoothed by a Gaussian (truncated at 3 sigma) at sigma 1, 1.5, 2 or 3 (what a classifier
               could add at the cost of a convolution per feature, without a second forest); with the forest of
               100 trees and with classify's (16 trees of depth 8).
+  --multiscale  Does the model applied to a coarser copy of the plane add what the forest misses? The model's
+              features alone, and beside the features of the plane mean-pooled by 2 and by 4 (upsampled back by
+              linear interpolation), as an image pyramid would give them: a quarter and a sixteenth of the
+              forward passes more; with the forest of 100 trees and with classify's (16 trees of depth 8).
+  --learners  Which learner turns scribbles into the best segmentation of the model's features? scikit-learn's
+              random forest (100 trees; classify's 16 of depth 8), extremely randomized trees (a random threshold
+              per feature tried, Geurts et al. 2006), the forest with classes weighted to balance, with leaves of
+              at least 5 samples, with one feature tried per split, gradient-boosted trees, logistic regression
+              and a small multilayer perceptron on the standardized features.
   --rings     How large an outline does the model see as enclosing? One bright ring (wall 3 px, blurred at sigma 1.2,
               5 times its background) per camera plane of 448 x 448 (offset 100, Poisson and read noise); the
               response of --enclosure-feature inside the ring (within 4 px of the wall) less its response 30-60 px
@@ -214,6 +223,92 @@ def smoothed(p):
                            for s in CONTEXT_SIGMAS], 1).astype(np.float32)
 
 
+def learners(seed):
+    from sklearn.ensemble import ExtraTreesClassifier, HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    rf = dict(n_jobs=2, random_state=seed)
+    return (("forest", RandomForestClassifier(100, **rf)),
+            ("forest 16:8", RandomForestClassifier(16, max_depth=8, **rf)),
+            ("extra", ExtraTreesClassifier(100, **rf)),
+            ("extra 16:8", ExtraTreesClassifier(16, max_depth=8, **rf)),
+            ("extra 32:12", ExtraTreesClassifier(32, max_depth=12, **rf)),
+            ("forest balanced", RandomForestClassifier(100, class_weight="balanced", **rf)),
+            ("forest leaf 5", RandomForestClassifier(100, min_samples_leaf=5, **rf)),
+            ("forest 1 feature", RandomForestClassifier(100, max_features=1, **rf)),
+            ("boosted", HistGradientBoostingClassifier(max_iter=100, random_state=seed)),
+            ("logistic", make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))),
+            ("mlp", make_pipeline(StandardScaler(), MLPClassifier((32,), max_iter=500, random_state=seed))),
+            ("forest+logistic", Averaged(RandomForestClassifier(100, **rf),
+                                         make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)))),
+            ("forest 16:8+logistic", Averaged(RandomForestClassifier(16, max_depth=8, **rf),
+                                              make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)))),
+            ("forest 16:8 on logistic", Stacked(RandomForestClassifier(16, max_depth=8, **rf),
+                                                make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)))),
+            ("extra+logistic", Averaged(ExtraTreesClassifier(100, **rf),
+                                        make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)))))
+
+
+class Stacked:
+    """A forest on the features beside a logistic regression's class scores (fitted on the same samples)."""
+
+    def __init__(self, forest, linear):
+        self.forest, self.linear = forest, linear
+
+    def fit(self, x, y):
+        self.linear.fit(x, y)
+        self.forest.fit(np.concatenate([x, self.linear.decision_function(x).reshape(len(x), -1)], 1), y)
+        return self
+
+    def predict(self, x):
+        return self.forest.predict(np.concatenate([x, self.linear.decision_function(x).reshape(len(x), -1)], 1))
+
+
+class Averaged:
+    """The mean of the learners' class probabilities."""
+
+    def __init__(self, *learners):
+        self.learners = learners
+
+    def fit(self, x, y):
+        for learner in self.learners:
+            learner.fit(x, y)
+        return self
+
+    def predict(self, x):
+        return np.mean([learner.predict_proba(x) for learner in self.learners], axis=0).argmax(1)
+
+
+def learned(learner, f, labels, scrib):
+    xs, ys = [], []
+    for z in E.TRAIN_PLANES:
+        m = scrib[z] > 0
+        xs.append(f[z][:, m].T)
+        ys.append(scrib[z][m] - 1)
+    learner.fit(np.concatenate(xs), np.concatenate(ys))
+    z, c, h, w = f.shape
+    pred = np.stack([learner.predict(f[i].reshape(c, -1).T).reshape(h, w) for i in range(z)])
+    return E.score_labels(pred, labels)
+
+
+MULTISCALE_FACTORS = (2, 4)
+
+
+def coarser(net, plane, k):
+    """The model's features of the plane mean-pooled by k (edges replicated to a multiple of k), brought back to
+    the plane's size by linear interpolation at the pooled pixels' centres."""
+    h, w = plane.shape
+    x = np.pad(plane, ((0, -h % k), (0, -w % k)), mode="edge")
+    x = x.reshape(x.shape[0] // k, k, x.shape[1] // k, k).mean(axis=(1, 3))
+    f = net(x.astype(np.float32))
+    ys = (np.arange(h) + 0.5) / k - 0.5
+    xs = (np.arange(w) + 0.5) / k - 0.5
+    grid = np.meshgrid(ys, xs, indexing="ij")
+    return np.stack([ndi.map_coordinates(c, grid, order=1, mode="nearest") for c in f]).astype(np.float32)
+
+
 def iou(p, labels):
     pred = p.argmax(1)
     classes = np.unique(labels)
@@ -255,6 +350,12 @@ def main():
     ap.add_argument("--classifier", action="store_true")
     ap.add_argument("--rings", action="store_true")
     ap.add_argument("--smoothed", action="store_true")
+    ap.add_argument("--multiscale", action="store_true")
+    ap.add_argument("--learners", nargs="?", const="all", default=None,
+                    help="all, or a comma-separated choice of the learners' names")
+    ap.add_argument("--learners-smoothed", default="",
+                    help="--learners on the features beside themselves smoothed at these sigmas (comma-separated; "
+                         "none: the features alone)")
     ap.add_argument("--enclosure-feature", type=int, default=14,
                     help="the feature --rings reads (default 14, the shipped model's share of thresholds enclosed)")
     ap.add_argument("--distilled", default="33,60,21,9,71,22,0,52,2,41,16,4,6,47,79,80",
@@ -270,7 +371,7 @@ def main():
     missing = [m for m in models if not os.path.isfile(m)]
     if missing:
         raise SystemExit("--model: no such file: %s" % ", ".join(missing))
-    if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed):
+    if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale or a.learners):
         raise SystemExit("--model: several models are compared by --rings only; the other probes take one")
     a.model = models[0]
     if a.rings:
@@ -278,7 +379,7 @@ def main():
         print("|---|" + "---|" * len(RING_RADII))
         for path in models:
             print("| %s | %s |" % (path, " | ".join("%.2f" % v for v in rings(path, a.enclosure_feature).values())))
-        if not (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed):
+        if not (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale or a.learners):
             return
     try:
         distilled = [int(c) for c in a.distilled.split(",")]
@@ -287,7 +388,7 @@ def main():
     if not all(0 <= c < 81 for c in distilled):
         raise SystemExit("--distilled: DistillBank channels are 0-80 (0-48 FilterBank's, 49-78 EnergyBank's, 79-80 "
                          "the enclosure maps), got %r" % a.distilled)
-    net = E.Network(a.model) if a.context or a.basis or a.smoothed else None
+    net = E.Network(a.model) if a.context or a.basis or a.smoothed or a.multiscale or a.learners else None
     results = {}
     kept = []  # (family, filters, labels, scribbles) for the ranked subsets, scored after the ranking
     importance = np.zeros(49)
@@ -324,6 +425,24 @@ def main():
                     name = "unet" if sg == 0 else "unet + sigma %g" % sg
                     scores[name] = E.score(f, labels, scrib, a.seed)
                     scores[name + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
+            if a.multiscale:
+                unet = np.stack([net(p) for p in raw])
+                coarse = {k: np.stack([coarser(net, p, k) for p in raw]) for k in MULTISCALE_FACTORS}
+                for name, f in (("unet", unet),
+                                ("unet + /2", np.concatenate([unet, coarse[2]], 1)),
+                                ("unet + /4", np.concatenate([unet, coarse[4]], 1)),
+                                ("unet + /2 + /4", np.concatenate([unet, coarse[2], coarse[4]], 1))):
+                    scores[name] = E.score(f, labels, scrib, a.seed)
+                    scores[name + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
+            if a.learners:
+                unet = np.stack([net(p) for p in raw])
+                sigmas = [float(v) for v in a.learners_smoothed.split(",") if v]
+                unet = np.concatenate([unet] + [np.stack([np.stack([ndi.gaussian_filter(q, sg, truncate=3.0) for q in fz])
+                                                          for fz in unet]) for sg in sigmas], 1)
+                for name, learner in learners(a.seed):
+                    if a.learners != "all" and name not in a.learners.split(","):
+                        continue
+                    scores[name] = learned(learner, unet, labels, scrib)
             if a.oracle:
                 scores.update(oracle(family, s, a.seed, raw, filters, labels, scrib, distilled))
             if a.classifier:

@@ -35,7 +35,9 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               random forest (100 trees; classify's 16 of depth 8), extremely randomized trees (a random threshold
               per feature tried, Geurts et al. 2006), the forest with classes weighted to balance, with leaves of
               at least 5 samples, with one feature tried per split, gradient-boosted trees, logistic regression
-              and a small multilayer perceptron on the standardized features.
+              and a small multilayer perceptron on the standardized features; the forests averaged with the
+              regression, and a forest on the features beside the regression's class scores. --learners NAME,...
+              scores some of them; --learners-smoothed 2[,5] puts the features smoothed at those sigmas beside them.
   --rings     How large an outline does the model see as enclosing? One bright ring (wall 3 px, blurred at sigma 1.2,
               5 times its background) per camera plane of 448 x 448 (offset 100, Poisson and read noise); the
               response of --enclosure-feature inside the ring (within 4 px of the wall) less its response 30-60 px

@@ -12,6 +12,7 @@ import org.featurize.unet.ome.OmeAxis;
 import org.featurize.unet.ome.OmeCollection;
 import org.featurize.unet.ome.OmeInput;
 import org.featurize.unet.ome.OmeLayout;
+import org.featurize.unet.zarr.Hdf5Arrays;
 import org.featurize.unet.zarr.N5Images;
 import org.featurize.unet.zarr.ZarrArray;
 import org.featurize.unet.zarr.ZarrAxes;
@@ -107,12 +108,13 @@ public final class InputView
 		final String region = selection.region();
 		final String where = "Input " + ( dataset == null || dataset.isEmpty() ? input : input.resolve( dataset ) );
 		final Path root = ZipStores.root( input ); // a zipped store is read in place
-		final OmeInput probed = OmeInput.probe( root, dataset ); // null unless the input is an OME-Zarr image
-		final String n5 = probed == null ? n5Level( root, dataset, selection.level(), where ) : null; // null unless an N5 dataset
-		final OmeInput ome = n5 != null ? null : level( probed, selection.level(), where );
-		if ( ome == null )
+		final ZarrArray hdf5 = openHdf5( root, dataset, selection.level(), where ); // null unless an HDF5 file
+		final OmeInput probed = hdf5 != null ? null : OmeInput.probe( root, dataset ); // null unless the input is an OME-Zarr image
+		final String n5 = hdf5 == null && probed == null ? n5Level( root, dataset, selection.level(), where ) : null; // null unless an N5 dataset
+		final OmeInput ome = hdf5 != null || n5 != null ? null : level( probed, selection.level(), where );
+		if ( ome == null && hdf5 == null )
 			refuseGroup( root, dataset, where );
-		final ZarrArray array = ome != null ? ome.array() : ZarrArray.open( root, n5 != null ? n5 : n5Image( root, dataset ) );
+		final ZarrArray array = hdf5 != null ? hdf5 : ome != null ? ome.array() : ZarrArray.open( root, n5 != null ? n5 : n5Image( root, dataset ) );
 		final int channelAxis = channelAxis( array, ome, selection.channelAxis(), where );
 		final long[] shape = without( array.shape(), channelAxis );
 		if ( shape.length < 2 || shape.length > 4 )
@@ -182,6 +184,36 @@ public final class InputView
 			return dataset;
 		final List< String > images = N5Images.images( dir );
 		return images.size() == 1 ? ( none ? "" : dataset + "/" ) + images.get( 0 ) : dataset;
+	}
+
+	/**
+	 * The array of {@code root/dataset} where {@code root} is an HDF5 file or a path into one: the dataset, or a
+	 * group's one image, at {@code level} (null: 0): BigDataViewer's {@code tT/sS/K/cells}, Imaris'
+	 * {@code ResolutionLevel K}; refused where there is no such level. Null where {@code root} is no HDF5 file.
+	 */
+	public static ZarrArray openHdf5( final Path root, final String dataset, final Integer level, final String where )
+	{
+		final Object[] h5 = Hdf5Arrays.split( root );
+		if ( h5 == null )
+			return null;
+		final Path file = ( Path ) h5[ 0 ];
+		final String inner = ( String ) h5[ 1 ];
+		final String given = dataset == null ? "" : dataset.replaceAll( "^/+|/+$", "" );
+		String image = inner.isEmpty() ? given : given.isEmpty() ? inner : inner + "/" + given;
+		final List< String > images = Hdf5Arrays.images( file, image );
+		if ( images.size() == 1 )
+			image = ( image.isEmpty() ? "" : image + "/" ) + images.get( 0 );
+		if ( level != null && level != 0 )
+		{
+			final List< String > levels = Hdf5Arrays.levels( file, image );
+			if ( level < 0 || level >= levels.size() )
+				throw new InputException( String.format( "level=%d does not exist: %s has %d resolution level%s (0 to %d%s)", level, where,
+						levels.size(), levels.size() == 1 ? "" : "s", levels.size() - 1, levels.size() == 1
+								? "; an HDF5 image has levels where it is a BigDataViewer view (tT/sS/K/cells) or an Imaris image (ResolutionLevel K)"
+								: ": " + String.join( ", ", levels ) ) );
+			image = levels.get( level );
+		}
+		return ZarrArray.open( file, image );
 	}
 
 	/**

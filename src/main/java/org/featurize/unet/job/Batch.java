@@ -20,6 +20,7 @@ import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.ome.OmeCollection;
 import org.featurize.unet.ome.OmeOutput;
+import org.featurize.unet.zarr.Hdf5Arrays;
 import org.featurize.unet.zarr.N5Images;
 
 /**
@@ -107,7 +108,7 @@ public final class Batch
 		for ( final String zip : new String[] { ".zip", ".ozx" } ) // a zipped store: data.zarr.zip, image.ozx
 			if ( name.toLowerCase( Locale.ROOT ).endsWith( zip ) && name.length() > zip.length() )
 				name = name.substring( 0, name.length() - zip.length() );
-		for ( final String store : new String[] { ".zarr", ".n5" } )
+		for ( final String store : new String[] { ".zarr", ".n5", ".h5", ".hdf5", ".ims" } )
 			if ( name.toLowerCase( Locale.ROOT ).endsWith( store ) && name.length() > store.length() )
 				name = name.substring( 0, name.length() - store.length() );
 		return pattern.replace( "{name}", name );
@@ -141,12 +142,15 @@ public final class Batch
 			if ( !Files.exists( given ) )
 				throw new FeaturizeException( "Input " + given + " does not exist; nothing was written" );
 			final List< String > collection = expand ? OmeCollection.severalImages( given ) : List.of();
-			final List< String > n5 = expand && collection.isEmpty() && N5Images.isGroup( given ) ? N5Images.images( given ) : List.of();
+			final boolean hdf5 = Hdf5Arrays.isHdf5( given );
+			final List< String > n5 = !expand || !collection.isEmpty() ? List.of()
+					: hdf5 ? Hdf5Arrays.images( given, "" ) : N5Images.isGroup( given ) ? N5Images.images( given ) : List.of();
 			final List< String > images = !collection.isEmpty() ? collection : n5.size() > 1 ? n5 : List.of();
 			for ( final String image : images.isEmpty() ? List.of( "" ) : images )
 			{
 				final Path input = image.isEmpty() ? given : given.resolve( image );
-				final Path output = outputDir.resolve( image.isEmpty() ? outputName( given, p ) : outputName( given, N5Images.name( image ), p ) );
+				final Path output = outputDir.resolve( image.isEmpty() ? outputName( given, p )
+						: outputName( given, hdf5 ? Hdf5Arrays.name( image ) : N5Images.name( image ), p ) );
 				final Path before = inputOf.putIfAbsent( output.toAbsolutePath().normalize(), input );
 				if ( before != null )
 					throw new FeaturizeException( String.format( "Inputs %s and %s both map to output %s; nothing was written "
@@ -232,7 +236,7 @@ public final class Batch
 
 	/**
 	 * The inputs in {@code folder}: its folders whose name ends in {@code .zarr} or {@code .n5} and its files whose
-	 * name ends in {@code .zarr.zip} or {@code .ozx} (any case), sorted by name.
+	 * name ends in {@code .zarr.zip}, {@code .ozx}, {@code .h5}, {@code .hdf5} or {@code .ims} (any case), sorted by name.
 	 * Refuses a folder that does not exist or holds none.
 	 */
 	public static List< Path > listFolder( final Path folder )
@@ -244,7 +248,9 @@ public final class Batch
 		{
 			inputs = entries.filter( p -> {
 				final String name = p.getFileName().toString().toLowerCase( Locale.ROOT );
-				return Files.isDirectory( p ) ? name.endsWith( ".zarr" ) || name.endsWith( ".n5" ) : ( name.endsWith( ".zarr.zip" ) || name.endsWith( ".ozx" ) ) && Files.isRegularFile( p );
+				return Files.isDirectory( p ) ? name.endsWith( ".zarr" ) || name.endsWith( ".n5" )
+						: ( name.endsWith( ".zarr.zip" ) || name.endsWith( ".ozx" ) || name.endsWith( ".h5" ) || name.endsWith( ".hdf5" )
+								|| name.endsWith( ".ims" ) ) && Files.isRegularFile( p );
 			} ).sorted().toList();
 		}
 		catch ( final IOException e )
@@ -252,7 +258,7 @@ public final class Batch
 			throw new FeaturizeException( "Cannot list the input folder " + folder + ": " + e, e );
 		}
 		if ( inputs.isEmpty() )
-			throw new FeaturizeException( "Input folder " + folder + " holds no .zarr or .n5 inputs; nothing was written" );
+			throw new FeaturizeException( "Input folder " + folder + " holds no .zarr, .n5, .h5, .hdf5 or .ims inputs; nothing was written" );
 		return inputs;
 	}
 

@@ -60,8 +60,9 @@ public final class ZarrView
 	{
 		final String where = "Input " + ( dataset == null || dataset.isEmpty() ? input : input.resolve( dataset ) );
 		final Path root = ZipStores.root( input ); // a zipped store is read in place
-		OmeInput ome = OmeInput.probe( root, dataset );
-		final String n5 = ome == null ? InputView.n5Level( root, dataset, level, where ) : null; // null unless an N5 dataset
+		final ZarrArray hdf5 = InputView.openHdf5( root, dataset, level, where ); // null unless an HDF5 file
+		OmeInput ome = hdf5 != null ? null : OmeInput.probe( root, dataset );
+		final String n5 = ome == null && hdf5 == null ? InputView.n5Level( root, dataset, level, where ) : null; // null unless an N5 dataset
 		if ( ome != null && level != null )
 		{
 			if ( level < 0 || level >= ome.levels() )
@@ -69,12 +70,12 @@ public final class ZarrView
 						ome.levels(), ome.levels() == 1 ? "" : "s", ome.levels() - 1 ) );
 			ome = ome.level( level );
 		}
-		if ( ome == null && n5 == null && level != null && level != 0 )
+		if ( ome == null && n5 == null && hdf5 == null && level != null && level != 0 )
 			throw new InputException( String.format( "level=%d needs an OME-Zarr multiscale image, but %s is a plain Zarr array (one level, 0)",
 					level, where ) );
-		if ( ome == null )
+		if ( ome == null && hdf5 == null )
 			InputView.refuseGroup( root, dataset, where );
-		final ZarrArray array = ome != null ? ome.array() : ZarrArray.open( root, n5 != null ? n5 : dataset == null ? "" : dataset );
+		final ZarrArray array = hdf5 != null ? hdf5 : ome != null ? ome.array() : ZarrArray.open( root, n5 != null ? n5 : dataset == null ? "" : dataset );
 		final int channelAxis = ome != null ? ome.channelAxis() : InputView.plainChannelAxis( array );
 		final char[] roles = roles( array.shape().length, channelAxis, ome == null ? null : ome.axes() );
 		if ( roles == null )

@@ -13,6 +13,9 @@ final class ArrayMetadata {
 	/** The format of an N5 dataset (read only), beside Zarr's 2 and 3. */
 	static final int N5 = 0;
 
+	/** The format of an HDF5 dataset (read only, {@link Hdf5Arrays}). */
+	static final int HDF5 = -1;
+
 	final int format;
 
 	final Path file;
@@ -39,9 +42,19 @@ final class ArrayMetadata {
 	/** null unless sharded. */
 	final Sharding sharding;
 
+	/** How an HDF5 dataset's chunks are read; null for Zarr and N5. */
+	final Hdf5Arrays.Source hdf5;
+
 	ArrayMetadata(final int format, final Path file, final long[] shape, final int[] chunkShape, final DataType type,
 			final ByteOrder byteOrder, final char order, final Compressor compressor, final long fillBits,
 			final ChunkKeys keys, final ChunkPipeline pipeline, final Sharding sharding) {
+		this(format, file, shape, chunkShape, type, byteOrder, order, compressor, fillBits, keys, pipeline, sharding, null);
+	}
+
+	ArrayMetadata(final int format, final Path file, final long[] shape, final int[] chunkShape, final DataType type,
+			final ByteOrder byteOrder, final char order, final Compressor compressor, final long fillBits,
+			final ChunkKeys keys, final ChunkPipeline pipeline, final Sharding sharding, final Hdf5Arrays.Source hdf5) {
+		this.hdf5 = hdf5;
 		this.format = format;
 		this.file = file;
 		this.shape = shape;

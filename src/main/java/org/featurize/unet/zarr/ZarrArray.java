@@ -42,8 +42,9 @@ public final class ZarrArray {
 	}
 
 	/**
-	 * Opens an existing array, Zarr v2 or v3 (detected; zarr.json wins if both kinds of metadata are there), or an
-	 * N5 dataset, read only ({@link MetadataN5}).
+	 * Opens an existing array, Zarr v2 or v3 (detected; zarr.json wins if both kinds of metadata are there), an
+	 * N5 dataset, read only ({@link MetadataN5}), or a dataset of an HDF5 file, read only ({@link Hdf5Arrays}: root
+	 * the file, or a path into it).
 	 *
 	 * @param root the folder of the Zarr container
 	 * @param arrayPath the array within it, "a/b"; "" or "/" for the root itself
@@ -55,6 +56,13 @@ public final class ZarrArray {
 	 */
 	public static ZarrArray open(final Path root, final String arrayPath) {
 		final String path = Nodes.normalize(arrayPath);
+		final Object[] hdf5 = Hdf5Arrays.split(root);
+		if (hdf5 != null) { // an HDF5 file, or a path into one
+			final String inner = (String) hdf5[1];
+			final String dataset = inner.isEmpty() ? path : path.isEmpty() ? inner : inner + "/" + path;
+			final ArrayMetadata meta = Hdf5Arrays.open((Path) hdf5[0], dataset);
+			return new ZarrArray((Path) hdf5[0], meta.hdf5.path(), meta);
+		}
 		final Path dir = Nodes.resolve(root, path);
 		Nodes.requireFolder(root, dir);
 		final Path v3 = dir.resolve(MetadataV3.FILE);
@@ -182,6 +190,11 @@ public final class ZarrArray {
 		return meta.format == ArrayMetadata.N5;
 	}
 
+	/** @return whether this is a dataset of an HDF5 file (read only; {@link #root()} is the file) */
+	public boolean isHdf5() {
+		return meta.format == ArrayMetadata.HDF5;
+	}
+
 	/** @return the metadata file: .zarray, zarr.json or an N5 dataset's attributes.json */
 	Path metadataFile() {
 		return meta.file;
@@ -202,6 +215,8 @@ public final class ZarrArray {
 	 * @throws ZarrFormatException if they are not a JSON object, naming the file
 	 */
 	public Map<String, Object> attributes() {
+		if (isHdf5())
+			return new java.util.LinkedHashMap<>();
 		if (isN5()) {
 			final Map<String, Object> all = Json.toMap(Json.readObjectOrNull(meta.file), "attributes", meta.file);
 			all.keySet().removeAll(MetadataN5.DATASET_KEYS);
@@ -238,6 +253,8 @@ public final class ZarrArray {
 	 */
 	public Object readChunk(final long... gridPosition) {
 		checkGrid(gridPosition);
+		if (meta.hdf5 != null)
+			return meta.hdf5.read(gridPosition);
 		final byte[] stored;
 		final Object where;
 		if (meta.sharding == null) {
@@ -288,6 +305,8 @@ public final class ZarrArray {
 	 */
 	public boolean chunkExists(final long... gridPosition) {
 		checkGrid(gridPosition);
+		if (meta.hdf5 != null)
+			return true; // read through HDF5's own index; a chunk never written reads as the fill value
 		if (meta.sharding == null)
 			return Files.exists(chunkFile(gridPosition));
 		final Path file = chunkFile(meta.sharding.shardOf(gridPosition));
@@ -400,6 +419,9 @@ public final class ZarrArray {
 	}
 
 	private void requireZarr() {
+		if (isHdf5())
+			throw new ZarrUnsupportedException("The HDF5 dataset " + this + " is read here, not written: write to a Zarr "
+					+ "array");
 		if (isN5())
 			throw new ZarrUnsupportedException("The N5 dataset " + dir + " is read here, not written: write to a Zarr "
 					+ "array");
@@ -422,7 +444,7 @@ public final class ZarrArray {
 
 	@Override
 	public String toString() {
-		return "ZarrArray[" + (isN5() ? "N5" : "v" + meta.format) + " " + dir + ", shape " + Arrays.toString(meta.shape) + ", chunks "
+		return "ZarrArray[" + (isHdf5() ? "HDF5" : isN5() ? "N5" : "v" + meta.format) + " " + dir + ", shape " + Arrays.toString(meta.shape) + ", chunks "
 				+ Arrays.toString(meta.chunkShape) + (meta.sharding == null ? ""
 						: ", shards " + Arrays.toString(meta.sharding.shardShape))
 				+ ", " + meta.type + "]";

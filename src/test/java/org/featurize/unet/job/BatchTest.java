@@ -66,7 +66,7 @@ class BatchTest
 		inputs( dir, "b.zarr", "A.ZARR", "notes", "c.zarr" );
 		Files.writeString( dir.resolve( "file.zarr" ), "not a folder" );
 		assertEquals( List.of( dir.resolve( "A.ZARR" ), dir.resolve( "b.zarr" ), dir.resolve( "c.zarr" ) ), Batch.listFolder( dir ) );
-		assertEquals( "Input folder " + dir.resolve( "notes" ) + " holds no .zarr or .n5 inputs; nothing was written",
+		assertEquals( "Input folder " + dir.resolve( "notes" ) + " holds no .zarr, .n5, .h5, .hdf5 or .ims inputs; nothing was written",
 				assertThrows( FeaturizeException.class, () -> Batch.listFolder( dir.resolve( "notes" ) ) ).getMessage() );
 		assertEquals( "Input folder " + dir.resolve( "none" ) + " does not exist or is not a folder; nothing was written",
 				assertThrows( FeaturizeException.class, () -> Batch.listFolder( dir.resolve( "none" ) ) ).getMessage() );

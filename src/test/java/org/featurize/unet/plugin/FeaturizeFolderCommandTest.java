@@ -216,7 +216,7 @@ class FeaturizeFolderCommandTest
 				{ "No output folder given (output_folder)", new Object[] { "input_folder", f[ 0 ].toFile() } },
 				{ "Input " + missing + " (" + list + " line 2) does not exist; nothing was written",
 						new Object[] { "input_list", list.toFile(), "output_folder", out.toFile() } },
-				{ "Input folder " + f[ 0 ].resolve( "notes" ) + " holds no .zarr or .n5 inputs; nothing was written",
+				{ "Input folder " + f[ 0 ].resolve( "notes" ) + " holds no .zarr, .n5, .h5, .hdf5 or .ims inputs; nothing was written",
 						new Object[] { "input_folder", f[ 0 ].resolve( "notes" ).toFile(), "output_folder", out.toFile() } },
 				{ "The output folder is the input folder " + f[ 0 ] + ": its outputs would be taken for inputs by the next run; choose another output folder",
 						new Object[] { "input_folder", f[ 0 ].toFile(), "output_folder", f[ 0 ].toFile() } },

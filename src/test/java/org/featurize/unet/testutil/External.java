@@ -47,6 +47,11 @@ public final class External {
 		return pythonWith("zarr, numcodecs", "python3-zarr python3-numcodecs");
 	}
 
+	/** @return /usr/bin/python3, after checking that it imports h5py */
+	public static Path pythonWithH5py() {
+		return pythonWith("h5py", "python3-h5py");
+	}
+
 	/** @return /usr/bin/python3, after checking that it imports torch */
 	public static Path pythonWithTorch() {
 		return pythonWith("torch", "python3-torch");

@@ -15,6 +15,7 @@ OUT_DIR/bdv.h5: BigDataViewer's layout: s00/resolutions, s00/subdivisions, t0000
   t00000/s01/{0,1}/cells (int16 as BigDataViewer stores uint16), cells value (setup*1000 + z*100 + y*10 + x) & 0xffff
   plus 40000 at level 0 (above int16's range as uint16); level 1 holds (setup*1000 + z*100 + y*10 + x) of (3, 10, 14).
 OUT_DIR/imaris.ims: DataSet/ResolutionLevel {0,1}/TimePoint 0/Channel {0,1}/Data (uint8) and Thumbnail/Data.
+OUT_DIR/labels.h5: exported_data, uint8 labels of plain.h5's shape (as ilastik exports them), classes 1 and 2.
 OUT_DIR/refused.h5: scaleoffset (an unsupported filter), a compound dataset, strings, a 1D dataset.
 """
 import os
@@ -79,3 +80,11 @@ with h5py.File(os.path.join(out, "refused.h5"), "w") as f:
     f.create_dataset("compound", data=np.zeros((4, 4), dtype=[("a", "<i4"), ("b", "<f4")]))
     f.create_dataset("strings", data=np.array([["a", "b"], ["c", "d"]], dtype=h5py.string_dtype()))
     f.create_dataset("line", data=np.arange(10, dtype=np.uint16))
+
+with h5py.File(os.path.join(out, "labels.h5"), "w") as f:
+    labels = np.zeros(shape, np.uint8)
+    labels[0, 2:5, 3:30] = 1
+    labels[0, 15:18, 3:30] = 2
+    labels[5, 8:10, 5:20] = 2
+    f.create_dataset("exported_data", data=labels, chunks=(1, 25, 37), compression="gzip")
+    save("labels", labels)

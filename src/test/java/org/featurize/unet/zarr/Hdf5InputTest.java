@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.featurize.unet.classify.ClassifyJob;
+import org.featurize.unet.classify.ClassifyRequest;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.input.InputView;
 import org.featurize.unet.input.Selection;
@@ -108,6 +110,29 @@ class Hdf5InputTest
 		Files.writeString( runs.resolve( "notes.txt" ), "x" );
 		assertEquals( List.of( "day1.h5", "day2.ims" ), Batch.listFolder( runs ).stream().map( p -> p.getFileName().toString() ).toList() );
 		assertEquals( "day1-features.zarr", Batch.outputName( runs.resolve( "day1.h5" ), Batch.DEFAULT_NAME ) );
+	}
+
+	@Test
+	void labelsInHdf5TrainTheClassifierThatTheSameLabelsInZarrTrain( @TempDir final Path dir ) throws Exception
+	{
+		final Path file = fixtures.resolve( "plain.h5" );
+		final Path zarr = dir.resolve( "in.zarr" );
+		final ZarrArray source = ZarrArray.open( file, "gzip-u2" );
+		final ZarrArray copy = ZarrArray.create( zarr, "", ArraySpec.builder().shape( SHAPE ).chunks( new int[] { 4, 10, 16 } ).dataType( DataType.UINT16 ).build() );
+		Samples.forEachGridPosition( copy.gridShape(), p -> copy.writeChunk( p.clone(), source.readChunk( p.clone() ) ) );
+		final Path labels = dir.resolve( "labels.zarr" );
+		final ZarrArray l = ZarrArray.create( labels, "", ArraySpec.builder().shape( SHAPE ).chunks( new int[] { 9, 25, 37 } ).dataType( DataType.UINT8 ).build() );
+		l.writeChunk( new long[ 3 ], Files.readAllBytes( fixtures.resolve( "labels.bin" ) ) );
+		final java.util.function.BiFunction< FeaturizeRequest, Path, ClassifyRequest > request = ( f, out ) -> ClassifyRequest.of( f.model( Fixtures.TINY_MODEL ).threads( 1 ) )
+				.output( out );
+		new ClassifyJob( s -> {} ).run( request.apply( FeaturizeRequest.of( file ).dataset( "gzip-u2" ), dir.resolve( "a.zarr" ) )
+				.labels( fixtures.resolve( "labels.h5" ), "exported_data" ), Progress.NONE, () -> false );
+		new ClassifyJob( s -> {} ).run( request.apply( FeaturizeRequest.of( zarr ), dir.resolve( "b.zarr" ) ).labels( labels, "" ), Progress.NONE, () -> false );
+		final byte[] a = ( byte[] ) ZarrArray.open( dir.resolve( "a.zarr" ), "" ).readRegion( new long[ 3 ], new int[] { 9, 25, 37 } );
+		final byte[] b = ( byte[] ) ZarrArray.open( dir.resolve( "b.zarr" ), "" ).readRegion( new long[ 3 ], new int[] { 9, 25, 37 } );
+		assertArrayEquals( b, a );
+		assertTrue( java.util.stream.IntStream.range( 0, a.length ).anyMatch( i -> a[ i ] == 1 ) && java.util.stream.IntStream.range( 0, a.length ).anyMatch( i -> a[ i ] == 2 ),
+				"both classes found" );
 	}
 
 	@Test

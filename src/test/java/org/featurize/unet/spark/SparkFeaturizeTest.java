@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.featurize.unet.cli.FeaturizeMain;
+import org.featurize.unet.testutil.External;
 import org.featurize.unet.testutil.Fixtures;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -246,5 +247,23 @@ class SparkFeaturizeTest
 				"--master", "local[2]" );
 		assertEquals( "0", named[ 0 ], named[ 2 ] );
 		SparkOutputs.assertSameOutput( singleA, out.resolve( "a.f.zarr" ) );
+	}
+
+	@Test
+	void theViewsOfABigDataViewerHdf5FileAreInputsAsOnOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		Assumptions.assumeTrue( ManagementFactory.getRuntimeMXBean().getInputArguments().contains( "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED" ),
+				"this JVM lacks Spark's --add-opens options (pom.xml: spark.java.options); surefire's spark-test execution runs this test" );
+		External.run( List.of( External.pythonWithH5py().toString(), External.projectDir().resolve( "src/test/python/hdf5_fixtures.py" ).toString(),
+				dir.resolve( "h5" ).toString() ), null, java.time.Duration.ofMinutes( 2 ) );
+		final Path bdv = dir.resolve( "h5/bdv.h5" );
+		final Path single = dir.resolve( "single.zarr" );
+		assertEquals( 0, FeaturizeMain.run( new String[] { bdv.resolve( "t00000/s01/0/cells" ).toString(), single.toString(), "--model", TINY, "--threads", "2",
+				"--intra-op-threads", "1" }, System.out, System.err ) );
+		final Path out = dir.resolve( "out" );
+		final String[] r = run( bdv.toString(), "--output-dir", out.toString(), "--model", TINY, "--intra-op-threads", "1", "--master", "local[2]" );
+		assertEquals( "0", r[ 0 ], r[ 2 ] );
+		assertTrue( Files.exists( out.resolve( "bdv-t00000-s00-features.zarr" ) ), r[ 2 ] );
+		SparkOutputs.assertSameOutput( single, out.resolve( "bdv-t00000-s01-features.zarr" ) );
 	}
 }

@@ -31,7 +31,7 @@ final class StandaloneCluster implements AutoCloseable
 	 * them too ({@code mvn dependency:tree -Dverbose}): a Spark installation has them in {@code jars/}.
 	 */
 	static final Set< String > SHARED_WITH_SPARK = Set.of( "jackson-core", "jackson-databind", "jackson-annotations", "zstd-jni", "gson",
-			"slf4j-api", "commons-codec", "commons-compress" );
+			"slf4j-api", "commons-codec", "commons-compress", "commons-lang3", "lz4-java", "compress-lzf" );
 
 	final Path dir, sparkHome;
 

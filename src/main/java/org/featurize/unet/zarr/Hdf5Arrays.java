@@ -328,9 +328,8 @@ public final class Hdf5Arrays
 		final String prefix = base.isEmpty() ? "" : base + "/";
 		collect( group, prefix, all ); // whole paths, so that a view's levels are known as such below its group too
 		final List< String > images = new ArrayList<>();
-		for ( final String whole : all )
+		for ( final String p : all )
 		{
-			final String p = whole;
 			final Matcher bdv = BDV.matcher( p ), ims = IMARIS.matcher( p );
 			if ( bdv.find() && bdv.end() == p.length() && !bdv.group( 2 ).equals( "0" ) )
 				continue;
@@ -531,6 +530,8 @@ public final class Hdf5Arrays
 		/** A band of whole rows of a dataset stored contiguously (or compactly), padded to the full chunk. */
 		private Object band( final long[] grid, final int elements )
 		{
+			if ( dataset.isEmpty() ) // declared, never written: the fill value
+				return Elements.filled( type, fillBits, elements );
 			final int n = chunks.length;
 			final long[] offset = new long[ n ];
 			final int[] size = new int[ n ];
@@ -543,22 +544,19 @@ public final class Hdf5Arrays
 			int got = bytes;
 			for ( final int s : size )
 				got *= s;
-			final byte[] raw = new byte[ elements * bytes ];
-			if ( dataset instanceof ContiguousDatasetImpl && !dataset.isEmpty() )
-			{
-				final ByteBuffer b;
-				synchronized ( dataset )
-				{
-					b = ( ( ContiguousDatasetImpl ) dataset ).getSliceDataBuffer( offset, size );
-				}
-				if ( b.remaining() != got )
-					throw new ZarrChunkException( "Rows " + Arrays.toString( offset ) + " of " + where + ": " + b.remaining() + " bytes read, "
-							+ got + " expected" );
-				b.get( raw, 0, got );
-			}
-			else if ( !dataset.isEmpty() )
+			if ( !( dataset instanceof ContiguousDatasetImpl ) )
 				throw new ZarrUnsupportedException( where + " is stored with layout " + dataset.getDataLayout()
 						+ ", which is not read here (chunked and contiguous are)" );
+			final ByteBuffer b;
+			synchronized ( dataset )
+			{
+				b = ( ( ContiguousDatasetImpl ) dataset ).getSliceDataBuffer( offset, size );
+			}
+			if ( b.remaining() != got )
+				throw new ZarrChunkException( "Rows " + Arrays.toString( offset ) + " of " + where + ": " + b.remaining() + " bytes read, "
+						+ got + " expected" );
+			final byte[] raw = new byte[ elements * bytes ];
+			b.get( raw, 0, got );
 			final Object values = Elements.decode( raw, type, order );
 			if ( got < raw.length )
 			{
@@ -566,8 +564,6 @@ public final class Hdf5Arrays
 				final Object fill = Elements.filled( type, fillBits, elements - got / bytes );
 				System.arraycopy( fill, 0, values, got / bytes, elements - got / bytes );
 			}
-			if ( dataset.isEmpty() )
-				return Elements.filled( type, fillBits, elements );
 			return values;
 		}
 	}

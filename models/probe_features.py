@@ -27,6 +27,11 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               themselves smoothed by a Gaussian (truncated at 3 sigma) at sigma 1, 1.5, 2 or 3 (what a classifier
               could add at the cost of a convolution per feature, without a second forest); with the forest of
               100 trees and with classify's (16 trees of depth 8).
+  --replace SPEC  Which features would be worth more smoothed? The model's features with each listed feature
+              replaced by itself smoothed by a Gaussian (SPEC: comma-separated FEATURE@SIGMA, e.g. 14@4,15@4;
+              repeatable, each SPEC one set), beside the features as they are; with the forest of 100 trees and
+              with classify's (16 trees of depth 8). A feature whose smoothed copy segments better is one to
+              distil smoothed (train_features.py --distill C@SIGMA).
   --multiscale  Does the model applied to a coarser copy of the plane add what the forest misses? The model's
               features alone, and beside the features of the plane mean-pooled by 2 and by 4 (upsampled back by
               linear interpolation), as an image pyramid would give them: a quarter and a sixteenth of the
@@ -51,6 +56,7 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
     /usr/bin/python3 models/probe_features.py --bank --context --basis --oracle --classifier [--seed 777] [--stacks 2]
         [--model PATH] [--distilled 44,5,...]
     /usr/bin/python3 models/probe_features.py --rings --model A.pt [--model B.pt ...]
+    /usr/bin/python3 models/probe_features.py --replace 14@4,15@4 --replace 14@2,15@2 [--model PATH]
 """
 import argparse
 import os
@@ -353,6 +359,8 @@ def main():
     ap.add_argument("--rings", action="store_true")
     ap.add_argument("--smoothed", action="store_true")
     ap.add_argument("--multiscale", action="store_true")
+    ap.add_argument("--replace", action="append", default=[], metavar="SPEC",
+                    help="FEATURE@SIGMA,...: the features with those replaced by themselves smoothed (repeatable)")
     ap.add_argument("--learners", nargs="?", const="all", default=None,
                     help="all, or a comma-separated choice of the learners' names")
     ap.add_argument("--learners-smoothed", default="",
@@ -373,7 +381,8 @@ def main():
     missing = [m for m in models if not os.path.isfile(m)]
     if missing:
         raise SystemExit("--model: no such file: %s" % ", ".join(missing))
-    if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale or a.learners):
+    if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale
+                            or a.learners or a.replace):
         raise SystemExit("--model: several models are compared by --rings only; the other probes take one")
     a.model = models[0]
     if a.rings:
@@ -381,8 +390,14 @@ def main():
         print("|---|" + "---|" * len(RING_RADII))
         for path in models:
             print("| %s | %s |" % (path, " | ".join("%.2f" % v for v in rings(path, a.enclosure_feature).values())))
-        if not (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale or a.learners):
+        if not (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale or a.learners
+                or a.replace):
             return
+    try:
+        replace = [[(int(f), float(sg)) for f, _, sg in (item.partition("@") for item in spec.split(","))]
+                   for spec in a.replace]
+    except ValueError:
+        raise SystemExit("--replace: comma-separated FEATURE@SIGMA (14@4,15@4), got %r" % a.replace)
     try:
         distilled = [int(c) for c in a.distilled.split(",")]
     except ValueError:
@@ -390,7 +405,7 @@ def main():
     if not all(0 <= c < 81 for c in distilled):
         raise SystemExit("--distilled: DistillBank channels are 0-80 (0-48 FilterBank's, 49-78 EnergyBank's, 79-80 "
                          "the enclosure maps), got %r" % a.distilled)
-    net = E.Network(a.model) if a.context or a.basis or a.smoothed or a.multiscale or a.learners else None
+    net = E.Network(a.model) if a.context or a.basis or a.smoothed or a.multiscale or a.learners or replace else None
     results = {}
     kept = []  # (family, filters, labels, scribbles) for the ranked subsets, scored after the ranking
     importance = np.zeros(49)
@@ -436,6 +451,16 @@ def main():
                                 ("unet + /2 + /4", np.concatenate([unet, coarse[2], coarse[4]], 1))):
                     scores[name] = E.score(f, labels, scrib, a.seed)
                     scores[name + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
+            if replace:
+                unet = np.stack([net(p) for p in raw])
+                scores["unet"] = E.score(unet, labels, scrib, a.seed)
+                scores["unet (16:8)"] = E.score(unet, labels, scrib, a.seed, trees=16, depth=8)
+                for spec, pairs in zip(a.replace, replace):
+                    f = unet.copy()
+                    for c, sg in pairs:
+                        f[:, c] = np.stack([ndi.gaussian_filter(q, sg, truncate=3.0) for q in unet[:, c]])
+                    scores[spec] = E.score(f, labels, scrib, a.seed)
+                    scores[spec + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
             if a.learners:
                 unet = np.stack([net(p) for p in raw])
                 sigmas = [float(v) for v in a.learners_smoothed.split(",") if v]

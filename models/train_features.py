@@ -141,6 +141,7 @@ DISTILLED = (5, 1, 6, 4, 12, 3, 24, 47, 48, 46, 0, 11)
 DISTILL_PER_PATCH = False   # --distill-per-patch
 DISTILL_CLEAN = False       # --distill-clean: the filters of the noise-free plane, not of the noisy input
 DISTILL_EDGE = 0.0          # --distill-edge-weight: how much more the correlation counts where the plane has edges
+DISTILL_SIGMAS = ()         # --distill C@SIGMA: feature i's target smoothed by a Gaussian at DISTILL_SIGMAS[i] (0: not)
 
 
 class FilterBank(nn.Module):
@@ -542,13 +543,14 @@ def distill_loss(features, filters, per_patch=False, weights=None):
     main thing to match (a forest compares the planes of one acquisition, whose offset is the same). With
     `weights` (batch, 1, h, w), each pixel counts as much as its weight (`edge_weights`)."""
     n = len(DISTILLED)
+    filters = smoothed_targets(filters[:, list(DISTILLED)], DISTILL_SIGMAS)
     if per_patch:
         f = features[:, :n].flatten(2)
-        t = filters[:, list(DISTILLED)].flatten(2)
+        t = filters.flatten(2)
         w = None if weights is None else weights.flatten(2)
     else:
         f = features[:, :n].transpose(0, 1).flatten(1)
-        t = filters[:, list(DISTILLED)].transpose(0, 1).flatten(1)
+        t = filters.transpose(0, 1).flatten(1)
         w = None if weights is None else weights.transpose(0, 1).flatten(1)
     if w is None:
         f = f - f.mean(-1, keepdim=True)
@@ -560,6 +562,29 @@ def distill_loss(features, filters, per_patch=False, weights=None):
     t = t - (w * t).sum(-1, keepdim=True) / total
     r = (w * f * t).sum(-1) / ((w * f * f).sum(-1).sqrt() * (w * t * t).sum(-1).sqrt() + 1e-8)
     return (1 - r).mean()
+
+
+def gaussian_blur(x, sigma):
+    """x (b, c, h, w) smoothed by a Gaussian at sigma (truncated at 3 sigma, borders reflected), separably."""
+    r = max(1, int(math.ceil(3 * sigma)))
+    k = torch.exp(-torch.arange(-r, r + 1, dtype=x.dtype, device=x.device) ** 2 / (2 * sigma ** 2))
+    k = (k / k.sum()).view(1, 1, 1, -1).expand(x.shape[1], 1, 1, -1)
+    x = nn.functional.pad(x, (r, r, r, r), mode="reflect")
+    x = nn.functional.conv2d(x, k, groups=x.shape[1])
+    return nn.functional.conv2d(x, k.transpose(2, 3), groups=x.shape[1])
+
+
+def smoothed_targets(t, sigmas):
+    """The distilled targets t (b, n, h, w), each channel i with sigmas[i] > 0 smoothed at that sigma (--distill C@SIGMA):
+    what a forest gains from a response averaged over a neighbourhood (a noisy map of what outlines enclose, mostly)
+    and what the network reproduces with less of the camera's noise."""
+    if not any(sigmas):
+        return t
+    out = list(t.unbind(1))
+    for i, sigma in enumerate(sigmas):
+        if sigma > 0:
+            out[i] = gaussian_blur(t[:, i:i + 1], sigma)[:, 0]
+    return torch.stack(out, 1)
 
 
 def edge_weights(clean, alpha):
@@ -838,7 +863,7 @@ def check_planes(seed):
 
 
 def main():
-    global MAX_OFFSET, DISTILLED, DISTILL_PER_PATCH, DISTILL_CLEAN, DISTILL_EDGE, FAMILY_WEIGHTS, SCENE
+    global MAX_OFFSET, DISTILLED, DISTILL_SIGMAS, DISTILL_PER_PATCH, DISTILL_CLEAN, DISTILL_EDGE, FAMILY_WEIGHTS, SCENE
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--steps", type=int, default=STEPS, help="training steps (default %d)" % STEPS)
     ap.add_argument("--seed", type=int, default=0)
@@ -874,7 +899,8 @@ def main():
                          "stacks reach about 9)" % MAX_OFFSET)
     ap.add_argument("--distill", default=None,
                     help="comma-separated DistillBank channels that features 0, 1, ... reproduce: 0-48 FilterBank's, 49-78 "
-                         "EnergyBank's, 79-80 the enclosure maps (default: DISTILLED)")
+                         "EnergyBank's, 79-80 the enclosure maps (default: DISTILLED); C@SIGMA: channel C smoothed by a "
+                         "Gaussian at SIGMA pixels")
     ap.add_argument("--distill-per-patch", action="store_true",
                     help="the distillation's correlation per patch instead of over the batch")
     ap.add_argument("--distill-edge-weight", type=float, default=0.0, metavar="ALPHA",
@@ -900,10 +926,14 @@ def main():
     SCENE = a.scene
     if a.distill:
         try:
-            DISTILLED = tuple(int(c) for c in a.distill.split(","))
+            items = [c.partition("@") for c in a.distill.split(",")]
+            DISTILLED = tuple(int(c) for c, _, _ in items)
+            DISTILL_SIGMAS = tuple(float(sg) if sg else 0.0 for _, _, sg in items)
         except ValueError:
-            raise SystemExit("--distill: comma-separated DistillBank channel numbers (0-%d), got %r"
-                             % (ENCLOSURE0 + ENCLOSURES - 1, a.distill))
+            raise SystemExit("--distill: comma-separated DistillBank channel numbers (0-%d), each with @SIGMA to "
+                             "smooth its response, got %r" % (ENCLOSURE0 + ENCLOSURES - 1, a.distill))
+        if not all(0 <= sg <= 32 for sg in DISTILL_SIGMAS):
+            raise SystemExit("--distill: a smoothing sigma of 0-32 pixels, got %r" % a.distill)
         if len(DISTILLED) > WIDTH or not all(0 <= c < ENCLOSURE0 + ENCLOSURES for c in DISTILLED):
             raise SystemExit("--distill: at most %d DistillBank channels of 0-%d (0-48 FilterBank's, 49-78 "
                              "EnergyBank's, 79-80 the enclosure maps), got %r"

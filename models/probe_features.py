@@ -398,6 +398,8 @@ def main():
                    for spec in a.replace]
     except ValueError:
         raise SystemExit("--replace: comma-separated FEATURE@SIGMA (14@4,15@4), got %r" % a.replace)
+    if not all(c >= 0 and sg > 0 for pairs in replace for c, sg in pairs):
+        raise SystemExit("--replace: a feature number of 0 or more and a sigma above 0, got %r" % a.replace)
     try:
         distilled = [int(c) for c in a.distilled.split(",")]
     except ValueError:
@@ -456,6 +458,8 @@ def main():
                 scores["unet"] = E.score(unet, labels, scrib, a.seed)
                 scores["unet (16:8)"] = E.score(unet, labels, scrib, a.seed, trees=16, depth=8)
                 for spec, pairs in zip(a.replace, replace):
+                    if max(c for c, _ in pairs) >= unet.shape[1]:
+                        raise SystemExit("--replace %s: the model gives features 0-%d" % (spec, unet.shape[1] - 1))
                     f = unet.copy()
                     for c, sg in pairs:
                         f[:, c] = np.stack([ndi.gaussian_filter(q, sg, truncate=3.0) for q in unet[:, c]])

@@ -591,14 +591,7 @@ def edge_weights(clean, alpha):
     """Per pixel, 1 + alpha times the noise-free plane's gradient magnitude (at sigma 1.5) over its mean in the patch:
     with alpha > 0 the distillation counts most where the plane has edges, where a forest's decisions between
     classes lie and where a feature's last few per cent of error moves them (--distill-edge-weight)."""
-    x = clean[:, :1]
-    r = 5
-    k = torch.exp(-torch.arange(-r, r + 1, dtype=x.dtype, device=x.device) ** 2 / (2 * 1.5 ** 2))
-    k = k / k.sum()
-    x = nn.functional.pad(x, (r, r, r, r), mode="reflect")
-    x = nn.functional.conv2d(x, k.view(1, 1, 1, -1))
-    x = nn.functional.conv2d(x, k.view(1, 1, -1, 1))
-    x = nn.functional.pad(x, (1, 1, 1, 1), mode="replicate")
+    x = nn.functional.pad(gaussian_blur(clean[:, :1], 1.5), (1, 1, 1, 1), mode="replicate")
     gx = (x[:, :, 1:-1, 2:] - x[:, :, 1:-1, :-2]) / 2
     gy = (x[:, :, 2:, 1:-1] - x[:, :, :-2, 1:-1]) / 2
     g = (gx * gx + gy * gy).sqrt()

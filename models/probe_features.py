@@ -31,7 +31,14 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               replaced by itself smoothed by a Gaussian (SPEC: comma-separated FEATURE@SIGMA, e.g. 14@4,15@4;
               repeatable, each SPEC one set), beside the features as they are; with the forest of 100 trees and
               with classify's (16 trees of depth 8). A feature whose smoothed copy segments better is one to
-              distil smoothed (train_features.py --distill C@SIGMA).
+              distil smoothed (train_features.py --distill C@SIGMA). FEATURE=OTHER@SIGMA puts another feature's
+              smoothed copy in its place (15=14@8: the second enclosure map's place given to the first one at a
+              coarser scale), FEATURE=OTHER one's copy as it is.
+  --exact SPEC  Which new target would be worth distilling in a feature's place? The model's features with each
+              listed feature replaced by a DistillBank channel of the noise-free plane, exact, smoothed as
+              --distill smooths it (SPEC: comma-separated FEATURE=CHANNEL@SIGMA or FEATURE=CHANNEL, e.g. 8=83@4:
+              feature 8's place given to the coherence at sigma 1.6 smoothed at 4; repeatable, each SPEC one
+              set). What the network would give if it learned the target exactly: an upper bound, and a ranking.
   --multiscale  Does the model applied to a coarser copy of the plane add what the forest misses? The model's
               features alone, and beside the features of the plane mean-pooled by 2 and by 4 (upsampled back by
               linear interpolation), as an image pyramid would give them: a quarter and a sixteenth of the
@@ -57,6 +64,7 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
         [--model PATH] [--distilled 44,5,...]
     /usr/bin/python3 models/probe_features.py --rings --model A.pt [--model B.pt ...]
     /usr/bin/python3 models/probe_features.py --replace 14@4,15@4 --replace 14@2,15@2 [--model PATH]
+    /usr/bin/python3 models/probe_features.py --exact 8=83@4 --exact 8=83@4,13=82@4 [--model PATH]
 """
 import argparse
 import os
@@ -174,18 +182,39 @@ def classifier_side(filters, raw, labels, scrib, seed):
     return scores
 
 
+def coherence(plane):
+    """train_features.coherence (DistillBank's channels 81-86) of one plane: how oriented it is at six sigmas."""
+    import torch
+    import train_features
+    with torch.no_grad():
+        x = torch.from_numpy(np.ascontiguousarray(plane, np.float32))[None, None]
+        return train_features.coherence(x / max(float(x.abs().max()), 1e-30))[0].numpy()
+
+
+def noise_free_bank(clean, clean_filters, clean_energies):
+    """train_features.DistillBank's 87 channels of the noise-free planes (z, 87, h, w): FilterBank's 49, the 30
+    energies, the 2 enclosure maps and the coherence at 6 sigmas."""
+    clean_enclosure = np.stack([enclosure_maps(p) for p in clean])
+    return np.concatenate([clean_filters[:, filterbank_to_evaluate()], clean_energies, clean_enclosure,
+                           np.stack([coherence(p) for p in clean])], 1)
+
+
+def smoothed_channels(bank, channels):
+    """The bank's channels (c, sigma) in that order, each smoothed at its sigma (0: as it is), as --distill C@SIGMA."""
+    return np.stack([bank[:, c] if sg == 0 else np.stack([ndi.gaussian_filter(q, sg, truncate=3.0) for q in bank[:, c]])
+                     for c, sg in channels], 1)
+
+
 def oracle(family, s, seed, raw, filters, labels, scrib, distilled):
     scores = {"filters": E.score(filters, labels, scrib, seed),
               "filters, dense labels": E.score(filters, labels, dense_labels(np.random.default_rng(1), labels), seed)}
     clean = E.stack(family, seed + s, noise_free=True)[0]
     clean_filters = np.stack([E.filter_features(p) for p in clean])
-    order = filterbank_to_evaluate()
     scores["noise-free filters"] = E.score(clean_filters, labels, scrib, seed)
     clean_energies = np.stack([energy_bank(p) for p in clean])
-    clean_enclosure = np.stack([enclosure_maps(p) for p in clean])
-    # train_features.DistillBank's channels: FilterBank's 49, then the 30 energies, then the 2 enclosure maps
-    bank = np.concatenate([clean_filters[:, order], clean_energies, clean_enclosure], 1)
-    scores["noise-free, the distilled 16"] = E.score(bank[:, distilled], labels, scrib, seed)
+    bank = noise_free_bank(clean, clean_filters, clean_energies)
+    clean_enclosure = bank[:, 79:81]
+    scores["noise-free, the distilled 16"] = E.score(smoothed_channels(bank, distilled), labels, scrib, seed)
     scores["noise-free filters + energies"] = E.score(np.concatenate([clean_filters, clean_energies], 1), labels, scrib, seed)
     scores["noise-free filters + enclosure"] = E.score(np.concatenate([clean_filters, clean_enclosure], 1), labels, scrib, seed)
     scores["filters + energies"] = E.score(np.concatenate([filters, np.stack([energy_bank(p) for p in raw])], 1),
@@ -317,6 +346,15 @@ def coarser(net, plane, k):
     return np.stack([ndi.map_coordinates(c, grid, order=1, mode="nearest") for c in f]).astype(np.float32)
 
 
+def replacement(item):
+    """(feature, source, sigma) of one --replace item: F@S (F's own copy smoothed at S), F=G@S (G's, smoothed) or F=G."""
+    target, eq, rest = item.partition("=")
+    source, at, sigma = (rest if eq else target).partition("@")
+    if not eq and not at:
+        raise ValueError(item)
+    return int(source if not eq else target), int(source), float(sigma) if at else 0.0
+
+
 def iou(p, labels):
     pred = p.argmax(1)
     classes = np.unique(labels)
@@ -361,6 +399,9 @@ def main():
     ap.add_argument("--multiscale", action="store_true")
     ap.add_argument("--replace", action="append", default=[], metavar="SPEC",
                     help="FEATURE@SIGMA,...: the features with those replaced by themselves smoothed (repeatable)")
+    ap.add_argument("--exact", action="append", default=[], metavar="SPEC",
+                    help="FEATURE=CHANNEL@SIGMA,...: the features with those replaced by DistillBank channels of the "
+                         "noise-free plane (repeatable)")
     ap.add_argument("--learners", nargs="?", const="all", default=None,
                     help="all, or a comma-separated choice of the learners' names")
     ap.add_argument("--learners-smoothed", default="",
@@ -382,7 +423,7 @@ def main():
     if missing:
         raise SystemExit("--model: no such file: %s" % ", ".join(missing))
     if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale
-                            or a.learners or a.replace):
+                            or a.learners or a.replace or a.exact):
         raise SystemExit("--model: several models are compared by --rings only; the other probes take one")
     a.model = models[0]
     if a.rings:
@@ -391,23 +432,30 @@ def main():
         for path in models:
             print("| %s | %s |" % (path, " | ".join("%.2f" % v for v in rings(path, a.enclosure_feature).values())))
         if not (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale or a.learners
-                or a.replace):
+                or a.replace or a.exact):
             return
     try:
-        replace = [[(int(f), float(sg)) for f, _, sg in (item.partition("@") for item in spec.split(","))]
-                   for spec in a.replace]
+        replace = [[replacement(item) for item in spec.split(",")] for spec in a.replace]
     except ValueError:
-        raise SystemExit("--replace: comma-separated FEATURE@SIGMA (14@4,15@4), got %r" % a.replace)
-    if not all(c >= 0 and sg > 0 for pairs in replace for c, sg in pairs):
-        raise SystemExit("--replace: a feature number of 0 or more and a sigma above 0, got %r" % a.replace)
+        raise SystemExit("--replace: comma-separated FEATURE@SIGMA or FEATURE=OTHER@SIGMA (14@4,15=14@8), got %r"
+                         % a.replace)
+    if not all(c >= 0 and o >= 0 and sg >= 0 and (sg > 0 or o != c) for pairs in replace for c, o, sg in pairs):
+        raise SystemExit("--replace: feature numbers of 0 or more and a sigma above 0 (0 only for another feature's "
+                         "copy), got %r" % a.replace)
     try:
-        distilled = [int(c) for c in a.distilled.split(",")]
+        distilled = [(c, sg) for _, c, sg in (replacement(item) if "@" in item else (0, int(item), 0.0)
+                                               for item in a.distilled.split(","))]
+        exact = [[replacement(item) for item in spec.split(",")] for spec in a.exact]
     except ValueError:
-        raise SystemExit("--distilled: comma-separated DistillBank channel numbers (0-80), got %r" % a.distilled)
-    if not all(0 <= c < 81 for c in distilled):
-        raise SystemExit("--distilled: DistillBank channels are 0-80 (0-48 FilterBank's, 49-78 EnergyBank's, 79-80 "
-                         "the enclosure maps), got %r" % a.distilled)
-    net = E.Network(a.model) if a.context or a.basis or a.smoothed or a.multiscale or a.learners or replace else None
+        raise SystemExit("--distilled / --exact: comma-separated DistillBank channel numbers (0-86), each with @SIGMA "
+                         "to smooth it (--exact: FEATURE=CHANNEL[@SIGMA]), got %r / %r" % (a.distilled, a.exact))
+    if not all(0 <= c < 87 and sg >= 0 for c, sg in distilled + [(c, sg) for pairs in exact for _, c, sg in pairs]) \
+            or not all("=" in item for spec in a.exact for item in spec.split(",")):
+        raise SystemExit("--distilled / --exact: DistillBank channels are 0-86 (0-48 FilterBank's, 49-78 EnergyBank's, "
+                         "79-80 the enclosure maps, 81-86 the coherence), --exact's each in a feature's place (F=C), "
+                         "got %r / %r" % (a.distilled, a.exact))
+    net = E.Network(a.model) if (a.context or a.basis or a.smoothed or a.multiscale or a.learners or replace
+                                 or exact) else None
     results = {}
     kept = []  # (family, filters, labels, scribbles) for the ranked subsets, scored after the ranking
     importance = np.zeros(49)
@@ -458,13 +506,26 @@ def main():
                 scores["unet"] = E.score(unet, labels, scrib, a.seed)
                 scores["unet (16:8)"] = E.score(unet, labels, scrib, a.seed, trees=16, depth=8)
                 for spec, pairs in zip(a.replace, replace):
-                    if max(c for c, _ in pairs) >= unet.shape[1]:
+                    if max(max(c, o) for c, o, _ in pairs) >= unet.shape[1]:
                         raise SystemExit("--replace %s: the model gives features 0-%d" % (spec, unet.shape[1] - 1))
                     f = unet.copy()
-                    for c, sg in pairs:
-                        f[:, c] = np.stack([ndi.gaussian_filter(q, sg, truncate=3.0) for q in unet[:, c]])
+                    for c, o, sg in pairs:
+                        f[:, c] = np.stack([ndi.gaussian_filter(q, sg, truncate=3.0) if sg > 0 else q
+                                            for q in unet[:, o]])
                     scores[spec] = E.score(f, labels, scrib, a.seed)
                     scores[spec + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
+            if exact:
+                unet = np.stack([net(p) for p in raw])
+                clean = E.stack(family, a.seed + s, noise_free=True)[0]
+                bank = noise_free_bank(clean, np.stack([E.filter_features(p) for p in clean]),
+                                       np.stack([energy_bank(p) for p in clean]))
+                scores["unet"] = E.score(unet, labels, scrib, a.seed)
+                for spec, pairs in zip(a.exact, exact):
+                    if max(f for f, _, _ in pairs) >= unet.shape[1]:
+                        raise SystemExit("--exact %s: the model gives features 0-%d" % (spec, unet.shape[1] - 1))
+                    f = unet.copy()
+                    f[:, [p[0] for p in pairs]] = smoothed_channels(bank, [p[1:] for p in pairs])
+                    scores["exact " + spec] = E.score(f, labels, scrib, a.seed)
             if a.learners:
                 unet = np.stack([net(p) for p in raw])
                 sigmas = [float(v) for v in a.learners_smoothed.split(",") if v]

@@ -244,10 +244,35 @@ class EnergyBank(nn.Module):
         return torch.cat(out, dim=1)
 
 
+
+
 ENCLOSURE_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5)
 ENCLOSURE0 = 79      # DistillBank's first enclosure channel
 ENCLOSURES = 2
+COHERENCE0 = ENCLOSURE0 + ENCLOSURES   # DistillBank's first coherence channel (81)
+COHERENCES = 6
+BANK_CHANNELS = COHERENCE0 + COHERENCES  # 87
 TARGETS = 9          # simulate.targets' channels; the enclosure maps follow them in a batch's truth
+
+
+def coherence(x, sigmas=FilterBank.SIGMAS[1:]):
+    """How strongly oriented the plane is around each pixel, at each of `sigmas` (float (B, len(sigmas), H, W)): the
+    structure tensor's eigenvalues l1 >= l2 (FilterBank's, window sigma s, derivatives at s / 2) as
+    (l1 - l2) / (l1 + l2), from 0 where no direction dominates (a round spot, isotropic texture) to 1 along a line or
+    an edge (a rod, a fibre, the flank of an elongated cell). Independent of the intensity's scale and offset, as the
+    enclosure maps are; the difference of the eigenvalues is taken from the tensor's entries, without FilterBank's
+    1e-12 under the root, and the sum is kept above a hundredth of its mean over the patch: a background whose
+    gradients are a blur's faint tails reads as unoriented, as no camera's plane could show them otherwise."""
+    out = []
+    for s in sigmas:
+        (w, _, _), wr = FilterBank._kernels(s)
+        (d0, d1, _), dr = FilterBank._kernels(max(0.3, s / 2))
+        sx, sy = FilterBank._sep(x, d0, d1, dr), FilterBank._sep(x, d1, d0, dr)
+        a, b, c = (FilterBank._sep(v, w, w, wr) for v in (sx * sx, sx * sy, sy * sy))
+        trace = a + c
+        floor = 1e-2 * trace.mean(dim=(2, 3), keepdim=True) + 1e-30
+        out.append(torch.sqrt((a - c) ** 2 + 4 * b ** 2) / torch.maximum(trace, floor))
+    return torch.cat(out, dim=1).clamp(0, 1)
 
 
 def enclosure_maps(plane):
@@ -273,7 +298,8 @@ def enclosure_maps(plane):
 class DistillBank(nn.Module):
     """What the distillation matches: FilterBank's 49 channels (0-48), then EnergyBank's 30 (49-78) when a distilled
     channel is one of them (the energies cost a step more than the filters, so they are computed only then), then
-    the two enclosure maps (79-80, `enclosure_maps` of the noise-free patch, drawn with the batch: `distill_targets`)."""
+    the two enclosure maps (79-80, `enclosure_maps` of the noise-free patch, drawn with the batch: `distill_targets`),
+    then the coherence at FilterBank's six sigmas (81-86, `coherence`, added by `distill_targets`)."""
 
     def __init__(self, energies):
         super().__init__()
@@ -600,12 +626,16 @@ def edge_weights(clean, alpha):
 
 def distill_targets(bank, inp, truth, clean):
     """DistillBank's channels for a batch: the filters (and energies) of distill_source, then, where a distilled
-    channel asks for them, the enclosure maps that make_batch put behind the truth's TARGETS channels."""
-    f = bank(distill_source(inp, clean))
+    channel asks for them, the enclosure maps that make_batch put behind the truth's TARGETS channels and the
+    coherence of distill_source at FilterBank's six sigmas (channels 81-86)."""
+    source = distill_source(inp, clean)
+    f = bank(source)
     if max(DISTILLED) >= ENCLOSURE0:
         if f.shape[1] != ENCLOSURE0:
             raise ValueError("the enclosure maps follow DistillBank's 79 filters and energies; got %d" % f.shape[1])
         f = torch.cat([f, truth[:, TARGETS:TARGETS + ENCLOSURES]], dim=1)
+    if max(DISTILLED) >= COHERENCE0:
+        f = torch.cat([f, coherence(source)], dim=1)
     return f
 
 
@@ -892,8 +922,8 @@ def main():
                          "stacks reach about 9)" % MAX_OFFSET)
     ap.add_argument("--distill", default=None,
                     help="comma-separated DistillBank channels that features 0, 1, ... reproduce: 0-48 FilterBank's, 49-78 "
-                         "EnergyBank's, 79-80 the enclosure maps (default: DISTILLED); C@SIGMA: channel C smoothed by a "
-                         "Gaussian at SIGMA pixels")
+                         "EnergyBank's, 79-80 the enclosure maps, 81-86 the coherence at sigma 0.7, 1, 1.6, 3.5, 5 and 10 "
+                         "(default: DISTILLED); C@SIGMA: channel C smoothed by a Gaussian at SIGMA pixels")
     ap.add_argument("--distill-per-patch", action="store_true",
                     help="the distillation's correlation per patch instead of over the batch")
     ap.add_argument("--distill-edge-weight", type=float, default=0.0, metavar="ALPHA",
@@ -924,13 +954,13 @@ def main():
             DISTILL_SIGMAS = tuple(float(sg) if sg else 0.0 for _, _, sg in items)
         except ValueError:
             raise SystemExit("--distill: comma-separated DistillBank channel numbers (0-%d), each with @SIGMA to "
-                             "smooth its response, got %r" % (ENCLOSURE0 + ENCLOSURES - 1, a.distill))
+                             "smooth its response, got %r" % (BANK_CHANNELS - 1, a.distill))
         if not all(0 <= sg <= 32 for sg in DISTILL_SIGMAS):
             raise SystemExit("--distill: a smoothing sigma of 0-32 pixels, got %r" % a.distill)
-        if len(DISTILLED) > WIDTH or not all(0 <= c < ENCLOSURE0 + ENCLOSURES for c in DISTILLED):
+        if len(DISTILLED) > WIDTH or not all(0 <= c < BANK_CHANNELS for c in DISTILLED):
             raise SystemExit("--distill: at most %d DistillBank channels of 0-%d (0-48 FilterBank's, 49-78 "
-                             "EnergyBank's, 79-80 the enclosure maps), got %r"
-                             % (WIDTH, ENCLOSURE0 + ENCLOSURES - 1, a.distill))
+                             "EnergyBank's, 79-80 the enclosure maps, 81-86 the coherence), got %r"
+                             % (WIDTH, BANK_CHANNELS - 1, a.distill))
     if a.family_weights:
         weights = dict.fromkeys(simulate.FAMILIES, 1.0)
         try:
@@ -997,10 +1027,11 @@ def main():
         "kind": "the structure kind", "denoise": "denoising at three scales", "filters": "ilastik's 49 filters "
         "through a head", "shape": "the object's elongation, size and enclosure", "deep": "deep supervision",
         "distill": "features 0-%d reproducing %d responses one each (correlation%s): %d of ilastik's filters, %d texture "
-                   "energies, %d maps of what bright outlines enclose, of the %s" % (
+                   "energies, %d maps of what bright outlines enclose, %d of how oriented the plane is, of the %s" % (
                        len(DISTILLED) - 1, len(DISTILLED), " per patch" if DISTILL_PER_PATCH else "",
                        sum(c < 49 for c in DISTILLED), sum(49 <= c < ENCLOSURE0 for c in DISTILLED),
-                       sum(c >= ENCLOSURE0 for c in DISTILLED), "noise-free plane" if DISTILL_CLEAN else "noisy input"),
+                       sum(ENCLOSURE0 <= c < COHERENCE0 for c in DISTILLED), sum(c >= COHERENCE0 for c in DISTILLED),
+                       "noise-free plane" if DISTILL_CLEAN else "noisy input"),
         "tasks": "scribble tasks (a ridge classifier fitted on a few scribbled pixels of each patch's classes "
                  "segments the whole patch)"}
     used = [text for name, text in objectives.items() if a.weights.get(name)]

@@ -993,6 +993,7 @@ def main():
 
     if a.export_only:
         state = torch.load(checkpoint)
+        params = [p for p in model.parameters() if p.requires_grad]   # one optimizer group each, as train() makes them
         if len(state["optimizer"]["param_groups"]) != len(params):
             raise SystemExit("--resume: %s was written by a version of this script that stepped all parameters "
                              "alike (%d parameter groups, not one per tensor); export its network with --export-only "

@@ -34,6 +34,12 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               distil smoothed (train_features.py --distill C@SIGMA). FEATURE=OTHER@SIGMA puts another feature's
               smoothed copy in its place (15=14@8: the second enclosure map's place given to the first one at a
               coarser scale), FEATURE=OTHER one's copy as it is.
+  --coherence  Can a fixed operation after the network give what it does not learn? The structure tensor's
+              coherence (l1 - l2) / (l1 + l2) at sigma 1.6 (derivatives at 0.8) of the model's own denoised plane
+              (feature --coherence-of, 6: the Gaussian at 0.3 of the noise-free plane), the sum kept above a hundredth
+              of itself smoothed at 16 (a floor the same in every tile), then smoothed at 4: in feature 13's place
+              and beside the 16; with the forest of 100 trees and with classify's (16 trees of depth 8). What a
+              classifier could compute from the features in a margin of about 70 pixels, without training the network.
   --exact SPEC  Which new target would be worth distilling in a feature's place? The model's features with each
               listed feature replaced by a DistillBank channel of the noise-free plane, exact, smoothed as
               --distill smooths it (SPEC: comma-separated FEATURE=CHANNEL@SIGMA or FEATURE=CHANNEL, e.g. 8=83@4:
@@ -64,6 +70,7 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
         [--model PATH] [--distilled 44,5,...]
     /usr/bin/python3 models/probe_features.py --rings --model A.pt [--model B.pt ...]
     /usr/bin/python3 models/probe_features.py --replace 14@4,15@4 --replace 14@2,15@2 [--model PATH]
+    /usr/bin/python3 models/probe_features.py --coherence [--seed 12345 --stacks 3]
     /usr/bin/python3 models/probe_features.py --exact 8=83@4 --exact 8=83@4,13=82@4 [--model PATH]
 """
 import argparse
@@ -197,6 +204,20 @@ def noise_free_bank(clean, clean_filters, clean_energies):
     clean_enclosure = np.stack([enclosure_maps(p) for p in clean])
     return np.concatenate([clean_filters[:, filterbank_to_evaluate()], clean_energies, clean_enclosure,
                            np.stack([coherence(p) for p in clean])], 1)
+
+
+def plane_coherence(plane, sigma=1.6, floor_sigma=16.0, smooth=4.0):
+    """--coherence: the structure tensor's coherence of one plane at `sigma` (train_features.coherence's definition)
+    with its sum floored at a hundredth of itself smoothed at `floor_sigma`, smoothed at `smooth`."""
+    p = np.asarray(plane, np.float64)
+    d = max(0.3, sigma / 2)
+    dx = ndi.gaussian_filter(p, d, order=(0, 1), truncate=3.5)
+    dy = ndi.gaussian_filter(p, d, order=(1, 0), truncate=3.5)
+    a, b, c = (ndi.gaussian_filter(v, sigma, truncate=3.5) for v in (dx * dx, dx * dy, dy * dy))
+    trace = a + c
+    floor = 1e-2 * ndi.gaussian_filter(trace, floor_sigma, truncate=3.0) + 1e-30
+    coh = np.clip(np.sqrt((a - c) ** 2 + 4 * b ** 2) / np.maximum(trace, floor), 0, 1)
+    return ndi.gaussian_filter(coh, smooth, truncate=3.0).astype(np.float32)
 
 
 def smoothed_channels(bank, channels):
@@ -399,6 +420,9 @@ def main():
     ap.add_argument("--multiscale", action="store_true")
     ap.add_argument("--replace", action="append", default=[], metavar="SPEC",
                     help="FEATURE@SIGMA,...: the features with those replaced by themselves smoothed (repeatable)")
+    ap.add_argument("--coherence", action="store_true")
+    ap.add_argument("--coherence-of", type=int, default=6, metavar="FEATURE",
+                    help="--coherence: the feature whose coherence is taken (default 6, the denoised plane)")
     ap.add_argument("--exact", action="append", default=[], metavar="SPEC",
                     help="FEATURE=CHANNEL@SIGMA,...: the features with those replaced by DistillBank channels of the "
                          "noise-free plane (repeatable)")
@@ -423,7 +447,7 @@ def main():
     if missing:
         raise SystemExit("--model: no such file: %s" % ", ".join(missing))
     if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale
-                            or a.learners or a.replace or a.exact):
+                            or a.learners or a.replace or a.exact or a.coherence):
         raise SystemExit("--model: several models are compared by --rings only; the other probes take one")
     a.model = models[0]
     if a.rings:
@@ -432,7 +456,7 @@ def main():
         for path in models:
             print("| %s | %s |" % (path, " | ".join("%.2f" % v for v in rings(path, a.enclosure_feature).values())))
         if not (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale or a.learners
-                or a.replace or a.exact):
+                or a.replace or a.exact or a.coherence):
             return
     try:
         replace = [[replacement(item) for item in spec.split(",")] for spec in a.replace]
@@ -455,7 +479,7 @@ def main():
                          "79-80 the enclosure maps, 81-86 the coherence), --exact's each in a feature's place (F=C), "
                          "got %r / %r" % (a.distilled, a.exact))
     net = E.Network(a.model) if (a.context or a.basis or a.smoothed or a.multiscale or a.learners or replace
-                                 or exact) else None
+                                 or exact or a.coherence) else None
     results = {}
     kept = []  # (family, filters, labels, scribbles) for the ranked subsets, scored after the ranking
     importance = np.zeros(49)
@@ -514,6 +538,15 @@ def main():
                                             for q in unet[:, o]])
                     scores[spec] = E.score(f, labels, scrib, a.seed)
                     scores[spec + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
+            if a.coherence:
+                unet = np.stack([net(p) for p in raw])
+                coh = np.stack([plane_coherence(p) for p in unet[:, a.coherence_of]])
+                inplace = unet.copy()
+                inplace[:, 13] = coh
+                beside = np.concatenate([unet, coh[:, None]], 1)
+                for name, f in (("unet", unet), ("coherence in 13", inplace), ("coherence beside", beside)):
+                    scores[name] = E.score(f, labels, scrib, a.seed)
+                    scores[name + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
             if exact:
                 unet = np.stack([net(p) for p in raw])
                 clean = E.stack(family, a.seed + s, noise_free=True)[0]

@@ -540,6 +540,9 @@ def main():
                     scores[spec + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
             if a.coherence:
                 unet = np.stack([net(p) for p in raw])
+                if not 0 <= a.coherence_of < unet.shape[1]:
+                    raise SystemExit("--coherence-of: the model gives features 0-%d, got %d"
+                                     % (unet.shape[1] - 1, a.coherence_of))
                 coh = np.stack([plane_coherence(p) for p in unet[:, a.coherence_of]])
                 inplace = unet.copy()
                 inplace[:, 13] = coh

@@ -37,7 +37,7 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
   --coherence  Can a fixed operation after the network give what it does not learn? The structure tensor's
               coherence (l1 - l2) / (l1 + l2) at sigma 1.6 (derivatives at 0.8) of the model's own denoised plane
               (feature --coherence-of, 6: the Gaussian at 0.3 of the noise-free plane), the sum kept above a hundredth
-              of itself smoothed at 16 (a floor the same in every tile), then smoothed at 4: in feature 13's place
+              of itself smoothed at --coherence-floor, 16 (a floor the same in every tile), then smoothed at 4: in feature 13's place
               and beside the 16; with the forest of 100 trees and with classify's (16 trees of depth 8). What a
               classifier could compute from the features in a margin of about 70 pixels, without training the network.
   --exact SPEC  Which new target would be worth distilling in a feature's place? The model's features with each
@@ -215,7 +215,7 @@ def plane_coherence(plane, sigma=1.6, floor_sigma=16.0, smooth=4.0):
     dy = ndi.gaussian_filter(p, d, order=(1, 0), truncate=3.5)
     a, b, c = (ndi.gaussian_filter(v, sigma, truncate=3.5) for v in (dx * dx, dx * dy, dy * dy))
     trace = a + c
-    floor = 1e-2 * ndi.gaussian_filter(trace, floor_sigma, truncate=3.0) + 1e-30
+    floor = (1e-2 * ndi.gaussian_filter(trace, floor_sigma, truncate=3.0) if floor_sigma > 0 else 0) + 1e-30
     coh = np.clip(np.sqrt((a - c) ** 2 + 4 * b ** 2) / np.maximum(trace, floor), 0, 1)
     return ndi.gaussian_filter(coh, smooth, truncate=3.0).astype(np.float32)
 
@@ -423,6 +423,8 @@ def main():
     ap.add_argument("--coherence", action="store_true")
     ap.add_argument("--coherence-of", type=int, default=6, metavar="FEATURE",
                     help="--coherence: the feature whose coherence is taken (default 6, the denoised plane)")
+    ap.add_argument("--coherence-floor", type=float, default=16.0, metavar="SIGMA",
+                    help="--coherence: the sigma of the floor's smoothing (default 16; 0: a fixed floor of 1e-30)")
     ap.add_argument("--exact", action="append", default=[], metavar="SPEC",
                     help="FEATURE=CHANNEL@SIGMA,...: the features with those replaced by DistillBank channels of the "
                          "noise-free plane (repeatable)")
@@ -543,7 +545,7 @@ def main():
                 if not 0 <= a.coherence_of < unet.shape[1]:
                     raise SystemExit("--coherence-of: the model gives features 0-%d, got %d"
                                      % (unet.shape[1] - 1, a.coherence_of))
-                coh = np.stack([plane_coherence(p) for p in unet[:, a.coherence_of]])
+                coh = np.stack([plane_coherence(p, floor_sigma=a.coherence_floor) for p in unet[:, a.coherence_of]])
                 inplace = unet.copy()
                 inplace[:, 13] = coh
                 beside = np.concatenate([unet, coh[:, None]], 1)

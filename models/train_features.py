@@ -244,8 +244,6 @@ class EnergyBank(nn.Module):
         return torch.cat(out, dim=1)
 
 
-
-
 ENCLOSURE_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5)
 ENCLOSURE0 = 79      # DistillBank's first enclosure channel
 ENCLOSURES = 2
@@ -992,12 +990,9 @@ def main():
           % (n_params, sum(p.numel() for p in features.parameters() if p.requires_grad)), flush=True)
 
     if a.export_only:
+        # the network's weights as they are (the optimizer's groups only set each tensor's step, whichever version
+        # of this script wrote them)
         state = torch.load(checkpoint)
-        params = [p for p in model.parameters() if p.requires_grad]   # one optimizer group each, as train() makes them
-        if len(state["optimizer"]["param_groups"]) != len(params):
-            raise SystemExit("--resume: %s was written by a version of this script that stepped all parameters "
-                             "alike (%d parameter groups, not one per tensor); export its network with --export-only "
-                             "and start from that with --init" % (checkpoint, len(state["optimizer"]["param_groups"])))
         model.load_state_dict(state["model"])
         log, train_seconds, steps = state["log"], state["seconds"], state["step"]
     else:

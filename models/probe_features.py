@@ -36,10 +36,12 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               coarser scale), FEATURE=OTHER one's copy as it is.
   --coherence  Can a fixed operation after the network give what it does not learn? The structure tensor's
               coherence (l1 - l2) / (l1 + l2) at sigma 1.6 (derivatives at 0.8) of the model's own denoised plane
-              (feature --coherence-of, 6: the Gaussian at 0.3 of the noise-free plane), the sum kept above a hundredth
-              of itself smoothed at --coherence-floor, 16 (a floor the same in every tile), then smoothed at 4: in feature 13's place
-              and beside the 16; with the forest of 100 trees and with classify's (16 trees of depth 8). What a
-              classifier could compute from the features in a margin of about 70 pixels, without training the network.
+              (feature --coherence-of, 6: the Gaussian at 0.3 of the noise-free plane), then smoothed at
+              4 (--coherence-floor S: the tensor's sum kept above a hundredth of itself smoothed at S, a floor the
+              same in every tile; 4 and 16 measured as none): in feature 13's place and beside the 16; with the
+              forest of 100 trees and with classify's (16 trees of depth 8). What a classifier could compute from the
+              features in a margin of 21 pixels (3 + 6 + 12: the derivatives, the tensor's window, the smoothing),
+              without training the network.
   --exact SPEC  Which new target would be worth distilling in a feature's place? The model's features with each
               listed feature replaced by a DistillBank channel of the noise-free plane, exact, smoothed as
               --distill smooths it (SPEC: comma-separated FEATURE=CHANNEL@SIGMA or FEATURE=CHANNEL, e.g. 8=83@4:
@@ -206,9 +208,9 @@ def noise_free_bank(clean, clean_filters, clean_energies):
                            np.stack([coherence(p) for p in clean])], 1)
 
 
-def plane_coherence(plane, sigma=1.6, floor_sigma=16.0, smooth=4.0):
+def plane_coherence(plane, sigma=1.6, floor_sigma=0.0, smooth=4.0):
     """--coherence: the structure tensor's coherence of one plane at `sigma` (train_features.coherence's definition)
-    with its sum floored at a hundredth of itself smoothed at `floor_sigma`, smoothed at `smooth`."""
+    (its sum floored at a hundredth of itself smoothed at `floor_sigma` when that is above 0), smoothed at `smooth`."""
     p = np.asarray(plane, np.float64)
     d = max(0.3, sigma / 2)
     dx = ndi.gaussian_filter(p, d, order=(0, 1), truncate=3.5)
@@ -423,8 +425,9 @@ def main():
     ap.add_argument("--coherence", action="store_true")
     ap.add_argument("--coherence-of", type=int, default=6, metavar="FEATURE",
                     help="--coherence: the feature whose coherence is taken (default 6, the denoised plane)")
-    ap.add_argument("--coherence-floor", type=float, default=16.0, metavar="SIGMA",
-                    help="--coherence: the sigma of the floor's smoothing (default 16; 0: a fixed floor of 1e-30)")
+    ap.add_argument("--coherence-floor", type=float, default=0.0, metavar="SIGMA",
+                    help="--coherence: the sum floored at a hundredth of itself smoothed at SIGMA (default 0: no floor "
+                         "but 1e-30; 4 and 16 measured the same)")
     ap.add_argument("--exact", action="append", default=[], metavar="SPEC",
                     help="FEATURE=CHANNEL@SIGMA,...: the features with those replaced by DistillBank channels of the "
                          "noise-free plane (repeatable)")

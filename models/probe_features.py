@@ -479,7 +479,7 @@ def main():
         raise SystemExit("--distilled / --exact: comma-separated DistillBank channel numbers (0-86), each with @SIGMA "
                          "to smooth it (--exact: FEATURE=CHANNEL[@SIGMA]), got %r / %r" % (a.distilled, a.exact))
     if not all(0 <= c < 87 and sg >= 0 for c, sg in distilled + [(c, sg) for pairs in exact for _, c, sg in pairs]) \
-            or not all("=" in item for spec in a.exact for item in spec.split(",")):
+            or not all("=" in item for spec in a.exact for item in spec.split(",")) or "=" in a.distilled:
         raise SystemExit("--distilled / --exact: DistillBank channels are 0-86 (0-48 FilterBank's, 49-78 EnergyBank's, "
                          "79-80 the enclosure maps, 81-86 the coherence), --exact's each in a feature's place (F=C), "
                          "got %r / %r" % (a.distilled, a.exact))
@@ -498,6 +498,7 @@ def main():
             for z in E.TRAIN_PLANES:
                 scrib[z] = E.scribbles(srng, labels[z])
             filters = np.stack([E.filter_features(p) for p in raw])
+            unet = None if net is None else np.stack([net(p) for p in raw])  # once per stack, for every probe
             scores = {}
             if a.bank:
                 ext = np.concatenate([filters, np.stack([energy_bank(p) for p in raw])], 1)
@@ -505,7 +506,6 @@ def main():
                                 ("ext, 16 PCs", principal(ext, 16)), ("ext, 24 PCs", principal(ext, 24))):
                     scores[name] = E.score(f, labels, scrib, a.seed)
             if a.context:
-                unet = np.stack([net(p) for p in raw])
                 for name, f in (("unet", unet), ("filters", filters), ("unet + filters", np.concatenate([unet, filters], 1))):
                     p = probabilities(forest(f, scrib, a.seed), f)
                     scores[name + " (forest)"] = iou(p, labels)
@@ -514,7 +514,6 @@ def main():
                         p = probabilities(forest(g, scrib, a.seed), g)
                         scores["%s, auto-context x%d" % (name, r)] = iou(p, labels)
             if a.smoothed:
-                unet = np.stack([net(p) for p in raw])
                 for sg in SMOOTHED_SIGMAS:
                     f = unet if sg == 0 else np.concatenate(
                         [unet, np.stack([np.stack([ndi.gaussian_filter(q, sg, truncate=3.0) for q in fz]) for fz in unet])], 1)
@@ -522,7 +521,6 @@ def main():
                     scores[name] = E.score(f, labels, scrib, a.seed)
                     scores[name + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
             if a.multiscale:
-                unet = np.stack([net(p) for p in raw])
                 coarse = {k: np.stack([coarser(net, p, k) for p in raw]) for k in MULTISCALE_FACTORS}
                 for name, f in (("unet", unet),
                                 ("unet + /2", np.concatenate([unet, coarse[2]], 1)),
@@ -530,10 +528,11 @@ def main():
                                 ("unet + /2 + /4", np.concatenate([unet, coarse[2], coarse[4]], 1))):
                     scores[name] = E.score(f, labels, scrib, a.seed)
                     scores[name + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
-            if replace:
-                unet = np.stack([net(p) for p in raw])
+            if replace or exact or a.coherence or a.basis:
                 scores["unet"] = E.score(unet, labels, scrib, a.seed)
+            if replace or a.coherence:
                 scores["unet (16:8)"] = E.score(unet, labels, scrib, a.seed, trees=16, depth=8)
+            if replace:
                 for spec, pairs in zip(a.replace, replace):
                     if max(max(c, o) for c, o, _ in pairs) >= unet.shape[1]:
                         raise SystemExit("--replace %s: the model gives features 0-%d" % (spec, unet.shape[1] - 1))
@@ -544,7 +543,6 @@ def main():
                     scores[spec] = E.score(f, labels, scrib, a.seed)
                     scores[spec + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
             if a.coherence:
-                unet = np.stack([net(p) for p in raw])
                 if not 0 <= a.coherence_of < unet.shape[1]:
                     raise SystemExit("--coherence-of: the model gives features 0-%d, got %d"
                                      % (unet.shape[1] - 1, a.coherence_of))
@@ -552,15 +550,13 @@ def main():
                 inplace = unet.copy()
                 inplace[:, 13] = coh
                 beside = np.concatenate([unet, coh[:, None]], 1)
-                for name, f in (("unet", unet), ("coherence in 13", inplace), ("coherence beside", beside)):
+                for name, f in (("coherence in 13", inplace), ("coherence beside", beside)):
                     scores[name] = E.score(f, labels, scrib, a.seed)
                     scores[name + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
             if exact:
-                unet = np.stack([net(p) for p in raw])
                 clean = E.stack(family, a.seed + s, noise_free=True)[0]
                 bank = noise_free_bank(clean, np.stack([E.filter_features(p) for p in clean]),
                                        np.stack([energy_bank(p) for p in clean]))
-                scores["unet"] = E.score(unet, labels, scrib, a.seed)
                 for spec, pairs in zip(a.exact, exact):
                     if max(f for f, _, _ in pairs) >= unet.shape[1]:
                         raise SystemExit("--exact %s: the model gives features 0-%d" % (spec, unet.shape[1] - 1))
@@ -568,22 +564,19 @@ def main():
                     f[:, [p[0] for p in pairs]] = smoothed_channels(bank, [p[1:] for p in pairs])
                     scores["exact " + spec] = E.score(f, labels, scrib, a.seed)
             if a.learners:
-                unet = np.stack([net(p) for p in raw])
                 sigmas = [float(v) for v in a.learners_smoothed.split(",") if v]
-                unet = np.concatenate([unet] + [np.stack([np.stack([ndi.gaussian_filter(q, sg, truncate=3.0) for q in fz])
-                                                          for fz in unet]) for sg in sigmas], 1)
+                inputs = np.concatenate([unet] + [np.stack([np.stack([ndi.gaussian_filter(q, sg, truncate=3.0) for q in fz])
+                                                            for fz in unet]) for sg in sigmas], 1)
                 for name, learner in learners(a.seed):
                     if a.learners != "all" and name not in a.learners.split(","):
                         continue
-                    scores[name] = learned(learner, unet, labels, scrib)
+                    scores[name] = learned(learner, inputs, labels, scrib)
             if a.oracle:
                 scores.update(oracle(family, s, a.seed, raw, filters, labels, scrib, distilled))
             if a.classifier:
                 scores.update(classifier_side(filters, raw, labels, scrib, a.seed))
             if a.basis:
-                unet = np.stack([net(p) for p in raw])
                 scores["filters, rotated"] = E.score(np.einsum("ij,zjhw->zihw", rotation, standardized(filters)), labels, scrib, a.seed)
-                scores["unet"] = E.score(unet, labels, scrib, a.seed)
                 scores["unet, rotated"] = E.score(np.einsum("ij,zjhw->zihw", rotation16, standardized(unet)), labels, scrib, a.seed)
                 importance += forest(filters, scrib, a.seed).feature_importances_
                 kept.append((family, filters, labels, scrib))

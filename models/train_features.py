@@ -625,7 +625,7 @@ def edge_weights(clean, alpha):
 def distill_targets(bank, inp, truth, clean):
     """DistillBank's channels for a batch: the filters (and energies) of distill_source, then, where a distilled
     channel asks for them, the enclosure maps that make_batch put behind the truth's TARGETS channels and the
-    coherence of distill_source at FilterBank's six sigmas (channels 81-86)."""
+    coherence of distill_source at those of FilterBank's six sigmas that are distilled (channels 81-86)."""
     source = distill_source(inp, clean)
     f = bank(source)
     if max(DISTILLED) >= ENCLOSURE0:
@@ -633,7 +633,11 @@ def distill_targets(bank, inp, truth, clean):
             raise ValueError("the enclosure maps follow DistillBank's 79 filters and energies; got %d" % f.shape[1])
         f = torch.cat([f, truth[:, TARGETS:TARGETS + ENCLOSURES]], dim=1)
     if max(DISTILLED) >= COHERENCE0:
-        f = torch.cat([f, coherence(source)], dim=1)
+        # only the sigmas distilled (the others stay 0): the coarse ones cost most, and each batch pays for them
+        wanted = sorted({c - COHERENCE0 for c in DISTILLED if c >= COHERENCE0})
+        coh = source.new_zeros((source.shape[0], COHERENCES) + tuple(source.shape[2:]))
+        coh[:, wanted] = coherence(source, [FilterBank.SIGMAS[1 + i] for i in wanted])
+        f = torch.cat([f, coh], dim=1)
     return f
 
 

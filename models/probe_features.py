@@ -42,6 +42,12 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               forest of 100 trees and with classify's (16 trees of depth 8). What a classifier could compute from the
               features in a margin of 21 pixels (3 + 6 + 12: the derivatives, the tensor's window, the smoothing),
               without training the network.
+  --derived SPEC  Which fixed operations of the denoised plane (feature --coherence-of) are worth computing beside
+              the 16 features? SPEC: comma-separated OP@SIGMA, all put beside the features together (repeatable, each
+              SPEC one set): coh (the coherence as --coherence, smoothed at 4), hess (the Hessian's two eigenvalues),
+              st (the structure tensor's two eigenvalues, derivatives at SIGMA/2, window SIGMA), gm (gradient
+              magnitude), log (Laplacian of Gaussian), dog (Gaussian at SIGMA less Gaussian at 1.6 SIGMA); every
+              op but coh is smoothed at 0 unless written OP@SIGMA/SMOOTH. Forest of 100 trees and 16 of depth 8.
   --exact SPEC  Which new target would be worth distilling in a feature's place? The model's features with each
               listed feature replaced by a DistillBank channel of the noise-free plane, exact, smoothed as
               --distill smooths it (SPEC: comma-separated FEATURE=CHANNEL@SIGMA or FEATURE=CHANNEL, e.g. 8=83@4:
@@ -74,6 +80,7 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
     /usr/bin/python3 models/probe_features.py --replace 14@4,15@4 --replace 14@2,15@2 [--model PATH]
     /usr/bin/python3 models/probe_features.py --coherence [--seed 12345 --stacks 3]
     /usr/bin/python3 models/probe_features.py --exact 8=83@4 --exact 8=83@4,13=82@4 [--model PATH]
+    /usr/bin/python3 models/probe_features.py --derived coh@1.6 --derived coh@1.6,hess@1.6 [--seed 12345 --stacks 3]
 """
 import argparse
 import os
@@ -220,6 +227,42 @@ def plane_coherence(plane, sigma=1.6, floor_sigma=0.0, smooth=4.0):
     floor = (1e-2 * ndi.gaussian_filter(trace, floor_sigma, truncate=3.0) if floor_sigma > 0 else 0) + 1e-30
     coh = np.clip(np.sqrt((a - c) ** 2 + 4 * b ** 2) / np.maximum(trace, floor), 0, 1)
     return ndi.gaussian_filter(coh, smooth, truncate=3.0).astype(np.float32)
+
+
+def derived_op(plane, op, sigma, smooth):
+    """--derived: one fixed operation of one (denoised) plane, a list of float32 maps (scipy, truncate 3.5)."""
+    p = np.asarray(plane, np.float64)
+    g = lambda v, s_, order=(0, 0): ndi.gaussian_filter(v, s_, order=order, truncate=3.5)
+    if op == "coh":
+        return [plane_coherence(p, sigma, smooth=smooth if smooth > 0 else 4.0)]
+    if op == "hess":
+        xx, xy, yy = g(p, sigma, (0, 2)), g(p, sigma, (1, 1)), g(p, sigma, (2, 0))
+        r = np.sqrt((xx - yy) ** 2 / 4 + xy ** 2)
+        out = [(xx + yy) / 2 + r, (xx + yy) / 2 - r]
+    elif op == "st":
+        d = max(0.3, sigma / 2)
+        dx, dy = g(p, d, (0, 1)), g(p, d, (1, 0))
+        a, b, c = (g(v, sigma) for v in (dx * dx, dx * dy, dy * dy))
+        r = np.sqrt((a - c) ** 2 / 4 + b ** 2)
+        out = [(a + c) / 2 + r, (a + c) / 2 - r]
+    elif op == "gm":
+        out = [np.hypot(g(p, sigma, (0, 1)), g(p, sigma, (1, 0)))]
+    elif op == "log":
+        out = [g(p, sigma, (0, 2)) + g(p, sigma, (2, 0))]
+    elif op == "dog":
+        out = [g(p, sigma) - g(p, 1.6 * sigma)]
+    else:
+        raise SystemExit("--derived: unknown op %r (coh, hess, st, gm, log, dog)" % op)
+    if smooth > 0:
+        out = [ndi.gaussian_filter(v, smooth, truncate=3.0) for v in out]
+    return [v.astype(np.float32) for v in out]
+
+
+def derived_spec(item):
+    """--derived's OP@SIGMA[/SMOOTH] -> (op, sigma, smooth)."""
+    op, rest = item.split("@")
+    sigma, _, smooth = rest.partition("/")
+    return op, float(sigma), float(smooth) if smooth else 0.0
 
 
 def smoothed_channels(bank, channels):
@@ -428,6 +471,9 @@ def main():
     ap.add_argument("--coherence-floor", type=float, default=0.0, metavar="SIGMA",
                     help="--coherence: the sum floored at a hundredth of itself smoothed at SIGMA (default 0: no floor "
                          "but 1e-30; 4 and 16 measured the same)")
+    ap.add_argument("--derived", action="append", default=[], metavar="SPEC",
+                    help="OP@SIGMA[/SMOOTH],...: fixed operations of feature --coherence-of beside the features "
+                         "(repeatable)")
     ap.add_argument("--exact", action="append", default=[], metavar="SPEC",
                     help="FEATURE=CHANNEL@SIGMA,...: the features with those replaced by DistillBank channels of the "
                          "noise-free plane (repeatable)")
@@ -452,7 +498,7 @@ def main():
     if missing:
         raise SystemExit("--model: no such file: %s" % ", ".join(missing))
     if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale
-                            or a.learners or a.replace or a.exact or a.coherence):
+                            or a.learners or a.replace or a.exact or a.coherence or a.derived):
         raise SystemExit("--model: several models are compared by --rings only; the other probes take one")
     a.model = models[0]
     if a.rings:
@@ -461,8 +507,12 @@ def main():
         for path in models:
             print("| %s | %s |" % (path, " | ".join("%.2f" % v for v in rings(path, a.enclosure_feature).values())))
         if not (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale or a.learners
-                or a.replace or a.exact or a.coherence):
+                or a.replace or a.exact or a.coherence or a.derived):
             return
+    try:
+        derived = [[derived_spec(item) for item in spec.split(",")] for spec in a.derived]
+    except ValueError:
+        raise SystemExit("--derived: comma-separated OP@SIGMA[/SMOOTH] (coh@1.6,hess@1.6), got %r" % a.derived)
     try:
         replace = [[replacement(item) for item in spec.split(",")] for spec in a.replace]
     except ValueError:
@@ -484,7 +534,7 @@ def main():
                          "79-80 the enclosure maps, 81-86 the coherence), --exact's each in a feature's place (F=C), "
                          "got %r / %r" % (a.distilled, a.exact))
     net = E.Network(a.model) if (a.context or a.basis or a.smoothed or a.multiscale or a.learners or replace
-                                 or exact or a.coherence) else None
+                                 or exact or a.coherence or a.derived) else None
     results = {}
     kept = []  # (family, filters, labels, scribbles) for the ranked subsets, scored after the ranking
     importance = np.zeros(49)
@@ -528,9 +578,9 @@ def main():
                                 ("unet + /2 + /4", np.concatenate([unet, coarse[2], coarse[4]], 1))):
                     scores[name] = E.score(f, labels, scrib, a.seed)
                     scores[name + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
-            if replace or exact or a.coherence or a.basis:
+            if replace or exact or a.coherence or a.basis or a.derived:
                 scores["unet"] = E.score(unet, labels, scrib, a.seed)
-            if replace or a.coherence:
+            if replace or a.coherence or a.derived:
                 scores["unet (16:8)"] = E.score(unet, labels, scrib, a.seed, trees=16, depth=8)
             if replace:
                 for spec, pairs in zip(a.replace, replace):
@@ -553,6 +603,12 @@ def main():
                 for name, f in (("coherence in 13", inplace), ("coherence beside", beside)):
                     scores[name] = E.score(f, labels, scrib, a.seed)
                     scores[name + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
+            for spec, ops in zip(a.derived, derived):
+                base = unet[:, a.coherence_of]
+                extra = np.stack([np.stack([m for o in ops for m in derived_op(p, *o)]) for p in base])
+                f = np.concatenate([unet, extra], 1)
+                scores["derived " + spec] = E.score(f, labels, scrib, a.seed)
+                scores["derived " + spec + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
             if exact:
                 clean = E.stack(family, a.seed + s, noise_free=True)[0]
                 bank = noise_free_bank(clean, np.stack([E.filter_features(p) for p in clean]),

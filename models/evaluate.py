@@ -467,7 +467,7 @@ def score(features, labels, scrib, seed, trees=100, depth=None):
     return float(np.mean(ious))
 
 
-def classify_with_launcher(launcher, raw, scrib, work):
+def classify_with_launcher(launcher, raw, scrib, work, args=()):
     """bin/featurize classify on one stack: the raw planes and the scribbles written as Zarr (t, z, y, x), the
     labels read back. Returns (z, y, x) class indices (scribble value - 1)."""
     import shutil
@@ -478,7 +478,7 @@ def classify_with_launcher(launcher, raw, scrib, work):
     zarr.save_array(os.path.join(work, "in.zarr"), raw[None].astype(np.float32), chunks=(1, 1) + raw.shape[1:])
     zarr.save_array(os.path.join(work, "labels.zarr"), scrib[None], chunks=(1, 1) + raw.shape[1:])
     out = os.path.join(work, "out.zarr")
-    subprocess.run([launcher, "classify", os.path.join(work, "in.zarr"), os.path.join(work, "labels.zarr"), out],
+    subprocess.run([launcher, "classify", os.path.join(work, "in.zarr"), os.path.join(work, "labels.zarr"), out] + list(args),
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return zarr.open(out, mode="r")[0].astype(np.int64) - 1
 
@@ -489,7 +489,7 @@ def score_labels(pred, labels):
     return float(np.mean([mean_iou(labels[z], pred[z], classes) for z in test]))
 
 
-def evaluate(models, stacks, seed, families, forests=((100, None),), log=print, launcher=None, combined=()):
+def evaluate(models, stacks, seed, families, forests=((100, None),), log=print, launcher=None, combined=(), launcher_args=()):
     """{family: {name: [mean IoU per stack]}} for each model and the filters, with each forest
     (trees, depth; a forest other than the first is named NAME@TREES:DEPTH)."""
     results = {}
@@ -514,7 +514,7 @@ def evaluate(models, stacks, seed, families, forests=((100, None),), log=print, 
                     results[family].setdefault(key, []).append(v)
                     line.append("%s %.3f" % (key, v))
             if launcher:
-                pred = classify_with_launcher(launcher, raw, scrib, os.path.join("/tmp", "featurize-evaluate"))
+                pred = classify_with_launcher(launcher, raw, scrib, os.path.join("/tmp", "featurize-evaluate"), launcher_args)
                 v = score_labels(pred, labels)
                 results[family].setdefault("classify", []).append(v)
                 line.append("classify %.3f" % v)
@@ -623,6 +623,8 @@ def main():
     ap.add_argument("--classify", metavar="LAUNCHER", nargs="?", const=os.path.join(HERE, "..", "bin", "featurize"),
                     help="also score `bin/featurize classify` itself (the Java pixel classifier with its defaults: the "
                          "shipped model, 16 trees of depth 8) on the same scribbles")
+    ap.add_argument("--classify-args", default="", metavar="ARGS",
+                    help="--classify: more options for `bin/featurize classify`, space-separated (e.g. '--coherence none')")
     ap.add_argument("--combined", action="append", default=[],
                     help="also score NAME+filters: a model's features beside the filters (repeatable)")
     ap.add_argument("--forest", action="append", default=[],
@@ -641,7 +643,7 @@ def main():
     forests = [(int(t), None if d in ("", "none") else int(d))
                for t, _, d in (f.partition(":") for f in a.forest)] or [(100, None)]
     results = evaluate(models, a.stacks, a.seed, a.families.split(","), forests, launcher=a.classify,
-                       combined=a.combined)
+                       combined=a.combined, launcher_args=a.classify_args.split())
     md = table(results, list(next(iter(results.values()))))
     md += "\n" + margins(results, list(next(iter(results.values()))))
     print(md)

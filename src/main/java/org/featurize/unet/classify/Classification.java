@@ -1,5 +1,6 @@
 package org.featurize.unet.classify;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 import org.featurize.unet.compute.CellFeatures;
@@ -187,9 +188,23 @@ public final class Classification
 	public int[] computeCell( final long index, final float[] probabilities )
 	{
 		final int[][] out = new int[ 1 ][];
-		features.interleavedCell( index, ( values, width, height, rowPixels, firstPixel ) -> {
-			out[ 0 ] = new int[ width * height ];
-			classifier.forest().classifyInterleaved( values, width, height, rowPixels, firstPixel, out[ 0 ], probabilities, forestThreads );
+		features.interleavedCell( index, new CellFeatures.InterleavedTile()
+		{
+			@Override
+			public void accept( final FloatBuffer values, final int width, final int height, final int rowPixels, final int firstPixel )
+			{
+				out[ 0 ] = new int[ width * height ];
+				classifier.forest().classifyInterleaved( values, width, height, rowPixels, firstPixel, out[ 0 ], probabilities, forestThreads );
+			}
+
+			@Override
+			public void accept( final FloatBuffer values, final int valueChannels, final float[] extra, final int width, final int height,
+					final int rowPixels, final int firstPixel )
+			{
+				out[ 0 ] = new int[ width * height ];
+				classifier.forest().classifyInterleaved( values, valueChannels, extra, width, height, rowPixels, firstPixel, out[ 0 ], probabilities,
+						forestThreads );
+			}
 		} );
 		return out[ 0 ];
 	}

@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.featurize.unet.compute.CellFeatures;
+import org.featurize.unet.compute.ExtraChannels;
 import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.input.InputView;
 import org.featurize.unet.input.Region;
@@ -19,6 +20,7 @@ import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
+import org.featurize.unet.model.Models;
 import org.featurize.unet.ome.OmeInput;
 import org.featurize.unet.zarr.DataType;
 import org.featurize.unet.zarr.ZarrArray;
@@ -72,8 +74,7 @@ public final class ClassifyJob
 			applyRecordedOptions( given, fr );
 		final InputView view = Featurizer.openInput( fr );
 		final long[] inputShape = view.shape();
-		final StoredFeatures stored = request.storedFeatures != null ? openStored( request.storedFeatures, view, fr, given, request.classifier )
-				: null;
+		final StoredFeatures stored = request.storedFeatures != null ? openStored( request, view, fr, given ) : null;
 		final ZarrArray labelArray = request.labels != null ? openLabels( request, inputShape, view.part() ) : null;
 		for ( final Path out : new Path[] { request.labelArray(), request.probabilities } )
 			if ( out != null )
@@ -94,7 +95,9 @@ public final class ClassifyJob
 		}
 		else
 		{
-			final FeatureImage computed;
+			modelSha = Featurizer.sha256( Featurizer.modelFile( fr ) );
+			final Coherence extra = given != null ? given.extra() : request.extra( shippedModels().contains( modelSha ) );
+			FeatureImage computed;
 			if ( request.reuseFeatures != null )
 			{
 				computed = request.reuseFeatures;
@@ -102,11 +105,18 @@ public final class ClassifyJob
 			}
 			else
 				computed = new Featurizer( log ).run( fr, Progress.NONE, cancelled ).features();
-			image = computed;
-			modelSha = Featurizer.sha256( Featurizer.modelFile( fr ) );
-			featureRecord = featureRecord( request.features, computed, modelSha );
 			if ( given != null )
-				given.checkModel( computed.model().description().name(), modelSha, computed.channels(), request.classifier );
+				given.checkModel( computed.model().description().name(), modelSha,
+						computed.model().description().outputChannels() + ( extra == null ? 0 : extra.count() ), request.classifier );
+			if ( extra != null && extra.feature() >= computed.model().description().outputChannels() )
+				throw new LabelException( String.format( "The model %s gives features 0-%d; %s needs feature %d", computed.model().description().name(),
+						computed.model().description().outputChannels() - 1, extra, extra.feature() ) );
+			if ( !sameExtra( computed.extra(), extra ) )
+				computed = computed.withExtra( extra );
+			if ( extra != null )
+				log.accept( "Features: the model's, and beside them " + extra );
+			image = computed;
+			featureRecord = featureRecord( request.features, computed, modelSha );
 		}
 		final PixelClassifier classifier;
 		if ( given != null )
@@ -287,10 +297,18 @@ public final class ClassifyJob
 	 * run record, another model (SHA-256) or normalization than the classifier's. A Zarr without a record (another
 	 * tool's) is taken on the user's word, with a warning.
 	 */
-	private StoredFeatures openStored( final Path path, final InputView view, final FeaturizeRequest fr, final PixelClassifier classifier,
-			final Path classifierFile )
+	private StoredFeatures openStored( final ClassifyRequest request, final InputView view, final FeaturizeRequest fr,
+			final PixelClassifier classifier )
 	{
-		final StoredFeatures stored = StoredFeatures.open( path ).checkComplete();
+		final Path path = request.storedFeatures, classifierFile = request.classifier;
+		StoredFeatures stored = StoredFeatures.open( path ).checkComplete();
+		final Coherence extra = classifier != null ? classifier.extra()
+				: request.extra( stored.record().exists() && shippedModels().contains( stored.record().modelSha256() ) );
+		if ( extra != null )
+		{
+			stored = stored.withExtra( extra );
+			log.accept( "Features: beside those read, " + extra );
+		}
 		stored.checkShape( view.shape(), fr.input() );
 		checkPart( stored, view );
 		if ( !stored.record().exists() )
@@ -306,6 +324,19 @@ public final class ClassifyJob
 						+ "tile edges differ a little from those it was trained on", path, stored.record().halo(), halo ) );
 		}
 		return stored;
+	}
+
+	/** Whether two sets of extra channels are the same operation (null: none). */
+	static boolean sameExtra( final ExtraChannels a, final Coherence b )
+	{
+		return a == null ? b == null : b != null && a instanceof Coherence && ( ( Coherence ) a ).toRecord().equals( b.toRecord() );
+	}
+
+	/** The SHA-256s of the shipped model's files (float32 and bfloat16), whose features the default extra inputs suit. */
+	static List< String > shippedModels()
+	{
+		final Path model = Models.defaultModelFile();
+		return List.of( Featurizer.sha256( model ), Featurizer.sha256( Models.bf16Variant( model ) ) );
 	}
 
 	/**
@@ -345,7 +376,9 @@ public final class ClassifyJob
 		final Map< String, Object > f = new LinkedHashMap<>();
 		f.put( "model", stored.record().modelName() );
 		f.put( "model_sha256", stored.record().modelSha256() );
-		f.put( "channels", stored.channels() );
+		f.put( "channels", stored.channels() - ( stored.extra() == null ? 0 : stored.extra().count() ) );
+		if ( stored.extra() != null )
+			f.put( PixelClassifier.EXTRA, List.of( ( ( Coherence ) stored.extra() ).toRecord() ) );
 		f.put( "normalization", stored.record().normalizationMethod() );
 		if ( stored.record().percentiles() != null )
 			f.put( "percentiles", stored.record().percentiles() );
@@ -367,6 +400,8 @@ public final class ClassifyJob
 		view.record( p ); // the region, channel and level, where given
 		p.put( "classifier_sha256", classifier.forestSha256() );
 		p.put( "features", stored.path().toAbsolutePath().normalize().toString() );
+		if ( stored.extra() != null )
+			p.put( PixelClassifier.EXTRA, List.of( ( ( Coherence ) stored.extra() ).toRecord() ) );
 		p.put( "model_sha256", stored.record().modelSha256() );
 		p.put( "normalization", stored.record().normalizationMethod() );
 		return p;
@@ -378,7 +413,9 @@ public final class ClassifyJob
 		final Map< String, Object > f = new LinkedHashMap<>();
 		f.put( "model", image.model().description().name() );
 		f.put( "model_sha256", modelSha );
-		f.put( "channels", image.channels() );
+		f.put( "channels", image.model().description().outputChannels() );
+		if ( image.extra() != null )
+			f.put( PixelClassifier.EXTRA, List.of( ( ( Coherence ) image.extra() ).toRecord() ) );
 		f.put( "normalization", request.normalization() );
 		f.put( "percentiles", Arrays.asList( request.percentiles()[ 0 ], request.percentiles()[ 1 ] ) );
 		f.put( "halo", image.tiles().halo() );
@@ -400,6 +437,8 @@ public final class ClassifyJob
 		p.put( "normalization", fr.normalization() );
 		p.put( "halo", image.tiles().halo() );
 		p.put( "tile", Arrays.asList( image.tiles().tileWidth(), image.tiles().tileHeight() ) );
+		if ( image.extra() != null )
+			p.put( PixelClassifier.EXTRA, List.of( ( ( Coherence ) image.extra() ).toRecord() ) );
 		return p;
 	}
 }

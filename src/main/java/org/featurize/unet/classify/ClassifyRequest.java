@@ -54,6 +54,11 @@ public final class ClassifyRequest
 
 	long seed = 1;
 
+	/** The coherence's scales ("1.6", "1,1.6", "none"), or null for the default (see {@link #extra}). */
+	String coherence;
+
+	int coherenceFeature = Coherence.DEFAULT_FEATURE;
+
 	int maxSamples = DEFAULT_MAX_SAMPLES;
 
 	boolean overwrite;
@@ -214,6 +219,37 @@ public final class ClassifyRequest
 		return this;
 	}
 
+	/**
+	 * The scales of the coherence that training puts beside the features (comma-separated pixels, e.g. "1.6" or
+	 * "1,1.6,3.5"), or "none"; null or empty for the default: at {@link Coherence#DEFAULT_SIGMAS} with the shipped
+	 * model, none with another. A saved classifier brings its own.
+	 */
+	public ClassifyRequest coherence( final String sigmas )
+	{
+		this.coherence = sigmas == null || sigmas.isBlank() ? null : sigmas.trim();
+		return this;
+	}
+
+	/** The feature whose coherence training computes ({@link Coherence#DEFAULT_FEATURE} unless given). */
+	public ClassifyRequest coherenceFeature( final Integer feature )
+	{
+		if ( feature != null )
+			this.coherenceFeature = feature;
+		return this;
+	}
+
+	/**
+	 * The inputs a training puts beside the features: the coherence asked for, or by default (none asked) the
+	 * coherence at {@link Coherence#DEFAULT_SIGMAS} where the features are the shipped model's ({@code shippedModel}),
+	 * else none; null for none.
+	 */
+	public Coherence extra( final boolean shippedModel )
+	{
+		if ( coherence == null )
+			return shippedModel ? new Coherence( coherenceFeature, Coherence.DEFAULT_SIGMAS, Coherence.DEFAULT_SMOOTH ) : null;
+		return Coherence.parse( coherence, coherenceFeature );
+	}
+
 	public ClassifyRequest seed( final Long seed )
 	{
 		if ( seed != null )
@@ -301,6 +337,10 @@ public final class ClassifyRequest
 			throw new FeaturizeException( "Give a features Zarr or features kept from the last run, not both" );
 		new ForestTrainer().trees( trees ).depth( depth );
 		outputDataType();
+		if ( coherence != null )
+			Coherence.parse( coherence, coherenceFeature );
+		if ( coherenceFeature < 0 )
+			throw new FeaturizeException( "coherence_feature must be 0 or more, got " + coherenceFeature );
 		return this;
 	}
 }

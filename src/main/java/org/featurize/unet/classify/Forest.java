@@ -227,10 +227,26 @@ public final class Forest
 	public void classifyInterleaved( final FloatBuffer values, final int width, final int height, final int rowPixels, final int firstPixel,
 			final int[] out, final float[] probabilities, final int threads )
 	{
+		classifyInterleaved( values, features, null, width, height, rowPixels, firstPixel, out, probabilities, threads );
+	}
+
+	/**
+	 * As {@link #classifyInterleaved(FloatBuffer, int, int, int, int, int[], float[], int)} for pixels whose first
+	 * {@code valueChannels} features lie interleaved in {@code values} and whose others lie in {@code extra}, (feature,
+	 * y, x) over the {@code width x height} pixels classified (null where {@code valueChannels} is all of them).
+	 */
+	public void classifyInterleaved( final FloatBuffer values, final int valueChannels, final float[] extra, final int width, final int height,
+			final int rowPixels, final int firstPixel, final int[] out, final float[] probabilities, final int threads )
+	{
+		if ( valueChannels > features || ( extra == null ) != ( valueChannels == features )
+				|| ( extra != null && extra.length != ( long ) ( features - valueChannels ) * width * height ) )
+			throw new IllegalArgumentException( String.format( "%d features per pixel interleaved and %s more for a forest of %d", valueChannels,
+					extra == null ? "none" : extra.length + " values", features ) );
+		final Source source = new Source( valueChannels, extra, width * height );
 		final int bands = Math.max( 1, Math.min( threads, height ) );
 		if ( bands == 1 )
 		{
-			rows( values, width, 0, height, rowPixels, firstPixel, out, probabilities );
+			rows( values, source, width, 0, height, rowPixels, firstPixel, out, probabilities );
 			return;
 		}
 		final List< ForkJoinTask< ? > > others = new ArrayList<>();
@@ -238,11 +254,11 @@ public final class Forest
 		{
 			final int y0 = ( int ) ( ( long ) b * height / bands ), y1 = ( int ) ( ( long ) ( b + 1 ) * height / bands );
 			final FloatBuffer own = values.duplicate();
-			others.add( ForkJoinPool.commonPool().submit( () -> rows( own, width, y0, y1, rowPixels, firstPixel, out, probabilities ) ) );
+			others.add( ForkJoinPool.commonPool().submit( () -> rows( own, source, width, y0, y1, rowPixels, firstPixel, out, probabilities ) ) );
 		}
 		try
 		{
-			rows( values, width, 0, height / bands, rowPixels, firstPixel, out, probabilities );
+			rows( values, source, width, 0, height / bands, rowPixels, firstPixel, out, probabilities );
 		}
 		finally
 		{
@@ -252,17 +268,29 @@ public final class Forest
 	}
 
 	/** Rows y0 ... y1 - 1 of {@link #classifyInterleaved}. */
-	private void rows( final FloatBuffer values, final int width, final int y0, final int y1, final int rowPixels, final int firstPixel,
-			final int[] out, final float[] probabilities )
+	private void rows( final FloatBuffer values, final Source source, final int width, final int y0, final int y1, final int rowPixels,
+			final int firstPixel, final int[] out, final float[] probabilities )
 	{
-		final int f = features, k = classes;
+		final int f = features, k = classes, v = source.valueChannels;
 		final float[] x = new float[ BLOCK * f ], sums = new float[ BLOCK * k ];
+		final float[] part = source.extra == null ? null : new float[ BLOCK * v ];
 		final int[] node = new int[ BLOCK ], origin = new int[ BLOCK ], gaps = new int[ BLOCK ];
 		for ( int y = y0; y < y1; y++ )
 			for ( int x0 = 0; x0 < width; x0 += BLOCK )
 			{
 				final int m = Math.min( BLOCK, width - x0 );
-				values.get( ( firstPixel + y * rowPixels + x0 ) * f, x, 0, m * f );
+				if ( part == null )
+					values.get( ( firstPixel + y * rowPixels + x0 ) * f, x, 0, m * f );
+				else
+				{
+					values.get( ( firstPixel + y * rowPixels + x0 ) * v, part, 0, m * v );
+					for ( int i = 0; i < m; i++ )
+					{
+						System.arraycopy( part, i * v, x, i * f, v );
+						for ( int c = v, e = y * width + x0 + i; c < f; c++ )
+							x[ i * f + c ] = source.extra[ ( c - v ) * source.pixels + e ];
+					}
+				}
 				final int missing = missing( x, m, gaps );
 				walk( x, m, sums, 0, node, origin, probabilities == null );
 				noClass( gaps, missing, sums, 0 );
@@ -274,6 +302,21 @@ public final class Forest
 				if ( probabilities != null )
 					System.arraycopy( sums, 0, probabilities, p0 * k, m * k );
 			}
+	}
+
+	/** Where {@link #rows} finds the features after the interleaved ones. */
+	private static final class Source
+	{
+		final int valueChannels, pixels;
+
+		final float[] extra;
+
+		Source( final int valueChannels, final float[] extra, final int pixels )
+		{
+			this.valueChannels = valueChannels;
+			this.extra = extra;
+			this.pixels = pixels;
+		}
 	}
 
 	/**

@@ -32,8 +32,11 @@ public final class PixelClassifier
 	/** What the file's {@code format} field says. */
 	public static final String FORMAT = "featurize-unet pixel classifier";
 
-	/** The file version this code writes and reads. */
-	public static final int VERSION = 1;
+	/**
+	 * The newest file version this code writes and reads: 2 for a classifier with inputs computed from the features
+	 * ({@link #extra()}), which a reader of version 1 would not compute; 1 for one without.
+	 */
+	public static final int VERSION = 2;
 
 	/** Colours of classes 1, 2, ... when none is given (0xRRGGBB). */
 	private static final int[] PALETTE = { 0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf };
@@ -139,6 +142,33 @@ public final class PixelClassifier
 		return new LinkedHashMap<>( training );
 	}
 
+	/** The key of {@link #features()} that lists the inputs computed from the features, after them. */
+	public static final String EXTRA = "extra";
+
+	/**
+	 * The inputs computed from the features that the forest reads after them (their records under {@link #EXTRA} in
+	 * {@link #features()}), or null for none.
+	 */
+	public Coherence extra()
+	{
+		return extra( "" );
+	}
+
+	private Coherence extra( final Object file )
+	{
+		final Object e = features.get( EXTRA );
+		if ( e == null )
+			return null;
+		if ( !( e instanceof List ) || ( ( List< ? > ) e ).size() != 1 )
+			throw new LabelException( "Classifier " + file + " asks for extra inputs " + e + " that this version does not compute: update "
+					+ "featurize-unet, or train again" );
+		final Coherence c = Coherence.fromRecord( ( ( List< ? > ) e ).get( 0 ), String.valueOf( file ) );
+		if ( forest.features() <= c.count() )
+			throw new LabelException( String.format( "Classifier %s is damaged: a forest of %d features cannot take %d extra inputs", file,
+					forest.features(), c.count() ) );
+		return c;
+	}
+
 	/** The features model's SHA-256 that the classifier was trained on. */
 	public String modelSha256()
 	{
@@ -177,7 +207,7 @@ public final class PixelClassifier
 	{
 		final Map< String, Object > m = new LinkedHashMap<>();
 		m.put( "format", FORMAT );
-		m.put( "version", VERSION );
+		m.put( "version", features.get( EXTRA ) == null ? 1 : VERSION );
 		final List< Map< String, Object > > classes = new ArrayList<>();
 		for ( int c = 0; c < values.length; c++ )
 		{
@@ -318,8 +348,10 @@ public final class PixelClassifier
 			ByteBuffer.wrap( leaves ).order( ByteOrder.LITTLE_ENDIAN ).asFloatBuffer().get( frequencies );
 			final Forest forest = new Forest( ( ( Number ) f.get( "features" ) ).intValue(), ( ( Number ) f.get( "classes" ) ).intValue(),
 					( ( Number ) f.get( "depth" ) ).intValue(), features, thresholds, frequencies );
-			return new PixelClassifier( forest, values, names, colors, ( Map< String, Object > ) m.get( "features" ),
+			final PixelClassifier classifier = new PixelClassifier( forest, values, names, colors, ( Map< String, Object > ) m.get( "features" ),
 					( Map< String, Object > ) m.get( "training" ) );
+			classifier.extra( file );
+			return classifier;
 		}
 		catch ( final ClassCastException | NullPointerException | IllegalArgumentException | IndexOutOfBoundsException e )
 		{

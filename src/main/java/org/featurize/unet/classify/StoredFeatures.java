@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import org.featurize.unet.compute.CellFeatures;
+import org.featurize.unet.compute.ExtraChannels;
 import org.featurize.unet.ome.OmeInput;
 import org.featurize.unet.zarr.DataType;
 import org.featurize.unet.zarr.ZarrArray;
@@ -33,7 +34,11 @@ public final class StoredFeatures implements CellFeatures
 	/** Zarr order, without the channel axis. */
 	private final long[] shape;
 
-	private final int channels;
+	/** The stored channels, then the extra ones. */
+	private final int channels, storedChannels;
+
+	/** Channels computed from the stored ones, after them; null for none. */
+	private final ExtraChannels extra;
 
 	private final long depth, frames;
 
@@ -43,6 +48,12 @@ public final class StoredFeatures implements CellFeatures
 
 	private StoredFeatures( final Path path, final ZarrArray array, final int channelAxis, final FeaturesRecord record )
 	{
+		this( path, array, channelAxis, record, null );
+	}
+
+	private StoredFeatures( final Path path, final ZarrArray array, final int channelAxis, final FeaturesRecord record, final ExtraChannels extra )
+	{
+		this.extra = extra;
 		this.path = path;
 		this.array = array;
 		this.channelAxis = channelAxis;
@@ -54,7 +65,11 @@ public final class StoredFeatures implements CellFeatures
 					path, all.length, Arrays.toString( all ) ) );
 		if ( array.dataType() != DataType.FLOAT32 && array.dataType() != DataType.FLOAT16 )
 			throw new FeaturesException( String.format( "Features %s are %s; expected float32 or float16", path, array.dataType() ) );
-		this.channels = ( int ) all[ channelAxis ];
+		this.storedChannels = ( int ) all[ channelAxis ];
+		this.channels = storedChannels + ( extra == null ? 0 : extra.count() );
+		if ( extra instanceof Coherence && ( ( Coherence ) extra ).feature() >= storedChannels )
+			throw new FeaturesException( String.format( "Features %s have %d features; %s needs feature %d", path, storedChannels, extra,
+					( ( Coherence ) extra ).feature() ) );
 		this.shape = new long[ all.length - 1 ];
 		final int[] cell = new int[ all.length - 1 ];
 		for ( int d = 0, e = 0; d < all.length; d++ )
@@ -99,6 +114,21 @@ public final class StoredFeatures implements CellFeatures
 		}
 		final ZarrArray array = ZarrArray.open( path, "" );
 		return new StoredFeatures( path, array, array.shape().length - 1, FeaturesRecord.of( array.attributes() ) );
+	}
+
+	/**
+	 * These features with {@code extra} channels after the stored ones (null: none), computed from the stored ones in
+	 * a margin around each cell read with it (the plane's edges as the extra channels treat them).
+	 */
+	public StoredFeatures withExtra( final ExtraChannels extra )
+	{
+		return new StoredFeatures( path, array, channelAxis, record, extra );
+	}
+
+	/** The extra channels after the stored ones, or null. */
+	public ExtraChannels extra()
+	{
+		return extra;
 	}
 
 	public Path path()
@@ -165,7 +195,13 @@ public final class StoredFeatures implements CellFeatures
 	{
 		final int[] size = new int[ 2 ];
 		final float[] data = read( index, size );
-		return channelAxis != shape.length ? data : planar( data, channels, size[ 0 ] * size[ 1 ] );
+		final float[] stored = channelAxis != shape.length ? data : planar( data, storedChannels, size[ 0 ] * size[ 1 ] );
+		if ( extra == null )
+			return stored;
+		final float[] all = Arrays.copyOf( stored, channels * size[ 0 ] * size[ 1 ] );
+		final float[] more = extraOf( index );
+		System.arraycopy( more, 0, all, stored.length, more.length );
+		return all;
 	}
 
 	/** Reads the cell again: stored features are not kept. */
@@ -187,7 +223,11 @@ public final class StoredFeatures implements CellFeatures
 		final int[] size = new int[ 2 ];
 		final float[] data = read( index, size );
 		final int w = size[ 0 ], h = size[ 1 ];
-		tile.accept( FloatBuffer.wrap( channelAxis != shape.length ? interleaved( data, channels, w * h ) : data ), w, h, w, 0 );
+		final FloatBuffer values = FloatBuffer.wrap( channelAxis != shape.length ? interleaved( data, storedChannels, w * h ) : data );
+		if ( extra == null )
+			tile.accept( values, w, h, w, 0 );
+		else
+			tile.accept( values, storedChannels, extraOf( index ), w, h, w, 0 );
 	}
 
 	/** The cell's values in Zarr order; {@code size} receives its width and height. */
@@ -200,6 +240,45 @@ public final class StoredFeatures implements CellFeatures
 		grid.getCellDimensions( pos, min, dims );
 		size[ 0 ] = dims[ 0 ];
 		size[ 1 ] = dims[ 1 ];
+		return read( min, dims, 0, storedChannels );
+	}
+
+	/**
+	 * The extra channels of cell {@code index}, (c, y, x): from the stored features of the cell grown by the extra
+	 * channels' margin (within the plane), whose edges inside the plane lie beyond what the cell's channels read.
+	 */
+	private float[] extraOf( final long index )
+	{
+		final int n = grid.numDimensions();
+		final long[] pos = new long[ n ], min = new long[ n ];
+		final int[] dims = new int[ n ];
+		grid.getCellGridPositionFlat( index, pos );
+		grid.getCellDimensions( pos, min, dims );
+		final int m = extra.margin();
+		final long[] gmin = min.clone();
+		final int[] gdims = dims.clone();
+		for ( int d = 0; d < 2; d++ )
+		{
+			gmin[ d ] = Math.max( 0, min[ d ] - m );
+			gdims[ d ] = ( int ) ( Math.min( grid.imgDimension( d ), min[ d ] + dims[ d ] + m ) - gmin[ d ] );
+		}
+		final int gw = gdims[ 0 ], gh = gdims[ 1 ];
+		final float[] out = new float[ extra.count() * dims[ 0 ] * dims[ 1 ] ];
+		extra.compute( ( c, x0, y0, w, h, dest ) -> {
+			final float[] one = read( gmin, gdims, c, 1 ); // (y, x) of the grown cell
+			for ( int y = 0; y < h; y++ )
+				System.arraycopy( one, ( y0 + y ) * gw + x0, dest, y * w, w );
+		}, gw, gh, ( int ) ( min[ 0 ] - gmin[ 0 ] ), ( int ) ( min[ 1 ] - gmin[ 1 ] ), dims[ 0 ], dims[ 1 ], out );
+		return out;
+	}
+
+	/**
+	 * Channels {@code [c0, c0 + nc)} of the area of one plane at {@code min} of size {@code dims} (ImgLib2's (x, y, c[,
+	 * z[, t]]), the channel entries ignored), in Zarr order.
+	 */
+	private float[] read( final long[] min, final int[] dims, final int c0, final int nc )
+	{
+		final int n = grid.numDimensions();
 		final int rank = shape.length + 1;
 		final long[] zmin = new long[ rank ];
 		final int[] zsize = new int[ rank ];
@@ -217,7 +296,10 @@ public final class StoredFeatures implements CellFeatures
 		}
 		for ( int d = 0, e = 0; d < rank; d++ )
 			if ( d == channelAxis )
-				zsize[ d ] = channels;
+			{
+				zmin[ d ] = c0;
+				zsize[ d ] = nc;
+			}
 			else
 			{
 				zmin[ d ] = spatialMin[ e ];
@@ -262,7 +344,7 @@ public final class StoredFeatures implements CellFeatures
 	{
 		if ( !Arrays.equals( shape, inputShape ) )
 			throw new FeaturesException( String.format( "Features %s are of shape %s (features %d); the input %s is of shape %s: give the features of "
-					+ "that input", path, Arrays.toString( shape ), channels, input, Arrays.toString( inputShape ) ) );
+					+ "that input", path, Arrays.toString( shape ), storedChannels, input, Arrays.toString( inputShape ) ) );
 	}
 
 	/**
@@ -274,7 +356,8 @@ public final class StoredFeatures implements CellFeatures
 	{
 		final int takes = classifier.forest().features();
 		if ( takes != channels )
-			throw new FeaturesException( String.format( "Classifier %s takes %d features per pixel; features %s have %d", file, takes, path, channels ) );
+			throw new FeaturesException( String.format( "Classifier %s takes %d features per pixel; features %s have %d%s", file, takes, path,
+					storedChannels, extra == null ? "" : " and " + extra.count() + " computed from them" ) );
 		record.check( classifier, file, path );
 	}
 }

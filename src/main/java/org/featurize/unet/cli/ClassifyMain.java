@@ -77,6 +77,15 @@ public final class ClassifyMain implements Callable< Integer >
 	@Option( names = "--depth", paramLabel = "N", description = "Depth of each tree (default " + ForestTrainer.DEFAULT_DEPTH + ")" )
 	Integer depth;
 
+	@Option( names = "--coherence", paramLabel = "SCALES", description = "Scales in pixels (e.g. 1.6 or 1,1.6,3.5) of the coherence of "
+			+ "the features' denoised plane (feature --coherence-feature) that the forest reads beside them, or none (default: 1.6 with the "
+			+ "shipped model, none with another; a saved classifier brings its own)" )
+	String coherence;
+
+	@Option( names = "--coherence-feature", paramLabel = "F", description = "The feature whose coherence is taken (default 6: the shipped "
+			+ "model's denoised plane)" )
+	Integer coherenceFeature;
+
 	@Option( names = "--seed", paramLabel = "N", description = "Seed of the forest's randomness (default 1)" )
 	Long seed;
 
@@ -116,7 +125,7 @@ public final class ClassifyMain implements Callable< Integer >
 		final FeaturizeRequest features = channels.apply( options.features( input ) ).normalization( normalization )
 				.threads( threads ).device( device );
 		final ClassifyRequest request = options.request( features, output ).classifier( classifier ).saveClassifier( saveClassifier ).trees( trees )
-				.depth( depth ).seed( seed ).maxSamples( maxSamples ).storedFeatures( featuresZarr );
+				.depth( depth ).coherence( coherence ).coherenceFeature( coherenceFeature ).seed( seed ).maxSamples( maxSamples ).storedFeatures( featuresZarr );
 		if ( !apply )
 			request.labels( paths.get( 1 ), labelsDataset );
 		new ClassifyJob( err::println ).run( request, FeaturizeMain.consoleProgress( err ), () -> false );

@@ -60,5 +60,31 @@ public interface CellFeatures
 		 *            the pixel of the tile's first value
 		 */
 		void accept( FloatBuffer values, int width, int height, int rowPixels, int firstPixel );
+
+		/**
+		 * A tile whose first {@code valueChannels} channels lie in {@code values} as {@link #accept(FloatBuffer, int,
+		 * int, int, int)} says and whose others, {@code extra}, were computed after them: (c, y, x) over the tile
+		 * alone. This implementation puts them together, interleaved, and hands them to that method; a consumer that
+		 * can read the two apart saves the copy.
+		 */
+		default void accept( final FloatBuffer values, final int valueChannels, final float[] extra, final int width, final int height,
+				final int rowPixels, final int firstPixel )
+		{
+			final int pixels = width * height, more = extra.length / pixels, all = valueChannels + more;
+			final float[] merged = new float[ pixels * all ];
+			final float[] row = new float[ width * valueChannels ];
+			for ( int y = 0; y < height; y++ )
+			{
+				values.get( ( firstPixel + y * rowPixels ) * valueChannels, row, 0, row.length );
+				for ( int x = 0; x < width; x++ )
+				{
+					final int p = y * width + x;
+					System.arraycopy( row, x * valueChannels, merged, p * all, valueChannels );
+					for ( int c = 0; c < more; c++ )
+						merged[ p * all + valueChannels + c ] = extra[ c * pixels + p ];
+				}
+			}
+			accept( FloatBuffer.wrap( merged ), width, height, width, 0 );
+		}
 	}
 }

@@ -37,7 +37,13 @@ public final class FeatureImage implements CellFeatures
 
 	private final Normalization normalization;
 
-	private final int channels;
+	/** The model's channels, then the extra ones. */
+	private final int channels, modelChannels;
+
+	/** Channels computed from the model's over each tile's region, after them; null for none. */
+	private final ExtraChannels extra;
+
+	private final long cacheBytes;
 
 	private final long depth, frames;
 
@@ -63,6 +69,17 @@ public final class FeatureImage implements CellFeatures
 	FeatureImage( final PlaneReader< ? > reader, final FeatureModel model, final TileGrid tiles, final int cellWidth, final int cellHeight,
 			final Normalization normalization, final long cacheBytes )
 	{
+		this( reader, model, tiles, cellWidth, cellHeight, normalization, cacheBytes, null );
+	}
+
+	private FeatureImage( final PlaneReader< ? > reader, final FeatureModel model, final TileGrid tiles, final int cellWidth, final int cellHeight,
+			final Normalization normalization, final long cacheBytes, final ExtraChannels extra )
+	{
+		if ( extra != null && tiles.halo() < extra.margin() )
+			throw new FeaturizeException( String.format( "A halo of %d pixels is less than the %d that %s reads around each pixel: give a halo of "
+					+ "at least %d", tiles.halo(), extra.margin(), extra, extra.margin() ) );
+		this.extra = extra;
+		this.cacheBytes = cacheBytes;
 		if ( cellWidth < 1 || cellHeight < 1 )
 			throw new FeaturizeException( String.format( "Chunk size must be positive, got %d x %d", cellWidth, cellHeight ) );
 		if ( cacheBytes < 1 )
@@ -71,7 +88,8 @@ public final class FeatureImage implements CellFeatures
 		this.model = model;
 		this.tiles = tiles;
 		this.normalization = normalization;
-		this.channels = model.description().outputChannels();
+		this.modelChannels = model.description().outputChannels();
+		this.channels = modelChannels + ( extra == null ? 0 : extra.count() );
 		final long[] in = reader.input().dimensionsAsLongArray();
 		this.depth = in.length > 2 ? in[ 2 ] : 1;
 		this.frames = in.length > 3 ? in[ 3 ] : 1;
@@ -106,6 +124,30 @@ public final class FeatureImage implements CellFeatures
 				.weigher( ( final Long key, final float[] value ) -> ( int ) Math.min( Integer.MAX_VALUE, 4L * value.length ) )
 				.executor( Runnable::run )
 				.build( this::loadTile );
+	}
+
+	/**
+	 * This image with {@code extra} channels after the model's (null: none), computed over each tile's region: the same
+	 * input, model, tiles and cells, a cache of its own. A classifier's inputs beside the features.
+	 *
+	 * @throws FeaturizeException
+	 *             if the tiles' halo is less than the extra channels' margin (tiles would show seams)
+	 */
+	public FeatureImage withExtra( final ExtraChannels extra )
+	{
+		return new FeatureImage( reader, model, tiles, cellWidth, cellHeight, normalization, cacheBytes, extra );
+	}
+
+	/** The extra channels after the model's, or null. */
+	public ExtraChannels extra()
+	{
+		return extra;
+	}
+
+	/** The name of channel {@code c}: the model's feature's, or the extra channel's. */
+	public String channelName( final int c )
+	{
+		return c < modelChannels ? model.featureName( c ) : extra.name( c - modelChannels );
 	}
 
 	/** The width of a cell (an output chunk), at most the plane's. */
@@ -283,8 +325,47 @@ public final class FeatureImage implements CellFeatures
 		final int first = ( int ) ( ( ty[ 0 ] - ry[ 0 ] ) * rw + tx[ 0 ] - rx[ 0 ] );
 		final float[] input = region( ix, iy, z, t );
 		final int[] missing = zeroNonFinite( input );
-		model.predictInterleaved( input, rh, rw,
-				values -> tile.accept( missing == null ? values : markMissing( values, missing, channels ), tw, th, rw, first ) );
+		model.predictInterleaved( input, rh, rw, values -> {
+			if ( extra == null )
+			{
+				tile.accept( missing == null ? values : markMissing( values, missing, modelChannels ), tw, th, rw, first );
+				return;
+			}
+			final int mc = modelChannels;
+			// from the model's values where the input has none too (computed from 0 there), as the neighbours see them
+			final float[] more = extraOfRegion( ix, iy, rw, rh, ( c, x0, y0, w, h, dest ) -> {
+				for ( int y = 0; y < h; y++ )
+					for ( int x = 0, i = ( ( y0 + y ) * rw + x0 ) * mc + c; x < w; x++, i += mc )
+						dest[ y * w + x ] = values.get( i );
+			}, missing );
+			tile.accept( missing == null ? values : markMissing( values, missing, mc ), mc, more, tw, th, rw, first );
+		} );
+	}
+
+	/**
+	 * The extra channels of tile {@code (ix, iy)}, (c, y, x) cropped to the tile, from the model's features over the
+	 * tile's region ({@code rw x rh}, read by {@code source} in the region's coordinates): computed over the part of
+	 * the region inside the plane (not its mirrored padding), which starts where the region does.
+	 */
+	private float[] extraOfRegion( final long ix, final long iy, final int rw, final int rh, final ExtraChannels.Source source,
+			final int[] missing )
+	{
+		final long[] tx = tiles.tileX( ix ), ty = tiles.tileY( iy ), rx = tiles.regionX( ix ), ry = tiles.regionY( iy );
+		final int ww = ( int ) Math.min( rw, tiles.planeWidth() - tiles.originX() - rx[ 0 ] );
+		final int wh = ( int ) Math.min( rh, tiles.planeHeight() - tiles.originY() - ry[ 0 ] );
+		final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
+		final int ox = ( int ) ( tx[ 0 ] - rx[ 0 ] ), oy = ( int ) ( ty[ 0 ] - ry[ 0 ] );
+		final float[] out = new float[ extra.count() * tw * th ];
+		extra.compute( source, ww, wh, ox, oy, tw, th, out );
+		if ( missing != null ) // the pixels without a value have no extra channels either
+			for ( final int i : missing )
+			{
+				final int x = i % rw - ox, y = i / rw - oy;
+				if ( x >= 0 && y >= 0 && x < tw && y < th )
+					for ( int c = 0; c < extra.count(); c++ )
+						out[ ( c * th + y ) * tw + x ] = Float.NaN;
+			}
+		return out;
 	}
 
 	/** The position of a cell in the grid (tile x, tile y, 0[, z[, t]]). */
@@ -412,18 +493,25 @@ public final class FeatureImage implements CellFeatures
 		final float[] input = region( ix, iy, z, t );
 		final int[] missing = zeroNonFinite( input );
 		final float[] features = model.predict( input, rh, rw );
+		// from the model's values where the input has none too (computed from 0 there), as the neighbours see them
+		final float[] more = extra == null ? null : extraOfRegion( ix, iy, rw, rh, ( c, x0, y0, w, h, dest ) -> {
+			for ( int y = 0; y < h; y++ )
+				System.arraycopy( features, ( c * rh + y0 + y ) * rw + x0, dest, y * w, w );
+		}, missing );
 		if ( missing != null )
-			for ( int c = 0, pixels = rw * rh; c < channels; c++ )
+			for ( int c = 0, pixels = rw * rh; c < modelChannels; c++ )
 				for ( final int i : missing )
 					features[ c * pixels + i ] = Float.NaN;
 		final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
-		if ( tw == rw && th == rh )
+		if ( tw == rw && th == rh && extra == null )
 			return features;
 		final int ox = ( int ) ( tx[ 0 ] - rx[ 0 ] ), oy = ( int ) ( ty[ 0 ] - ry[ 0 ] );
 		final float[] out = new float[ channels * tw * th ];
-		for ( int c = 0; c < channels; c++ )
+		for ( int c = 0; c < modelChannels; c++ )
 			for ( int y = 0; y < th; y++ )
 				System.arraycopy( features, ( c * rh + oy + y ) * rw + ox, out, ( c * th + y ) * tw, tw );
+		if ( more != null )
+			System.arraycopy( more, 0, out, modelChannels * tw * th, more.length );
 		return out;
 	}
 

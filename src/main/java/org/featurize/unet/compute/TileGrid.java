@@ -25,6 +25,8 @@ public final class TileGrid
 
 	private final long originX, originY;
 
+	private final long planeWidth, planeHeight;
+
 	/** Tiles over a whole plane of {@code width x height} pixels. */
 	public TileGrid( final long width, final long height, final int tileWidth, final int tileHeight, final int halo, final int multiple )
 	{
@@ -57,6 +59,8 @@ public final class TileGrid
 					width, height, originX, originY, planeWidth, planeHeight ) );
 		this.originX = originX;
 		this.originY = originY;
+		this.planeWidth = planeWidth;
+		this.planeHeight = planeHeight;
 		this.paddedWidth = ceil( planeWidth, multiple );
 		this.paddedHeight = ceil( planeHeight, multiple );
 		final long regionW = Math.min( paddedWidth, ceil( this.tileWidth + 2L * halo + 2L * multiple, multiple ) );
@@ -106,6 +110,17 @@ public final class TileGrid
 	public long originY()
 	{
 		return originY;
+	}
+
+	/** The width of the whole plane whose part the tiles cover. */
+	public long planeWidth()
+	{
+		return planeWidth;
+	}
+
+	public long planeHeight()
+	{
+		return planeHeight;
 	}
 
 	public int halo()

@@ -179,6 +179,11 @@ public class PixelClassifierCommand extends FijiCommand
 	@Parameter( label = "Tree depth", min = "1", max = "16", persist = false, description = "Depth of each tree" )
 	private int depth = org.featurize.unet.classify.ForestTrainer.DEFAULT_DEPTH;
 
+	@Parameter( label = "Coherence scales", required = false, persist = false,
+			description = "Scales in pixels (e.g. 1.6 or 1,1.6,3.5) of the coherence of the features' denoised plane that the forest reads "
+					+ "beside them; empty for the default (1.6 with the shipped model, none with another), none for none" )
+	private String coherence = "";
+
 	@Parameter( label = "Labelled pixels used at most", min = "2", persist = false,
 			description = "Training samples at most: an equal share per class, the small classes whole" )
 	private int max_samples = ClassifyRequest.DEFAULT_MAX_SAMPLES;
@@ -216,7 +221,7 @@ public class PixelClassifierCommand extends FijiCommand
 					.normalization( normalization ).threads( number( "threads", threads ) ).device( device ).precision( precision );
 			final ClassifyRequest request = ClassifyRequest.of( features ).saveClassifier( ClassifyRun.path( save_classifier ) )
 					.output( ClassifyRun.path( output ) ).probabilities( ClassifyRun.path( probabilities ) )
-					.outputType( "auto".equals( output_type ) ? null : output_type ).trees( trees ).depth( depth ).seed( ( long ) seed )
+					.outputType( "auto".equals( output_type ) ? null : output_type ).trees( trees ).depth( depth ).coherence( coherence ).seed( ( long ) seed )
 					.maxSamples( max_samples ).overwrite( overwrite ).lazyResult( true ).keepFeatures( ClassifyRun.path( this.features ) == null )
 					.storedFeatures( ClassifyRun.path( this.features ) );
 			final boolean show = ClassifyRun.showInImageJ( display );

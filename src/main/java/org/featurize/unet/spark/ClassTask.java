@@ -41,7 +41,8 @@ final class ClassTask implements FlatMapFunction< Iterator< ChunkRange >, long[]
 		try ( ExecutorFeatures.Lease lease = ExecutorFeatures.lease( j.features, intraOpThreads ) )
 		{
 			final ExecutorFeatures run = lease.run;
-			final Classification classification = new Classification( run.features, classifier, j.type, 0 );
+			final Classification classification = new Classification( classifier.extra() == null ? run.features
+					: run.features.withExtra( classifier.extra() ), classifier, j.type, 0 );
 			final ZarrArray labels = open( j.labels ), probabilities = open( j.probabilities );
 			while ( ranges.hasNext() )
 			{

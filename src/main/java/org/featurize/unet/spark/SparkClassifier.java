@@ -19,6 +19,7 @@ import org.featurize.unet.classify.PixelClassifier;
 import org.featurize.unet.io.FeatureOutput;
 import org.featurize.unet.io.OutputLock;
 import org.featurize.unet.job.FeaturizeRequest;
+import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.job.Featurizer;
 import org.featurize.unet.zarr.DataType;
 
@@ -86,11 +87,12 @@ public final class SparkClassifier
 		final SparkFeaturizer featurizer = new SparkFeaturizer( log );
 		final SparkFeaturizer.Plan plan = featurizer.plan( spark, fr, request.output() != null ? request.labelArray() : request.probabilities() );
 		final String modelSha = ( String ) plan.parameters.get( "model_sha256" );
-		classifier.checkModel( plan.model.description().name(), modelSha, plan.features.channels(), request.classifier() );
+		final FeatureImage features = classifier.extra() == null ? plan.features : plan.features.withExtra( classifier.extra() );
+		classifier.checkModel( plan.model.description().name(), modelSha, features.channels(), request.classifier() );
 		log.accept( "Classifier: " + request.classifier() + ", " + classifier );
 		final DataType type = type( request, classifier );
-		final Classification classification = new Classification( plan.features, classifier, type, 1 );
-		final Map< String, Object > parameters = ClassifyJob.parameters( request, fr, plan.view, classifier, modelSha, plan.features );
+		final Classification classification = new Classification( features, classifier, type, 1 );
+		final Map< String, Object > parameters = ClassifyJob.parameters( request, fr, plan.view, classifier, modelSha, features );
 		final ClassJob job = new ClassJob( plan.job, classifier.bytes(), request.classifier().toString(), type, absolute( request.labelArray() ),
 				absolute( request.probabilities() ) );
 

@@ -380,10 +380,68 @@ class ClassifyJobTest
 		final Path foreign = Files.write( dir.resolve( "foreign.json" ), "{\"format\": \"something else\"}".getBytes( StandardCharsets.UTF_8 ) );
 		assertContains( refused( request( input ).classifier( foreign ).output( out ), out ), "not a pixel classifier" );
 
-		final Path newer = Files.writeString( dir.resolve( "newer.json" ), json.replace( "\"version\" : 1", "\"version\" : 99" ) );
+		final Path newer = Files.writeString( dir.resolve( "newer.json" ), json.replaceFirst( "\"version\" : \\d+", "\"version\" : 99" ) );
 		assertContains( refused( request( input ).classifier( newer ).output( out ), out ), "version 99" );
 
 		assertContains( refused( request( input ).classifier( dir.resolve( "none.json" ) ).output( out ), out ), "none.json", "does not exist" );
+	}
+
+	@Test
+	void theCoherenceGoesBesideTheShippedModelsFeaturesAndTheClassifierFileSaysSo( @TempDir final Path dir ) throws Exception
+	{
+		final short[][] scene = scene( 9 );
+		final Path input = array( dir.resolve( "in.zarr" ), DataType.UINT16, scene[ 0 ] );
+		final Path labels = array( dir.resolve( "labels.zarr" ), DataType.UINT16, scribbles( scene[ 1 ] ) );
+		final Path file = dir.resolve( "c.json" ), none = dir.resolve( "none.json" ), tiny = dir.resolve( "tiny.json" );
+		// by default with the shipped model: the coherence of its denoised plane at 1.6, the 17th input, a file of version 2
+		final ClassifyJob.Result r = run( request( input ).labels( labels, "" ).saveClassifier( file ) );
+		final Coherence c = r.classifier.extra();
+		assertEquals( 6, c.feature() );
+		assertArrayEquals( new double[] { 1.6 }, c.sigmas() );
+		assertEquals( 17, r.classifier.forest().features() );
+		assertEquals( 16, r.classifier.features().get( "channels" ), "the model's" );
+		assertEquals( 17, r.classification.features().channels() );
+		assertEquals( "coherence_1.6", ( ( FeatureImage ) r.classification.features() ).channelName( 16 ) );
+		final Map< ?, ? > saved = new com.fasterxml.jackson.databind.ObjectMapper().readValue( file.toFile(), Map.class );
+		assertEquals( 2, saved.get( "version" ) );
+		assertEquals( List.of( c.toRecord() ), ( ( Map< ?, ? > ) saved.get( "features" ) ).get( "extra" ) );
+		assertArrayEquals( c.sigmas(), PixelClassifier.read( file ).extra().sigmas() );
+		// asked for none: the model's 16 alone, a file any version reads
+		final ClassifyJob.Result n = run( request( input ).labels( labels, "" ).saveClassifier( none ).coherence( "none" ) );
+		assertEquals( null, n.classifier.extra() );
+		assertEquals( 16, n.classifier.forest().features() );
+		assertTrue( Files.readString( none ).contains( "\"version\" : 1" ) );
+		// another model: none unless asked for, and then of a feature it has
+		final ClassifyRequest withTiny = ClassifyRequest.of( FeaturizeRequest.of( input ).model( TINY ).threads( 2 ) ).labels( labels, "" );
+		assertEquals( null, run( withTiny.saveClassifier( tiny ) ).classifier.extra() );
+		assertContains( assertThrows( LabelException.class, () -> run( ClassifyRequest.of( FeaturizeRequest.of( input ).model( TINY ).threads( 2 ) )
+				.labels( labels, "" ).saveClassifier( tiny ).coherence( "1" ) ) ).getMessage(), "tiny_unet gives features 0-3", "needs feature 6" );
+		final ClassifyJob.Result t = run( ClassifyRequest.of( FeaturizeRequest.of( input ).model( TINY ).threads( 2 ).halo( 24 ) ).labels( labels, "" )
+				.saveClassifier( tiny ).coherence( "1,1.6" ).coherenceFeature( 2 ) );
+		assertEquals( 2, t.classifier.extra().feature() );
+		assertEquals( 4 + 2, t.classifier.forest().features() );
+		// a halo narrower than the coherence reads: refused, tiles would show seams
+		assertContains( assertThrows( FeaturizeException.class, () -> run( ClassifyRequest.of( FeaturizeRequest.of( input ).model( MODEL ).threads( 2 )
+				.tile( 16 ).chunk( 16 ).halo( 16 ) ).labels( labels, "" ).saveClassifier( none ) ) ).getMessage(), "A halo of 16 pixels is less than "
+						+ "the 21", "give a halo of at least 21" );
+	}
+
+	@Test
+	void aClassifierAsksForInputsThisVersionComputesOrIsRefused( @TempDir final Path dir ) throws Exception
+	{
+		final short[][] scene = scene( 10 );
+		final Path input = array( dir.resolve( "in.zarr" ), DataType.UINT16, scene[ 0 ] );
+		final Path labels = array( dir.resolve( "labels.zarr" ), DataType.UINT16, scribbles( scene[ 1 ] ) );
+		final Path file = dir.resolve( "c.json" ), out = dir.resolve( "out.zarr" );
+		run( request( input ).labels( labels, "" ).saveClassifier( file ) );
+		final String json = Files.readString( file );
+		final Path hessian = Files.writeString( dir.resolve( "hessian.json" ), json.replace( "\"op\" : \"coherence\"", "\"op\" : \"hessian\"" ) );
+		assertContains( refused( request( input ).classifier( hessian ).output( out ), out ), "hessian.json", "hessian", "update featurize-unet" );
+		final Path scaleless = Files.writeString( dir.resolve( "scaleless.json" ), json.replaceFirst( "\"sigmas\" : \\[[^]]*\\]", "\"sigmas\" : [ ]" ) );
+		assertContains( refused( request( input ).classifier( scaleless ).output( out ), out ), "at least one scale" );
+		// a narrower halo than the classifier's coherence reads cannot apply it
+		assertContains( refused( ClassifyRequest.of( FeaturizeRequest.of( input ).model( MODEL ).threads( 2 ).tile( 16 ).chunk( 16 ).halo( 8 ) )
+				.classifier( file ).output( out ), out ), "A halo of 8 pixels is less than the 21" );
 	}
 
 	@Test

@@ -52,6 +52,11 @@ public final class External {
 		return pythonWith("h5py", "python3-h5py");
 	}
 
+	/** @return /usr/bin/python3, after checking that it imports scipy */
+	public static Path pythonWithScipy() {
+		return pythonWith("numpy, scipy.ndimage", "python3-scipy");
+	}
+
 	/** @return /usr/bin/python3, after checking that it imports torch */
 	public static Path pythonWithTorch() {
 		return pythonWith("torch", "python3-torch");

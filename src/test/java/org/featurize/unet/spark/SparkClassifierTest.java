@@ -17,6 +17,7 @@ import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.classify.ClassifyJob;
 import org.featurize.unet.classify.ClassifyRequest;
 import org.featurize.unet.classify.OmeLabels;
+import org.featurize.unet.classify.PixelClassifier;
 import org.featurize.unet.io.Progress;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.model.Models;
@@ -68,9 +69,18 @@ class SparkClassifierTest
 	/** A classifier trained on the fixture's scribbles with the tiny model, saved to {@code dir/c.json}. */
 	static Path classifier( final Path dir, final Path input )
 	{
+		return classifier( dir, input, "none" );
+	}
+
+	/** As {@link #classifier(Path, Path)}, with the coherence of the tiny model's feature 3 at {@code coherence}. */
+	static Path classifier( final Path dir, final Path input, final String coherence )
+	{
 		final Path file = dir.resolve( "c.json" );
-		new ClassifyJob( s -> {} ).run( request( input, Fixtures.TINY_MODEL ).labels( Fixtures.labelArray( dir, "labels.zarr", Fixtures.scribbles() ), "" )
-				.saveClassifier( file ), Progress.NONE, () -> false );
+		final ClassifyRequest r = request( input, Fixtures.TINY_MODEL );
+		if ( !coherence.equals( "none" ) )
+			r.features().halo( 24 ); // the coherence reads 18 pixels around each; applying it takes the classifier's halo
+		new ClassifyJob( s -> {} ).run( r.labels( Fixtures.labelArray( dir, "labels.zarr", Fixtures.scribbles() ), "" ).coherence( coherence )
+				.coherenceFeature( 3 ).saveClassifier( file ), Progress.NONE, () -> false );
 		return file;
 	}
 
@@ -82,7 +92,9 @@ class SparkClassifierTest
 	@Test
 	void writesTheSameLabelAndProbabilityChunksAsOneMachine( @TempDir final Path dir ) throws Exception
 	{
-		final Path input = Fixtures.volume( dir ), file = classifier( dir, input );
+		// with the coherence beside the features: computed on the executors as on one machine
+		final Path input = Fixtures.volume( dir ), file = classifier( dir, input, "1" );
+		assertEquals( 5, PixelClassifier.read( file ).forest().features() );
 		final Path labels = dir.resolve( "labels-single.zarr" ), probabilities = dir.resolve( "p-single.zarr" );
 		final Path sparkLabels = dir.resolve( "labels-spark.zarr" ), sparkProbabilities = dir.resolve( "p-spark.zarr" );
 		oneMachine( request( input, Fixtures.TINY_MODEL ).classifier( file ).output( labels ).probabilities( probabilities ) );

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
 import org.featurize.unet.compute.ExtraChannels;
 
@@ -325,16 +327,18 @@ public final class Coherence implements ExtraChannels
 		{
 			final int r = w.length / 2, n = x1 - x0;
 			final float sign = sign( w );
-			final int[] up = new int[ r + 1 ], down = new int[ r + 1 ];
-			for ( int y = y0; y < y1; y++ )
-			{
-				for ( int k = 0; k <= r; k++ )
+			bands( y0, y1, ( a, b ) -> {
+				final int[] up = new int[ r + 1 ], down = new int[ r + 1 ];
+				for ( int y = a; y < b; y++ )
 				{
-					up[ k ] = row( y + k ) * width + x0;
-					down[ k ] = row( y - k ) * width + x0;
+					for ( int k = 0; k <= r; k++ )
+					{
+						up[ k ] = row( y + k ) * width + x0;
+						down[ k ] = row( y - k ) * width + x0;
+					}
+					taps( in, up, down, w, sign, out, y * width + x0, n );
 				}
-				taps( in, up, down, w, sign, out, y * width + x0, n );
-			}
+			} );
 		}
 
 		/** {@code out} over rows [y0, y1), columns [x0, x1): {@code in} correlated with {@code w} along x, as {@link #alongY}. */
@@ -344,24 +348,65 @@ public final class Coherence implements ExtraChannels
 			if ( ( x0 - r < 0 && !left ) || ( x1 + r > width && !right ) )
 				throw new IllegalStateException( "Columns " + ( x0 - r ) + " to " + ( x1 + r ) + " outside the rectangle read" );
 			final float sign = sign( w );
-			final float[] line = new float[ n + 2 * r ];
 			final int[] ups = new int[ r + 1 ], downs = new int[ r + 1 ];
 			for ( int k = 0; k <= r; k++ )
 			{
 				ups[ k ] = r + k;
 				downs[ k ] = r - k;
 			}
-			for ( int y = y0; y < y1; y++ )
+			bands( y0, y1, ( from, to ) -> {
+				final float[] line = new float[ n + 2 * r ];
+				for ( int y = from; y < to; y++ )
+				{
+					final int row = y * width, o = row + x0;
+					// the row's part in the rectangle as it is, the rest reflected at its edges
+					final int lo = x0 - r, a = Math.max( lo, 0 ), b = Math.min( x1 + r, width );
+					System.arraycopy( in, row + a, line, a - lo, b - a );
+					for ( int i = lo; i < a; i++ )
+						line[ i - lo ] = in[ row + reflect( i, width ) ];
+					for ( int i = b; i < x1 + r; i++ )
+						line[ i - lo ] = in[ row + reflect( i, width ) ];
+					taps( line, ups, downs, w, sign, out, o, n );
+				}
+			} );
+		}
+
+		/** Rows {@code [from, to)} of one step. */
+		@FunctionalInterface
+		private interface Rows
+		{
+			void run( int from, int to );
+		}
+
+		/**
+		 * Runs {@code rows} over [y0, y1) in bands at once: the calling thread takes the first, the common fork-join pool
+		 * the others (one per core it has, bands of at least 32 rows; none where the caller is itself one of the pool's
+		 * threads). A worker whose forward passes use several cores would otherwise leave them waiting; every value is
+		 * the same whatever the bands.
+		 */
+		private static void bands( final int y0, final int y1, final Rows rows )
+		{
+			final int n = y1 - y0;
+			final int parts = ForkJoinTask.inForkJoinPool() ? 1 : Math.min( ForkJoinPool.getCommonPoolParallelism() + 1, n / 32 );
+			if ( parts <= 1 )
 			{
-				final int row = y * width, o = row + x0;
-				// the row's part in the rectangle as it is, the rest reflected at its edges
-				final int lo = x0 - r, a = Math.max( lo, 0 ), b = Math.min( x1 + r, width );
-				System.arraycopy( in, row + a, line, a - lo, b - a );
-				for ( int i = lo; i < a; i++ )
-					line[ i - lo ] = in[ row + reflect( i, width ) ];
-				for ( int i = b; i < x1 + r; i++ )
-					line[ i - lo ] = in[ row + reflect( i, width ) ];
-				taps( line, ups, downs, w, sign, out, o, n );
+				rows.run( y0, y1 );
+				return;
+			}
+			final List< ForkJoinTask< ? > > others = new ArrayList<>();
+			for ( int p = 1; p < parts; p++ )
+			{
+				final int a = y0 + ( int ) ( ( long ) n * p / parts ), b = y0 + ( int ) ( ( long ) n * ( p + 1 ) / parts );
+				others.add( ForkJoinPool.commonPool().submit( () -> rows.run( a, b ) ) );
+			}
+			try
+			{
+				rows.run( y0, y0 + n / parts );
+			}
+			finally
+			{
+				for ( final ForkJoinTask< ? > t : others )
+					t.join();
 			}
 		}
 

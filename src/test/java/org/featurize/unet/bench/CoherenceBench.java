@@ -7,7 +7,7 @@ import org.featurize.unet.classify.Coherence;
 
 /**
  * What the classifier's coherence input costs: {@link Coherence#compute} over the region of a 1024 x 1024 tile with
- * the shipped model's halo (1280 x 1280 read, 1024 x 1024 out), per scale set, on one thread; medians of 7 after 3
+ * the shipped model's halo (1280 x 1280 read, 1024 x 1024 out), per scale set, on the calling thread and the common fork-join pool (as a worker runs it); medians of 7 after 3
  * warm-ups. Run: {@code java -cp target/test-classes:target/classes:... org.featurize.unet.bench.CoherenceBench}.
  */
 public final class CoherenceBench
@@ -35,7 +35,7 @@ public final class CoherenceBench
 			}
 			final double[] timed = Arrays.copyOfRange( ms, 3, ms.length );
 			Arrays.sort( timed );
-			System.out.println( String.format( Locale.ROOT, "coherence at %s: %.1f ms per 1024 x 1024 tile (one thread)", sigmas, timed[ timed.length / 2 ] ) );
+			System.out.println( String.format( Locale.ROOT, "coherence at %s: %.1f ms per 1024 x 1024 tile (the caller and the common fork-join pool)", sigmas, timed[ timed.length / 2 ] ) );
 		}
 	}
 }

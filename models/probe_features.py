@@ -46,7 +46,9 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               the 16 features? SPEC: comma-separated OP@SIGMA, all put beside the features together (repeatable, each
               SPEC one set): coh (the coherence as --coherence, smoothed at 4), hess (the Hessian's two eigenvalues),
               st (the structure tensor's two eigenvalues, derivatives at SIGMA/2, window SIGMA), gm (gradient
-              magnitude), log (Laplacian of Gaussian), dog (Gaussian at SIGMA less Gaussian at 1.6 SIGMA); every
+              magnitude), log (Laplacian of Gaussian), dog (Gaussian at SIGMA less Gaussian at 1.6 SIGMA), std (the
+              local standard deviation in a Gaussian window at SIGMA), gme and loge (the squared gradient magnitude
+              and squared LoG: texture energies once smoothed, OP@SIGMA/SMOOTH); every
               op but coh is smoothed at 0 unless written OP@SIGMA/SMOOTH. Forest of 100 trees and 16 of depth 8.
   --exact SPEC  Which new target would be worth distilling in a feature's place? The model's features with each
               listed feature replaced by a DistillBank channel of the noise-free plane, exact, smoothed as
@@ -251,8 +253,15 @@ def derived_op(plane, op, sigma, smooth):
         out = [g(p, sigma, (0, 2)) + g(p, sigma, (2, 0))]
     elif op == "dog":
         out = [g(p, sigma) - g(p, 1.6 * sigma)]
+    elif op == "std":
+        m = g(p, sigma)
+        out = [np.sqrt(np.maximum(g(p * p, sigma) - m * m, 0))]
+    elif op == "gme":
+        out = [g(p, sigma, (0, 1)) ** 2 + g(p, sigma, (1, 0)) ** 2]
+    elif op == "loge":
+        out = [(g(p, sigma, (0, 2)) + g(p, sigma, (2, 0))) ** 2]
     else:
-        raise SystemExit("--derived: unknown op %r (coh, hess, st, gm, log, dog)" % op)
+        raise SystemExit("--derived: unknown op %r (coh, hess, st, gm, log, dog, std, gme, loge)" % op)
     if smooth > 0:
         out = [ndi.gaussian_filter(v, smooth, truncate=3.0) for v in out]
     return [v.astype(np.float32) for v in out]

@@ -22,8 +22,9 @@ import org.featurize.unet.zarr.ZarrArray;
  * The pixel classifier's cost, {@code bench/run.sh --classify}: on the same planes of 1024 x 1024, interleaved,
  * {@code bin/featurize IN OUT} (the features alone, stored) against {@code bin/featurize classify IN --classifier F OUT}
  * (features computed and classified, labels stored), both with default settings; the training run that made F from
- * scribbles in 2 planes (its features and forest seconds); and the peak RSS of classify on 4 and on 16 planes
- * (memory flat with the volume's size). Appends the table to {@code bench/results.md}.
+ * scribbles in 2 planes (its features and forest seconds); the peak RSS of classify on 4 and on 16 planes
+ * (memory flat with the volume's size); and classify with a classifier trained on the same scribbles without the
+ * coherence beside the features ({@code --coherence none}), which is what the coherence costs. Appends the table to {@code bench/results.md}.
  *
  * Usage: ClassifyBench --root DIR [--reps N] [--planes N]
  */
@@ -57,10 +58,15 @@ public final class ClassifyBench
 				.matcher( trainLog );
 		if ( !t.find() )
 			throw new IllegalStateException( "no training line: " + trainLog );
+		// the same scribbles without the coherence beside the features: what the coherence costs, side by side
+		final Path plain = work.resolve( "c-plain.json" ), trainedPlain = work.resolve( "trained-plain.zarr" );
+		Benchmark.delete( trainedPlain );
+		Benchmark.exec( List.of( featurize, "classify", input.toString(), labels.toString(), trainedPlain.toString(), "--save-classifier",
+				plain.toString(), "--coherence", "none" ), null );
 
 		final Map< String, List< double[] > > runs = new LinkedHashMap<>();
 		for ( int r = 0; r < reps; r++ )
-			for ( final String what : List.of( "featurize", "classify", "classify-4" ) )
+			for ( final String what : List.of( "featurize", "classify", "classify-4", "classify-plain" ) )
 			{
 				final Path out = work.resolve( what + "-out.zarr" );
 				Benchmark.delete( out );
@@ -69,8 +75,8 @@ public final class ClassifyBench
 				if ( what.equals( "featurize" ) )
 					cmd.addAll( List.of( input.toString(), out.toString() ) );
 				else
-					cmd.addAll( List.of( "classify", ( what.equals( "classify" ) ? input : small ).toString(), "--classifier", classifier.toString(),
-							out.toString() ) );
+					cmd.addAll( List.of( "classify", ( what.equals( "classify-4" ) ? small : input ).toString(), "--classifier",
+							( what.equals( "classify-plain" ) ? plain : classifier ).toString(), out.toString() ) );
 				final long start = System.nanoTime();
 				final String log = Benchmark.exec( cmd, null );
 				final double process = ( System.nanoTime() - start ) * 1e-9;
@@ -83,7 +89,7 @@ public final class ClassifyBench
 						process );
 			}
 		final double[] f = GeometryBench.medians( runs.get( "featurize" ) ), c = GeometryBench.medians( runs.get( "classify" ) ),
-				c4 = GeometryBench.medians( runs.get( "classify-4" ) );
+				c4 = GeometryBench.medians( runs.get( "classify-4" ) ), cp = GeometryBench.medians( runs.get( "classify-plain" ) );
 		final StringBuilder table = new StringBuilder();
 		table.append( String.format( Locale.ROOT, "%n### Pixel classification (%s, %d repetition%s interleaved, medians; %d planes of 1024 x 1024, "
 				+ "default settings, 2 cores)%n%n", java.time.LocalDate.now(), reps, reps == 1 ? "" : "s", planes ) );
@@ -94,6 +100,10 @@ public final class ClassifyBench
 				c[ 0 ], c[ 1 ], c[ 0 ] / f[ 0 ], ( long ) c[ 2 ] >> 10 ) );
 		table.append( String.format( Locale.ROOT, "| the same on 4 planes | %.2f | %.2f | | %d MB (%.2f of 16 planes') |%n", c4[ 0 ], c4[ 1 ],
 				( long ) c4[ 2 ] >> 10, c4[ 2 ] / c[ 2 ] ) );
+		table.append( String.format( Locale.ROOT, "| the same with F trained with `--coherence none` (the features alone) | %.2f | %.2f | **%.2f** | %d MB |%n",
+				cp[ 0 ], cp[ 1 ], cp[ 0 ] / f[ 0 ], ( long ) cp[ 2 ] >> 10 ) );
+		table.append( String.format( Locale.ROOT, "%nThe coherence beside the features (F's default) costs %.2f times the classification without it.%n",
+				c[ 0 ] / cp[ 0 ] ) );
 		table.append( String.format( Locale.ROOT, "%nTraining F on %s scribbled pixels in 2 planes: features of %s of %s tiles in %s s, the forest (%s) "
 				+ "in %s s.%n", t.group( 1 ), t.group( 2 ), t.group( 3 ), t.group( 4 ), org.featurize.unet.classify.ForestTrainer.DEFAULT_TREES + " trees, depth " + org.featurize.unet.classify.ForestTrainer.DEFAULT_DEPTH, t.group( 5 ) ) );
 		System.out.print( table );

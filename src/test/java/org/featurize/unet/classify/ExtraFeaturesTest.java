@@ -9,15 +9,15 @@ import java.util.Random;
 import org.featurize.unet.compute.FeatureImage;
 import org.featurize.unet.compute.FeatureOptions;
 import org.featurize.unet.compute.Features;
+import org.featurize.unet.compute.PlaneReader;
 import org.featurize.unet.model.DjlFeatureModel;
 import org.featurize.unet.model.FeatureModel;
 import org.featurize.unet.model.Models;
 import org.featurize.unet.testutil.Fixtures;
 import org.junit.jupiter.api.Test;
 
+import net.imglib2.FinalInterval;
 import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.img.cell.Cell;
-import net.imglib2.img.basictypeaccess.array.FloatArray;
 
 /**
  * The coherence beside a model's features in a {@link FeatureImage}: computed per tile over the tile's region, equal
@@ -92,6 +92,30 @@ class ExtraFeaturesTest
 			final float[] plain = assembled( Features.lazy( ArrayImgs.floats( p, w, h ), MODEL, FeatureOptions.defaults().tile( tile[ 0 ], tile[ 1 ] )
 					.halo( 24 ) ), w, h, false );
 			assertArrayEquals( plain, java.util.Arrays.copyOf( got, plain.length ) );
+		}
+	}
+
+	@Test
+	void aRegionsCoherenceIsTheWholePlanesThere()
+	{
+		final int w = 70, h = 53;
+		final float[] p = scene( w, h );
+		final FeatureImage whole = Features.lazy( ArrayImgs.floats( p, w, h ), MODEL, FeatureOptions.defaults().halo( 24 ) ).withExtra( OP );
+		final float[] all = assembled( whole, w, h, false );
+		// inside, and at the far corner (where the padded plane is mirrored, and the coherence reflects at the plane's edge)
+		for ( final long[][] box : new long[][][] { { { 9, 7 }, { 40, 30 } }, { { 33, 25 }, { 69, 52 } } } )
+		{
+			final FinalInterval region = new FinalInterval( box[ 0 ], box[ 1 ] );
+			final int rw = ( int ) region.dimension( 0 ), rh = ( int ) region.dimension( 1 );
+			final FeatureImage part = Features.lazy( new PlaneReader<>( ArrayImgs.floats( p, w, h ), region ), MODEL,
+					FeatureOptions.defaults().tile( 12, 12 ).halo( 24 ), null ).withExtra( OP );
+			final float[] got = assembled( part, rw, rh, false );
+			double max = 0;
+			for ( int c = 4; c < 6; c++ )
+				for ( int y = 0; y < rh; y++ )
+					for ( int x = 0; x < rw; x++ )
+						max = Math.max( max, Math.abs( got[ ( c * rh + y ) * rw + x ] - all[ ( int ) ( ( c * h + y + box[ 0 ][ 1 ] ) * w + x + box[ 0 ][ 0 ] ) ] ) );
+			assertTrue( max < 2e-3, "region " + region + ": coherence differs from the whole plane's by " + max );
 		}
 	}
 

@@ -315,14 +315,15 @@ def principal(f, n):
     return p.transform(x).reshape(z, h, w, n).transpose(0, 3, 1, 2).astype(np.float32)
 
 
-def forest(f, scrib, seed, planes=E.TRAIN_PLANES):
+def forest(f, scrib, seed, planes=E.TRAIN_PLANES, trees=100, depth=None):
     from sklearn.ensemble import RandomForestClassifier
     xs, ys = [], []
     for z in planes:
         m = scrib[z] > 0
         xs.append(f[z][:, m].T)
         ys.append(scrib[z][m] - 1)
-    return RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=seed).fit(np.concatenate(xs), np.concatenate(ys))
+    return RandomForestClassifier(n_estimators=trees, max_depth=depth, n_jobs=2, random_state=seed).fit(
+        np.concatenate(xs), np.concatenate(ys))
 
 
 def probabilities(rf, f):
@@ -330,9 +331,9 @@ def probabilities(rf, f):
     return np.stack([rf.predict_proba(f[i].reshape(c, -1).T).T.reshape(-1, h, w) for i in range(z)])
 
 
-def smoothed(p):
+def smoothed(p, sigmas=CONTEXT_SIGMAS):
     return np.concatenate([np.stack([np.stack([ndi.gaussian_filter(q, s) for q in pz]) for pz in p])
-                           for s in CONTEXT_SIGMAS], 1).astype(np.float32)
+                           for s in sigmas], 1).astype(np.float32)
 
 
 def learners(seed):
@@ -480,6 +481,9 @@ def main():
     ap.add_argument("--coherence-floor", type=float, default=0.0, metavar="SIGMA",
                     help="--coherence: the sum floored at a hundredth of itself smoothed at SIGMA (default 0: no floor "
                          "but 1e-30; 4 and 16 measured the same)")
+    ap.add_argument("--context-coherence", action="append", default=[], metavar="SIGMAS",
+                    help="one round of auto-context over the features beside the coherence of feature 6 at 1.6: the "
+                         "first forest's probabilities smoothed at these sigmas (comma-separated; repeatable)")
     ap.add_argument("--derived", action="append", default=[], metavar="SPEC",
                     help="OP@SIGMA[/SMOOTH],...: fixed operations of feature --coherence-of beside the features "
                          "(repeatable)")
@@ -507,7 +511,7 @@ def main():
     if missing:
         raise SystemExit("--model: no such file: %s" % ", ".join(missing))
     if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale
-                            or a.learners or a.replace or a.exact or a.coherence or a.derived):
+                            or a.learners or a.replace or a.exact or a.coherence or a.derived or a.context_coherence):
         raise SystemExit("--model: several models are compared by --rings only; the other probes take one")
     a.model = models[0]
     if a.rings:
@@ -516,7 +520,7 @@ def main():
         for path in models:
             print("| %s | %s |" % (path, " | ".join("%.2f" % v for v in rings(path, a.enclosure_feature).values())))
         if not (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale or a.learners
-                or a.replace or a.exact or a.coherence or a.derived):
+                or a.replace or a.exact or a.coherence or a.derived or a.context_coherence):
             return
     try:
         derived = [[derived_spec(item) for item in spec.split(",")] for spec in a.derived]
@@ -543,7 +547,7 @@ def main():
                          "79-80 the enclosure maps, 81-86 the coherence), --exact's each in a feature's place (F=C), "
                          "got %r / %r" % (a.distilled, a.exact))
     net = E.Network(a.model) if (a.context or a.basis or a.smoothed or a.multiscale or a.learners or replace
-                                 or exact or a.coherence or a.derived) else None
+                                 or exact or a.coherence or a.derived or a.context_coherence) else None
     results = {}
     kept = []  # (family, filters, labels, scribbles) for the ranked subsets, scored after the ranking
     importance = np.zeros(49)
@@ -612,6 +616,15 @@ def main():
                 for name, f in (("coherence in 13", inplace), ("coherence beside", beside)):
                     scores[name] = E.score(f, labels, scrib, a.seed)
                     scores[name + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
+            if a.context_coherence:
+                f = np.concatenate([unet, np.stack([plane_coherence(p)[None] for p in unet[:, 6]])], 1)
+                for trees, depth, tag in ((100, None, ""), (16, 8, " (16:8)")):
+                    p = probabilities(forest(f, scrib, a.seed, trees=trees, depth=depth), f)
+                    scores["unet + coh" + tag] = iou(p, labels)
+                    for spec in a.context_coherence:
+                        g = np.concatenate([f, smoothed(p, [float(v) for v in spec.split(",")])], 1)
+                        q = probabilities(forest(g, scrib, a.seed, trees=trees, depth=depth), g)
+                        scores["unet + coh, context at " + spec + tag] = iou(q, labels)
             for spec, ops in zip(a.derived, derived):
                 base = unet[:, a.coherence_of]
                 extra = np.stack([np.stack([m for o in ops for m in derived_op(p, *o)]) for p in base])

@@ -103,7 +103,7 @@ public final class OmeMetadata
 			window.put( "start", w[ 2 ] );
 			window.put( "end", w[ 3 ] );
 			final Map< String, Object > channel = new LinkedHashMap<>();
-			channel.put( "label", layout.features().model().featureName( c ) );
+			channel.put( "label", layout.features().channelName( c ) );
 			channel.put( "color", COLORS[ c % COLORS.length ] );
 			channel.put( "active", c < 3 );
 			channel.put( "coefficient", 1.0 );

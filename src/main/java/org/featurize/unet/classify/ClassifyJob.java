@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.compute.CellFeatures;
 import org.featurize.unet.compute.ExtraChannels;
 import org.featurize.unet.compute.FeatureImage;
@@ -330,6 +331,24 @@ public final class ClassifyJob
 	static boolean sameExtra( final ExtraChannels a, final Coherence b )
 	{
 		return a == null ? b == null : b != null && a instanceof Coherence && ( ( Coherence ) a ).toRecord().equals( b.toRecord() );
+	}
+
+	/**
+	 * Whether {@code model} (null: the default) is the shipped model's file, whose features the default coherence suits;
+	 * false for a file that cannot be read.
+	 */
+	public static boolean isShippedModel( final Path model )
+	{
+		if ( model == null )
+			return true;
+		try
+		{
+			return Files.isRegularFile( model ) && shippedModels().contains( Featurizer.sha256( model ) );
+		}
+		catch ( final FeaturizeException e )
+		{
+			return false;
+		}
 	}
 
 	/** The SHA-256s of the shipped model's files (float32 and bfloat16), whose features the default extra inputs suit. */

@@ -38,6 +38,15 @@ public final class Coherence implements ExtraChannels
 
 	public static final double DEFAULT_SMOOTH = 4;
 
+	/** {@link #DEFAULT_SIGMAS} as {@link #parse} reads them ("1.6"). */
+	public static String defaultScales()
+	{
+		final List< String > s = new ArrayList<>();
+		for ( final double v : DEFAULT_SIGMAS )
+			s.add( String.format( Locale.ROOT, "%s", v ) );
+		return String.join( ",", s );
+	}
+
 	private static final double TRUNCATE = 3.5, SMOOTH_TRUNCATE = 3.0;
 
 	private final int feature;

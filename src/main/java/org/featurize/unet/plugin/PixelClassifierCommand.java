@@ -9,6 +9,7 @@ import java.util.concurrent.CancellationException;
 import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.classify.ClassifyJob;
 import org.featurize.unet.classify.ClassifyRequest;
+import org.featurize.unet.classify.Coherence;
 import org.featurize.unet.compute.Geometry;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
@@ -181,7 +182,7 @@ public class PixelClassifierCommand extends FijiCommand
 
 	@Parameter( label = "Coherence scales", required = false, persist = false,
 			description = "Scales in pixels (e.g. 1.6 or 1,1.6,3.5) of the coherence of the features' denoised plane that the forest reads "
-					+ "beside them; empty for the default (1.6 with the shipped model, none with another), none for none" )
+					+ "beside them, or none; the default: 1.6 with the shipped model, none with another" )
 	private String coherence = "";
 
 	@Parameter( label = "Labelled pixels used at most", min = "2", persist = false,
@@ -281,6 +282,8 @@ public class PixelClassifierCommand extends FijiCommand
 		defaults.put( "halo", text( geometry == null ? null : geometry.halo() ) );
 		defaults.put( "chunk", text( geometry == null || geometry.chunkWidth() != geometry.chunkHeight() ? null : geometry.chunkWidth() ) );
 		defaults.put( "threads", text( geometry == null ? DialogDefaults.threads( null, chunkAndShape ) : geometry.workers() ) );
+		defaults.put( "coherence", ClassifyRun.path( features ) != null ? "" : ClassifyJob.isShippedModel( ClassifyRun.path( model ) )
+				? Coherence.defaultScales() : "none" );
 		return defaults;
 	}
 

@@ -393,6 +393,9 @@ class ClassifyJobTest
 		final Path input = array( dir.resolve( "in.zarr" ), DataType.UINT16, scene[ 0 ] );
 		final Path labels = array( dir.resolve( "labels.zarr" ), DataType.UINT16, scribbles( scene[ 1 ] ) );
 		final Path file = dir.resolve( "c.json" ), none = dir.resolve( "none.json" ), tiny = dir.resolve( "tiny.json" );
+		assertTrue( ClassifyJob.isShippedModel( null ) && ClassifyJob.isShippedModel( MODEL ) );
+		assertFalse( ClassifyJob.isShippedModel( TINY ) || ClassifyJob.isShippedModel( dir.resolve( "missing.pt" ) ) );
+		assertEquals( "1.6", Coherence.defaultScales() );
 		// by default with the shipped model: the coherence of its denoised plane at 1.6, the 17th input, a file of version 2
 		final ClassifyJob.Result r = run( request( input ).labels( labels, "" ).saveClassifier( file ) );
 		final Coherence c = r.classifier.extra();

@@ -164,7 +164,8 @@ class FijiMacrosTest
 			final String halo = String.valueOf( menu.atOk.get( "halo" ) );
 			assertEquals( "run(\"Pixel Classifier\", \"input=" + input + " labels=" + labels + " model=" + Fixtures.TINY_MODEL + " output=" + output
 					+ " overwrite=false display=none dataset= region= channel= channel_axis= level= labels_dataset= normalization=none tile= halo=" + halo + " chunk= threads=2 device=auto"
-					+ " precision=float32 trees=16 depth=8 coherence= max_samples=100000 seed=1 output_type=auto\");", recorded );
+					+ " precision=float32 trees=16 depth=8 coherence=none max_samples=100000 seed=1 output_type=auto\");", recorded );
+			assertEquals( "none", menu.atOk.get( "coherence" ), "the dialog shows the run's default: none with a model other than the shipped one" );
 			assertEquals( List.of(), menu.windows, "no window nobody asked for" );
 			Files.move( output, first );
 

@@ -27,8 +27,8 @@ import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
- * Trains a {@link Forest}: a random forest of CART trees (Gini impurity, a random {@code sqrt(features)} of the
- * features tried at each split, each tree on a bootstrap sample), each tree trained by Tribuo and copied into the
+ * Trains a {@link Forest}: a random forest of CART trees (Gini impurity, a random third of the features (at least one)
+ * tried at each split, each tree on a bootstrap sample), each tree trained by Tribuo and copied into the
  * forest's flat arrays. Trees train in parallel; the result depends only on the samples and the seed.
  */
 public final class ForestTrainer
@@ -137,7 +137,8 @@ public final class ForestTrainer
 		final Label[] labels = new Label[ classes ];
 		for ( int c = 0; c < classes; c++ )
 			labels[ c ] = new Label( className( c ) );
-		final float split = ( float ) Math.max( 1, Math.round( Math.sqrt( f ) ) ) / f;
+		// a third of the features, where sqrt(features) scored 0.005 less on all three of evaluate.py's seeds (README)
+		final float split = ( float ) Math.max( 1, Math.round( f / 3.0 ) ) / f;
 		final ExecutorService pool = Executors.newFixedThreadPool( Math.min( threads, trees ), r -> {
 			final Thread t = new Thread( r, "featurize-forest-training" );
 			t.setDaemon( true );

@@ -267,6 +267,8 @@ public final class Coherence implements ExtraChannels
 	 */
 	static float[] kernel( final double sigma, final int r, final int order )
 	{
+		if ( r == 0 ) // sigma 0 (no smoothing): the identity, whose derivative is 0
+			return new float[] { order == 0 ? 1 : 0 };
 		final double[] phi = new double[ 2 * r + 1 ];
 		double sum = 0;
 		for ( int j = 0; j <= 2 * r; j++ )

@@ -72,12 +72,21 @@ class CoherenceTest
 		final ByteBuffer b = ByteBuffer.allocate( 4 * p.length ).order( ByteOrder.LITTLE_ENDIAN );
 		b.asFloatBuffer().put( p );
 		Files.write( dir.resolve( "in.raw" ), b.array() );
-		final Coherence op = new Coherence( 0, new double[] { 1, 1.6, 3.5 }, 4 );
-		External.run( List.of( python.toString(), External.projectDir().resolve( "src/test/python/coherence_reference.py" ).toString(),
-				dir.resolve( "in.raw" ).toString(), "" + w, "" + h, "1,1.6,3.5", "4", dir.resolve( "out.raw" ).toString() ), dir, Duration.ofSeconds( 60 ) );
-		final float[] expected = new float[ 3 * w * h ];
-		ByteBuffer.wrap( Files.readAllBytes( dir.resolve( "out.raw" ) ) ).order( ByteOrder.LITTLE_ENDIAN ).asFloatBuffer().get( expected );
-		final float[] got = whole( op, p, w, h );
+		for ( final double smooth : new double[] { 4, 0 } )
+		{
+			final Coherence op = new Coherence( 0, new double[] { 1, 1.6, 3.5 }, smooth );
+			External.run( List.of( python.toString(), External.projectDir().resolve( "src/test/python/coherence_reference.py" ).toString(),
+					dir.resolve( "in.raw" ).toString(), "" + w, "" + h, "1,1.6,3.5", "" + smooth, dir.resolve( "out.raw" ).toString() ), dir,
+					Duration.ofSeconds( 60 ) );
+			final float[] expected = new float[ 3 * w * h ];
+			ByteBuffer.wrap( Files.readAllBytes( dir.resolve( "out.raw" ) ) ).order( ByteOrder.LITTLE_ENDIAN ).asFloatBuffer().get( expected );
+			assertSame( whole( op, p, w, h ), expected, w, h, smooth );
+		}
+	}
+
+	/** Java's coherence against scipy's: within 2e-4 everywhere, with the stripes oriented. */
+	private static void assertSame( final float[] got, final float[] expected, final int w, final int h, final double smooth )
+	{
 		double max = 0, spread = 0;
 		int at = -1;
 		for ( int i = 0; i < got.length; i++ )
@@ -90,8 +99,8 @@ class CoherenceTest
 			spread = Math.max( spread, Math.abs( expected[ i ] - expected[ 0 ] ) );
 		}
 		assertTrue( spread > 0.3, "the scene has oriented and round parts: coherence spread " + spread );
-		assertTrue( max < 2e-4, String.format( "coherence differs from scipy's by %g at scale %d, (x %d, y %d)", max, at / ( w * h ), at % w,
-				at % ( w * h ) / w ) );
+		assertTrue( max < 2e-4, String.format( "coherence smoothed at %s differs from scipy's by %g at scale %d, (x %d, y %d)", smooth, max,
+				at / ( w * h ), at % w, at % ( w * h ) / w ) );
 		// the stripes are oriented, the blobs' centres not
 		assertTrue( got[ w * h + 40 * w + 20 ] > 0.7, "stripes: " + got[ w * h + 40 * w + 20 ] );
 	}
@@ -160,6 +169,24 @@ class CoherenceTest
 		assertEquals( 1, nan, "only the missing pixel" );
 		assertTrue( Float.isNaN( out[ 20 * w + 30 ] ) );
 		assertTrue( out[ 20 * w + 31 ] >= 0 && out[ 20 * w + 31 ] <= 1 );
+	}
+
+	@Test
+	void withoutSmoothingItIsTheCoherenceItself()
+	{
+		final int w = 50, h = 40;
+		final float[] p = scene( w, h, 9 );
+		final float[] raw = whole( new Coherence( 0, new double[] { 1.6 }, 0 ), p, w, h );
+		final float[] smoothed = whole( new Coherence( 0, new double[] { 1.6 }, 4 ), p, w, h );
+		double spread = 0, apart = 0;
+		for ( int i = 0; i < raw.length; i++ )
+		{
+			assertTrue( raw[ i ] >= 0 && raw[ i ] <= 1, "pixel " + i + ": " + raw[ i ] );
+			spread = Math.max( spread, Math.abs( raw[ i ] - raw[ 0 ] ) );
+			apart = Math.max( apart, Math.abs( raw[ i ] - smoothed[ i ] ) );
+		}
+		assertTrue( spread > 0.5 && apart > 0.1, "unsmoothed: spread " + spread + ", from the smoothed " + apart );
+		assertEquals( 9, new Coherence( 0, new double[] { 1.6 }, 0 ).margin(), "3 + 6, no smoothing" );
 	}
 
 	@Test

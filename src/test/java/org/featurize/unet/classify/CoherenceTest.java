@@ -84,6 +84,28 @@ class CoherenceTest
 		}
 	}
 
+	@Test
+	void planesNarrowerThanTheKernelsReflectAsScipyDoes( @TempDir final Path dir ) throws Exception
+	{
+		final Path python = External.pythonWithScipy();
+		for ( final int[] size : new int[][] { { 5, 3 }, { 1, 7 }, { 12, 2 } } )
+		{
+			final int w = size[ 0 ], h = size[ 1 ];
+			final float[] p = scene( w, h, w * h );
+			final ByteBuffer b = ByteBuffer.allocate( 4 * p.length ).order( ByteOrder.LITTLE_ENDIAN );
+			b.asFloatBuffer().put( p );
+			Files.write( dir.resolve( "tiny.raw" ), b.array() );
+			External.run( List.of( python.toString(), External.projectDir().resolve( "src/test/python/coherence_reference.py" ).toString(),
+					dir.resolve( "tiny.raw" ).toString(), "" + w, "" + h, "1.6", "4", dir.resolve( "tiny-out.raw" ).toString() ), dir,
+					Duration.ofSeconds( 60 ) );
+			final float[] expected = new float[ w * h ];
+			ByteBuffer.wrap( Files.readAllBytes( dir.resolve( "tiny-out.raw" ) ) ).order( ByteOrder.LITTLE_ENDIAN ).asFloatBuffer().get( expected );
+			final float[] got = whole( new Coherence( 0, new double[] { 1.6 }, 4 ), p, w, h );
+			for ( int i = 0; i < got.length; i++ )
+				assertEquals( expected[ i ], got[ i ], 2e-4, w + " x " + h + ", pixel " + i );
+		}
+	}
+
 	/** Java's coherence against scipy's: within 2e-4 everywhere, with the stripes oriented. */
 	private static void assertSame( final float[] got, final float[] expected, final int w, final int h, final double smooth )
 	{

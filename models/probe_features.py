@@ -55,6 +55,8 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               --distill smooths it (SPEC: comma-separated FEATURE=CHANNEL@SIGMA or FEATURE=CHANNEL, e.g. 8=83@4:
               feature 8's place given to the coherence at sigma 1.6 smoothed at 4; repeatable, each SPEC one
               set). What the network would give if it learned the target exactly: an upper bound, and a ranking.
+  --with-coherence  With --exact: the coherence of feature 6 at 1.6 (what classify computes) beside every set,
+              and the features with it scored as the baseline: which target is worth a feature's place now.
   --multiscale  Does the model applied to a coarser copy of the plane add what the forest misses? The model's
               features alone, and beside the features of the plane mean-pooled by 2 and by 4 (upsampled back by
               linear interpolation), as an image pyramid would give them: a quarter and a sixteenth of the
@@ -484,6 +486,9 @@ def main():
     ap.add_argument("--context-coherence", action="append", default=[], metavar="SIGMAS",
                     help="one round of auto-context over the features beside the coherence of feature 6 at 1.6: the "
                          "first forest's probabilities smoothed at these sigmas (comma-separated; repeatable)")
+    ap.add_argument("--with-coherence", action="store_true",
+                    help="--exact: the coherence of feature 6 at 1.6 (what classify computes) beside each set, and "
+                         "the features with it scored as the baseline")
     ap.add_argument("--derived", action="append", default=[], metavar="SPEC",
                     help="OP@SIGMA[/SMOOTH],...: fixed operations of feature --coherence-of beside the features "
                          "(repeatable)")
@@ -631,6 +636,9 @@ def main():
                 f = np.concatenate([unet, extra], 1)
                 scores["derived " + spec] = E.score(f, labels, scrib, a.seed)
                 scores["derived " + spec + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
+            if exact and a.with_coherence:
+                coh = np.stack([plane_coherence(p)[None] for p in unet[:, 6]])
+                scores["unet + coh"] = E.score(np.concatenate([unet, coh], 1), labels, scrib, a.seed)
             if exact:
                 clean = E.stack(family, a.seed + s, noise_free=True)[0]
                 bank = noise_free_bank(clean, np.stack([E.filter_features(p) for p in clean]),
@@ -640,6 +648,8 @@ def main():
                         raise SystemExit("--exact %s: the model gives features 0-%d" % (spec, unet.shape[1] - 1))
                     f = unet.copy()
                     f[:, [p[0] for p in pairs]] = smoothed_channels(bank, [p[1:] for p in pairs])
+                    if a.with_coherence:  # the coherence classify computes from feature 6, beside
+                        f = np.concatenate([f, coh], 1)
                     scores["exact " + spec] = E.score(f, labels, scrib, a.seed)
             if a.learners:
                 sigmas = [float(v) for v in a.learners_smoothed.split(",") if v]

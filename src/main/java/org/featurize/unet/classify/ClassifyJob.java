@@ -109,9 +109,6 @@ public final class ClassifyJob
 			if ( given != null )
 				given.checkModel( computed.model().description().name(), modelSha,
 						computed.model().description().outputChannels() + ( extra == null ? 0 : extra.count() ), request.classifier );
-			if ( extra != null && extra.feature() >= computed.model().description().outputChannels() )
-				throw new LabelException( String.format( "The model %s gives features 0-%d; %s needs feature %d", computed.model().description().name(),
-						computed.model().description().outputChannels() - 1, extra, extra.feature() ) );
 			if ( !sameExtra( computed.extra(), extra ) )
 				computed = computed.withExtra( extra );
 			if ( extra != null )

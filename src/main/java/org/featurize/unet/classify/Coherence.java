@@ -143,6 +143,12 @@ public final class Coherence implements ExtraChannels
 	}
 
 	@Override
+	public int channelsRead()
+	{
+		return feature + 1;
+	}
+
+	@Override
 	public int margin()
 	{
 		int m = 0;

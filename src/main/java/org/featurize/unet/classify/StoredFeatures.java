@@ -67,9 +67,9 @@ public final class StoredFeatures implements CellFeatures
 			throw new FeaturesException( String.format( "Features %s are %s; expected float32 or float16", path, array.dataType() ) );
 		this.storedChannels = ( int ) all[ channelAxis ];
 		this.channels = storedChannels + ( extra == null ? 0 : extra.count() );
-		if ( extra instanceof Coherence && ( ( Coherence ) extra ).feature() >= storedChannels )
+		if ( extra != null && extra.channelsRead() > storedChannels )
 			throw new FeaturesException( String.format( "Features %s have %d features; %s needs feature %d", path, storedChannels, extra,
-					( ( Coherence ) extra ).feature() ) );
+					extra.channelsRead() - 1 ) );
 		this.shape = new long[ all.length - 1 ];
 		final int[] cell = new int[ all.length - 1 ];
 		for ( int d = 0, e = 0; d < all.length; d++ )
@@ -264,8 +264,11 @@ public final class StoredFeatures implements CellFeatures
 		}
 		final int gw = gdims[ 0 ], gh = gdims[ 1 ];
 		final float[] out = new float[ extra.count() * dims[ 0 ] * dims[ 1 ] ];
+		final float[][] read = new float[ extra.channelsRead() ][]; // each channel of the grown cell read once, (y, x)
 		extra.compute( ( c, x0, y0, w, h, dest ) -> {
-			final float[] one = read( gmin, gdims, c, 1 ); // (y, x) of the grown cell
+			if ( read[ c ] == null )
+				read[ c ] = read( gmin, gdims, c, 1 );
+			final float[] one = read[ c ];
 			for ( int y = 0; y < h; y++ )
 				System.arraycopy( one, ( y0 + y ) * gw + x0, dest, y * w, w );
 		}, gw, gh, ( int ) ( min[ 0 ] - gmin[ 0 ] ), ( int ) ( min[ 1 ] - gmin[ 1 ] ), dims[ 0 ], dims[ 1 ], out );

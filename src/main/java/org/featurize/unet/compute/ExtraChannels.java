@@ -15,6 +15,9 @@ public interface ExtraChannels
 	/** How far from a pixel, in pixels, its extra channels read the features. */
 	int margin();
 
+	/** How many of the features it reads: the highest channel it reads, plus one. */
+	int channelsRead();
+
 	/** The name of extra channel {@code c}, as outputs and viewers label it. */
 	String name( int c );
 

@@ -75,6 +75,9 @@ public final class FeatureImage implements CellFeatures
 	private FeatureImage( final PlaneReader< ? > reader, final FeatureModel model, final TileGrid tiles, final int cellWidth, final int cellHeight,
 			final Normalization normalization, final long cacheBytes, final ExtraChannels extra )
 	{
+		if ( extra != null && extra.channelsRead() > model.description().outputChannels() )
+			throw new FeaturizeException( String.format( "The model %s gives features 0-%d; %s needs feature %d", model.description().name(),
+					model.description().outputChannels() - 1, extra, extra.channelsRead() - 1 ) );
 		if ( extra != null && tiles.halo() < extra.margin() )
 			throw new FeaturizeException( String.format( "A halo of %d pixels is less than the %d that %s reads around each pixel: give a halo of "
 					+ "at least %d", tiles.halo(), extra.margin(), extra, extra.margin() ) );

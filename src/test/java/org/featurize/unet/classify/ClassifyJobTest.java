@@ -417,7 +417,7 @@ class ClassifyJobTest
 		// another model: none unless asked for, and then of a feature it has
 		final ClassifyRequest withTiny = ClassifyRequest.of( FeaturizeRequest.of( input ).model( TINY ).threads( 2 ) ).labels( labels, "" );
 		assertEquals( null, run( withTiny.saveClassifier( tiny ) ).classifier.extra() );
-		assertContains( assertThrows( LabelException.class, () -> run( ClassifyRequest.of( FeaturizeRequest.of( input ).model( TINY ).threads( 2 ) )
+		assertContains( assertThrows( FeaturizeException.class, () -> run( ClassifyRequest.of( FeaturizeRequest.of( input ).model( TINY ).threads( 2 ) )
 				.labels( labels, "" ).saveClassifier( tiny ).coherence( "1" ) ) ).getMessage(), "tiny_unet gives features 0-3", "needs feature 6" );
 		final ClassifyJob.Result t = run( ClassifyRequest.of( FeaturizeRequest.of( input ).model( TINY ).threads( 2 ).halo( 24 ) ).labels( labels, "" )
 				.saveClassifier( tiny ).coherence( "1,1.6" ).coherenceFeature( 2 ) );

@@ -182,6 +182,16 @@ class FijiMacrosTest
 			Fixtures.assertSameLabels( first, output );
 			assertNotNull( run.module.getOutput( "classes" ), "a script gets the lazy labels" );
 		}
+		// a partial line, as a user writes one: the rest (the coherence among them) takes the run's defaults, no dialog
+		final Path partialOut = dir.resolve( "partial.zarr" );
+		try ( LegacyLayer fiji = new LegacyLayer( true ) )
+		{
+			final LegacyLayer.Run partial = fiji.macro( "run(\"Pixel Classifier\", \"input=" + input + " labels=" + labels + " model="
+					+ Fixtures.TINY_MODEL + " output=" + partialOut + " threads=2\");" );
+			assertFalse( partial.canceled(), partial.cancelReason() );
+			assertEquals( Map.of(), partial.opened, "no dialog" );
+			Fixtures.assertSameLabels( first, partialOut );
+		}
 	}
 
 	@Test

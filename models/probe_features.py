@@ -47,8 +47,9 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               SPEC one set): coh (the coherence as --coherence, smoothed at 4), hess (the Hessian's two eigenvalues),
               st (the structure tensor's two eigenvalues, derivatives at SIGMA/2, window SIGMA), gm (gradient
               magnitude), log (Laplacian of Gaussian), dog (Gaussian at SIGMA less Gaussian at 1.6 SIGMA), std (the
-              local standard deviation in a Gaussian window at SIGMA), gme and loge (the squared gradient magnitude
-              and squared LoG: texture energies once smoothed, OP@SIGMA/SMOOTH); every
+              local standard deviation in a Gaussian window at SIGMA), spread (DistillBank's local spread: the root of
+              the squared residual of a Gaussian at SIGMA, averaged in a Gaussian window of 3 SIGMA), gme and loge (the squared gradient magnitude
+              and squared LoG: texture energies once smoothed, OP@SIGMA/SMOOTH); rawOP: OP of the camera's plane; every
               op but coh is smoothed at 0 unless written OP@SIGMA/SMOOTH. Forest of 100 trees and 16 of depth 8.
   --exact SPEC  Which new target would be worth distilling in a feature's place? The model's features with each
               listed feature replaced by a DistillBank channel of the noise-free plane, exact, smoothed as
@@ -258,12 +259,15 @@ def derived_op(plane, op, sigma, smooth):
     elif op == "std":
         m = g(p, sigma)
         out = [np.sqrt(np.maximum(g(p * p, sigma) - m * m, 0))]
+    elif op == "spread":  # DistillBank's local spread: the residual of a Gaussian at sigma, in a window of 3 sigma
+        d = p - g(p, sigma)
+        out = [np.sqrt(g(d * d, 3 * sigma))]
     elif op == "gme":
         out = [g(p, sigma, (0, 1)) ** 2 + g(p, sigma, (1, 0)) ** 2]
     elif op == "loge":
         out = [(g(p, sigma, (0, 2)) + g(p, sigma, (2, 0))) ** 2]
     else:
-        raise SystemExit("--derived: unknown op %r (coh, hess, st, gm, log, dog, std, gme, loge)" % op)
+        raise SystemExit("--derived: unknown op %r (coh, hess, st, gm, log, dog, std, spread, gme, loge)" % op)
     if smooth > 0:
         out = [ndi.gaussian_filter(v, smooth, truncate=3.0) for v in out]
     return [v.astype(np.float32) for v in out]
@@ -631,8 +635,10 @@ def main():
                         q = probabilities(forest(g, scrib, a.seed, trees=trees, depth=depth), g)
                         scores["unet + coh, context at " + spec + tag] = iou(q, labels)
             for spec, ops in zip(a.derived, derived):
-                base = unet[:, a.coherence_of]
-                extra = np.stack([np.stack([m for o in ops for m in derived_op(p, *o)]) for p in base])
+                base = unet[:, a.coherence_of]  # raw* ops read the camera's plane instead
+                extra = np.stack([np.stack([m for o in ops for m in (derived_op(r, o[0][3:], *o[1:]) if o[0].startswith("raw")
+                                                                        else derived_op(p, *o))])
+                                  for p, r in zip(base, raw)])
                 f = np.concatenate([unet, extra], 1)
                 scores["derived " + spec] = E.score(f, labels, scrib, a.seed)
                 scores["derived " + spec + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)

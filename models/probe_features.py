@@ -86,6 +86,7 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
     /usr/bin/python3 models/probe_features.py --coherence [--seed 12345 --stacks 3]
     /usr/bin/python3 models/probe_features.py --exact 8=83@4 --exact 8=83@4,13=82@4 [--model PATH]
     /usr/bin/python3 models/probe_features.py --derived coh@1.6 --derived coh@1.6,hess@1.6 [--seed 12345 --stacks 3]
+    /usr/bin/python3 models/probe_features.py --smooth-probabilities 0,1,2,4 [--seed 12345 --stacks 3]
 """
 import argparse
 import os
@@ -490,6 +491,10 @@ def main():
     ap.add_argument("--context-coherence", action="append", default=[], metavar="SIGMAS",
                     help="one round of auto-context over the features beside the coherence of feature 6 at 1.6: the "
                          "first forest's probabilities smoothed at these sigmas (comma-separated; repeatable)")
+    ap.add_argument("--smooth-probabilities", metavar="SIGMAS",
+                    help="the forest's class probabilities smoothed by a Gaussian at each of these sigmas (comma-"
+                         "separated, 0: not smoothed) before each pixel takes its likeliest class: the features beside "
+                         "the coherence of feature 6 at 1.6, and the filters, with both forests")
     ap.add_argument("--with-coherence", action="store_true",
                     help="--exact: the coherence of feature 6 at 1.6 (what classify computes) beside each set, and "
                          "the features with it scored as the baseline")
@@ -520,7 +525,7 @@ def main():
     if missing:
         raise SystemExit("--model: no such file: %s" % ", ".join(missing))
     if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale
-                            or a.learners or a.replace or a.exact or a.coherence or a.derived or a.context_coherence):
+                            or a.learners or a.replace or a.exact or a.coherence or a.derived or a.context_coherence or a.smooth_probabilities):
         raise SystemExit("--model: several models are compared by --rings only; the other probes take one")
     a.model = models[0]
     if a.rings:
@@ -529,7 +534,7 @@ def main():
         for path in models:
             print("| %s | %s |" % (path, " | ".join("%.2f" % v for v in rings(path, a.enclosure_feature).values())))
         if not (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale or a.learners
-                or a.replace or a.exact or a.coherence or a.derived or a.context_coherence):
+                or a.replace or a.exact or a.coherence or a.derived or a.context_coherence or a.smooth_probabilities):
             return
     try:
         derived = [[derived_spec(item) for item in spec.split(",")] for spec in a.derived]
@@ -556,7 +561,7 @@ def main():
                          "79-80 the enclosure maps, 81-86 the coherence), --exact's each in a feature's place (F=C), "
                          "got %r / %r" % (a.distilled, a.exact))
     net = E.Network(a.model) if (a.context or a.basis or a.smoothed or a.multiscale or a.learners or replace
-                                 or exact or a.coherence or a.derived or a.context_coherence) else None
+                                 or exact or a.coherence or a.derived or a.context_coherence or a.smooth_probabilities) else None
     results = {}
     kept = []  # (family, filters, labels, scribbles) for the ranked subsets, scored after the ranking
     importance = np.zeros(49)
@@ -625,6 +630,15 @@ def main():
                 for name, f in (("coherence in 13", inplace), ("coherence beside", beside)):
                     scores[name] = E.score(f, labels, scrib, a.seed)
                     scores[name + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)
+            if a.smooth_probabilities:
+                f = np.concatenate([unet, np.stack([plane_coherence(p)[None] for p in unet[:, 6]])], 1)
+                for name, g in (("unet + coh", f), ("filters", filters)):
+                    for trees, depth, tag in ((100, None, ""), (16, 8, " (16:8)")):
+                        p = probabilities(forest(g, scrib, a.seed, trees=trees, depth=depth), g)
+                        for sg in (float(v) for v in a.smooth_probabilities.split(",")):
+                            q = p if sg == 0 else np.stack([np.stack([ndi.gaussian_filter(c, sg, truncate=3.0) for c in pz])
+                                                            for pz in p])
+                            scores["%s%s, probabilities at %g" % (name, tag, sg)] = iou(q, labels)
             if a.context_coherence:
                 f = np.concatenate([unet, np.stack([plane_coherence(p)[None] for p in unet[:, 6]])], 1)
                 for trees, depth, tag in ((100, None, ""), (16, 8, " (16:8)")):

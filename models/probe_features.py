@@ -49,7 +49,8 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               magnitude), log (Laplacian of Gaussian), dog (Gaussian at SIGMA less Gaussian at 1.6 SIGMA), std (the
               local standard deviation in a Gaussian window at SIGMA), spread (DistillBank's local spread: the root of
               the squared residual of a Gaussian at SIGMA, averaged in a Gaussian window of 3 SIGMA), gme and loge (the squared gradient magnitude
-              and squared LoG: texture energies once smoothed, OP@SIGMA/SMOOTH); rawOP: OP of the camera's plane; every
+              and squared LoG: texture energies once smoothed, OP@SIGMA/SMOOTH); rawOP: OP of the camera's plane, vstOP:
+              of its generalized Anscombe transform with the simulated camera's gain, offset and read noise; every
               op but coh is smoothed at 0 unless written OP@SIGMA/SMOOTH. Forest of 100 trees and 16 of depth 8.
   --exact SPEC  Which new target would be worth distilling in a feature's place? The model's features with each
               listed feature replaced by a DistillBank channel of the noise-free plane, exact, smoothed as
@@ -272,6 +273,13 @@ def derived_op(plane, op, sigma, smooth):
     if smooth > 0:
         out = [ndi.gaussian_filter(v, smooth, truncate=3.0) for v in out]
     return [v.astype(np.float32) for v in out]
+
+
+def anscombe(counts, cam):
+    """The generalized Anscombe transform of camera counts with the simulated camera's own gain, offset and read noise
+    (an oracle for the noise model): Poisson and read noise of variance about 1 at every brightness."""
+    x = (np.asarray(counts, np.float64) - cam["offset"]) / cam["gain"]
+    return 2 * np.sqrt(np.maximum(x + 3 / 8 + (cam["read"] / cam["gain"]) ** 2, 0))
 
 
 def derived_spec(item):
@@ -569,7 +577,7 @@ def main():
     rotation16 = np.linalg.qr(np.random.default_rng(6).normal(size=(16, 16)))[0]
     for family in E.FAMILIES:
         for s in range(a.stacks):
-            raw, labels, _ = E.stack(family, a.seed + s)
+            raw, labels, cam = E.stack(family, a.seed + s)
             srng = np.random.default_rng([a.seed, s, 99])
             scrib = np.zeros(labels.shape, np.uint8)
             for z in E.TRAIN_PLANES:
@@ -651,7 +659,8 @@ def main():
             for spec, ops in zip(a.derived, derived):
                 base = unet[:, a.coherence_of]  # raw* ops read the camera's plane instead
                 extra = np.stack([np.stack([m for o in ops for m in (derived_op(r, o[0][3:], *o[1:]) if o[0].startswith("raw")
-                                                                        else derived_op(p, *o))])
+                                                                        else derived_op(anscombe(r, cam), o[0][3:], *o[1:])
+                                                                        if o[0].startswith("vst") else derived_op(p, *o))])
                                   for p, r in zip(base, raw)])
                 f = np.concatenate([unet, extra], 1)
                 scores["derived " + spec] = E.score(f, labels, scrib, a.seed)

@@ -48,7 +48,8 @@ not the evaluation's), with the same random forest and scribbles as evaluate.py.
               st (the structure tensor's two eigenvalues, derivatives at SIGMA/2, window SIGMA), gm (gradient
               magnitude), log (Laplacian of Gaussian), dog (Gaussian at SIGMA less Gaussian at 1.6 SIGMA), std (the
               local standard deviation in a Gaussian window at SIGMA), spread (DistillBank's local spread: the root of
-              the squared residual of a Gaussian at SIGMA, averaged in a Gaussian window of 3 SIGMA), gme and loge (the squared gradient magnitude
+              the squared residual of a Gaussian at SIGMA, averaged in a Gaussian window of 3 SIGMA), max, min and
+              median (over a disk of radius SIGMA, as Weka's rank filters), gme and loge (the squared gradient magnitude
               and squared LoG: texture energies once smoothed, OP@SIGMA/SMOOTH); rawOP: OP of the camera's plane, vstOP:
               of its generalized Anscombe transform with the simulated camera's gain, offset and read noise; every
               op but coh is smoothed at 0 unless written OP@SIGMA/SMOOTH. Forest of 100 trees and 16 of depth 8.
@@ -264,12 +265,18 @@ def derived_op(plane, op, sigma, smooth):
     elif op == "spread":  # DistillBank's local spread: the residual of a Gaussian at sigma, in a window of 3 sigma
         d = p - g(p, sigma)
         out = [np.sqrt(g(d * d, 3 * sigma))]
+    elif op in ("max", "min", "median"):  # Weka's rank filters: over a disk of radius SIGMA
+        r = int(round(sigma))
+        yy, xx = np.mgrid[-r:r + 1, -r:r + 1]
+        disk = yy * yy + xx * xx <= sigma * sigma
+        f = {"max": ndi.maximum_filter, "min": ndi.minimum_filter, "median": ndi.median_filter}[op]
+        out = [f(p, footprint=disk, mode="reflect")]
     elif op == "gme":
         out = [g(p, sigma, (0, 1)) ** 2 + g(p, sigma, (1, 0)) ** 2]
     elif op == "loge":
         out = [(g(p, sigma, (0, 2)) + g(p, sigma, (2, 0))) ** 2]
     else:
-        raise SystemExit("--derived: unknown op %r (coh, hess, st, gm, log, dog, std, spread, gme, loge)" % op)
+        raise SystemExit("--derived: unknown op %r (coh, hess, st, gm, log, dog, std, spread, max, min, median, gme, loge)" % op)
     if smooth > 0:
         out = [ndi.gaussian_filter(v, smooth, truncate=3.0) for v in out]
     return [v.astype(np.float32) for v in out]

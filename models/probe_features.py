@@ -289,6 +289,15 @@ def anscombe(counts, cam):
     return 2 * np.sqrt(np.maximum(x + 3 / 8 + (cam["read"] / cam["gain"]) ** 2, 0))
 
 
+def derived_of(denoised, counts, cam, op, sigma, smooth):
+    """--derived's OP of the denoised plane, rawOP of the camera's plane, vstOP of its Anscombe transform."""
+    if op.startswith("raw"):
+        return derived_op(counts, op[3:], sigma, smooth)
+    if op.startswith("vst"):
+        return derived_op(anscombe(counts, cam), op[3:], sigma, smooth)
+    return derived_op(denoised, op, sigma, smooth)
+
+
 def derived_spec(item):
     """--derived's OP@SIGMA[/SMOOTH] -> (op, sigma, smooth)."""
     op, rest = item.split("@")
@@ -664,11 +673,8 @@ def main():
                         q = probabilities(forest(g, scrib, a.seed, trees=trees, depth=depth), g)
                         scores["unet + coh, context at " + spec + tag] = iou(q, labels)
             for spec, ops in zip(a.derived, derived):
-                base = unet[:, a.coherence_of]  # raw* ops read the camera's plane instead
-                extra = np.stack([np.stack([m for o in ops for m in (derived_op(r, o[0][3:], *o[1:]) if o[0].startswith("raw")
-                                                                        else derived_op(anscombe(r, cam), o[0][3:], *o[1:])
-                                                                        if o[0].startswith("vst") else derived_op(p, *o))])
-                                  for p, r in zip(base, raw)])
+                extra = np.stack([np.stack([m for o in ops for m in derived_of(p, r, cam, *o)])
+                                  for p, r in zip(unet[:, a.coherence_of], raw)])
                 f = np.concatenate([unet, extra], 1)
                 scores["derived " + spec] = E.score(f, labels, scrib, a.seed)
                 scores["derived " + spec + " (16:8)"] = E.score(f, labels, scrib, a.seed, trees=16, depth=8)

@@ -548,8 +548,9 @@ def main():
     missing = [m for m in models if not os.path.isfile(m)]
     if missing:
         raise SystemExit("--model: no such file: %s" % ", ".join(missing))
-    if len(models) > 1 and (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale
-                            or a.learners or a.replace or a.exact or a.coherence or a.derived or a.context_coherence or a.smooth_probabilities):
+    other_probes = (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale or a.learners
+                    or a.replace or a.exact or a.coherence or a.derived or a.context_coherence or a.smooth_probabilities)
+    if len(models) > 1 and other_probes:
         raise SystemExit("--model: several models are compared by --rings only; the other probes take one")
     a.model = models[0]
     if a.rings:
@@ -557,8 +558,7 @@ def main():
         print("|---|" + "---|" * len(RING_RADII))
         for path in models:
             print("| %s | %s |" % (path, " | ".join("%.2f" % v for v in rings(path, a.enclosure_feature).values())))
-        if not (a.bank or a.context or a.basis or a.oracle or a.classifier or a.smoothed or a.multiscale or a.learners
-                or a.replace or a.exact or a.coherence or a.derived or a.context_coherence or a.smooth_probabilities):
+        if not other_probes:
             return
     try:
         derived = [[derived_spec(item) for item in spec.split(",")] for spec in a.derived]

@@ -396,9 +396,11 @@ def filter_features(plane):
 
 class Network:
     """A feature model: a TorchScript file, or a train_features.py checkpoint (its feature
-    extractor)."""
+    extractor). With a `margin`, each plane is mirrored that many pixels beyond every edge (rounded up
+    to 16) before the network, as `bin/featurize --margin` does."""
 
-    def __init__(self, path):
+    def __init__(self, path, margin=0):
+        self.margin = -(-margin // 16) * 16
         import torch
         torch.set_num_threads(2)
         self.torch = torch
@@ -416,11 +418,11 @@ class Network:
 
     def __call__(self, plane):
         h, w = plane.shape
-        ph, pw = -h % 16, -w % 16
-        x = np.pad(plane, ((0, ph), (0, pw)), mode="reflect")
+        ph, pw, m = -h % 16, -w % 16, self.margin
+        x = np.pad(plane, ((m, m + ph), (m, m + pw)), mode="reflect")
         with self.torch.no_grad():
             f = self.net(self.torch.from_numpy(np.ascontiguousarray(x, np.float32))[None, None])
-        return f[0, :, :h, :w].numpy()
+        return f[0, :, m:m + h, m:m + w].numpy()
 
 
 def _is_checkpoint(path):

@@ -512,6 +512,9 @@ def main():
     ap.add_argument("--coherence-floor", type=float, default=0.0, metavar="SIGMA",
                     help="--coherence: the sum floored at a hundredth of itself smoothed at SIGMA (default 0: no floor "
                          "but 1e-30; 4 and 16 measured the same)")
+    ap.add_argument("--margin", type=int, default=0, metavar="PX",
+                    help="the model's features of each plane mirrored this far beyond its edges (bin/featurize --margin; "
+                         "classify computes 32)")
     ap.add_argument("--context-coherence", action="append", default=[], metavar="SIGMAS",
                     help="one round of auto-context over the features beside the coherence of feature 6 at 1.6: the "
                          "first forest's probabilities smoothed at these sigmas (comma-separated; repeatable)")
@@ -584,7 +587,7 @@ def main():
         raise SystemExit("--distilled / --exact: DistillBank channels are 0-86 (0-48 FilterBank's, 49-78 EnergyBank's, "
                          "79-80 the enclosure maps, 81-86 the coherence), --exact's each in a feature's place (F=C), "
                          "got %r / %r" % (a.distilled, a.exact))
-    net = E.Network(a.model) if (a.context or a.basis or a.smoothed or a.multiscale or a.learners or replace
+    net = E.Network(a.model, a.margin) if (a.context or a.basis or a.smoothed or a.multiscale or a.learners or replace
                                  or exact or a.coherence or a.derived or a.context_coherence or a.smooth_probabilities) else None
     results = {}
     kept = []  # (family, filters, labels, scribbles) for the ranked subsets, scored after the ranking

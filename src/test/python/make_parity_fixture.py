@@ -9,6 +9,9 @@
                   (2, 2, 72, 88, 16) float32, chunks (1, 1, 72, 88, 16), blosc zstd + shuffle.
   input2d.zarr    (50, 61) float32 (y, x) in [0, 1], blosc zstd.
   expected2d.zarr its output: (50, 61, 16) float32, blosc zstd + shuffle.
+  expected2d-margin32.zarr
+                  its output with --margin 32 (the plane mirrored 32 pixels beyond every edge
+                  before the model), as expected2d.zarr.
 
 Everything is seeded. Rerun after the model changes:
     /usr/bin/python3 src/test/python/make_parity_fixture.py
@@ -59,10 +62,10 @@ def camera(rng, expected):
     return np.clip(np.round(counts), 0, 65535)
 
 
-def reference(input_path, output_path):
+def reference(input_path, output_path, *options):
     """Run torch_reference.py as the Java tests' reference, blosc-compressed."""
     subprocess.run([sys.executable, REFERENCE, MODEL, input_path, output_path,
-                    "--compressor", "blosc-zstd", "--overwrite"], check=True)
+                    "--compressor", "blosc-zstd", "--overwrite"] + list(options), check=True)
     return float(np.abs(zarr.open(output_path, mode="r")[...]).max())
 
 
@@ -76,7 +79,7 @@ def main():
     rng = np.random.default_rng(20261125)
 
     paths = {name: os.path.join(OUT_DIR, name + ".zarr")
-             for name in ("input", "expected", "input2d", "expected2d")}
+             for name in ("input", "expected", "input2d", "expected2d", "expected2d-margin32")}
     for p in paths.values():
         if os.path.exists(p):
             shutil.rmtree(p)
@@ -96,12 +99,14 @@ def main():
 
     peak = reference(paths["input"], paths["expected"])
     peak2d = reference(paths["input2d"], paths["expected2d"])
-    print("max|output|: expected.zarr %.6g, expected2d.zarr %.6g" % (peak, peak2d))
+    peak_margin = reference(paths["input2d"], paths["expected2d-margin32"], "--margin", "32")
+    print("max|output|: expected.zarr %.6g, expected2d.zarr %.6g, expected2d-margin32.zarr %.6g"
+          % (peak, peak2d, peak_margin))
     total = 0
     for name, p in paths.items():
         total += disk_bytes(p)
-        print("  %-16s %8d bytes" % (name + ".zarr", disk_bytes(p)))
-    print("  total            %8d bytes" % total)
+        print("  %-25s %8d bytes" % (name + ".zarr", disk_bytes(p)))
+    print("  %-25s %8d bytes" % ("total", total))
 
 
 if __name__ == "__main__":

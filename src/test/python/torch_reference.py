@@ -9,18 +9,20 @@ converted to float32):
   1. optionally normalize: (x - p_low) / (p_high - p_low) with the percentiles taken over the
      whole volume (numpy's default linear interpolation, in float64); when p_high == p_low the
      plane is only shifted (x - p_low);
-  2. pad the far edges only (bottom rows, right columns) up to the next multiple of 16 by
-     mirroring without repeating the edge pixel (np.pad mode "reflect"). Where the pad is longer
+  2. pad the far edges (bottom rows, right columns) up to the next multiple of 16 and, with
+     --margin M, every edge by M more pixels (rounded up to a multiple of 16), by mirroring without
+     repeating the edge pixel (np.pad mode "reflect"). Where the pad is longer
      than the plane, numpy keeps mirroring: padded index i reads index m(i), with period
      p = 2 (n - 1), j = i mod p, m(i) = j if j < n else p - j. A plane 1 pixel high (or wide)
      cannot be mirrored and repeats its pixel (mode "edge") along that axis;
   3. run model(plane[None, None]) under torch.no_grad() with the model in eval mode;
-  4. crop back to the plane's size and store it as (y, x, C) float32.
+  4. crop back to the plane and store it as (y, x, C) float32.
 The output has the input's shape plus a trailing channel axis: (t, z, y, x, C), (z, y, x, C) or
 (y, x, C), one chunk per plane ((1, ..., Y, X, C)), no compressor unless asked.
 
 Usage:  torch_reference.py MODEL.pt INPUT.zarr OUTPUT.zarr [--dataset PATH]
-                           [--percentile LOW HIGH] [--compressor none|blosc-zstd] [--overwrite]
+                           [--percentile LOW HIGH] [--margin M] [--compressor none|blosc-zstd]
+                           [--overwrite]
 """
 import argparse
 import os
@@ -49,28 +51,31 @@ def open_input(path, dataset=None):
     return node
 
 
-def pad_far_edges(plane, multiple=SIZE_MULTIPLE):
-    """Pad bottom and right up to multiples of `multiple`: mirror ("reflect"), or repeat the
-    edge pixel along an axis of length 1."""
+def pad_plane(plane, margin=0, multiple=SIZE_MULTIPLE):
+    """Pad bottom and right up to multiples of `multiple`, and every edge by `margin` rounded up to a
+    multiple of `multiple`: mirror ("reflect"), or repeat the edge pixel along an axis of length 1.
+    Returns the padded plane and the margin used."""
     h, w = plane.shape
     pad_y, pad_x = -h % multiple, -w % multiple
-    if pad_y:
-        plane = np.pad(plane, ((0, pad_y), (0, 0)), mode="reflect" if h > 1 else "edge")
-    if pad_x:
-        plane = np.pad(plane, ((0, 0), (0, pad_x)), mode="reflect" if w > 1 else "edge")
-    return plane
+    m = -(-margin // multiple) * multiple
+    if pad_y or m:
+        plane = np.pad(plane, ((m, m + pad_y), (0, 0)), mode="reflect" if h > 1 else "edge")
+    if pad_x or m:
+        plane = np.pad(plane, ((0, 0), (m, m + pad_x)), mode="reflect" if w > 1 else "edge")
+    return plane, m
 
 
-def featurize_plane(model, plane):
+def featurize_plane(model, plane, margin=0):
     """(H, W) float32 -> (H, W, C) float32."""
     h, w = plane.shape
-    padded = np.ascontiguousarray(pad_far_edges(plane), dtype=np.float32)
+    padded, m = pad_plane(plane, margin)
+    padded = np.ascontiguousarray(padded, dtype=np.float32)
     with torch.no_grad():
         out = model(torch.from_numpy(padded)[None, None])
     if out.dim() != 4 or out.shape[0] != 1 or tuple(out.shape[2:]) != padded.shape:
         raise SystemExit("the model returned shape %s for input (1, 1, %d, %d); expected "
                          "(1, C, %d, %d)" % (tuple(out.shape), *padded.shape, *padded.shape))
-    return np.ascontiguousarray(out[0, :, :h, :w].permute(1, 2, 0).numpy(), dtype=np.float32)
+    return np.ascontiguousarray(out[0, :, m:m + h, m:m + w].permute(1, 2, 0).numpy(), dtype=np.float32)
 
 
 def percentile_transform(source, low, high):
@@ -93,7 +98,7 @@ def prepare_output(path, overwrite):
 
 
 def run(model_path, input_path, output_path, dataset=None, percentile=None, compressor=None,
-        overwrite=False):
+        overwrite=False, margin=0):
     """Featurize every plane of the input into the output array; returns max |output|."""
     torch.set_grad_enabled(False)
     source = open_input(input_path, dataset)
@@ -110,7 +115,7 @@ def run(model_path, input_path, output_path, dataset=None, percentile=None, comp
     t0 = time.perf_counter()
     for index in np.ndindex(*lead):
         plane = transform(np.asarray(source[index], dtype=np.float32))
-        features = featurize_plane(model, plane)
+        features = featurize_plane(model, plane, margin)
         if target is None:
             channels = features.shape[-1]
             target = zarr.open(output_path, mode="w", shape=source.shape + (channels,),
@@ -141,11 +146,13 @@ def main(argv=None):
     ap.add_argument("--dataset", help="path of the array inside the input group")
     ap.add_argument("--percentile", nargs=2, type=float, metavar=("LOW", "HIGH"),
                     help="normalize with these percentiles of the whole volume")
+    ap.add_argument("--margin", type=int, default=0,
+                    help="mirror each plane by this many pixels beyond every edge (rounded up to 16)")
     ap.add_argument("--compressor", default="none", help="none (default) or blosc-zstd")
     ap.add_argument("--overwrite", action="store_true", help="replace an existing output")
     a = ap.parse_args(argv)
     run(a.model, a.input, a.output, a.dataset, a.percentile, compressor_named(a.compressor),
-        a.overwrite)
+        a.overwrite, a.margin)
 
 
 if __name__ == "__main__":

@@ -73,6 +73,8 @@ public final class ClassifyJob
 		final PixelClassifier given = request.classifier != null ? PixelClassifier.read( request.classifier ) : null;
 		if ( given != null )
 			applyRecordedOptions( given, fr );
+		else if ( request.storedFeatures == null && fr.marginGiven() == null )
+			fr.margin( ClassifyRequest.DEFAULT_MARGIN );
 		final InputView view = Featurizer.openInput( fr );
 		final long[] inputShape = view.shape();
 		final StoredFeatures stored = request.storedFeatures != null ? openStored( request, view, fr, given ) : null;
@@ -168,10 +170,18 @@ public final class ClassifyJob
 		return classifier;
 	}
 
-	/** A classifier is applied to features computed as they were for training: the same normalization and halo. */
+	/**
+	 * A classifier is applied to features computed as they were for training: the same normalization, margin and
+	 * halo. A margin given that is not the classifier's is refused: the features at the planes' edges would differ.
+	 */
 	public static void applyRecordedOptions( final PixelClassifier classifier, final FeaturizeRequest request )
 	{
 		final Map< String, Object > f = classifier.features();
+		final int margin = recordedMargin( f );
+		if ( request.marginGiven() != null && request.marginGiven() != margin )
+			throw new FeaturizeException( String.format( "The classifier was trained on features with a margin of %d pixels; a margin of %d "
+					+ "would give other features at the planes' edges: leave the margin out", margin, request.marginGiven() ) );
+		request.margin( margin );
 		if ( f.get( "normalization" ) != null )
 			request.normalization( String.valueOf( f.get( "normalization" ) ) );
 		if ( f.get( "percentiles" ) instanceof List )
@@ -181,6 +191,12 @@ public final class ClassifyJob
 		}
 		if ( request.haloGiven() == null && f.get( "halo" ) instanceof Number )
 			request.halo( ( ( Number ) f.get( "halo" ) ).intValue() );
+	}
+
+	/** The margin a classifier's feature record names: 0 where it names none (a classifier from before margins). */
+	static int recordedMargin( final Map< String, Object > features )
+	{
+		return features.get( "margin" ) instanceof Number ? ( ( Number ) features.get( "margin" ) ).intValue() : 0;
 	}
 
 	/**
@@ -309,6 +325,10 @@ public final class ClassifyJob
 		}
 		stored.checkShape( view.shape(), fr.input() );
 		checkPart( stored, view );
+		if ( classifier == null && fr.marginGiven() != null && stored.record().exists() && fr.marginGiven().intValue() != stored.record().margin().intValue() )
+			throw new FeaturesException( String.format( "Features %s were computed with a margin of %d pixels, not the %d asked for: leave the "
+					+ "margin out to train on them as they are, or compute them again with that margin", path, stored.record().margin(),
+					fr.marginGiven() ) );
 		if ( !stored.record().exists() )
 			log.accept( "Warning: features " + path + " have no bin/featurize run record: their model and normalization are not known"
 					+ ( classifier != null ? " and cannot be checked against the classifier's" : "; the classifier records none" )
@@ -399,6 +419,8 @@ public final class ClassifyJob
 		if ( stored.record().percentiles() != null )
 			f.put( "percentiles", stored.record().percentiles() );
 		f.put( "halo", stored.record().halo() );
+		if ( stored.record().exists() )
+			f.put( "margin", stored.record().margin() );
 		f.put( "training_normalization", stored.record().normalization() );
 		f.put( "stored", stored.path().toAbsolutePath().normalize().toString() );
 		f.put( "stored_type", stored.dataType().toString() );
@@ -435,6 +457,7 @@ public final class ClassifyJob
 		f.put( "normalization", request.normalization() );
 		f.put( "percentiles", Arrays.asList( request.percentiles()[ 0 ], request.percentiles()[ 1 ] ) );
 		f.put( "halo", image.tiles().halo() );
+		f.put( "margin", image.tiles().margin() );
 		f.put( "training_normalization", image.normalization().toMap() );
 		return f;
 	}
@@ -452,6 +475,8 @@ public final class ClassifyJob
 		p.put( "model_sha256", modelSha );
 		p.put( "normalization", fr.normalization() );
 		p.put( "halo", image.tiles().halo() );
+		if ( image.tiles().margin() != 0 )
+			p.put( "margin", image.tiles().margin() );
 		p.put( "tile", Arrays.asList( image.tiles().tileWidth(), image.tiles().tileHeight() ) );
 		if ( image.extra() != null )
 			p.put( PixelClassifier.EXTRA, List.of( ( ( Coherence ) image.extra() ).toRecord() ) );

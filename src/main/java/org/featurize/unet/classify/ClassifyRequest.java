@@ -66,6 +66,13 @@ public final class ClassifyRequest
 	/** Labelled pixels used for training at most, by default (an equal share per class; the small classes whole). */
 	public static final int DEFAULT_MAX_SAMPLES = 100_000;
 
+	/**
+	 * The margin, in pixels, of the features a training computes unless told otherwise: the model sees each plane
+	 * mirrored this far beyond its edges, as classic filters see them, instead of its own zero padding there
+	 * ({@link org.featurize.unet.compute.FeatureOptions#margin}).
+	 */
+	public static final int DEFAULT_MARGIN = 32;
+
 	private ClassifyRequest( final FeaturizeRequest features )
 	{
 		this.features = features;

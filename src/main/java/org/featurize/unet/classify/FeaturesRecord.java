@@ -50,7 +50,7 @@ public final class FeaturesRecord
 					+ record.get( "complete" ) + "): run bin/featurize again to finish them" );
 	}
 
-	/** Refuses, where there is a record, another model (SHA-256) or normalization (method, percentiles) than the classifier's. */
+	/** Refuses, where there is a record, another model (SHA-256), normalization (method, percentiles) or margin than the classifier's. */
 	void check( final PixelClassifier classifier, final Path file, final Path features )
 	{
 		if ( record == null )
@@ -67,6 +67,11 @@ public final class FeaturesRecord
 			throw new FeaturesException( String.format( "Classifier %s was trained on features normalized by %s; features %s are normalized by %s: "
 					+ "give features of that normalization, or train again", file, describe( method, percentiles ), features,
 					describe( normalizationMethod(), percentiles() ) ) );
+		final int margin = ClassifyJob.recordedMargin( f );
+		if ( margin != margin() )
+			throw new FeaturesException( String.format( "Classifier %s was trained on features with a margin of %d pixels (the planes mirrored "
+					+ "that far beyond their edges before the model); features %s have a margin of %d: give features computed with "
+					+ "margin %d, or train again", file, margin, features, margin(), margin ) );
 	}
 
 	private static final String PERCENTILE = "percentile";
@@ -131,6 +136,17 @@ public final class FeaturesRecord
 			return null;
 		final List< ? > l = ( List< ? > ) t;
 		return new int[] { ( ( Number ) l.get( 0 ) ).intValue(), ( ( Number ) l.get( 1 ) ).intValue() };
+	}
+
+	/**
+	 * The margin the features were computed with (how far the model saw each plane mirrored beyond its edges): 0 where
+	 * the record names none (a run without a margin, or from before margins), null without a record.
+	 */
+	public Integer margin()
+	{
+		if ( record == null )
+			return null;
+		return parameters().get( "margin" ) instanceof Number ? ( ( Number ) parameters().get( "margin" ) ).intValue() : 0;
 	}
 
 	/** The record's halo, or null. */

@@ -45,6 +45,9 @@ public final class ClassifyOptions
 	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: a saved classifier's, else the model's measured halo)" )
 	Integer halo;
 
+	@Option( names = "--margin", paramLabel = "PX", description = "Pixels beyond each plane edge that the model sees the plane mirrored, rounded up to a multiple of 16 (default: a saved classifier's, or features read's; else " + org.featurize.unet.classify.ClassifyRequest.DEFAULT_MARGIN + ")" )
+	Integer margin;
+
 	@Option( names = "--chunk", paramLabel = "PX", description = "Side of the output's square chunks (default: whole planes up to 64 MiB of "
 			+ "features, 1024 x 1024 beyond)" )
 	Integer chunk;
@@ -70,7 +73,7 @@ public final class ClassifyOptions
 	/** The features of {@code input} as these options compute them. */
 	public FeaturizeRequest features( final Path input )
 	{
-		return FeaturizeRequest.of( input ).dataset( dataset ).region( region ).level( level ).model( model ).tile( tile ).halo( halo ).chunk( chunk ).precision( precision );
+		return FeaturizeRequest.of( input ).dataset( dataset ).region( region ).level( level ).model( model ).tile( tile ).halo( halo ).margin( margin ).chunk( chunk ).precision( precision );
 	}
 
 	/** A request over {@code features} that writes {@code output} (and what else these options ask for). */

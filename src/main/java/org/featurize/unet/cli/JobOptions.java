@@ -36,6 +36,10 @@ public final class JobOptions
 	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: the model's measured halo)" )
 	Integer halo;
 
+	@Option( names = "--margin", paramLabel = "PX", description = "Pixels beyond each plane's edges that the model sees the plane "
+			+ "mirrored (as classic filters see the edges), rounded up to a multiple of 16; 0 (default): the model's zero padding there" )
+	Integer margin;
+
 	@Option( names = "--chunk", paramLabel = "PX", description = "Side of the output's square chunks (default: whole planes up to "
 			+ "64 MiB of features, 1024 x 1024 beyond)" )
 	Integer chunk;
@@ -74,7 +78,7 @@ public final class JobOptions
 	/** A request for {@code input} and {@code output} with these parameters and the model given (null: the shipped one). */
 	public FeaturizeRequest request( final Path input, final Path output, final Path model )
 	{
-		return channels.apply( FeaturizeRequest.of( input ) ).output( output ).dataset( dataset ).region( region ).level( level ).model( model ).tile( tile ).halo( halo ).chunk( chunk )
+		return channels.apply( FeaturizeRequest.of( input ) ).output( output ).dataset( dataset ).region( region ).level( level ).model( model ).tile( tile ).halo( halo ).margin( margin ).chunk( chunk )
 				.normalization( normalization ).outputType( outputType ).precision( precision ).keepBits( keepBits ).rounding( rounding ).overwrite( overwrite );
 	}
 }

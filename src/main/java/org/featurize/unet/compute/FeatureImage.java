@@ -348,22 +348,26 @@ public final class FeatureImage implements CellFeatures
 	/**
 	 * The extra channels of tile {@code (ix, iy)}, (c, y, x) cropped to the tile, from the model's features over the
 	 * tile's region ({@code rw x rh}, read by {@code source} in the region's coordinates): computed over the part of
-	 * the region inside the plane (not its mirrored padding), which starts where the region does.
+	 * the region inside the plane (not its mirrored padding or margin).
 	 */
 	private float[] extraOfRegion( final long ix, final long iy, final int rw, final int rh, final ExtraChannels.Source source,
 			final int[] missing )
 	{
 		final long[] tx = tiles.tileX( ix ), ty = tiles.tileY( iy ), rx = tiles.regionX( ix ), ry = tiles.regionY( iy );
-		final int ww = ( int ) Math.min( rw, tiles.planeWidth() - tiles.originX() - rx[ 0 ] );
-		final int wh = ( int ) Math.min( rh, tiles.planeHeight() - tiles.originY() - ry[ 0 ] );
+		// the window: the region's part inside the plane, from (wx, wy) of the region
+		final int wx = ( int ) Math.max( 0, -tiles.originX() - rx[ 0 ] ), wy = ( int ) Math.max( 0, -tiles.originY() - ry[ 0 ] );
+		final int ww = ( int ) Math.min( rw - wx, tiles.planeWidth() - tiles.originX() - rx[ 0 ] - wx );
+		final int wh = ( int ) Math.min( rh - wy, tiles.planeHeight() - tiles.originY() - ry[ 0 ] - wy );
 		final int tw = ( int ) ( tx[ 1 ] - tx[ 0 ] ), th = ( int ) ( ty[ 1 ] - ty[ 0 ] );
-		final int ox = ( int ) ( tx[ 0 ] - rx[ 0 ] ), oy = ( int ) ( ty[ 0 ] - ry[ 0 ] );
+		final int ox = ( int ) ( tx[ 0 ] - rx[ 0 ] ) - wx, oy = ( int ) ( ty[ 0 ] - ry[ 0 ] ) - wy;
 		final float[] out = new float[ extra.count() * tw * th ];
-		extra.compute( source, ww, wh, ox, oy, tw, th, out );
+		final ExtraChannels.Source window = wx == 0 && wy == 0 ? source
+				: ( c, x0, y0, w, h, dest ) -> source.channel( c, x0 + wx, y0 + wy, w, h, dest );
+		extra.compute( window, ww, wh, ox, oy, tw, th, out );
 		if ( missing != null ) // the pixels without a value have no extra channels either
 			for ( final int i : missing )
 			{
-				final int x = i % rw - ox, y = i / rw - oy;
+				final int x = i % rw - wx - ox, y = i / rw - wy - oy;
 				if ( x >= 0 && y >= 0 && x < tw && y < th )
 					for ( int c = 0; c < extra.count(); c++ )
 						out[ ( c * th + y ) * tw + x ] = Float.NaN;

@@ -6,12 +6,12 @@ import org.featurize.unet.FeaturizeException;
  * How features are computed: tile size, halo, cell (output chunk) size, normalization and cache size. Unset values
  * take their defaults when the image is made: tile and cell as {@link Geometry#choose} makes them for this machine
  * (a cell is the tile when only the tile is given), the halo is the model's ({@link
- * org.featurize.unet.model.ModelDescription#defaultHalo()}), normalization is {@code none}, the cache is a quarter
- * of the maximum heap.
+ * org.featurize.unet.model.ModelDescription#defaultHalo()}), normalization is {@code none}, no margin, the cache is a
+ * quarter of the maximum heap.
  */
 public final class FeatureOptions
 {
-	private int tileWidth = -1, tileHeight = -1, halo = -1, chunkWidth = -1, chunkHeight = -1;
+	private int tileWidth = -1, tileHeight = -1, halo = -1, chunkWidth = -1, chunkHeight = -1, margin = 0;
 
 	private String normalization = Normalization.NONE;
 
@@ -60,6 +60,18 @@ public final class FeatureOptions
 		if ( pixels < 0 )
 			throw new FeaturizeException( "Halo must not be negative, got " + pixels );
 		this.halo = pixels;
+		return this;
+	}
+
+	/**
+	 * How many pixels beyond each of a plane's edges the model sees the plane mirrored (numpy's {@code reflect}),
+	 * rounded up to the model's size multiple; 0 (the default): the model's own zero padding meets the plane's edges.
+	 */
+	public FeatureOptions margin( final int pixels )
+	{
+		if ( pixels < 0 )
+			throw new FeaturizeException( "Margin must not be negative, got " + pixels );
+		this.margin = pixels;
 		return this;
 	}
 
@@ -122,6 +134,11 @@ public final class FeatureOptions
 	int halo()
 	{
 		return halo;
+	}
+
+	int margin()
+	{
+		return margin;
 	}
 
 	String normalization()

@@ -68,7 +68,7 @@ public final class Features
 		}
 		final long[] offset = reader.offset();
 		final TileGrid tiles = new TileGrid( width, height, tileWidth, tileHeight, halo, model.description().sizeMultiple(), offset[ 0 ], offset[ 1 ],
-				reader.source().dimension( 0 ), reader.source().dimension( 1 ) );
+				reader.source().dimension( 0 ), reader.source().dimension( 1 ), options.margin() );
 		final Normalization used = normalization != null ? normalization
 				: options.normalization().equals( Normalization.PERCENTILE )
 						? Normalization.percentiles( reader, options.lowPercentile(), options.highPercentile() )

@@ -23,13 +23,13 @@ import net.imglib2.view.Views;
 
 /**
  * Reads float regions of the 2D planes of an input image of 2, 3 or 4 dimensions (x, y[, z[, t]]), any
- * real native type, converted to float. Pixels beyond the plane's right and bottom edges are the plane
- * mirrored there without repeating the edge pixel (numpy's {@code reflect}).
+ * real native type, converted to float. Pixels beyond the plane's edges are the plane mirrored there without
+ * repeating the edge pixel (numpy's {@code reflect}).
  * <p>
  * The planes read may be those of a region of a larger source (a view: {@link #PlaneReader(RandomAccessibleInterval, Interval)}):
  * coordinates are then relative to the region's first pixel, and a read that reaches outside the region reads the
  * source there (a halo takes its context from outside the region, as it would in the whole source); only beyond the
- * source's far edges is the plane mirrored. Several sources of one interval (the channels of an image) are read
+ * source's edges is the plane mirrored. Several sources of one interval (the channels of an image) are read
  * together, each plane after the other.
  * Regions are copied with {@link PrimitiveBlocks}, not per-pixel cursors; thread-safe.
  */
@@ -127,20 +127,17 @@ public final class PlaneReader< T extends NativeType< T > & RealType< T > >
 
 	/**
 	 * Reads {@code [x0, x0 + w) x [y0, y0 + h)} of the plane at {@code (z, t)} into a new float array, x fastest,
-	 * the channels one after the other. {@code x0} and {@code y0} are relative to the region and may be negative as
-	 * far as the source reaches; beyond the source plane's far edges it is mirrored (a plane one pixel wide or high
-	 * repeats that pixel).
+	 * the channels one after the other. {@code x0} and {@code y0} are relative to the region and may be negative;
+	 * beyond the source plane's edges it is mirrored (a plane one pixel wide or high repeats that pixel).
 	 */
 	public float[] read( final long x0, final long y0, final int w, final int h, final long z, final long t )
 	{
 		final long width = source.dimension( 0 ), height = source.dimension( 1 );
 		final long sx = x0 + offset[ 0 ], sy = y0 + offset[ 1 ];
 		final long sz = z + ( offset.length > 2 ? offset[ 2 ] : 0 ), st = t + ( offset.length > 3 ? offset[ 3 ] : 0 );
-		if ( sx < 0 || sy < 0 )
-			throw new IllegalArgumentException( "Region must not start before the plane: " + sx + ", " + sy );
 		final int count = w * h;
 		final float[] out = new float[ count * blocks.size() ];
-		if ( sx + w <= width && sy + h <= height )
+		if ( sx >= 0 && sy >= 0 && sx + w <= width && sy + h <= height )
 		{
 			for ( int c = 0; c < blocks.size(); c++ )
 				readInside( blocks.get( c ), sx, sy, w, h, sz, st, out, c * count );

@@ -27,6 +27,8 @@ public final class TileGrid
 
 	private final long planeWidth, planeHeight;
 
+	private final int margin;
+
 	/** Tiles over a whole plane of {@code width x height} pixels. */
 	public TileGrid( final long width, final long height, final int tileWidth, final int tileHeight, final int halo, final int multiple )
 	{
@@ -35,10 +37,21 @@ public final class TileGrid
 
 	/**
 	 * Tiles over the part {@code [originX, originX + width) x [originY, originY + height)} of a plane of
-	 * {@code planeWidth x planeHeight} pixels.
+	 * {@code planeWidth x planeHeight} pixels, without a margin.
 	 */
 	public TileGrid( final long width, final long height, final int tileWidth, final int tileHeight, final int halo, final int multiple,
 			final long originX, final long originY, final long planeWidth, final long planeHeight )
+	{
+		this( width, height, tileWidth, tileHeight, halo, multiple, originX, originY, planeWidth, planeHeight, 0 );
+	}
+
+	/**
+	 * Tiles over the part {@code [originX, originX + width) x [originY, originY + height)} of a plane of
+	 * {@code planeWidth x planeHeight} pixels, the plane mirrored by {@code margin} pixels beyond each of its edges
+	 * (rounded up to a multiple of {@code multiple}) before the model.
+	 */
+	public TileGrid( final long width, final long height, final int tileWidth, final int tileHeight, final int halo, final int multiple,
+			final long originX, final long originY, final long planeWidth, final long planeHeight, final int margin )
 	{
 		if ( width < 1 || height < 1 )
 			throw new FeaturizeException( String.format( "Plane size must be positive, got %d x %d", width, height ) );
@@ -48,6 +61,9 @@ public final class TileGrid
 			throw new FeaturizeException( "Halo must not be negative, got " + halo );
 		if ( multiple < 1 )
 			throw new FeaturizeException( "Size multiple must be positive, got " + multiple );
+		if ( margin < 0 )
+			throw new FeaturizeException( "Margin must not be negative, got " + margin );
+		this.margin = ( int ) ceil( margin, multiple );
 		this.width = width;
 		this.height = height;
 		this.tileWidth = ( int ) Math.min( tileWidth, width );
@@ -63,8 +79,8 @@ public final class TileGrid
 		this.planeHeight = planeHeight;
 		this.paddedWidth = ceil( planeWidth, multiple );
 		this.paddedHeight = ceil( planeHeight, multiple );
-		final long regionW = Math.min( paddedWidth, ceil( this.tileWidth + 2L * halo + 2L * multiple, multiple ) );
-		final long regionH = Math.min( paddedHeight, ceil( this.tileHeight + 2L * halo + 2L * multiple, multiple ) );
+		final long regionW = Math.min( paddedWidth + 2L * this.margin, ceil( this.tileWidth + 2L * halo + 2L * multiple, multiple ) );
+		final long regionH = Math.min( paddedHeight + 2L * this.margin, ceil( this.tileHeight + 2L * halo + 2L * multiple, multiple ) );
 		if ( regionW * regionH > Integer.MAX_VALUE / 64 )
 			throw new FeaturizeException( String.format(
 					"A %d x %d tile with halo %d needs a %d x %d model input, too large for one forward pass: choose a smaller tile",
@@ -133,6 +149,12 @@ public final class TileGrid
 		return multiple;
 	}
 
+	/** How far beyond each of the whole plane's edges the model sees the plane mirrored: a multiple of {@link #multiple()}. */
+	public int margin()
+	{
+		return margin;
+	}
+
 	public long tilesX()
 	{
 		return ( width + tileWidth - 1 ) / tileWidth;
@@ -156,7 +178,7 @@ public final class TileGrid
 
 	/**
 	 * The model's input interval along x for tile {@code ix}: {min, max exclusive}, relative to the origin; both
-	 * multiples of the size multiple in the whole plane's coordinates.
+	 * multiples of the size multiple in the whole plane's coordinates, and within the margin of the plane's edges.
 	 */
 	public long[] regionX( final long ix )
 	{
@@ -179,7 +201,7 @@ public final class TileGrid
 	private long[] region( final long[] tile, final long origin, final long padded )
 	{
 		return new long[] {
-				Math.max( 0, floor( origin + tile[ 0 ] - halo, multiple ) ) - origin,
-				Math.min( padded, ceil( origin + tile[ 1 ] + halo, multiple ) ) - origin };
+				Math.max( -margin, floor( origin + tile[ 0 ] - halo, multiple ) ) - origin,
+				Math.min( padded + margin, ceil( origin + tile[ 1 ] + halo, multiple ) ) - origin };
 	}
 }

@@ -30,6 +30,8 @@ public final class FeaturizeRequest
 
 	Integer halo;
 
+	Integer margin;
+
 	Integer chunk;
 
 	String normalization = Normalization.NONE;
@@ -121,6 +123,16 @@ public final class FeaturizeRequest
 	public FeaturizeRequest halo( final Integer halo )
 	{
 		this.halo = halo;
+		return this;
+	}
+
+	/**
+	 * How many pixels beyond each of a plane's edges the model sees the plane mirrored (rounded up to the model's size
+	 * multiple); null for none, as 0.
+	 */
+	public FeaturizeRequest margin( final Integer margin )
+	{
+		this.margin = margin;
 		return this;
 	}
 
@@ -365,6 +377,18 @@ public final class FeaturizeRequest
 		return halo;
 	}
 
+	/** The margin given, or null where none was. */
+	public Integer marginGiven()
+	{
+		return margin;
+	}
+
+	/** The margin: as given, or 0. */
+	public int margin()
+	{
+		return margin == null ? 0 : margin;
+	}
+
 	/** The worker threads given, or null when left to the default. */
 	public Integer threadsGiven()
 	{
@@ -423,6 +447,8 @@ public final class FeaturizeRequest
 			throw new FeaturizeException( "tile must be a positive number of pixels, got " + tile );
 		if ( halo != null && halo < 0 )
 			throw new FeaturizeException( "halo must be zero or a positive number of pixels, got " + halo );
+		if ( margin != null && margin < 0 )
+			throw new FeaturizeException( "margin must be zero or a positive number of pixels, got " + margin );
 		if ( chunk != null && chunk <= 0 )
 			throw new FeaturizeException( "chunk must be a positive number of pixels, got " + chunk );
 		if ( threads != null && threads <= 0 )

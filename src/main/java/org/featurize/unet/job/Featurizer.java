@@ -411,13 +411,14 @@ public final class Featurizer
 		return request.precision.equals( FeaturizeRequest.PRECISION_BF16 ) ? Models.bf16Variant( model ) : model;
 	}
 
-	/** How the request computes features: the geometry's tile, halo and chunk, the request's normalization. */
+	/** How the request computes features: the geometry's tile, halo and chunk, the request's normalization and margin. */
 	public static FeatureOptions options( final FeaturizeRequest request, final Geometry geometry )
 	{
 		final FeatureOptions options = FeatureOptions.defaults()
 				.normalization( request.normalization )
 				.percentiles( request.percentileLow, request.percentileHigh )
-				.geometry( geometry );
+				.geometry( geometry )
+				.margin( request.margin() );
 		if ( request.cacheBytes != null )
 			options.cacheBytes( request.cacheBytes );
 		return options;
@@ -454,6 +455,8 @@ public final class Featurizer
 			p.put( "preprocessing", preprocessing( features.model() ) );
 		p.put( "tile", List.of( features.tiles().tileHeight(), features.tiles().tileWidth() ) );
 		p.put( "halo", features.tiles().halo() );
+		if ( features.tiles().margin() != 0 ) // a run without one records none, as runs before margins
+			p.put( "margin", features.tiles().margin() );
 		p.put( "chunk", List.of( features.cellHeight(), features.cellWidth() ) );
 		p.put( "normalization", features.normalization().toMap() );
 		p.put( "output_type", request.type().label() );

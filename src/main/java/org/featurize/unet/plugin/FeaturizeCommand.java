@@ -98,6 +98,11 @@ public class FeaturizeCommand extends FijiCommand
 			description = "Context read around each tile; empty for the model's measured halo (tiles within 1e-4 of the whole plane)" )
 	private String halo = "";
 
+	@Parameter( label = "Margin (pixels)", required = false, persist = false,
+			description = "How far beyond each plane's edges the model sees the plane mirrored (as classic filters see the edges), "
+					+ "rounded up to a multiple of 16; empty (or 0) for none: the model's own zero padding there, as the original" )
+	private String margin = "";
+
 	@Parameter( label = "Output chunk (pixels)", required = false, persist = false, callback = "refreshDefaults",
 			description = "Side of the output's square chunks; empty for whole planes up to 64 MiB, 1024 x 1024 chunks beyond" )
 	private String chunk = "";
@@ -167,7 +172,7 @@ public class FeaturizeCommand extends FijiCommand
 					.dataset( dataset ).region( region ).channel( channel ).channelAxis( number( "channel_axis", channel_axis ) ).level( number( "level", level ) )
 					.model( model == null || model.getPath().isEmpty() ? null : model.toPath() )
 					.output( output == null || output.getPath().isEmpty() ? null : output.toPath() )
-					.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) ).normalization( normalization )
+					.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).margin( number( "margin", margin ) ).chunk( number( "chunk", chunk ) ).normalization( normalization )
 					.threads( number( "threads", threads ) )
 					.overwrite( overwrite ).outputType( output_type ).precision( precision ).keepBits( number( "keep_bits", keep_bits ) )
 					.rounding( rounding ).layout( layout ).levels( levels ).device( device )

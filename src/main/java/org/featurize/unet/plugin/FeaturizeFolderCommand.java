@@ -92,6 +92,11 @@ public class FeaturizeFolderCommand extends FijiCommand
 			description = "Context read around each tile; empty for the model's measured halo" )
 	private String halo = "";
 
+	@Parameter( label = "Margin (pixels)", required = false, persist = false,
+			description = "How far beyond each plane's edges the model sees the plane mirrored (as classic filters see the edges), "
+					+ "rounded up to a multiple of 16; empty (or 0) for none: the model's own zero padding there, as the original" )
+	private String margin = "";
+
 	@Parameter( label = "Output chunk (pixels)", required = false, persist = false,
 			description = "Side of the outputs' square chunks; empty for whole planes up to 64 MiB, 1024 x 1024 chunks beyond" )
 	private String chunk = "";
@@ -160,7 +165,7 @@ public class FeaturizeFolderCommand extends FijiCommand
 	{
 		return FeaturizeRequest.of( item.input() ).output( item.output() ).dataset( dataset ).channel( channel )
 				.channelAxis( number( "channel_axis", channel_axis ) ).level( number( "level", level ) ).model( FolderRun.given( model ) ? model.toPath() : null )
-				.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) ).normalization( normalization )
+				.tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).margin( number( "margin", margin ) ).chunk( number( "chunk", chunk ) ).normalization( normalization )
 				.threads( number( "threads", threads ) ).overwrite( overwrite ).outputType( output_type ).precision( precision )
 				.keepBits( number( "keep_bits", keep_bits ) ).rounding( rounding ).layout( layout ).levels( levels ).device( device );
 	}

@@ -160,6 +160,11 @@ public class PixelClassifierCommand extends FijiCommand
 			description = "Context read around each tile; empty for the model's measured halo" )
 	private String halo = "";
 
+	@Parameter( label = "Margin (pixels)", required = false, persist = false, callback = "refreshDefaults",
+			description = "How far beyond each plane's edges the model sees the plane mirrored (as classic filters see the edges), rounded "
+					+ "up to a multiple of 16, 0 for none; empty for " + ClassifyRequest.DEFAULT_MARGIN + ", or with a features Zarr for its own" )
+	private String margin = "";
+
 	@Parameter( label = "Output chunk (pixels)", required = false, persist = false, callback = "refreshDefaults",
 			description = "Side of the square chunks of the features and labels; empty for whole planes up to 64 MiB of features" )
 	private String chunk = "";
@@ -218,7 +223,7 @@ public class PixelClassifierCommand extends FijiCommand
 		{
 			final FeaturizeRequest features = FeaturizeRequest.of( input == null ? null : input.toPath() ).dataset( dataset ).channel( channel )
 					.channelAxis( number( "channel_axis", channel_axis ) ).region( region ).level( number( "level", level ) )
-					.model( ClassifyRun.path( model ) ).tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).chunk( number( "chunk", chunk ) )
+					.model( ClassifyRun.path( model ) ).tile( number( "tile", tile ) ).halo( number( "halo", halo ) ).margin( number( "margin", margin ) ).chunk( number( "chunk", chunk ) )
 					.normalization( normalization ).threads( number( "threads", threads ) ).device( device ).precision( precision );
 			final ClassifyRequest request = ClassifyRequest.of( features ).saveClassifier( ClassifyRun.path( save_classifier ) )
 					.output( ClassifyRun.path( output ) ).probabilities( ClassifyRun.path( probabilities ) )
@@ -236,7 +241,7 @@ public class PixelClassifierCommand extends FijiCommand
 				request.labels( rois.labels(), "ImageJ ROIs: " + rois.describe() ).classNames( rois.names() );
 			}
 			final List< Object > key = FeatureSession.key( input, dataset, ClassifyRun.path( model ) == null ? null : model, channel, channel_axis, normalization,
-					tile, halo, chunk, threads, device, precision );
+					tile, halo, margin, chunk, threads, device, precision );
 			if ( ClassifyRun.path( this.features ) == null )
 				request.reuseFeatures( FeatureSession.features( key ) );
 			result = new ClassifyRun( log, status, tasks, this::isCanceled ).run( request, "Pixel Classifier " + input.getName() );
@@ -282,6 +287,7 @@ public class PixelClassifierCommand extends FijiCommand
 		defaults.put( "halo", text( geometry == null ? null : geometry.halo() ) );
 		defaults.put( "chunk", text( geometry == null || geometry.chunkWidth() != geometry.chunkHeight() ? null : geometry.chunkWidth() ) );
 		defaults.put( "threads", text( geometry == null ? DialogDefaults.threads( null, chunkAndShape ) : geometry.workers() ) );
+		defaults.put( "margin", ClassifyRun.path( features ) != null ? "" : text( ClassifyRequest.DEFAULT_MARGIN ) );
 		defaults.put( "coherence", ClassifyRun.path( features ) != null ? "" : ClassifyJob.isShippedModel( ClassifyRun.path( model ) )
 				? Coherence.defaultScales() : "none" );
 		return defaults;

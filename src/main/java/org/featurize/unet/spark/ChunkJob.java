@@ -37,6 +37,9 @@ final class ChunkJob implements Serializable
 
 	final int tileWidth, tileHeight, halo, chunkWidth, chunkHeight;
 
+	/** How far beyond each plane's edges the model sees the plane mirrored. */
+	final int margin;
+
 	final Normalization normalization;
 
 	final String output;
@@ -51,7 +54,7 @@ final class ChunkJob implements Serializable
 	final StoredValues stored;
 
 	ChunkJob( final String input, final String dataset, final Selection selection, final long[] inputShape, final String model, final String modelSha256,
-			final int sizeMultiple, final int channels, final int tileWidth, final int tileHeight, final int halo,
+			final int sizeMultiple, final int channels, final int tileWidth, final int tileHeight, final int halo, final int margin,
 			final int chunkWidth, final int chunkHeight, final Normalization normalization, final String output, final int intraOpThreads, final boolean bf16, final StoredValues stored )
 	{
 		this.bf16 = bf16;
@@ -67,6 +70,7 @@ final class ChunkJob implements Serializable
 		this.tileWidth = tileWidth;
 		this.tileHeight = tileHeight;
 		this.halo = halo;
+		this.margin = margin;
 		this.chunkWidth = chunkWidth;
 		this.chunkHeight = chunkHeight;
 		this.normalization = normalization;
@@ -77,9 +81,9 @@ final class ChunkJob implements Serializable
 	@Override
 	public String toString()
 	{
-		return String.format( "chunks of %s (%s, shape %s%s) to %s: tile %d x %d, halo %d, chunk %d x %d, %s", input,
+		return String.format( "chunks of %s (%s, shape %s%s) to %s: tile %d x %d, halo %d, margin %d, chunk %d x %d, %s", input,
 				dataset.isEmpty() ? "root" : dataset, Arrays.toString( inputShape ),
-				selection.region() != null ? ", region " + selection.region() : "", output, tileWidth, tileHeight, halo, chunkWidth, chunkHeight,
+				selection.region() != null ? ", region " + selection.region() : "", output, tileWidth, tileHeight, halo, margin, chunkWidth, chunkHeight,
 				normalization );
 	}
 }

@@ -130,7 +130,7 @@ final class ExecutorFeatures
 					+ "give executors the model's description file too (%s)", where(), modelFile, channels, d.sizeMultiple(),
 					job.channels, job.sizeMultiple, ModelDescription.descriptionFile( modelFile ).getFileName() ) );
 		final FeatureOptions options = FeatureOptions.defaults().tile( job.tileWidth, job.tileHeight ).halo( job.halo )
-				.chunk( job.chunkWidth, job.chunkHeight );
+				.margin( job.margin ).chunk( job.chunkWidth, job.chunkHeight );
 		final FeatureImage features = Featurizer.features( input, model, options, job.normalization );
 		final ExecutorFeatures run = new ExecutorFeatures( features, output, model );
 		RUNS.put( job.id, run );

@@ -175,7 +175,7 @@ public final class SparkFeaturizer
 		final ChunkJob job = new ChunkJob( request.input().toAbsolutePath().normalize().toString(), request.dataset(), request.selection(), input.shape(),
 				request.model() != null ? modelFile.toAbsolutePath().normalize().toString() : null, ( String ) parameters.get( "model_sha256" ),
 				model.description().sizeMultiple(), features.channels(), features.tiles().tileWidth(), features.tiles().tileHeight(),
-				features.tiles().halo(), features.cellWidth(), features.cellHeight(), features.normalization(), output.toAbsolutePath().normalize().toString(),
+				features.tiles().halo(), features.tiles().margin(), features.cellWidth(), features.cellHeight(), features.normalization(), output.toAbsolutePath().normalize().toString(),
 				intraOpThreads, request.precision().equals( FeaturizeRequest.PRECISION_BF16 ), request.storedValues() );
 		return new Plan( view, modelFile, model, features, parameters, job );
 	}

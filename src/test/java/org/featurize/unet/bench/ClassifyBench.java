@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.featurize.unet.classify.ClassifyRequest;
 import org.featurize.unet.cli.SampleVolume;
 import org.featurize.unet.zarr.ArraySpec;
 import org.featurize.unet.zarr.Compressor;
@@ -21,7 +22,8 @@ import org.featurize.unet.zarr.ZarrArray;
 /**
  * The pixel classifier's cost, {@code bench/run.sh --classify}: on the same planes of 1024 x 1024, interleaved,
  * {@code bin/featurize IN OUT} (the features alone, stored) against {@code bin/featurize classify IN --classifier F OUT}
- * (features computed and classified, labels stored), both with default settings; the training run that made F from
+ * (features computed and classified, labels stored), both with default settings, and {@code bin/featurize} with the
+ * margin that classify's features have by default (the same features as classify computes); the training run that made F from
  * scribbles in 2 planes (its features and forest seconds); the peak RSS of classify on 4 and on 16 planes
  * (memory flat with the volume's size); and classify with a classifier trained on the same scribbles without the
  * coherence beside the features ({@code --coherence none}), which is what the coherence costs. Appends the table to {@code bench/results.md}.
@@ -66,7 +68,7 @@ public final class ClassifyBench
 
 		final Map< String, List< double[] > > runs = new LinkedHashMap<>();
 		for ( int r = 0; r < reps; r++ )
-			for ( final String what : List.of( "featurize", "classify", "classify-4", "classify-plain" ) )
+			for ( final String what : List.of( "featurize", "featurize-margin", "classify", "classify-4", "classify-plain" ) )
 			{
 				final Path out = work.resolve( what + "-out.zarr" );
 				Benchmark.delete( out );
@@ -74,6 +76,8 @@ public final class ClassifyBench
 				final List< String > cmd = new ArrayList<>( List.of( "/usr/bin/time", "-f", "PEAK_RSS_KB %M", featurize ) );
 				if ( what.equals( "featurize" ) )
 					cmd.addAll( List.of( input.toString(), out.toString() ) );
+				else if ( what.equals( "featurize-margin" ) )
+					cmd.addAll( List.of( input.toString(), out.toString(), "--margin", String.valueOf( ClassifyRequest.DEFAULT_MARGIN ) ) );
 				else
 					cmd.addAll( List.of( "classify", ( what.equals( "classify-4" ) ? small : input ).toString(), "--classifier",
 							( what.equals( "classify-plain" ) ? plain : classifier ).toString(), out.toString() ) );
@@ -88,7 +92,8 @@ public final class ClassifyBench
 				System.out.printf( Locale.ROOT, "%s rep %d: %.2f s computing, %.2f s in all%n", what, r + 1, Double.parseDouble( done.group( 1 ) ),
 						process );
 			}
-		final double[] f = GeometryBench.medians( runs.get( "featurize" ) ), c = GeometryBench.medians( runs.get( "classify" ) ),
+		final double[] f = GeometryBench.medians( runs.get( "featurize" ) ), fm = GeometryBench.medians( runs.get( "featurize-margin" ) ),
+				c = GeometryBench.medians( runs.get( "classify" ) ),
 				c4 = GeometryBench.medians( runs.get( "classify-4" ) ), cp = GeometryBench.medians( runs.get( "classify-plain" ) );
 		final StringBuilder table = new StringBuilder();
 		table.append( String.format( Locale.ROOT, "%n### Pixel classification (%s, %d repetition%s interleaved, medians; %d planes of 1024 x 1024, "
@@ -96,14 +101,17 @@ public final class ClassifyBench
 		table.append( "| run | computing, s | whole process, s | **computing / featurize** | peak RSS |\n|---|---|---|---|---|\n" );
 		table.append( String.format( Locale.ROOT, "| `bin/featurize IN OUT` (features stored, float32) | %.2f | %.2f | 1 | %d MB |%n", f[ 0 ], f[ 1 ],
 				( long ) f[ 2 ] >> 10 ) );
+		table.append( String.format( Locale.ROOT, "| `bin/featurize IN OUT --margin %d` (classify's features, stored) | %.2f | %.2f | %.2f | %d MB |%n",
+				ClassifyRequest.DEFAULT_MARGIN, fm[ 0 ], fm[ 1 ], fm[ 0 ] / f[ 0 ], ( long ) fm[ 2 ] >> 10 ) );
 		table.append( String.format( Locale.ROOT, "| `bin/featurize classify IN --classifier F OUT` (labels stored) | %.2f | %.2f | **%.2f** | %d MB |%n",
 				c[ 0 ], c[ 1 ], c[ 0 ] / f[ 0 ], ( long ) c[ 2 ] >> 10 ) );
 		table.append( String.format( Locale.ROOT, "| the same on 4 planes | %.2f | %.2f | | %d MB (%.2f of 16 planes') |%n", c4[ 0 ], c4[ 1 ],
 				( long ) c4[ 2 ] >> 10, c4[ 2 ] / c[ 2 ] ) );
 		table.append( String.format( Locale.ROOT, "| the same with F trained with `--coherence none` (the features alone) | %.2f | %.2f | **%.2f** | %d MB |%n",
 				cp[ 0 ], cp[ 1 ], cp[ 0 ] / f[ 0 ], ( long ) cp[ 2 ] >> 10 ) );
-		table.append( String.format( Locale.ROOT, "%nThe coherence beside the features (F's default) costs %.2f times the classification without it.%n",
-				c[ 0 ] / cp[ 0 ] ) );
+		table.append( String.format( Locale.ROOT, "%nThe coherence beside the features (F's default) costs %.2f times the classification without it; "
+				+ "classify costs %.2f times `bin/featurize` on the same features (margin %d).%n", c[ 0 ] / cp[ 0 ], c[ 0 ] / fm[ 0 ],
+				ClassifyRequest.DEFAULT_MARGIN ) );
 		table.append( String.format( Locale.ROOT, "%nTraining F on %s scribbled pixels in 2 planes: features of %s of %s tiles in %s s, the forest (%s) "
 				+ "in %s s.%n", t.group( 1 ), t.group( 2 ), t.group( 3 ), t.group( 4 ), org.featurize.unet.classify.ForestTrainer.DEFAULT_TREES + " trees, depth " + org.featurize.unet.classify.ForestTrainer.DEFAULT_DEPTH, t.group( 5 ) ) );
 		System.out.print( table );

@@ -448,6 +448,49 @@ class ClassifyJobTest
 	}
 
 	@Test
+	void theClassifierRecordsItsFeaturesMarginAndAppliesIt( @TempDir final Path dir ) throws Exception
+	{
+		final short[][] scene = scene( 12 );
+		final Path input = array( dir.resolve( "in.zarr" ), DataType.UINT16, scene[ 0 ] );
+		final Path labels = array( dir.resolve( "labels.zarr" ), DataType.UINT16, scribbles( scene[ 1 ] ) );
+		final Path file = dir.resolve( "c.json" ), trained = dir.resolve( "trained.zarr" ), out = dir.resolve( "out.zarr" );
+		// by default the features see the planes mirrored by classify's margin, rounded up to the tiny model's multiple of 4
+		final ClassifyJob.Result r = run( request( input ).labels( labels, "" ).output( trained ).probabilities( dir.resolve( "p.zarr" ) )
+				.saveClassifier( file ) );
+		assertEquals( ClassifyRequest.DEFAULT_MARGIN, r.computedFeatures().tiles().margin() );
+		assertEquals( ClassifyRequest.DEFAULT_MARGIN, PixelClassifier.read( file ).features().get( "margin" ) );
+		assertEquals( ClassifyRequest.DEFAULT_MARGIN, ( ( Number ) runParameters( trained ).get( "margin" ) ).intValue() );
+		// without one: other features at the edges, so other probabilities; and the file says 0
+		final Path file0 = dir.resolve( "c0.json" ), trained0 = dir.resolve( "trained0.zarr" );
+		final ClassifyJob.Result r0 = run( ClassifyRequest.of( FeaturizeRequest.of( input ).model( MODEL ).threads( 2 ).tile( 16 ).chunk( 16 ).margin( 0 ) )
+				.labels( labels, "" ).output( trained0 ).probabilities( dir.resolve( "p0.zarr" ) ).saveClassifier( file0 ) );
+		assertEquals( 0, r0.computedFeatures().tiles().margin() );
+		assertEquals( 0, PixelClassifier.read( file0 ).features().get( "margin" ) );
+		assertFalse( java.util.Arrays.equals( ( float[] ) ZarrArray.open( dir.resolve( "p.zarr" ), "" ).readChunk( 0, 0, 0, 0, 0 ),
+				( float[] ) ZarrArray.open( dir.resolve( "p0.zarr" ), "" ).readChunk( 0, 0, 0, 0, 0 ) ), "the margin changes the probabilities" );
+		// applying a saved classifier computes the features with its margin
+		run( request( input ).classifier( file ).output( out ) );
+		Fixtures.assertSameChunks( trained, out );
+		// a classifier file from before margins records none: its features had none
+		final String json = Files.readString( file0 );
+		final Path old = Files.writeString( dir.resolve( "old.json" ), json.replaceFirst( "\"margin\" : 0,\\s*", "" ) );
+		assertFalse( Files.readString( old ).contains( "\"margin\"" ) );
+		final Path applied0 = dir.resolve( "applied0.zarr" );
+		run( request( input ).classifier( old ).output( applied0 ) );
+		Fixtures.assertSameChunks( trained0, applied0 );
+		// another margin than the classifier's is refused, before anything is written
+		final Path never = dir.resolve( "never.zarr" );
+		assertContains( refused( ClassifyRequest.of( FeaturizeRequest.of( input ).model( MODEL ).threads( 2 ).tile( 16 ).chunk( 16 ).margin( 0 ) )
+				.classifier( file ).output( never ), never ), "trained on features with a margin of 32 pixels", "a margin of 0", "leave the margin out" );
+	}
+
+	@SuppressWarnings( "unchecked" )
+	static Map< String, Object > runParameters( final Path output )
+	{
+		return ( Map< String, Object > ) ( ( Map< String, Object > ) ZarrArray.open( output, "" ).attributes().get( "featurize" ) ).get( "parameters" );
+	}
+
+	@Test
 	void classValuesKeepTheirNumbers( @TempDir final Path dir )
 	{
 		final short[][] scene = scene( 8 );

@@ -65,16 +65,23 @@ class ExtraFeaturesTest
 	@Test
 	void tilesGiveTheCoherenceOfTheWholePlanesFeatures()
 	{
+		for ( final int margin : new int[] { 0, 8 } )
+			tilesGiveTheCoherenceOfTheWholePlanesFeatures( margin );
+	}
+
+	/** With a margin the features see the plane mirrored beyond its edges; the coherence reads the plane's part alone. */
+	private static void tilesGiveTheCoherenceOfTheWholePlanesFeatures( final int margin )
+	{
 		final int w = 70, h = 53; // inner, edge and corner tiles; the padded plane's mirrored pixels are not the plane's
 		final float[] p = scene( w, h );
-		final FeatureImage whole = Features.lazy( ArrayImgs.floats( p, w, h ), MODEL, FeatureOptions.defaults().halo( 24 ) );
+		final FeatureImage whole = Features.lazy( ArrayImgs.floats( p, w, h ), MODEL, FeatureOptions.defaults().halo( 24 ).margin( margin ) );
 		final float[] wholeFeatures = assembled( whole, w, h, false );
 		final float[] expected = CoherenceTest.whole( OP, channel( wholeFeatures, 3, w * h ), w, h );
 
 		for ( final int[] tile : new int[][] { { 16, 12 }, { 24, 20 }, { 70, 53 } } )
 		{
-			final FeatureImage tiled = Features.lazy( ArrayImgs.floats( p, w, h ), MODEL, FeatureOptions.defaults().tile( tile[ 0 ], tile[ 1 ] ).halo( 24 ) )
-					.withExtra( OP );
+			final FeatureImage tiled = Features.lazy( ArrayImgs.floats( p, w, h ), MODEL, FeatureOptions.defaults().tile( tile[ 0 ], tile[ 1 ] ).halo( 24 )
+					.margin( margin ) ).withExtra( OP );
 			assertEquals( 6, tiled.channels() );
 			assertEquals( "coherence_1.6", tiled.channelName( 5 ) );
 			final float[] got = assembled( tiled, w, h, false );
@@ -87,10 +94,10 @@ class ExtraFeaturesTest
 				}
 			assertTrue( spread > 0.2, "the coherence varies: " + spread );
 			// the tiles' features differ from the whole plane's by the halo's 1e-4; the coherence follows them
-			assertTrue( max < 2e-3, tile[ 0 ] + " x " + tile[ 1 ] + " tiles: coherence differs by " + max );
+			assertTrue( max < 2e-3, tile[ 0 ] + " x " + tile[ 1 ] + " tiles, margin " + margin + ": coherence differs by " + max );
 			// the model's own channels are as they were
 			final float[] plain = assembled( Features.lazy( ArrayImgs.floats( p, w, h ), MODEL, FeatureOptions.defaults().tile( tile[ 0 ], tile[ 1 ] )
-					.halo( 24 ) ), w, h, false );
+					.halo( 24 ).margin( margin ) ), w, h, false );
 			assertArrayEquals( plain, java.util.Arrays.copyOf( got, plain.length ) );
 		}
 	}

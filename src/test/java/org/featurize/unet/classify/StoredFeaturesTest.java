@@ -59,8 +59,9 @@ class StoredFeaturesTest
 	/** The features of the scene as bin/featurize writes them, with the tile and chunk the classify runs below use. */
 	static Path featurize( final Path out, final String layout, final String type, final String rounding )
 	{
+		// with the margin that classify computes features with unless told otherwise
 		new Featurizer( s -> {} ).run( FeaturizeRequest.of( input ).output( out ).model( MODEL ).threads( 2 ).tile( 16 ).chunk( 16 ).layout( layout )
-				.outputType( type ).rounding( rounding ), Progress.NONE, () -> false );
+				.outputType( type ).rounding( rounding ).margin( ClassifyRequest.DEFAULT_MARGIN ), Progress.NONE, () -> false );
 		return out;
 	}
 
@@ -148,6 +149,8 @@ class StoredFeaturesTest
 		assertEquals( computed.modelSha256(), r.classifier.modelSha256() );
 		assertEquals( computed.features().get( "model" ), r.classifier.features().get( "model" ) );
 		assertEquals( computed.features().get( "halo" ), r.classifier.features().get( "halo" ) );
+		assertEquals( ClassifyRequest.DEFAULT_MARGIN, computed.features().get( "margin" ) );
+		assertEquals( ClassifyRequest.DEFAULT_MARGIN, r.classifier.features().get( "margin" ) );
 		assertEquals( "none", r.classifier.features().get( "normalization" ) );
 		assertEquals( 4L, ( ( Number ) r.classifier.training().get( "cells_read" ) ).longValue() ); // plane 0's: 2 x 2 cells of 16 x 16 over 24 x 32
 		assertEquals( 16L, ( ( Number ) r.classifier.training().get( "cells_in_volume" ) ).longValue() );
@@ -330,6 +333,23 @@ class StoredFeaturesTest
 		refused( ClassifyJobTest.request( input ).storedFeatures( other ).classifier( computedClassifier )
 				.output( dir.resolve( "no-normalization.zarr" ) ), "Classifier " + computedClassifier + " was trained on features normalized by none; "
 						+ "features " + other + " are normalized by percentile 1.0..99.8: give features of that normalization, or train again" );
+	}
+
+	@Test
+	void anotherMarginThanTheClassifiersIsRefused() throws Exception
+	{
+		final Path none = editRecord( seed, "no-margin.zarr", r -> parameters( r ).remove( "margin" ) );
+		assertEquals( 0, StoredFeatures.open( none ).record().margin(), "a record without a margin: features computed without one" );
+		refused( ClassifyJobTest.request( input ).storedFeatures( none ).classifier( computedClassifier ).output( dir.resolve( "no-margin-out.zarr" ) ),
+				"Classifier " + computedClassifier + " was trained on features with a margin of 32 pixels (the planes mirrored that far beyond "
+						+ "their edges before the model); features " + none + " have a margin of 0: give features computed with margin 32, "
+						+ "or train again" );
+		// training on them takes them as they are, and the classifier records their margin; another margin asked for is refused
+		final ClassifyJob.Result r = train( none, dir.resolve( "no-margin-trained.zarr" ), dir.resolve( "no-margin.json" ), new ArrayList<>() );
+		assertEquals( 0, r.classifier.features().get( "margin" ) );
+		refused( ClassifyRequest.of( FeaturizeRequest.of( input ).model( MODEL ).threads( 2 ).tile( 16 ).chunk( 16 ).margin( 32 ) ).storedFeatures( none ).labels( labels, "" ).output( dir.resolve( "no-margin-32.zarr" ) ),
+				"Features " + none + " were computed with a margin of 0 pixels, not the 32 asked for: leave the margin out to train on them "
+						+ "as they are, or compute them again with that margin" );
 	}
 
 	@Test

@@ -56,7 +56,9 @@ class ClassifyFeaturesTest
 		input = write( dir.resolve( "in.zarr" ), image );
 		labels = write( dir.resolve( "labels.zarr" ), scribbles );
 		features = dir.resolve( "features.zarr" );
-		final String[] r0 = featurize( input.toString(), features.toString(), "--tile", "16", "--chunk", "16", "--rounding", "none", "--threads", "2" );
+		// with the margin classify computes features with by default, so that they are the features classify computes
+		final String[] r0 = featurize( input.toString(), features.toString(), "--tile", "16", "--chunk", "16", "--rounding", "none", "--threads", "2",
+				"--margin", String.valueOf( org.featurize.unet.classify.ClassifyRequest.DEFAULT_MARGIN ) );
 		assertEquals( "0", r0[ 0 ], r0[ 2 ] );
 	}
 

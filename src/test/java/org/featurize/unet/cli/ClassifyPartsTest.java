@@ -61,7 +61,9 @@ public class ClassifyPartsTest
 	{
 		final Path input = Fixtures.volume( dir ), labels = Fixtures.labelArray( dir, "labels.zarr", Fixtures.scribbles() );
 		final Path whole = dir.resolve( "whole.zarr" ), part = dir.resolve( "part.zarr" ), file = dir.resolve( "c.json" );
-		final String[] trained = classify( input.toString(), labels.toString(), whole.toString(), "--save-classifier", file.toString() );
+		// without a margin: the tiny model's features of these 20 x 28 planes mirrored by 32 put the whole region in one class,
+		// without one it holds both, so that the comparison below tells (regions with a margin: FeatureImageTest)
+		final String[] trained = classify( input.toString(), labels.toString(), whole.toString(), "--save-classifier", file.toString(), "--margin", "0" );
 		assertEquals( "0", trained[ 0 ], trained[ 2 ] );
 		final String[] applied = classify( input.toString(), "--classifier", file.toString(), part.toString(), "--region", REGION );
 		assertEquals( "0", applied[ 0 ], applied[ 2 ] );
@@ -133,7 +135,7 @@ public class ClassifyPartsTest
 		assertEquals( "0", classify( input.toString(), labels.toString(), dir.resolve( "whole.zarr" ).toString(), "--save-classifier",
 				file.toString() )[ 0 ] );
 		final String[] f = ClassifyFeaturesTest.featurize( input.toString(), features.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads",
-				"2", "--tile", "12", "--rounding", "none", "--region", REGION );
+				"2", "--tile", "12", "--rounding", "none", "--region", REGION, "--margin", String.valueOf( ClassifyRequest.DEFAULT_MARGIN ) );
 		assertEquals( "0", f[ 0 ], f[ 2 ] );
 		final Path computed = dir.resolve( "computed.zarr" ), stored = dir.resolve( "stored.zarr" );
 		assertEquals( "0", classify( input.toString(), "--classifier", file.toString(), computed.toString(), "--region", REGION )[ 0 ] );
@@ -155,7 +157,7 @@ public class ClassifyPartsTest
 		// computed on the fly)
 		final Path wholeFeatures = dir.resolve( "whole-features.zarr" ), all = dir.resolve( "all.zarr" );
 		assertEquals( "0", ClassifyFeaturesTest.featurize( input.toString(), wholeFeatures.toString(), "--model", Fixtures.TINY_MODEL.toString(),
-				"--threads", "2", "--tile", "12", "--rounding", "none" )[ 0 ] );
+				"--threads", "2", "--tile", "12", "--rounding", "none", "--margin", String.valueOf( ClassifyRequest.DEFAULT_MARGIN ) )[ 0 ] );
 		final String[] w = classify( input.toString(), "--classifier", file.toString(), all.toString(), "--region", ":,:,0:20,:", "--features",
 				wholeFeatures.toString() );
 		assertEquals( "0", w[ 0 ], w[ 2 ] );

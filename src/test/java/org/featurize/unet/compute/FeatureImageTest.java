@@ -167,6 +167,55 @@ class FeatureImageTest
 	}
 
 	@Test
+	void aMarginIsThePlaneMirroredBeyondEveryEdgeBeforeTheModel()
+	{
+		final int w = 10, h = 7, m = 4; // margin 3, rounded up to the tiny model's multiple of 4; padded to 12 x 8, then 4 more each side
+		final float[] p = plane( w, h, 2 );
+		final int pw = 12 + 2 * m, ph = 8 + 2 * m;
+		final float[] padded = new float[ pw * ph ];
+		for ( int y = 0; y < ph; y++ )
+			for ( int x = 0; x < pw; x++ )
+				padded[ y * pw + x ] = p[ ( int ) ( PlaneReader.mirror( y - m, h ) * w + PlaneReader.mirror( x - m, w ) ) ];
+		final float[] direct = model.predict( padded, ph, pw );
+		final FeatureImage features = Features.lazy( ArrayImgs.floats( p, w, h ), model, FeatureOptions.defaults().margin( 3 ) );
+		assertEquals( m, features.tiles().margin() );
+		final RandomAccess< FloatType > a = features.image().randomAccess();
+		final float[] none = all( Features.lazy( ArrayImgs.floats( p, w, h ), model, FeatureOptions.defaults() ).image() );
+		double differs = 0;
+		for ( int c = 0; c < 4; c++ )
+			for ( int y = 0; y < h; y++ )
+				for ( int x = 0; x < w; x++ )
+				{
+					final float v = a.setPositionAndGet( x, y, c ).get();
+					assertEquals( direct[ ( c * ph + y + m ) * pw + x + m ], v, 0, "at " + x + "," + y + "," + c );
+					differs = Math.max( differs, Math.abs( v - none[ ( c * h + y ) * w + x ] ) );
+				}
+		assertTrue( differs > 1e-2 * maxAbs( none ), "the margin changes the features at the edges: " + differs );
+	}
+
+	@Test
+	void withAMarginTilesAndRegionsEqualTheWholePlane()
+	{
+		final int w = 50, h = 37;
+		final RandomAccessibleInterval< FloatType > input = ArrayImgs.floats( plane( w, h, 1 ), w, h );
+		final FeatureOptions margin = FeatureOptions.defaults().margin( 8 );
+		final float[] whole = all( Features.lazy( input, model, margin ).image() );
+		final double max = maxAbs( whole );
+		final float[] tiled = all( Features.lazy( input, model, FeatureOptions.defaults().margin( 8 ).tile( 16, 12 ) ).image() );
+		assertTrue( maxDiff( whole, tiled ) <= 1e-4 * max, "tiled vs whole: " + maxDiff( whole, tiled ) + " of " + max );
+		// regions at the near corner, inside, and at the far corner: tiles that reach into the margin or not
+		for ( final long[][] box : new long[][][] { { { 0, 0 }, { 20, 15 } }, { { 5, 3 }, { 30, 24 } }, { { 31, 21 }, { 49, 36 } } } )
+		{
+			final FinalInterval region = new FinalInterval( box[ 0 ], box[ 1 ] );
+			final float[] part = all( Features.lazy( new PlaneReader<>( input, region ), model, FeatureOptions.defaults().margin( 8 ).tile( 8, 8 ), null )
+					.image() );
+			final float[] expected = all( Views.zeroMin( Views.interval( ArrayImgs.floats( whole, w, h, 4 ), new FinalInterval(
+					new long[] { box[ 0 ][ 0 ], box[ 0 ][ 1 ], 0 }, new long[] { box[ 1 ][ 0 ], box[ 1 ][ 1 ], 3 } ) ) ) );
+			assertTrue( maxDiff( expected, part ) <= 1e-4 * max, "region " + region + ": " + maxDiff( expected, part ) + " of " + max );
+		}
+	}
+
+	@Test
 	void fourDimensionalInputGivesXYCZTComputedLazilyOnce()
 	{
 		final int w = 20, h = 16, z = 3, t = 2;

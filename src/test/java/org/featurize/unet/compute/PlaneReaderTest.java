@@ -24,6 +24,18 @@ class PlaneReaderTest
 	}
 
 	@Test
+	void mirrorsBeforeTheNearEdgesToo()
+	{
+		// numpy: np.pad(np.arange(5), (7, 2), mode="reflect") = [1 2 3 4 3 2 1 0 1 2 3 4 3 2]
+		final PlaneReader< ? > reader = new PlaneReader<>( ArrayImgs.floats( new float[] { 0, 1, 2, 3, 4 }, 5, 1 ) );
+		assertArrayEquals( new float[] { 1, 2, 3, 4, 3, 2, 1, 0, 1, 2, 3, 4, 3, 2 }, reader.read( -7, 0, 14, 1, 0, 0 ) );
+		// np.pad(np.arange(12).reshape(3, 4), ((2, 1), (3, 0)), mode="reflect"), row-major
+		final PlaneReader< ? > plane = new PlaneReader<>( ArrayImgs.floats( new float[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 }, 4, 3 ) );
+		assertArrayEquals( new float[] { 11, 10, 9, 8, 9, 10, 11, 7, 6, 5, 4, 5, 6, 7, 3, 2, 1, 0, 1, 2, 3, 7, 6, 5, 4, 5, 6, 7, 11, 10, 9, 8, 9, 10, 11,
+				7, 6, 5, 4, 5, 6, 7 }, plane.read( -3, -2, 7, 6, 0, 0 ) );
+	}
+
+	@Test
 	void aPlaneOnePixelHighRepeatsItsRow()
 	{
 		final PlaneReader< ? > reader = new PlaneReader<>( ArrayImgs.floats( new float[] { 5, 6 }, 2, 1, 1 ) );

@@ -91,6 +91,7 @@ class BadInputTest
 		assertContains( refused( FeaturizeRequest.of( input ).output( out ).model( TINY ).tile( 0 ), out ), "tile must be a positive number", "got 0" );
 		assertContains( refused( FeaturizeRequest.of( input ).output( out ).model( TINY ).tile( -5 ), out ), "tile", "got -5" );
 		assertContains( refused( FeaturizeRequest.of( input ).output( out ).model( TINY ).halo( -1 ), out ), "halo", "got -1" );
+		assertContains( refused( FeaturizeRequest.of( input ).output( out ).model( TINY ).margin( -1 ), out ), "margin must be zero or a positive number", "got -1" );
 		assertContains( refused( FeaturizeRequest.of( input ).output( out ).model( TINY ).threads( 0 ), out ), "threads must be at least 1", "got 0" );
 		assertContains( refused( FeaturizeRequest.of( input ).output( out ).model( TINY ).normalization( "zscore" ), out ), "Unknown normalization \"zscore\"" );
 		assertContains( refused( FeaturizeRequest.of( input ).output( out ).model( TINY ).outputType( "int8" ), out ), "Unknown output type \"int8\"" );

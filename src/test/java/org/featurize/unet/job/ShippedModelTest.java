@@ -91,6 +91,23 @@ class ShippedModelTest
 	}
 
 	@Test
+	void withAMarginEqualsTorchOnThePlaneMirroredBeyondEveryEdge( @TempDir final Path dir )
+	{
+		final Path whole = dir.resolve( "whole.zarr" ), tiled = dir.resolve( "tiled.zarr" ), none = dir.resolve( "none.zarr" );
+		final Featurizer.Result r = FeaturizerTest.run( FeaturizeRequest.of( PARITY.resolve( "input2d.zarr" ) ).output( whole ).margin( 30 ) );
+		assertEquals( 32, r.features().tiles().margin(), "rounded up to the model's multiple of 16" );
+		assertEquals( 32, ( ( Number ) FeaturizerTest.parameters( whole ).get( "margin" ) ).intValue(), "recorded" );
+		assertClose( whole, PARITY.resolve( "expected2d-margin32.zarr" ), "2D float32 50 x 61, margin 32, vs torch" );
+		FeaturizerTest.run( FeaturizeRequest.of( PARITY.resolve( "input2d.zarr" ) ).output( tiled ).margin( 32 ).tile( 20 ).chunk( 20 ) );
+		assertClose( tiled, PARITY.resolve( "expected2d-margin32.zarr" ), "2D float32 50 x 61, margin 32, in 20 x 20 tiles vs torch" );
+		// and the margin is what differs from the features without one
+		FeaturizerTest.run( FeaturizeRequest.of( PARITY.resolve( "input2d.zarr" ) ).output( none ) );
+		final double[] d = compare( ZarrArray.open( none, "" ), ZarrArray.open( whole, "" ) );
+		assertTrue( d[ 0 ] > 1e-2 * d[ 1 ], "without a margin the edges differ: " + d[ 0 ] + " of " + d[ 1 ] );
+		assertTrue( !FeaturizerTest.parameters( none ).containsKey( "margin" ), "a run without one records none" );
+	}
+
+	@Test
 	void tilesEqualTheWholePlaneWhereTheHaloIsSmallerThanThePlane( @TempDir final Path dir )
 	{
 		// a plane of 361 x 395 (not multiples of 16), 64-pixel tiles: a tile plus its halo is less than the plane

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.featurize.unet.classify.ClassifyRequest;
 import org.featurize.unet.classify.PixelClassifier;
 import org.featurize.unet.cli.FeaturizeMain;
 import org.featurize.unet.job.Featurizer;
@@ -303,7 +304,9 @@ class ClassifierCommandsTest
 		final Path input = Fixtures.volume( dir );
 		final Path expected = cli( dir, input ); // features computed, default tile for 2 threads
 		final Path features = dir.resolve( "features.zarr" );
-		featurize( input.toString(), features.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads", "2", "--rounding", "none" );
+		// with the margin classify computes features with by default
+		featurize( input.toString(), features.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads", "2", "--rounding", "none",
+				"--margin", String.valueOf( ClassifyRequest.DEFAULT_MARGIN ) );
 		featurize( "--headless", "--run", "Pixel Classifier", String.format( "input='%s',labels='%s',features='%s',output='%s',threads=2,"
 				+ "save_classifier='%s'", input, dir.resolve( "scribbles.zarr" ), features, dir.resolve( "stored.zarr" ), dir.resolve( "stored.json" ) ) );
 		Fixtures.assertSameLabels( expected, dir.resolve( "stored.zarr" ) );
@@ -316,7 +319,8 @@ class ClassifierCommandsTest
 
 		// features of another normalization than the classifier's: cancelled with the reason, nothing written
 		final Path percentile = dir.resolve( "percentile.zarr" );
-		featurize( input.toString(), percentile.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads", "2", "--normalization", "percentile" );
+		featurize( input.toString(), percentile.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads", "2", "--normalization", "percentile",
+				"--margin", String.valueOf( ClassifyRequest.DEFAULT_MARGIN ) );
 		final CommandModule refused = run( ApplyClassifierCommand.class, "input", input, "classifier", dir.resolve( "cli.json" ), "features", percentile,
 				"output", dir.resolve( "refused.zarr" ) );
 		assertTrue( refused.isCanceled() );

@@ -116,7 +116,7 @@ class FijiMacrosTest
 			// the model's is known (measured by an earlier run), else it is empty too: either way the line replays
 			final String halo = String.valueOf( menu.atOk.get( "halo" ) );
 			assertEquals( "run(\"UNet\", \"input=" + input + " output=" + output + " overwrite=false model=" + Fixtures.TINY_MODEL
-					+ " display=none dataset= region= channel= channel_axis= level= normalization=none tile= halo=" + halo + " chunk= threads=2 device=auto precision=float32"
+					+ " display=none dataset= region= channel= channel_axis= level= normalization=none tile= halo=" + halo + " margin= chunk= threads=2 device=auto precision=float32"
 					+ " output_type=float32 keep_bits=13 rounding=block layout=seed levels=1 preview_plane=1\");", recorded );
 			if ( !halo.isEmpty() )
 				assertEquals( halo, String.valueOf( parameters( output ).get( "halo" ) ), "the halo shown is the run's" );
@@ -163,7 +163,7 @@ class FijiMacrosTest
 			recorded = menu.recorded;
 			final String halo = String.valueOf( menu.atOk.get( "halo" ) );
 			assertEquals( "run(\"Pixel Classifier\", \"input=" + input + " labels=" + labels + " model=" + Fixtures.TINY_MODEL + " output=" + output
-					+ " overwrite=false display=none dataset= region= channel= channel_axis= level= labels_dataset= normalization=none tile= halo=" + halo + " chunk= threads=2 device=auto"
+					+ " overwrite=false display=none dataset= region= channel= channel_axis= level= labels_dataset= normalization=none tile= halo=" + halo + " margin=32 chunk= threads=2 device=auto"
 					+ " precision=float32 trees=16 depth=8 coherence=none max_samples=100000 seed=1 output_type=auto\");", recorded );
 			assertEquals( "none", menu.atOk.get( "coherence" ), "the dialog shows the run's default: none with a model other than the shipped one" );
 			assertEquals( List.of(), menu.windows, "no window nobody asked for" );
@@ -200,7 +200,7 @@ class FijiMacrosTest
 		final Path input = Fixtures.volume( dir ), expected = ClassifierCommandsTest.cli( dir, input ), classifier = dir.resolve( "cli.json" );
 		final Path features = dir.resolve( "features.zarr" ), output = dir.resolve( "applied.zarr" );
 		ClassifierCommandsTest.featurize( input.toString(), features.toString(), "--model", Fixtures.TINY_MODEL.toString(), "--threads", "2",
-				"--rounding", "none" );
+				"--rounding", "none", "--margin", "32" ); // the margin the classifier was trained with
 		final Object halo = org.featurize.unet.classify.PixelClassifier.read( classifier ).features().get( "halo" );
 		final String recorded;
 		try ( LegacyLayer fiji = new LegacyLayer( true ) )
@@ -312,7 +312,7 @@ class FijiMacrosTest
 				assertFalse( "0".equals( String.valueOf( e.getValue() ) ), e.getKey() + " shows 0" );
 			recorded = menu.recorded;
 			assertEquals( "run(\"UNet (Folder)\", \"input_folder=" + f[ 0 ] + " output_folder=" + out + " name={name}-features.zarr overwrite=false model="
-					+ Fixtures.TINY_MODEL + " dataset= channel= channel_axis= level= normalization=none tile= halo= chunk= threads=2 device=auto precision=float32 output_type=float32"
+					+ Fixtures.TINY_MODEL + " dataset= channel= channel_axis= level= normalization=none tile= halo= margin= chunk= threads=2 device=auto precision=float32 output_type=float32"
 					+ " keep_bits=13 rounding=block layout=seed levels=1\");", recorded );
 			final List< String > readme = Files.readAllLines( External.projectDir().resolve( "README.md" ) ).stream()
 					.filter( l -> l.startsWith( "run(\"UNet (Folder)\"" ) ).toList();

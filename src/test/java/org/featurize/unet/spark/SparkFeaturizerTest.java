@@ -234,7 +234,7 @@ class SparkFeaturizerTest
 		spark.addFile( TINY.toString() );
 		spark.addFile( TINY.resolveSibling( "tiny_unet_described.json" ).toString() );
 		final ChunkJob job = new ChunkJob( input.toString(), "", Selection.ALL, new long[] { 2, 3, 20, 28 }, dir.resolve( "only-on-the-driver/tiny_unet_described.pt" ).toString(),
-				Featurizer.sha256( TINY ), 4, 4, 12, 12, 19, 12, 12, Normalization.none(), output.toString(), 1, false,
+				Featurizer.sha256( TINY ), 4, 4, 12, 12, 19, 0, 12, 12, Normalization.none(), output.toString(), 1, false,
 				new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK ) );
 		final long[] counts = new SparkFeaturizer( s -> {} ).runTasks( spark, job, ChunkRange.split( 36, 4 ) );
 		assertEquals( 1, counts[ 0 ] );
@@ -248,7 +248,7 @@ class SparkFeaturizerTest
 		final Path input = Fixtures.volume( dir ), output = dir.resolve( "out.zarr" );
 		onSpark( request( input, output ).overwrite( true ) );
 		final Path missing = dir.resolve( "elsewhere/tiny.pt" );
-		final ChunkJob job = new ChunkJob( input.toString(), "", Selection.ALL, new long[] { 2, 3, 20, 28 }, missing.toString(), "0", 4, 4, 12, 12, 19, 12, 12,
+		final ChunkJob job = new ChunkJob( input.toString(), "", Selection.ALL, new long[] { 2, 3, 20, 28 }, missing.toString(), "0", 4, 4, 12, 12, 19, 0, 12, 12,
 				Normalization.none(), output.toString(), 1, false, new StoredValues( OutputType.FLOAT32, 13, Rounding.BLOCK ) );
 		final FeaturizeException e = assertThrows( FeaturizeException.class,
 				() -> new SparkFeaturizer( s -> {} ).runTasks( spark, job, List.of( new ChunkRange( 0, 1 ) ) ) );

@@ -99,6 +99,14 @@ class ClassifyJobTest
 		return labels;
 	}
 
+	/** Scene {@code seed}'s image ({@code in.zarr}) and scribbles of its truth ({@code labels.zarr}), written in {@code dir}. */
+	static Path[] inputAndScribbles( final Path dir, final long seed )
+	{
+		final short[][] scene = scene( seed );
+		return new Path[] { array( dir.resolve( "in.zarr" ), DataType.UINT16, scene[ 0 ] ),
+				array( dir.resolve( "labels.zarr" ), DataType.UINT16, scribbles( scene[ 1 ] ) ) };
+	}
+
 	static ClassifyRequest request( final Path input )
 	{
 		return ClassifyRequest.of( FeaturizeRequest.of( input ).model( MODEL ).threads( 2 ).tile( 16 ).chunk( 16 ) );
@@ -359,9 +367,8 @@ class ClassifyJobTest
 	@Test
 	void badClassifierFiles( @TempDir final Path dir ) throws Exception
 	{
-		final short[][] scene = scene( 7 );
-		final Path input = array( dir.resolve( "in.zarr" ), DataType.UINT16, scene[ 0 ] );
-		final Path labels = array( dir.resolve( "labels.zarr" ), DataType.UINT16, scribbles( scene[ 1 ] ) );
+		final Path[] written = inputAndScribbles( dir, 7 );
+		final Path input = written[ 0 ], labels = written[ 1 ];
 		final Path file = dir.resolve( "c.json" ), out = dir.resolve( "out.zarr" );
 		run( request( input ).labels( labels, "" ).saveClassifier( file ) );
 
@@ -389,9 +396,8 @@ class ClassifyJobTest
 	@Test
 	void theCoherenceGoesBesideTheShippedModelsFeaturesAndTheClassifierFileSaysSo( @TempDir final Path dir ) throws Exception
 	{
-		final short[][] scene = scene( 9 );
-		final Path input = array( dir.resolve( "in.zarr" ), DataType.UINT16, scene[ 0 ] );
-		final Path labels = array( dir.resolve( "labels.zarr" ), DataType.UINT16, scribbles( scene[ 1 ] ) );
+		final Path[] written = inputAndScribbles( dir, 9 );
+		final Path input = written[ 0 ], labels = written[ 1 ];
 		final Path file = dir.resolve( "c.json" ), none = dir.resolve( "none.json" ), tiny = dir.resolve( "tiny.json" );
 		assertTrue( ClassifyJob.isShippedModel( null ) && ClassifyJob.isShippedModel( MODEL ) );
 		assertFalse( ClassifyJob.isShippedModel( TINY ) || ClassifyJob.isShippedModel( dir.resolve( "missing.pt" ) ) );
@@ -432,9 +438,8 @@ class ClassifyJobTest
 	@Test
 	void aClassifierAsksForInputsThisVersionComputesOrIsRefused( @TempDir final Path dir ) throws Exception
 	{
-		final short[][] scene = scene( 10 );
-		final Path input = array( dir.resolve( "in.zarr" ), DataType.UINT16, scene[ 0 ] );
-		final Path labels = array( dir.resolve( "labels.zarr" ), DataType.UINT16, scribbles( scene[ 1 ] ) );
+		final Path[] written = inputAndScribbles( dir, 10 );
+		final Path input = written[ 0 ], labels = written[ 1 ];
 		final Path file = dir.resolve( "c.json" ), out = dir.resolve( "out.zarr" );
 		run( request( input ).labels( labels, "" ).saveClassifier( file ) );
 		final String json = Files.readString( file );
@@ -450,9 +455,8 @@ class ClassifyJobTest
 	@Test
 	void theClassifierRecordsItsFeaturesMarginAndAppliesIt( @TempDir final Path dir ) throws Exception
 	{
-		final short[][] scene = scene( 12 );
-		final Path input = array( dir.resolve( "in.zarr" ), DataType.UINT16, scene[ 0 ] );
-		final Path labels = array( dir.resolve( "labels.zarr" ), DataType.UINT16, scribbles( scene[ 1 ] ) );
+		final Path[] written = inputAndScribbles( dir, 12 );
+		final Path input = written[ 0 ], labels = written[ 1 ];
 		final Path file = dir.resolve( "c.json" ), trained = dir.resolve( "trained.zarr" ), out = dir.resolve( "out.zarr" );
 		// by default the features see the planes mirrored by classify's margin, rounded up to the tiny model's multiple of 4
 		final ClassifyJob.Result r = run( request( input ).labels( labels, "" ).output( trained ).probabilities( dir.resolve( "p.zarr" ) )

@@ -45,7 +45,9 @@ public final class ClassifyOptions
 	@Option( names = "--halo", paramLabel = "PX", description = "Halo around tiles (default: a saved classifier's, else the model's measured halo)" )
 	Integer halo;
 
-	@Option( names = "--margin", paramLabel = "PX", description = "Pixels beyond each plane edge that the model sees the plane mirrored, rounded up to a multiple of 16 (default: a saved classifier's, or features read's; else " + org.featurize.unet.classify.ClassifyRequest.DEFAULT_MARGIN + ")" )
+	@Option( names = "--margin", paramLabel = "PX", description = "Pixels beyond each plane's edges that the model sees the plane mirrored "
+			+ "(as classic filters see the edges), rounded up to the model's size multiple (16); default: a saved classifier's, or that of "
+			+ "the features read with --features, else " + org.featurize.unet.classify.ClassifyRequest.DEFAULT_MARGIN )
 	Integer margin;
 
 	@Option( names = "--chunk", paramLabel = "PX", description = "Side of the output's square chunks (default: whole planes up to 64 MiB of "

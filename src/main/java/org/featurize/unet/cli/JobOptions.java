@@ -37,7 +37,8 @@ public final class JobOptions
 	Integer halo;
 
 	@Option( names = "--margin", paramLabel = "PX", description = "Pixels beyond each plane's edges that the model sees the plane "
-			+ "mirrored (as classic filters see the edges), rounded up to a multiple of 16; 0 (default): the model's zero padding there" )
+			+ "mirrored (as classic filters see the edges), rounded up to the model's size multiple (16); 0 (default): the model's zero padding there, as the "
+			+ "original" )
 	Integer margin;
 
 	@Option( names = "--chunk", paramLabel = "PX", description = "Side of the output's square chunks (default: whole planes up to "

@@ -51,7 +51,7 @@ public final class Features
 		if ( !options.hasTile() )
 		{
 			final Geometry g = Geometry.choose( machine( Geometry.inputs().plane( width, height )
-					.model( model.description().outputChannels(), model.description().sizeMultiple(), halo )
+					.model( model.description().outputChannels(), model.description().sizeMultiple(), halo ).margin( options.margin() )
 					.chunk( options.hasChunk() ? Math.max( options.chunkWidth(), options.chunkHeight() ) : null ) ) );
 			tileWidth = g.tileWidth();
 			tileHeight = g.tileHeight();

@@ -67,7 +67,7 @@ public final class Geometry
 	{
 		long width, height;
 
-		int channels = -1, multiple = -1, modelHalo = -1, valueBytes = 4, cores = 1;
+		int channels = -1, multiple = -1, modelHalo = -1, valueBytes = 4, cores = 1, margin = 0;
 
 		Integer tile, chunk, halo, threads;
 
@@ -117,6 +117,13 @@ public final class Geometry
 			return this;
 		}
 
+		/** How far beyond the plane's edges the model sees it mirrored ({@link FeatureOptions#margin}); 0 by default. */
+		public Inputs margin( final int pixels )
+		{
+			this.margin = pixels;
+			return this;
+		}
+
 		/** The worker threads asked for, or null for the default. */
 		public Inputs threads( final Integer threads )
 		{
@@ -146,7 +153,7 @@ public final class Geometry
 
 	private final long width, height;
 
-	private final int tileWidth, tileHeight, halo, chunkWidth, chunkHeight, workers, multiple, channels, valueBytes;
+	private final int tileWidth, tileHeight, halo, chunkWidth, chunkHeight, workers, multiple, channels, valueBytes, margin;
 
 	private final long regionPixels, heapBytes, activationBytes;
 
@@ -164,7 +171,9 @@ public final class Geometry
 		this.multiple = in.multiple;
 		this.channels = in.channels;
 		this.valueBytes = in.valueBytes;
-		this.regionPixels = largestRegion( in.width, tileWidth, halo, in.multiple ) * largestRegion( in.height, tileHeight, halo, in.multiple );
+		this.margin = in.margin;
+		this.regionPixels = largestRegion( in.width, tileWidth, halo, in.multiple, in.margin )
+				* largestRegion( in.height, tileHeight, halo, in.multiple, in.margin );
 		this.activationBytes = workers * regionPixels * ACTIVATION_BYTES_PER_PIXEL_PER_CHANNEL * in.channels;
 		final long chunkValues = 4L * in.channels * chunkWidth * chunkHeight;
 		final boolean assembled = tileWidth != chunkWidth || tileHeight != chunkHeight;
@@ -317,22 +326,27 @@ public final class Geometry
 		return ( int ) Math.min( Math.min( side, size ), Integer.MAX_VALUE );
 	}
 
-	/** The largest model input along one axis, as {@link TileGrid} makes it: the tile grown by the halo, snapped to the multiple, clipped. */
-	static long largestRegion( final long size, final int tile, final int halo, final int multiple )
+	/**
+	 * The largest model input along one axis, as {@link TileGrid} makes it: the tile grown by the halo, snapped to the
+	 * multiple, clipped to the plane padded to the multiple and mirrored {@code margin} pixels beyond its edges.
+	 */
+	static long largestRegion( final long size, final int tile, final int halo, final int multiple, final int margin )
 	{
 		final long padded = ( size + multiple - 1 ) / multiple * multiple;
+		final int m = ( margin + multiple - 1 ) / multiple * multiple;
 		long largest = 0;
 		final long tiles = ( size + tile - 1 ) / tile;
 		for ( long i = 0; i < tiles; i++ ) // tiles off the multiple's grid snap differently: every one
-			largest = Math.max( largest, regionLength( i, size, tile, halo, multiple, padded ) );
+			largest = Math.max( largest, regionLength( i, size, tile, halo, multiple, padded, m ) );
 		return largest;
 	}
 
-	private static long regionLength( final long i, final long size, final int tile, final int halo, final int multiple, final long padded )
+	private static long regionLength( final long i, final long size, final int tile, final int halo, final int multiple, final long padded,
+			final int margin )
 	{
 		final long min = i * tile, max = Math.min( size, min + tile );
-		final long from = Math.max( 0, Math.floorDiv( min - halo, multiple ) * multiple );
-		final long to = Math.min( padded, ( max + halo + multiple - 1 ) / multiple * multiple );
+		final long from = Math.max( -margin, Math.floorDiv( min - halo, multiple ) * multiple );
+		final long to = Math.min( padded + margin, ( max + halo + multiple - 1 ) / multiple * multiple );
 		return to - from;
 	}
 
@@ -345,10 +359,11 @@ public final class Geometry
 	private long passLength( final long size, final int tile )
 	{
 		final long padded = ( size + multiple - 1 ) / multiple * multiple;
+		final int m = ( margin + multiple - 1 ) / multiple * multiple;
 		long sum = 0;
 		final long tiles = ( size + tile - 1 ) / tile;
 		for ( long i = 0; i < tiles; i++ )
-			sum += regionLength( i, size, tile, halo, multiple, padded );
+			sum += regionLength( i, size, tile, halo, multiple, padded, m );
 		return sum;
 	}
 

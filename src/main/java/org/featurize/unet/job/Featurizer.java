@@ -279,7 +279,7 @@ public final class Featurizer
 		return Geometry.choose( Features.machine( Geometry.inputs() ).plane( shape[ n - 1 ], shape[ n - 2 ] )
 				.model( model.outputChannels(), model.sizeMultiple(), halo )
 				.valueBytes( request.type().dataType().bytesPerElement() )
-				.tile( request.tile ).chunk( request.chunk ).halo( request.halo ).threads( threads ) );
+				.tile( request.tile ).chunk( request.chunk ).halo( request.halo ).margin( request.margin() ).threads( threads ) );
 	}
 
 	/** Writes the preview picture when the request asks for one. */

@@ -161,18 +161,19 @@ public class ApplyClassifierCommand extends FijiCommand
 	}
 
 	/**
-	 * The tile, output chunk and threads the run would use and the halo the classifier records (its features' halo),
+	 * The tile, output chunk and threads the run would use (with the margin the classifier records) and the halo the
+	 * classifier records (its features' halo),
 	 * as {@link FeaturizeCommand} shows them, and the display: ImageJ where there is a screen.
 	 */
 	@Override
 	protected Map< String, Object > dialogDefaults()
 	{
-		final Integer recordedHalo = recordedHalo( classifier );
+		final Integer recordedHalo = recorded( classifier, "halo" ), recordedMargin = recorded( classifier, "margin" );
 		final Integer givenHalo = given( "halo", halo );
 		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, region, given( "level", level ),
 				given( "channel_axis", channel_axis ) );
 		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, "float32", given( "tile", tile ),
-				given( "chunk", chunk ), givenHalo != null ? givenHalo : recordedHalo, given( "threads", threads ) );
+				given( "chunk", chunk ), givenHalo != null ? givenHalo : recordedHalo, recordedMargin, given( "threads", threads ) );
 		final Map< String, Object > defaults = new LinkedHashMap<>();
 		defaults.put( "display", ClassifyRun.defaultDisplay() );
 		defaults.put( "tile", text( geometry == null || geometry.tileWidth() != geometry.tileHeight() ? null : geometry.tileWidth() ) );
@@ -182,15 +183,15 @@ public class ApplyClassifierCommand extends FijiCommand
 		return defaults;
 	}
 
-	/** The halo a classifier file records, or null when it cannot be read (yet). */
-	private static Integer recordedHalo( final File file )
+	/** A number of the features a classifier file records ("halo", "margin"), or null when it has none or cannot be read (yet). */
+	private static Integer recorded( final File file, final String key )
 	{
 		if ( file == null || !file.isFile() )
 			return null;
 		try
 		{
-			final Object halo = PixelClassifier.read( file.toPath() ).features().get( "halo" );
-			return halo instanceof Number ? ( ( Number ) halo ).intValue() : null;
+			final Object value = PixelClassifier.read( file.toPath() ).features().get( key );
+			return value instanceof Number ? ( ( Number ) value ).intValue() : null;
 		}
 		catch ( final RuntimeException e ) // a file half chosen, not a classifier: no hint; the run says why
 		{

@@ -62,12 +62,12 @@ final class DialogDefaults
 
 	/**
 	 * The tile, halo, output chunk and workers the run would choose ({@link Featurizer#geometry}) for the input and
-	 * the model, given what the user typed (null where nothing); null when the input is not known yet or the halo
+	 * the model, given what the user typed (null where nothing; a null margin is none); null when the input is not known yet or the halo
 	 * is known only to the model itself (neither its description file nor an earlier run measured it; a bioimage.io
 	 * package): the run measures it.
 	 */
 	static Geometry geometry( final File input, final long[][] chunkAndShape, final File model, final String precision, final String outputType,
-			final Integer tile, final Integer chunk, final Integer halo, final Integer threads )
+			final Integer tile, final Integer chunk, final Integer halo, final Integer margin, final Integer threads )
 	{
 		if ( chunkAndShape == null )
 			return null;
@@ -85,7 +85,7 @@ final class DialogDefaults
 			if ( halo == null && modelHalo == null )
 				return null;
 			final FeaturizeRequest request = FeaturizeRequest.of( input.toPath() ).outputType( outputType ).precision( precision )
-					.tile( tile ).chunk( chunk ).halo( halo ).threads( threads );
+					.tile( tile ).chunk( chunk ).halo( halo ).margin( margin ).threads( threads );
 			return Featurizer.geometry( request, chunkAndShape[ 1 ], description, halo != null ? halo : modelHalo, request.threadsGiven() );
 		}
 		catch ( final RuntimeException e ) // a tile that cannot fit, a description that cannot be read: no hint; the run says why

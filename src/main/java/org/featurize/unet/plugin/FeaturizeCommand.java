@@ -227,7 +227,7 @@ public class FeaturizeCommand extends FijiCommand
 		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, region, given( "level", level ),
 				given( "channel_axis", channel_axis ) );
 		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, output_type,
-				given( "tile", tile ), given( "chunk", chunk ), given( "halo", halo ), given( "threads", threads ) );
+				given( "tile", tile ), given( "chunk", chunk ), given( "halo", halo ), given( "margin", margin ), given( "threads", threads ) );
 		final Map< String, Object > defaults = new LinkedHashMap<>();
 		defaults.put( "tile", text( geometry == null || geometry.tileWidth() != geometry.tileHeight() ? null : geometry.tileWidth() ) );
 		defaults.put( "halo", text( geometry == null ? null : geometry.halo() ) );

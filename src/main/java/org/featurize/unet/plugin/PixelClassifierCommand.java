@@ -279,8 +279,9 @@ public class PixelClassifierCommand extends FijiCommand
 	{
 		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, region, given( "level", level ),
 				given( "channel_axis", channel_axis ) );
-		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, "float32",
-				given( "tile", tile ), given( "chunk", chunk ), given( "halo", halo ), given( "threads", threads ) );
+		final Integer givenMargin = given( "margin", margin );
+		final Geometry geometry = DialogDefaults.geometry( input, chunkAndShape, model, precision, "float32", given( "tile", tile ),
+				given( "chunk", chunk ), given( "halo", halo ), givenMargin != null ? givenMargin : ClassifyRequest.DEFAULT_MARGIN, given( "threads", threads ) );
 		final Map< String, Object > defaults = new LinkedHashMap<>();
 		defaults.put( "display", ClassifyRun.defaultDisplay() );
 		defaults.put( "tile", text( geometry == null || geometry.tileWidth() != geometry.tileHeight() ? null : geometry.tileWidth() ) );

@@ -214,17 +214,19 @@ class GeometryTest
 	}
 
 	@Test
-	void theLargestRegionIsTheTileGridsLargest()
+	void theLargestRegionIsTheTileGridsLargestWithOrWithoutAMargin()
 	{
 		for ( final long size : new long[] { 1, 17, 100, 1000, 1024, 4096, 5000 } )
 			for ( final int tile : new int[] { 1, 16, 100, 512, 1024 } )
 				for ( final int halo : new int[] { 0, 5, 48, 136 } )
-				{
-					final TileGrid grid = new TileGrid( size, 1, tile, 1, halo, 16 );
-					long largest = 0;
-					for ( long i = 0; i < grid.tilesX(); i++ )
-						largest = Math.max( largest, grid.regionX( i )[ 1 ] - grid.regionX( i )[ 0 ] );
-					assertEquals( largest, Geometry.largestRegion( size, grid.tileWidth(), halo, 16 ), size + " " + tile + " " + halo );
-				}
+					for ( final int margin : new int[] { 0, 5, 32 } )
+					{
+						final TileGrid grid = new TileGrid( size, 1, tile, 1, halo, 16, 0, 0, size, 1, margin );
+						long largest = 0;
+						for ( long i = 0; i < grid.tilesX(); i++ )
+							largest = Math.max( largest, grid.regionX( i )[ 1 ] - grid.regionX( i )[ 0 ] );
+						assertEquals( largest, Geometry.largestRegion( size, grid.tileWidth(), halo, 16, margin ),
+								size + " " + tile + " " + halo + " " + margin );
+					}
 	}
 }

@@ -333,7 +333,7 @@ public final class Geometry
 	static long largestRegion( final long size, final int tile, final int halo, final int multiple, final int margin )
 	{
 		final long padded = ( size + multiple - 1 ) / multiple * multiple;
-		final int m = ( margin + multiple - 1 ) / multiple * multiple;
+		final int m = TileGrid.roundedMargin( margin, multiple );
 		long largest = 0;
 		final long tiles = ( size + tile - 1 ) / tile;
 		for ( long i = 0; i < tiles; i++ ) // tiles off the multiple's grid snap differently: every one
@@ -359,7 +359,7 @@ public final class Geometry
 	private long passLength( final long size, final int tile )
 	{
 		final long padded = ( size + multiple - 1 ) / multiple * multiple;
-		final int m = ( margin + multiple - 1 ) / multiple * multiple;
+		final int m = TileGrid.roundedMargin( margin, multiple );
 		long sum = 0;
 		final long tiles = ( size + tile - 1 ) / tile;
 		for ( long i = 0; i < tiles; i++ )

@@ -63,7 +63,7 @@ public final class TileGrid
 			throw new FeaturizeException( "Size multiple must be positive, got " + multiple );
 		if ( margin < 0 )
 			throw new FeaturizeException( "Margin must not be negative, got " + margin );
-		this.margin = ( int ) ceil( margin, multiple );
+		this.margin = roundedMargin( margin, multiple );
 		this.width = width;
 		this.height = height;
 		this.tileWidth = ( int ) Math.min( tileWidth, width );
@@ -85,6 +85,12 @@ public final class TileGrid
 			throw new FeaturizeException( String.format(
 					"A %d x %d tile with halo %d needs a %d x %d model input, too large for one forward pass: choose a smaller tile",
 					this.tileWidth, this.tileHeight, halo, regionW, regionH ) );
+	}
+
+	/** A margin as the model sees it: rounded up to the size multiple, so that the pooling grids stay where they are. */
+	static int roundedMargin( final int margin, final int multiple )
+	{
+		return ( int ) ceil( margin, multiple );
 	}
 
 	private static long ceil( final long value, final long multiple )

@@ -168,7 +168,8 @@ public class ApplyClassifierCommand extends FijiCommand
 	@Override
 	protected Map< String, Object > dialogDefaults()
 	{
-		final Integer recordedHalo = recorded( classifier, "halo" ), recordedMargin = recorded( classifier, "margin" );
+		final Map< String, Object > recorded = recordedFeatures( classifier );
+		final Integer recordedHalo = asInteger( recorded.get( "halo" ) ), recordedMargin = asInteger( recorded.get( "margin" ) );
 		final Integer givenHalo = given( "halo", halo );
 		final long[][] chunkAndShape = DialogDefaults.chunkAndShape( input, dataset, region, given( "level", level ),
 				given( "channel_axis", channel_axis ) );
@@ -183,20 +184,24 @@ public class ApplyClassifierCommand extends FijiCommand
 		return defaults;
 	}
 
-	/** A number of the features a classifier file records ("halo", "margin"), or null when it has none or cannot be read (yet). */
-	private static Integer recorded( final File file, final String key )
+	/** What a classifier file records of its features, or nothing when it cannot be read (yet). */
+	private static Map< String, Object > recordedFeatures( final File file )
 	{
 		if ( file == null || !file.isFile() )
-			return null;
+			return Map.of();
 		try
 		{
-			final Object value = PixelClassifier.read( file.toPath() ).features().get( key );
-			return value instanceof Number ? ( ( Number ) value ).intValue() : null;
+			return PixelClassifier.read( file.toPath() ).features();
 		}
 		catch ( final RuntimeException e ) // a file half chosen, not a classifier: no hint; the run says why
 		{
-			return null;
+			return Map.of();
 		}
+	}
+
+	private static Integer asInteger( final Object value )
+	{
+		return value instanceof Number ? ( ( Number ) value ).intValue() : null;
 	}
 
 	/** What the last run made: the classifier, the lazy classification, what was written. */

@@ -108,6 +108,20 @@ class SparkFeaturizerTest
 	}
 
 	@Test
+	void aMarginGivesTheSameBytesAsOneMachine( @TempDir final Path dir ) throws Exception
+	{
+		final Path input = Fixtures.volume( dir ), single = dir.resolve( "single.zarr" ), cluster = dir.resolve( "spark.zarr" );
+		final Path none = dir.resolve( "none.zarr" );
+		oneMachine( request( input, single ).margin( 8 ) );
+		onSpark( request( input, cluster ).margin( 8 ) );
+		assertSameOutput( single, cluster );
+		assertEquals( 8, ( ( Map< ?, ? > ) record( cluster ).get( "parameters" ) ).get( "margin" ), "the executors' features had it" );
+		oneMachine( request( input, none ) );
+		assertFalse( java.util.Arrays.equals( ( float[] ) org.featurize.unet.zarr.ZarrArray.open( none, "" ).readChunk( 0, 0, 0, 0, 0 ),
+				( float[] ) org.featurize.unet.zarr.ZarrArray.open( cluster, "" ).readChunk( 0, 0, 0, 0, 0 ) ), "the margin changes the features" );
+	}
+
+	@Test
 	void aBlockedInputGivesTheSameBytesAsOneMachine( @TempDir final Path dir ) throws Exception
 	{
 		// 3D blocks that span planes and times; the tile, halo and chunks chosen by each, not given; then tiles that

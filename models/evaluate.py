@@ -491,9 +491,12 @@ def score_labels(pred, labels):
     return float(np.mean([mean_iou(labels[z], pred[z], classes) for z in test]))
 
 
-def evaluate(models, stacks, seed, families, forests=((100, None),), log=print, launcher=None, combined=(), launcher_args=()):
+def evaluate(models, stacks, seed, families, forests=((100, None),), log=print, launcher=None, combined=(), launcher_args=(),
+             launcher_seeds=(1,)):
     """{family: {name: [mean IoU per stack]}} for each model and the filters, with each forest
-    (trees, depth; a forest other than the first is named NAME@TREES:DEPTH)."""
+    (trees, depth; a forest other than the first is named NAME@TREES:DEPTH). `classify` is scored once per forest
+    seed in `launcher_seeds` (its `--seed`) and its score for a stack is their mean: a forest of a few trees on a
+    few hundred scribbled pixels moves by a few hundredths with its seed alone, so one seed's score is a draw."""
     results = {}
     for family in families:
         results[family] = {}
@@ -516,10 +519,14 @@ def evaluate(models, stacks, seed, families, forests=((100, None),), log=print, 
                     results[family].setdefault(key, []).append(v)
                     line.append("%s %.3f" % (key, v))
             if launcher:
-                pred = classify_with_launcher(launcher, raw, scrib, os.path.join("/tmp", "featurize-evaluate"), launcher_args)
-                v = score_labels(pred, labels)
+                vs = []
+                for forest_seed in launcher_seeds:
+                    args = list(launcher_args) + (["--seed", str(forest_seed)] if len(launcher_seeds) > 1 else [])
+                    pred = classify_with_launcher(launcher, raw, scrib, os.path.join("/tmp", "featurize-evaluate"), args)
+                    vs.append(score_labels(pred, labels))
+                v = float(np.mean(vs))
                 results[family].setdefault("classify", []).append(v)
-                line.append("classify %.3f" % v)
+                line.append("classify %.3f" % v + (" (%s)" % " ".join("%.3f" % x for x in vs) if len(vs) > 1 else ""))
             log("%-13s stack %d  %s  (%.0fs; %d scribbled pixels)" % (
                 family, s, "  ".join(line), time.perf_counter() - t0, int((scrib > 0).sum())))
     return results
@@ -624,9 +631,12 @@ def main():
     ap.add_argument("--markdown", help="also write the table to this file")
     ap.add_argument("--classify", metavar="LAUNCHER", nargs="?", const=os.path.join(HERE, "..", "bin", "featurize"),
                     help="also score `bin/featurize classify` itself (the Java pixel classifier with its defaults: the "
-                         "shipped model, 16 trees of depth 8) on the same scribbles")
+                         "shipped model and the forest of its defaults) on the same scribbles")
     ap.add_argument("--classify-args", default="", metavar="ARGS",
                     help="--classify: more options for `bin/featurize classify`, space-separated (e.g. '--coherence none')")
+    ap.add_argument("--classify-seeds", type=int, default=3, metavar="N",
+                    help="--classify: run it with the forest seeds 1 ... N (its --seed) and score the mean of their "
+                         "IoUs (default 3; 1: its default seed alone)")
     ap.add_argument("--combined", action="append", default=[],
                     help="also score NAME+filters: a model's features beside the filters (repeatable)")
     ap.add_argument("--forest", action="append", default=[],
@@ -645,7 +655,8 @@ def main():
     forests = [(int(t), None if d in ("", "none") else int(d))
                for t, _, d in (f.partition(":") for f in a.forest)] or [(100, None)]
     results = evaluate(models, a.stacks, a.seed, a.families.split(","), forests, launcher=a.classify,
-                       combined=a.combined, launcher_args=a.classify_args.split())
+                       combined=a.combined, launcher_args=a.classify_args.split(),
+                       launcher_seeds=tuple(range(1, a.classify_seeds + 1)))
     md = table(results, list(next(iter(results.values()))))
     md += "\n" + margins(results, list(next(iter(results.values()))))
     print(md)

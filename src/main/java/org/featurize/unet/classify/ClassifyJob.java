@@ -99,7 +99,7 @@ public final class ClassifyJob
 		else
 		{
 			modelSha = Featurizer.sha256( Featurizer.modelFile( fr ) );
-			final Coherence extra = given != null ? given.extra() : request.extra( shippedModels().contains( modelSha ) );
+			final Extras extra = given != null ? given.extra() : request.extra( shippedModels().contains( modelSha ) );
 			FeatureImage computed;
 			if ( request.reuseFeatures != null )
 			{
@@ -316,7 +316,7 @@ public final class ClassifyJob
 	{
 		final Path path = request.storedFeatures, classifierFile = request.classifier;
 		StoredFeatures stored = StoredFeatures.open( path ).checkComplete();
-		final Coherence extra = classifier != null ? classifier.extra()
+		final Extras extra = classifier != null ? classifier.extra()
 				: request.extra( stored.record().exists() && shippedModels().contains( stored.record().modelSha256() ) );
 		if ( extra != null )
 		{
@@ -345,9 +345,9 @@ public final class ClassifyJob
 	}
 
 	/** Whether two sets of extra channels are the same operation (null: none). */
-	static boolean sameExtra( final ExtraChannels a, final Coherence b )
+	static boolean sameExtra( final ExtraChannels a, final Extras b )
 	{
-		return a == null ? b == null : b != null && a instanceof Coherence && ( ( Coherence ) a ).toRecord().equals( b.toRecord() );
+		return a == null ? b == null : b != null && b.equals( a );
 	}
 
 	/**
@@ -414,7 +414,7 @@ public final class ClassifyJob
 		f.put( "model_sha256", stored.record().modelSha256() );
 		f.put( "channels", stored.channels() - ( stored.extra() == null ? 0 : stored.extra().count() ) );
 		if ( stored.extra() != null )
-			f.put( PixelClassifier.EXTRA, List.of( ( ( Coherence ) stored.extra() ).toRecord() ) );
+			f.put( PixelClassifier.EXTRA, ( ( Extras ) stored.extra() ).toRecord() );
 		f.put( "normalization", stored.record().normalizationMethod() );
 		if ( stored.record().percentiles() != null )
 			f.put( "percentiles", stored.record().percentiles() );
@@ -439,7 +439,7 @@ public final class ClassifyJob
 		p.put( "classifier_sha256", classifier.forestSha256() );
 		p.put( "features", stored.path().toAbsolutePath().normalize().toString() );
 		if ( stored.extra() != null )
-			p.put( PixelClassifier.EXTRA, List.of( ( ( Coherence ) stored.extra() ).toRecord() ) );
+			p.put( PixelClassifier.EXTRA, ( ( Extras ) stored.extra() ).toRecord() );
 		p.put( "model_sha256", stored.record().modelSha256() );
 		p.put( "normalization", stored.record().normalizationMethod() );
 		return p;
@@ -453,7 +453,7 @@ public final class ClassifyJob
 		f.put( "model_sha256", modelSha );
 		f.put( "channels", image.model().description().outputChannels() );
 		if ( image.extra() != null )
-			f.put( PixelClassifier.EXTRA, List.of( ( ( Coherence ) image.extra() ).toRecord() ) );
+			f.put( PixelClassifier.EXTRA, ( ( Extras ) image.extra() ).toRecord() );
 		f.put( "normalization", request.normalization() );
 		f.put( "percentiles", Arrays.asList( request.percentiles()[ 0 ], request.percentiles()[ 1 ] ) );
 		f.put( "halo", image.tiles().halo() );
@@ -479,7 +479,7 @@ public final class ClassifyJob
 			p.put( "margin", image.tiles().margin() );
 		p.put( "tile", Arrays.asList( image.tiles().tileWidth(), image.tiles().tileHeight() ) );
 		if ( image.extra() != null )
-			p.put( PixelClassifier.EXTRA, List.of( ( ( Coherence ) image.extra() ).toRecord() ) );
+			p.put( PixelClassifier.EXTRA, ( ( Extras ) image.extra() ).toRecord() );
 		return p;
 	}
 }

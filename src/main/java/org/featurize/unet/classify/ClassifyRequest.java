@@ -59,6 +59,9 @@ public final class ClassifyRequest
 
 	int coherenceFeature = Coherence.DEFAULT_FEATURE;
 
+	/** The minimum's radii ("2", "1,3", "none"), or null for the default (see {@link #extra}). */
+	String minimum;
+
 	int maxSamples = DEFAULT_MAX_SAMPLES;
 
 	boolean overwrite;
@@ -237,7 +240,20 @@ public final class ClassifyRequest
 		return this;
 	}
 
-	/** The feature whose coherence training computes ({@link Coherence#DEFAULT_FEATURE} unless given). */
+	/**
+	 * The radii of the minimum that training puts beside the features (comma-separated pixels, e.g. "2" or "1,3"), or
+	 * "none"; null or empty for the default: over {@link Minimum#DEFAULT_RADII} with the shipped model, none with
+	 * another. A saved classifier brings its own.
+	 */
+	public ClassifyRequest minimum( final String radii )
+	{
+		this.minimum = radii == null || radii.isBlank() ? null : radii.trim();
+		return this;
+	}
+
+	/**
+	 * The feature whose coherence and minimum training computes ({@link Coherence#DEFAULT_FEATURE} unless given).
+	 */
 	public ClassifyRequest coherenceFeature( final Integer feature )
 	{
 		if ( feature != null )
@@ -246,15 +262,19 @@ public final class ClassifyRequest
 	}
 
 	/**
-	 * The inputs a training puts beside the features: the coherence asked for, or by default (none asked) the
-	 * coherence at {@link Coherence#DEFAULT_SIGMAS} where the features are the shipped model's ({@code shippedModel}),
-	 * else none; null for none.
+	 * The inputs a training puts beside the features: the coherence and the minimum asked for, each by default (none
+	 * asked) at {@link Coherence#DEFAULT_SIGMAS} and over {@link Minimum#DEFAULT_RADII} where the features are the
+	 * shipped model's ({@code shippedModel}), else none; null for none at all.
 	 */
-	public Coherence extra( final boolean shippedModel )
+	public Extras extra( final boolean shippedModel )
 	{
-		if ( coherence == null )
-			return shippedModel ? new Coherence( coherenceFeature, Coherence.DEFAULT_SIGMAS, Coherence.DEFAULT_SMOOTH ) : null;
-		return Coherence.parse( coherence, coherenceFeature );
+		final Coherence c = coherence == null
+				? shippedModel ? new Coherence( coherenceFeature, Coherence.DEFAULT_SIGMAS, Coherence.DEFAULT_SMOOTH ) : null
+				: Coherence.parse( coherence, coherenceFeature );
+		final Minimum m = minimum == null
+				? shippedModel ? new Minimum( coherenceFeature, Minimum.DEFAULT_RADII ) : null
+				: Minimum.parse( minimum, coherenceFeature );
+		return Extras.of( c, m );
 	}
 
 	public ClassifyRequest seed( final Long seed )
@@ -346,6 +366,8 @@ public final class ClassifyRequest
 		outputDataType();
 		if ( coherence != null )
 			Coherence.parse( coherence, coherenceFeature );
+		if ( minimum != null )
+			Minimum.parse( minimum, coherenceFeature );
 		if ( coherenceFeature < 0 )
 			throw new FeaturizeException( "coherence_feature must be 0 or more, got " + coherenceFeature );
 		return this;

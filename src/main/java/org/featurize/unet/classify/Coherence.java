@@ -25,7 +25,7 @@ import org.featurize.unet.compute.ExtraChannels;
  * Where the feature is not a number (no input there), it counts as 0 and the pixel's coherence is NaN: such pixels
  * stay without a class, their neighbours keep theirs.
  */
-public final class Coherence implements ExtraChannels
+public final class Coherence implements ExtraInput
 {
 	/** The operation's name in a classifier file. */
 	public static final String OP = "coherence";
@@ -91,6 +91,7 @@ public final class Coherence implements ExtraChannels
 	}
 
 	/** What a classifier file records of it. */
+	@Override
 	public Map< String, Object > toRecord()
 	{
 		final Map< String, Object > m = new LinkedHashMap<>();

@@ -33,11 +33,15 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  */
 public final class ForestTrainer
 {
-	/** Trees in a forest, by default: measured in README "Pixel classification". */
-	public static final int DEFAULT_TREES = 16;
+	/**
+	 * Trees in a forest, by default: measured in README "Pixel classification". On a few hundred scribbled pixels a
+	 * forest of a few trees moves with its seed alone by a few hundredths of mean IoU; 64 shallow trees take twice the
+	 * steps per pixel of 16 trees of depth 8 and score higher on average over the seeds, and steadier.
+	 */
+	public static final int DEFAULT_TREES = 64;
 
-	/** Depth of each tree, by default. */
-	public static final int DEFAULT_DEPTH = 8;
+	/** Depth of each tree, by default (deeper trees scored no higher with as many trees). */
+	public static final int DEFAULT_DEPTH = 4;
 
 	/**
 	 * Samples drawn (with replacement) for each tree at most, by default: with more labelled pixels than this, each

@@ -149,24 +149,21 @@ public final class PixelClassifier
 	 * The inputs computed from the features that the forest reads after them (their records under {@link #EXTRA} in
 	 * {@link #features()}), or null for none.
 	 */
-	public Coherence extra()
+	public Extras extra()
 	{
 		return extra( "" );
 	}
 
-	private Coherence extra( final Object file )
+	private Extras extra( final Object file )
 	{
 		final Object e = features.get( EXTRA );
 		if ( e == null )
 			return null;
-		if ( !( e instanceof List ) || ( ( List< ? > ) e ).size() != 1 )
-			throw new LabelException( "Classifier " + file + " asks for extra inputs " + e + " that this version does not compute: update "
-					+ "featurize-unet, or train again" );
-		final Coherence c = Coherence.fromRecord( ( ( List< ? > ) e ).get( 0 ), String.valueOf( file ) );
-		if ( forest.features() <= c.count() )
+		final Extras x = Extras.fromRecord( e, String.valueOf( file ) );
+		if ( forest.features() <= x.count() )
 			throw new LabelException( String.format( "Classifier %s is damaged: a forest of %d features cannot take %d extra inputs", file,
-					forest.features(), c.count() ) );
-		return c;
+					forest.features(), x.count() ) );
+		return x;
 	}
 
 	/** The features model's SHA-256 that the classifier was trained on. */

@@ -82,8 +82,13 @@ public final class ClassifyMain implements Callable< Integer >
 			+ "shipped model, none with another; a saved classifier brings its own)" )
 	String coherence;
 
-	@Option( names = "--coherence-feature", paramLabel = "F", description = "The feature whose coherence is taken (default 6: the shipped "
-			+ "model's denoised plane)" )
+	@Option( names = "--minimum", paramLabel = "RADII", description = "Radii in pixels (e.g. 2 or 1,3) of the minimum of the features' "
+			+ "denoised plane (feature --coherence-feature) over a disk, which the forest reads beside them, or none (default: 2 with the "
+			+ "shipped model, none with another; a saved classifier brings its own)" )
+	String minimum;
+
+	@Option( names = "--coherence-feature", paramLabel = "F", description = "The feature whose coherence and minimum are taken (default 6: "
+			+ "the shipped model's denoised plane)" )
 	Integer coherenceFeature;
 
 	@Option( names = "--seed", paramLabel = "N", description = "Seed of the forest's randomness (default 1)" )
@@ -125,7 +130,7 @@ public final class ClassifyMain implements Callable< Integer >
 		final FeaturizeRequest features = channels.apply( options.features( input ) ).normalization( normalization )
 				.threads( threads ).device( device );
 		final ClassifyRequest request = options.request( features, output ).classifier( classifier ).saveClassifier( saveClassifier ).trees( trees )
-				.depth( depth ).coherence( coherence ).coherenceFeature( coherenceFeature ).seed( seed ).maxSamples( maxSamples ).storedFeatures( featuresZarr );
+				.depth( depth ).coherence( coherence ).minimum( minimum ).coherenceFeature( coherenceFeature ).seed( seed ).maxSamples( maxSamples ).storedFeatures( featuresZarr );
 		if ( !apply )
 			request.labels( paths.get( 1 ), labelsDataset );
 		new ClassifyJob( err::println ).run( request, FeaturizeMain.consoleProgress( err ), () -> false );

@@ -10,6 +10,7 @@ import org.featurize.unet.FeaturizeException;
 import org.featurize.unet.classify.ClassifyJob;
 import org.featurize.unet.classify.ClassifyRequest;
 import org.featurize.unet.classify.Coherence;
+import org.featurize.unet.classify.Minimum;
 import org.featurize.unet.compute.Geometry;
 import org.featurize.unet.job.FeaturizeRequest;
 import org.featurize.unet.job.Featurizer;
@@ -190,6 +191,11 @@ public class PixelClassifierCommand extends FijiCommand
 					+ "beside them, or none; the default: 1.6 with the shipped model, none with another" )
 	private String coherence = "";
 
+	@Parameter( label = "Minimum radii", required = false, persist = false,
+			description = "Radii in pixels (e.g. 2 or 1,3) of the minimum of the features' denoised plane over a disk, which the forest reads "
+					+ "beside them, or none; the default: 2 with the shipped model, none with another" )
+	private String minimum = "";
+
 	@Parameter( label = "Labelled pixels used at most", min = "2", persist = false,
 			description = "Training samples at most: an equal share per class, the small classes whole" )
 	private int max_samples = ClassifyRequest.DEFAULT_MAX_SAMPLES;
@@ -227,7 +233,7 @@ public class PixelClassifierCommand extends FijiCommand
 					.normalization( normalization ).threads( number( "threads", threads ) ).device( device ).precision( precision );
 			final ClassifyRequest request = ClassifyRequest.of( features ).saveClassifier( ClassifyRun.path( save_classifier ) )
 					.output( ClassifyRun.path( output ) ).probabilities( ClassifyRun.path( probabilities ) )
-					.outputType( "auto".equals( output_type ) ? null : output_type ).trees( trees ).depth( depth ).coherence( coherence ).seed( ( long ) seed )
+					.outputType( "auto".equals( output_type ) ? null : output_type ).trees( trees ).depth( depth ).coherence( coherence ).minimum( minimum ).seed( ( long ) seed )
 					.maxSamples( max_samples ).overwrite( overwrite ).lazyResult( true ).keepFeatures( ClassifyRun.path( this.features ) == null )
 					.storedFeatures( ClassifyRun.path( this.features ) );
 			final boolean show = ClassifyRun.showInImageJ( display );
@@ -291,6 +297,8 @@ public class PixelClassifierCommand extends FijiCommand
 		defaults.put( "margin", ClassifyRun.path( features ) != null ? "" : text( ClassifyRequest.DEFAULT_MARGIN ) );
 		defaults.put( "coherence", ClassifyRun.path( features ) != null ? "" : ClassifyJob.isShippedModel( ClassifyRun.path( model ) )
 				? Coherence.defaultScales() : "none" );
+		defaults.put( "minimum", ClassifyRun.path( features ) != null ? "" : ClassifyJob.isShippedModel( ClassifyRun.path( model ) )
+				? Minimum.defaultRadii() : "none" );
 		return defaults;
 	}
 

@@ -25,8 +25,9 @@ import org.featurize.unet.zarr.ZarrArray;
  * (features computed and classified, labels stored), both with default settings, and {@code bin/featurize} with the
  * margin that classify's features have by default (the same features as classify computes); the training run that made F from
  * scribbles in 2 planes (its features and forest seconds); the peak RSS of classify on 4 and on 16 planes
- * (memory flat with the volume's size); and classify with a classifier trained on the same scribbles without the
- * coherence beside the features ({@code --coherence none}), which is what the coherence costs. Appends the table to {@code bench/results.md}.
+ * (memory flat with the volume's size); classify with a classifier trained on the same scribbles without the
+ * inputs beside the features ({@code --coherence none --minimum none}), which is what they cost; and with the forest
+ * and inputs of the defaults before (16 trees of depth 8, the coherence alone). Appends the table to {@code bench/results.md}.
  *
  * Usage: ClassifyBench --root DIR [--reps N] [--planes N]
  */
@@ -60,15 +61,20 @@ public final class ClassifyBench
 				.matcher( trainLog );
 		if ( !t.find() )
 			throw new IllegalStateException( "no training line: " + trainLog );
-		// the same scribbles without the coherence beside the features: what the coherence costs, side by side
+		// the same scribbles without the inputs beside the features: what they cost, side by side
 		final Path plain = work.resolve( "c-plain.json" ), trainedPlain = work.resolve( "trained-plain.zarr" );
 		Benchmark.delete( trainedPlain );
 		Benchmark.exec( List.of( featurize, "classify", input.toString(), labels.toString(), trainedPlain.toString(), "--save-classifier",
-				plain.toString(), "--coherence", "none" ), null );
+				plain.toString(), "--coherence", "none", "--minimum", "none" ), null );
+		// and with the defaults before: 16 trees of depth 8, the coherence alone
+		final Path before = work.resolve( "c-before.json" ), trainedBefore = work.resolve( "trained-before.zarr" );
+		Benchmark.delete( trainedBefore );
+		Benchmark.exec( List.of( featurize, "classify", input.toString(), labels.toString(), trainedBefore.toString(), "--save-classifier",
+				before.toString(), "--trees", "16", "--depth", "8", "--minimum", "none" ), null );
 
 		final Map< String, List< double[] > > runs = new LinkedHashMap<>();
 		for ( int r = 0; r < reps; r++ )
-			for ( final String what : List.of( "featurize", "featurize-margin", "classify", "classify-4", "classify-plain" ) )
+			for ( final String what : List.of( "featurize", "featurize-margin", "classify", "classify-4", "classify-plain", "classify-before" ) )
 			{
 				final Path out = work.resolve( what + "-out.zarr" );
 				Benchmark.delete( out );
@@ -80,7 +86,8 @@ public final class ClassifyBench
 					cmd.addAll( List.of( input.toString(), out.toString(), "--margin", String.valueOf( ClassifyRequest.DEFAULT_MARGIN ) ) );
 				else
 					cmd.addAll( List.of( "classify", ( what.equals( "classify-4" ) ? small : input ).toString(), "--classifier",
-							( what.equals( "classify-plain" ) ? plain : classifier ).toString(), out.toString() ) );
+							( what.equals( "classify-plain" ) ? plain : what.equals( "classify-before" ) ? before : classifier ).toString(),
+							out.toString() ) );
 				final long start = System.nanoTime();
 				final String log = Benchmark.exec( cmd, null );
 				final double process = ( System.nanoTime() - start ) * 1e-9;
@@ -94,7 +101,8 @@ public final class ClassifyBench
 			}
 		final double[] f = GeometryBench.medians( runs.get( "featurize" ) ), fm = GeometryBench.medians( runs.get( "featurize-margin" ) ),
 				c = GeometryBench.medians( runs.get( "classify" ) ),
-				c4 = GeometryBench.medians( runs.get( "classify-4" ) ), cp = GeometryBench.medians( runs.get( "classify-plain" ) );
+				c4 = GeometryBench.medians( runs.get( "classify-4" ) ), cp = GeometryBench.medians( runs.get( "classify-plain" ) ),
+				cb = GeometryBench.medians( runs.get( "classify-before" ) );
 		final StringBuilder table = new StringBuilder();
 		table.append( String.format( Locale.ROOT, "%n### Pixel classification (%s, %d repetition%s interleaved, medians; %d planes of 1024 x 1024, "
 				+ "default settings, 2 cores)%n%n", java.time.LocalDate.now(), reps, reps == 1 ? "" : "s", planes ) );
@@ -107,11 +115,13 @@ public final class ClassifyBench
 				c[ 0 ], c[ 1 ], c[ 0 ] / f[ 0 ], ( long ) c[ 2 ] >> 10 ) );
 		table.append( String.format( Locale.ROOT, "| the same on 4 planes | %.2f | %.2f | | %d MB (%.2f of 16 planes') |%n", c4[ 0 ], c4[ 1 ],
 				( long ) c4[ 2 ] >> 10, c4[ 2 ] / c[ 2 ] ) );
-		table.append( String.format( Locale.ROOT, "| the same with F trained with `--coherence none` (the features alone) | %.2f | %.2f | **%.2f** | %d MB |%n",
+		table.append( String.format( Locale.ROOT, "| the same with F trained with `--coherence none --minimum none` (the features alone) | %.2f | %.2f | **%.2f** | %d MB |%n",
 				cp[ 0 ], cp[ 1 ], cp[ 0 ] / f[ 0 ], ( long ) cp[ 2 ] >> 10 ) );
-		table.append( String.format( Locale.ROOT, "%nThe coherence beside the features (F's default) costs %.2f times the classification without it; "
-				+ "classify costs %.2f times `bin/featurize` on the same features (margin %d).%n", c[ 0 ] / cp[ 0 ], c[ 0 ] / fm[ 0 ],
-				ClassifyRequest.DEFAULT_MARGIN ) );
+		table.append( String.format( Locale.ROOT, "| the same with F trained with `--trees 16 --depth 8 --minimum none` (the defaults before) | %.2f | %.2f | **%.2f** | %d MB |%n",
+				cb[ 0 ], cb[ 1 ], cb[ 0 ] / f[ 0 ], ( long ) cb[ 2 ] >> 10 ) );
+		table.append( String.format( Locale.ROOT, "%nThe inputs beside the features (F's default) cost %.2f times the classification without them, "
+				+ "and F %.2f times the defaults before; classify costs %.2f times `bin/featurize` on the same features (margin %d).%n",
+				c[ 0 ] / cp[ 0 ], c[ 0 ] / cb[ 0 ], c[ 0 ] / fm[ 0 ], ClassifyRequest.DEFAULT_MARGIN ) );
 		table.append( String.format( Locale.ROOT, "%nTraining F on %s scribbled pixels in 2 planes: features of %s of %s tiles in %s s, the forest (%s) "
 				+ "in %s s.%n", t.group( 1 ), t.group( 2 ), t.group( 3 ), t.group( 4 ), org.featurize.unet.classify.ForestTrainer.DEFAULT_TREES + " trees, depth " + org.featurize.unet.classify.ForestTrainer.DEFAULT_DEPTH, t.group( 5 ) ) );
 		System.out.print( table );

@@ -394,7 +394,7 @@ class ClassifyJobTest
 	}
 
 	@Test
-	void theCoherenceGoesBesideTheShippedModelsFeaturesAndTheClassifierFileSaysSo( @TempDir final Path dir ) throws Exception
+	void theCoherenceAndTheMinimumGoBesideTheShippedModelsFeaturesAndTheClassifierFileSaysSo( @TempDir final Path dir ) throws Exception
 	{
 		final Path[] written = inputAndScribbles( dir, 9 );
 		final Path input = written[ 0 ], labels = written[ 1 ];
@@ -402,21 +402,30 @@ class ClassifyJobTest
 		assertTrue( ClassifyJob.isShippedModel( null ) && ClassifyJob.isShippedModel( MODEL ) );
 		assertFalse( ClassifyJob.isShippedModel( TINY ) || ClassifyJob.isShippedModel( dir.resolve( "missing.pt" ) ) );
 		assertEquals( "1.6", Coherence.defaultScales() );
-		// by default with the shipped model: the coherence of its denoised plane at 1.6, the 17th input, a file of version 2
+		// by default with the shipped model: the coherence of its denoised plane at 1.6 and its minimum over a disk of
+		// radius 2, the 17th and 18th inputs, a file of version 2
 		final ClassifyJob.Result r = run( request( input ).labels( labels, "" ).saveClassifier( file ) );
-		final Coherence c = r.classifier.extra();
+		final Coherence c = r.classifier.extra().coherence();
+		final Minimum m = r.classifier.extra().minimum();
 		assertEquals( 6, c.feature() );
 		assertArrayEquals( new double[] { 1.6 }, c.sigmas() );
-		assertEquals( 17, r.classifier.forest().features() );
+		assertEquals( 6, m.feature() );
+		assertArrayEquals( new double[] { 2 }, m.radii() );
+		assertEquals( 18, r.classifier.forest().features() );
 		assertEquals( 16, r.classifier.features().get( "channels" ), "the model's" );
-		assertEquals( 17, r.classification.features().channels() );
+		assertEquals( 18, r.classification.features().channels() );
 		assertEquals( "coherence_1.6", ( ( FeatureImage ) r.classification.features() ).channelName( 16 ) );
+		assertEquals( "minimum_2", ( ( FeatureImage ) r.classification.features() ).channelName( 17 ) );
 		final Map< ?, ? > saved = new com.fasterxml.jackson.databind.ObjectMapper().readValue( file.toFile(), Map.class );
 		assertEquals( 2, saved.get( "version" ) );
-		assertEquals( List.of( c.toRecord() ), ( ( Map< ?, ? > ) saved.get( "features" ) ).get( "extra" ) );
-		assertArrayEquals( c.sigmas(), PixelClassifier.read( file ).extra().sigmas() );
+		assertEquals( List.of( c.toRecord(), m.toRecord() ), ( ( Map< ?, ? > ) saved.get( "features" ) ).get( "extra" ) );
+		assertEquals( r.classifier.extra(), PixelClassifier.read( file ).extra() );
+		// the minimum alone: the 17th input
+		final ClassifyJob.Result mo = run( request( input ).labels( labels, "" ).saveClassifier( dir.resolve( "m.json" ) ).coherence( "none" ) );
+		assertEquals( Extras.of( m ), mo.classifier.extra() );
+		assertEquals( 17, mo.classifier.forest().features() );
 		// asked for none: the model's 16 alone, a file any version reads
-		final ClassifyJob.Result n = run( request( input ).labels( labels, "" ).saveClassifier( none ).coherence( "none" ) );
+		final ClassifyJob.Result n = run( request( input ).labels( labels, "" ).saveClassifier( none ).coherence( "none" ).minimum( "none" ) );
 		assertEquals( null, n.classifier.extra() );
 		assertEquals( 16, n.classifier.forest().features() );
 		assertTrue( Files.readString( none ).contains( "\"version\" : 1" ) );
@@ -427,7 +436,8 @@ class ClassifyJobTest
 				.labels( labels, "" ).saveClassifier( tiny ).coherence( "1" ) ) ).getMessage(), "tiny_unet gives features 0-3", "needs feature 6" );
 		final ClassifyJob.Result t = run( ClassifyRequest.of( FeaturizeRequest.of( input ).model( TINY ).threads( 2 ).halo( 24 ) ).labels( labels, "" )
 				.saveClassifier( tiny ).coherence( "1,1.6" ).coherenceFeature( 2 ) );
-		assertEquals( 2, t.classifier.extra().feature() );
+		assertEquals( 2, t.classifier.extra().coherence().feature() );
+		assertEquals( null, t.classifier.extra().minimum(), "asked for the coherence alone with another model" );
 		assertEquals( 4 + 2, t.classifier.forest().features() );
 		// a halo narrower than the coherence reads: refused, tiles would show seams
 		assertContains( assertThrows( FeaturizeException.class, () -> run( ClassifyRequest.of( FeaturizeRequest.of( input ).model( MODEL ).threads( 2 )

@@ -243,9 +243,10 @@ class StoredFeaturesTest
 		assertFalse( StoredFeatures.open( bare ).record().exists() );
 		final List< String > log = new ArrayList<>();
 		final Path out = dir.resolve( "stored-bare.zarr" ), file = dir.resolve( "stored-bare.json" );
-		// without a record the features' model is not known to be the shipped one: the coherence is asked for, as computed
+		// without a record the features' model is not known to be the shipped one: the coherence and the minimum are
+		// asked for, as computed
 		final ClassifyJob.Result r = run( ClassifyJobTest.request( input ).storedFeatures( bare ).labels( labels, "" ).output( out ).saveClassifier( file )
-				.coherence( "1.6" ), log::add );
+				.coherence( "1.6" ).minimum( "2" ), log::add );
 		assertTrue( log.stream().anyMatch( l -> l.equals( "Warning: features " + bare + " have no bin/featurize run record: their model and "
 				+ "normalization are not known; the classifier records none, and they are used as they are" ) ), log.toString() );
 		assertArrayEquals( ClassifyJobTest.read( computedOut ), ClassifyJobTest.read( out ) );
@@ -286,7 +287,7 @@ class StoredFeaturesTest
 	{
 		final Path eight = handWritten( "eight.zarr", DataType.FLOAT32, W, 8 );
 		refused( ClassifyJobTest.request( input ).storedFeatures( eight ).classifier( computedClassifier ).output( dir.resolve( "no-count.zarr" ) ),
-				"Classifier " + computedClassifier + " takes 17 features per pixel; features " + eight + " have 8 and 1 computed from them" );
+				"Classifier " + computedClassifier + " takes 18 features per pixel; features " + eight + " have 8 and 2 computed from them" );
 	}
 
 	@Test

@@ -164,8 +164,9 @@ class FijiMacrosTest
 			final String halo = String.valueOf( menu.atOk.get( "halo" ) );
 			assertEquals( "run(\"Pixel Classifier\", \"input=" + input + " labels=" + labels + " model=" + Fixtures.TINY_MODEL + " output=" + output
 					+ " overwrite=false display=none dataset= region= channel= channel_axis= level= labels_dataset= normalization=none tile= halo=" + halo + " margin=32 chunk= threads=2 device=auto"
-					+ " precision=float32 trees=16 depth=8 coherence=none max_samples=100000 seed=1 output_type=auto\");", recorded );
+					+ " precision=float32 trees=64 depth=4 coherence=none minimum=none max_samples=100000 seed=1 output_type=auto\");", recorded );
 			assertEquals( "none", menu.atOk.get( "coherence" ), "the dialog shows the run's default: none with a model other than the shipped one" );
+			assertEquals( "none", menu.atOk.get( "minimum" ), "the same for the minimum" );
 			assertEquals( List.of(), menu.windows, "no window nobody asked for" );
 			Files.move( output, first );
 
@@ -182,7 +183,7 @@ class FijiMacrosTest
 			Fixtures.assertSameLabels( first, output );
 			assertNotNull( run.module.getOutput( "classes" ), "a script gets the lazy labels" );
 		}
-		// a partial line, as a user writes one: the rest (the coherence among them) takes the run's defaults, no dialog
+		// a partial line, as a user writes one: the rest (the coherence and the minimum among them) takes the run's defaults, no dialog
 		final Path partialOut = dir.resolve( "partial.zarr" );
 		try ( LegacyLayer fiji = new LegacyLayer( true ) )
 		{

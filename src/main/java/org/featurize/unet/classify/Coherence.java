@@ -111,15 +111,8 @@ public final class Coherence implements ExtraInput
 		final Map< ?, ? > m = ( Map< ?, ? > ) record;
 		if ( !( m.get( "feature" ) instanceof Number ) || !( m.get( "sigmas" ) instanceof List ) || !( m.get( "smooth" ) instanceof Number ) )
 			throw new LabelException( "Classifier " + file + " is damaged or incomplete: its extra input " + record + " lacks feature, sigmas or smooth" );
-		final List< ? > s = ( List< ? > ) m.get( "sigmas" );
-		final double[] sigmas = new double[ s.size() ];
-		for ( int i = 0; i < sigmas.length; i++ )
-		{
-			if ( !( s.get( i ) instanceof Number ) )
-				throw new LabelException( "Classifier " + file + " is damaged: the coherence's scale " + s.get( i ) + " is not a number" );
-			sigmas[ i ] = ( ( Number ) s.get( i ) ).doubleValue();
-		}
-		return new Coherence( ( ( Number ) m.get( "feature" ) ).intValue(), sigmas, ( ( Number ) m.get( "smooth" ) ).doubleValue() );
+		return new Coherence( ( ( Number ) m.get( "feature" ) ).intValue(), Extras.numbers( ( List< ? > ) m.get( "sigmas" ), "the coherence's scale",
+				file ), ( ( Number ) m.get( "smooth" ) ).doubleValue() );
 	}
 
 	public int feature()
@@ -290,6 +283,13 @@ public final class Coherence implements ExtraInput
 		return w;
 	}
 
+	/** SciPy's {@code reflect} of index {@code i} into {@code [0, n)}: period {@code 2n}, the edge repeated. */
+	static int reflect( final int i, final int n )
+	{
+		final int k = Math.floorMod( i, 2 * n );
+		return k < n ? k : 2 * n - 1 - k;
+	}
+
 	/** {@code r} grown by {@code m} on every side, clipped to {@code [0, width) x [0, height)}. */
 	private static int[] grow( final int[] r, final int m, final int width, final int height )
 	{
@@ -322,18 +322,11 @@ public final class Coherence implements ExtraInput
 			return Coherence.grow( r, m, width, height );
 		}
 
-		/** SciPy's {@code reflect} of index {@code i} into {@code [0, n)}: period {@code 2n}, the edge repeated. */
-		static int reflect( final int i, final int n )
-		{
-			int k = Math.floorMod( i, 2 * n );
-			return k < n ? k : 2 * n - 1 - k;
-		}
-
 		private int row( final int y )
 		{
 			if ( ( y < 0 && !top ) || ( y >= height && !bottom ) )
 				throw new IllegalStateException( "Row " + y + " outside the rectangle read" );
-			return reflect( y, height );
+			return Coherence.reflect( y, height );
 		}
 
 		/**
@@ -381,9 +374,9 @@ public final class Coherence implements ExtraInput
 					final int lo = x0 - r, a = Math.max( lo, 0 ), b = Math.min( x1 + r, width );
 					System.arraycopy( in, row + a, line, a - lo, b - a );
 					for ( int i = lo; i < a; i++ )
-						line[ i - lo ] = in[ row + reflect( i, width ) ];
+						line[ i - lo ] = in[ row + Coherence.reflect( i, width ) ];
 					for ( int i = b; i < x1 + r; i++ )
-						line[ i - lo ] = in[ row + reflect( i, width ) ];
+						line[ i - lo ] = in[ row + Coherence.reflect( i, width ) ];
 					taps( line, ups, downs, w, sign, out, o, n );
 				}
 			} );

@@ -168,4 +168,17 @@ public final class Extras implements ExtraChannels
 			s.add( i.toString() );
 		return String.join( " and ", s );
 	}
+
+	/** The numbers of a classifier file's list (a coherence's scales, a minimum's radii); refuses another value by name. */
+	static double[] numbers( final List< ? > list, final String what, final String file )
+	{
+		final double[] v = new double[ list.size() ];
+		for ( int i = 0; i < v.length; i++ )
+		{
+			if ( !( list.get( i ) instanceof Number ) )
+				throw new LabelException( "Classifier " + file + " is damaged: " + what + " " + list.get( i ) + " is not a number" );
+			v[ i ] = ( ( Number ) list.get( i ) ).doubleValue();
+		}
+		return v;
+	}
 }

@@ -80,15 +80,8 @@ public final class Minimum implements ExtraInput
 	{
 		if ( !( m.get( "feature" ) instanceof Number ) || !( m.get( "radii" ) instanceof List ) )
 			throw new LabelException( "Classifier " + file + " is damaged or incomplete: its extra input " + m + " lacks feature or radii" );
-		final List< ? > s = ( List< ? > ) m.get( "radii" );
-		final double[] radii = new double[ s.size() ];
-		for ( int i = 0; i < radii.length; i++ )
-		{
-			if ( !( s.get( i ) instanceof Number ) )
-				throw new LabelException( "Classifier " + file + " is damaged: the minimum's radius " + s.get( i ) + " is not a number" );
-			radii[ i ] = ( ( Number ) s.get( i ) ).doubleValue();
-		}
-		return new Minimum( ( ( Number ) m.get( "feature" ) ).intValue(), radii );
+		return new Minimum( ( ( Number ) m.get( "feature" ) ).intValue(), Extras.numbers( ( List< ? > ) m.get( "radii" ), "the minimum's radius",
+				file ) );
 	}
 
 	public int feature()
@@ -152,10 +145,10 @@ public final class Minimum implements ExtraInput
 		final float[] padded = new float[ pw * ph ];
 		final int[] columns = new int[ pw ];
 		for ( int i = 0; i < pw; i++ )
-			columns[ i ] = reflect( outX - m + i, width ) - x0;
+			columns[ i ] = Coherence.reflect( outX - m + i, width ) - x0;
 		for ( int j = 0; j < ph; j++ )
 		{
-			final int row = ( reflect( outY - m + j, height ) - y0 ) * rw;
+			final int row = ( Coherence.reflect( outY - m + j, height ) - y0 ) * rw;
 			for ( int i = 0; i < pw; i++ )
 			{
 				final float v = plane[ row + columns[ i ] ];
@@ -215,13 +208,6 @@ public final class Minimum implements ExtraInput
 	private static int reach( final double r )
 	{
 		return ( int ) Math.rint( r );
-	}
-
-	/** SciPy's {@code reflect} of index {@code i} into {@code [0, n)}: period {@code 2n}, the edge repeated. */
-	private static int reflect( final int i, final int n )
-	{
-		final int k = Math.floorMod( i, 2 * n );
-		return k < n ? k : 2 * n - 1 - k;
 	}
 
 	private static String list( final double[] values )

@@ -457,6 +457,17 @@ class ClassifyJobTest
 		assertContains( refused( request( input ).classifier( hessian ).output( out ), out ), "hessian.json", "hessian", "update featurize-unet" );
 		final Path scaleless = Files.writeString( dir.resolve( "scaleless.json" ), json.replaceFirst( "\"sigmas\" : \\[[^]]*\\]", "\"sigmas\" : [ ]" ) );
 		assertContains( refused( request( input ).classifier( scaleless ).output( out ), out ), "at least one scale" );
+		final Path radiusless = Files.writeString( dir.resolve( "radiusless.json" ), json.replaceFirst( "\"radii\" : \\[[^]]*\\]",
+				"\"radii\" : [ \"wide\" ]" ) );
+		assertContains( refused( request( input ).classifier( radiusless ).output( out ), out ), "radiusless.json", "the minimum's radius wide is not a number" );
+		// a file of the coherence alone, as the files from before the minimum are, applies as it was trained
+		final Path older = dir.resolve( "older.json" ), olderOut = dir.resolve( "older.zarr" ), olderApplied = dir.resolve( "older-applied.zarr" );
+		run( request( input ).labels( labels, "" ).saveClassifier( older ).output( olderOut ).minimum( "none" ) );
+		final Map< ?, ? > olderFile = new com.fasterxml.jackson.databind.ObjectMapper().readValue( older.toFile(), Map.class );
+		assertEquals( List.of( "coherence" ), ( ( List< ? > ) ( ( Map< ?, ? > ) olderFile.get( "features" ) ).get( "extra" ) ).stream()
+				.map( e -> ( ( Map< ?, ? > ) e ).get( "op" ) ).toList() );
+		run( request( input ).classifier( older ).output( olderApplied ) );
+		Fixtures.assertSameChunks( olderOut, olderApplied );
 		// a narrower halo than the classifier's coherence reads cannot apply it
 		assertContains( refused( ClassifyRequest.of( FeaturizeRequest.of( input ).model( MODEL ).threads( 2 ).tile( 16 ).chunk( 16 ).halo( 8 ) )
 				.classifier( file ).output( out ), out ), "A halo of 8 pixels is less than the 21" );
